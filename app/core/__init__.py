@@ -1,0 +1,1 @@
+"""The Qt-free core of MoEscope: model files, the engine process and the expert tap."""
