@@ -1,0 +1,100 @@
+"""Main loop of the engine process: commands in on stdin, events out on the original stdout.
+
+Started by engine_client as ``<python> -m app --engine-host`` (or ``<frozen exe> --engine-host``).
+Everything llama.cpp might print goes to stderr: the protocol stream gets its own copy of the
+stdout descriptor and descriptor 1 is pointed at stderr before llama.cpp is even imported.
+
+A reader thread takes commands off stdin so that ``stop`` is seen while the main thread is busy
+inside llama.cpp; every other command is queued and carried out in order on the main thread.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+import traceback
+
+from app import __version__
+from app.core import protocol
+
+
+class _EventWriter:
+    """Writes protocol events to the private copy of stdout, one line each, from any thread."""
+
+    def __init__(self, fd: int) -> None:
+        self._stream = os.fdopen(fd, "wb", buffering=0)
+        self._lock = threading.Lock()
+
+    def __call__(self, event: dict) -> None:
+        data = protocol.encode(event)
+        with self._lock:
+            self._stream.write(data)
+
+
+def _read_commands(commands: queue.Queue, engine_stop: threading.Event) -> None:
+    for line in sys.stdin.buffer:
+        if not line.strip():
+            continue
+        try:
+            command = protocol.decode(line)
+        except ValueError:
+            commands.put({"cmd": "_malformed"})
+            continue
+        if command.get("cmd") == "stop":
+            engine_stop.set()
+        else:
+            commands.put(command)
+    commands.put({"cmd": "shutdown"})
+
+
+def run() -> int:
+    """Serve commands until ``shutdown`` or the end of stdin; returns the process exit status."""
+    protocol_fd = os.dup(1)
+    os.dup2(2, 1)
+    emit = _EventWriter(protocol_fd)
+
+    from app.core.engine import Engine, EngineError, GenerationSettings
+
+    engine = Engine()
+    commands: queue.Queue = queue.Queue()
+    threading.Thread(target=_read_commands, args=(commands, engine.stop_requested), daemon=True).start()
+    emit({"event": "ready", "pid": os.getpid(), "version": __version__})
+
+    while True:
+        command = commands.get()
+        name = command.get("cmd")
+        if name == "shutdown":
+            engine.unload()
+            return 0
+        try:
+            if name == "load":
+                info, seconds = engine.load(
+                    command["path"],
+                    n_ctx=int(command.get("n_ctx") or 2048),
+                    n_threads=command.get("n_threads"),
+                    experts_per_token=command.get("experts_per_token"),
+                )
+                emit({"event": "loaded", "info": info.to_dict(), "load_seconds": round(seconds, 3),
+                      "n_ctx": engine.n_ctx})
+            elif name == "generate":
+                settings = GenerationSettings.from_command(command)
+                if command.get("messages") is not None:
+                    prompt, template_stops = engine.chat_prompt(command["messages"])
+                    settings.stop = list(settings.stop) + template_stops
+                else:
+                    prompt = str(command.get("prompt", ""))
+                emit(engine.generate(prompt, settings, emit))
+            elif name == "unload":
+                engine.unload()
+                emit({"event": "unloaded"})
+            else:
+                raise EngineError("bad_request", f"Unknown command {name!r}.")
+        except EngineError as exc:
+            emit({"event": "error", "kind": exc.kind, "message": exc.message})
+        except (KeyError, TypeError, ValueError) as exc:
+            emit({"event": "error", "kind": "bad_request", "message": f"Malformed {name!r} command: {exc}"})
+        except Exception as exc:  # the host must answer every command, whatever went wrong inside
+            traceback.print_exc()
+            emit({"event": "error", "kind": "internal", "message": f"{type(exc).__name__}: {exc}"})

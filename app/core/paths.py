@@ -1,0 +1,29 @@
+"""Where MoEscope keeps its files, per operating system, without Qt (the CLI and engine use it too).
+
+``MOESCOPE_DATA_DIR`` overrides the base folder: tests, portable installs and kiosks use it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_DIR_NAME = "MoEscope"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("MOESCOPE_DATA_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_DIR_NAME
+
+
+def models_dir() -> Path:
+    return data_dir() / "models"

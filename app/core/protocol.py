@@ -1,0 +1,45 @@
+"""Messages between the GUI process (engine_client) and the engine process (engine_host).
+
+One JSON object per line in both directions. The engine process writes events on its own copy of
+the original stdout; anything llama.cpp itself prints goes to stderr, so it cannot corrupt the stream.
+
+Commands (client -> host), key ``cmd``:
+    load      path, n_ctx, n_threads, experts_per_token (int or null)
+    generate  either ``prompt`` (raw text, no template) or ``messages`` ([{role, content}], the
+              model's chat template or a plain fallback is applied); max_tokens, temperature,
+              top_p, top_k, seed, stop (list of strings)
+    stop      ends prompt processing or generation within one token
+    unload
+    shutdown
+
+Events (host -> client), key ``event``:
+    ready           pid, version                      the host is up and waiting for commands
+    loaded          info (ModelInfo dict), load_seconds, n_ctx
+    prompt_routing  tokens: [{pos, token, text, source="prompt", routing}]
+    token           pos, token, text, source="answer", routing
+    finished        prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason
+                    (stop_reason: "length" | "eos" | "stop_sequence" | "stopped" | "context_full")
+    unloaded
+    error           kind, message                     kind: one of ERROR_KINDS
+    lost            returncode, message               synthesised by the client when the process died
+
+``routing`` maps the layer index (a string, JSON keys are strings) to ``[[expert_id, weight], ...]``
+in the router's order (highest selection score first). Dense models send ``{}``.
+"""
+
+from __future__ import annotations
+
+import json
+
+ERROR_KINDS = ("bad_model", "load_failed", "not_loaded", "busy", "context_full", "bad_request", "internal")
+
+
+def encode(message: dict) -> bytes:
+    return (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def decode(line: bytes) -> dict:
+    message = json.loads(line.decode("utf-8"))
+    if not isinstance(message, dict):
+        raise ValueError("protocol message is not an object")
+    return message

@@ -1,0 +1,54 @@
+"""Start the MoEscope window: application, translations, engine worker thread, main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtWidgets import QApplication
+
+from app.ui.i18n import install_translators
+from app.ui.main_window import MainWindow
+from app.ui.resources import icon
+from app.ui.style import apply_style
+from app.worker import start_engine_thread, stop_engine_thread
+
+
+def _set_application_names() -> None:
+    QCoreApplication.setOrganizationName("MoEscope")
+    QCoreApplication.setApplicationName("MoEscope")
+
+
+def default_models_dir() -> Path:
+    """The models folder when none is configured: ``<AppDataLocation>/models``."""
+    _set_application_names()
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "models"
+
+
+def run_gui(models_dir: Path | None = None, model_to_load: Path | None = None, lang: str | None = None) -> int:
+    """Show the main window until it is closed; returns the exit status.
+
+    Args:
+        models_dir: the folder the model library lists and imports into (created if missing);
+            ``default_models_dir()`` when None.
+        model_to_load: a GGUF file to load as soon as the engine is up, or None.
+        lang: "de" or "en" to override the system language, or None.
+    """
+    _set_application_names()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setWindowIcon(icon("moescope"))
+    apply_style(app)
+    install_translators(app, lang)
+    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    models_dir.mkdir(parents=True, exist_ok=True)
+
+    worker, thread = start_engine_thread()
+    window = MainWindow(worker, models_dir)
+    if model_to_load is not None:
+        window.load_model(str(Path(model_to_load).resolve()))
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        stop_engine_thread(worker, thread)

@@ -1,0 +1,130 @@
+"""Command line of MoEscope: the window (default), ``info``, ``trace``, ``make-demo-model``.
+
+``--engine-host`` is not for people: the window starts its engine process with it, from the same
+executable, so that a frozen build needs no Python of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="moescope",
+        description="Chat with a local model and watch which Mixture-of-Experts experts it uses. "
+                    "Without a command, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"MoEscope {__version__}")
+    parser.add_argument("--models-dir", type=Path, help="folder with GGUF models (default: in the app's data folder)")
+    parser.add_argument("--model", type=Path, help="model to load when the window opens")
+    parser.add_argument("--lang", choices=("de", "en"), help="language of the window (default: the system's)")
+    parser.add_argument("--no-demo", action="store_true", help="do not create the demo models on first start")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    info = commands.add_parser("info", help="print what a GGUF file is, as JSON")
+    info.add_argument("path", type=Path)
+
+    trace = commands.add_parser("trace", help="run a prompt headless and print every token's expert routing")
+    trace.add_argument("--model", dest="trace_model", type=Path, required=True)
+    trace.add_argument("--prompt", required=True)
+    trace.add_argument("--max-tokens", type=int, default=32)
+    trace.add_argument("--seed", type=int, default=0)
+    trace.add_argument("--temperature", type=float, default=0.0)
+    trace.add_argument("--experts-per-token", type=int)
+    trace.add_argument("--n-ctx", type=int, default=2048)
+    trace.add_argument("--json", action="store_true", help="one JSON object per line (default: a readable table)")
+
+    demo = commands.add_parser("make-demo-model", help="write a small synthetic MoE GGUF file with random weights")
+    demo.add_argument("path", type=Path)
+    demo.add_argument("--arch", default="llama")
+    demo.add_argument("--layers", type=int, default=4)
+    demo.add_argument("--experts", type=int, default=8)
+    demo.add_argument("--top-k", type=int, default=2)
+    demo.add_argument("--embd", type=int, default=64)
+    demo.add_argument("--ff", type=int, default=128)
+    demo.add_argument("--dense-leading", type=int, default=0)
+    demo.add_argument("--shared-experts", type=int, help="shared experts (deepseek2 only; default 1 there)")
+    demo.add_argument("--dtype", choices=("f32", "f16"), default="f32")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--transparent", action="store_true",
+                      help="zero attention and expert outputs so routing depends only on the token (tests)")
+    return parser
+
+
+def _info(path: Path) -> int:
+    from app.core.gguf_info import GGUFError, format_info_json, inspect_gguf
+
+    try:
+        print(format_info_json(inspect_gguf(path)))
+    except GGUFError as exc:
+        print(f"moescope: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _trace(args: argparse.Namespace) -> int:
+    from app.core.trace import TraceError, TraceRequest, format_record, trace_lines
+
+    request = TraceRequest(model=str(args.trace_model), prompt=args.prompt, max_tokens=args.max_tokens,
+                           seed=args.seed, temperature=args.temperature,
+                           experts_per_token=args.experts_per_token, n_ctx=args.n_ctx)
+    try:
+        for record in trace_lines(request):
+            print(json.dumps(record, ensure_ascii=False) if args.json else format_record(record), flush=True)
+    except TraceError as exc:
+        print(f"moescope: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _make_demo(args: argparse.Namespace) -> int:
+    from app.core.demo_model import write_demo_model
+
+    try:
+        path = write_demo_model(
+            args.path, arch=args.arch, layers=args.layers, experts=args.experts, top_k=args.top_k,
+            embd=args.embd, ff=args.ff, dense_leading=args.dense_leading, shared_experts=args.shared_experts,
+            dtype=args.dtype, seed=args.seed, transparent=args.transparent,
+        )
+    except (ValueError, OSError) as exc:
+        print(f"moescope: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from app.core.paths import models_dir
+
+    folder = args.models_dir or models_dir()
+    model = args.model
+    if not args.no_demo:
+        from app.core.demo_setup import ensure_demo_models
+
+        demos = ensure_demo_models(folder)
+        model = model or demos[0]
+    from app.gui import run_gui
+
+    return run_gui(folder, model, args.lang)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--engine-host"]:
+        from app.core.engine_host import run
+
+        return run()
+    args = _parser().parse_args(argv)
+    if args.command == "info":
+        return _info(args.path)
+    if args.command == "trace":
+        return _trace(args)
+    if args.command == "make-demo-model":
+        return _make_demo(args)
+    return _gui(args)

@@ -1,0 +1,1 @@
+"""The Qt widgets of MoEscope. They talk to the engine only through the EngineWorker's signals and slots."""

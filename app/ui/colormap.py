@@ -1,0 +1,49 @@
+"""Viridis, a perceptually uniform colour scale that stays readable for colour-blind viewers and in
+greyscale, built from eleven anchor colours without matplotlib."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+# matplotlib's viridis sampled at 0.0, 0.1, ... 1.0
+_VIRIDIS_ANCHORS = (
+    "#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c",
+    "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725",
+)
+
+
+def _interpolate(anchors: tuple[str, ...], steps: int) -> list[QColor]:
+    colours = [QColor(anchor) for anchor in anchors]
+    table = []
+    for step in range(steps):
+        position = step / (steps - 1) * (len(colours) - 1)
+        low = min(int(position), len(colours) - 2)
+        fraction = position - low
+        a, b = colours[low], colours[low + 1]
+        table.append(QColor(
+            round(a.red() + (b.red() - a.red()) * fraction),
+            round(a.green() + (b.green() - a.green()) * fraction),
+            round(a.blue() + (b.blue() - a.blue()) * fraction),
+        ))
+    return table
+
+
+class ColourScale:
+    """Maps a value in [0, 1] to a viridis colour, and tells which text colour reads on it.
+
+    Attributes:
+        colours: 256 precomputed QColors from dark violet (0) to yellow (1).
+    """
+
+    def __init__(self) -> None:
+        self.colours = _interpolate(_VIRIDIS_ANCHORS, 256)
+
+    def colour(self, value: float) -> QColor:
+        index = round(min(max(value, 0.0), 1.0) * 255)
+        return self.colours[index]
+
+    @staticmethod
+    def text_colour(background: QColor) -> QColor:
+        """Black on the light end of the scale, white on the dark end."""
+        luminance = 0.2126 * background.redF() + 0.7152 * background.greenF() + 0.0722 * background.blueF()
+        return QColor("#000000") if luminance > 0.45 else QColor("#ffffff")

@@ -1,0 +1,262 @@
+"""ExpertsPane: which experts the router of a Mixture-of-Experts model picks, token by token."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from app.core.gguf_info import ModelInfo
+from app.ui.formatting import format_count, format_percent, visible_token
+from app.ui.heatmap import ExpertHeatmap
+
+_NICE_MAXIMA = (0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
+
+
+def _nice_maximum(value: float) -> float:
+    return next((nice for nice in _NICE_MAXIMA if nice >= value), float(np.ceil(value)))
+
+
+class ExpertsPane(QWidget):
+    """The expert view: heatmap, current token, active parameters, or words for a dense model.
+
+    Token events only store data here; ``flush()`` (called by the window's refresh timer at most
+    ~60 times a second) turns the newest data into labels and one heatmap repaint.
+
+    Attributes:
+        info: the loaded model, or None.
+        mode: ``"token"`` (the newest token's routing) or ``"answer"`` (share of routing weight
+            per expert over the answer so far).
+        answer_tokens: answer tokens accumulated into the "whole answer" view.
+        heatmap: the ExpertHeatmap.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.info: ModelInfo | None = None
+        self.mode = "token"
+        self.answer_tokens = 0
+        self._row_of: dict[str, int] = {}
+        self._current = np.zeros((0, 0))
+        self._totals = np.zeros((0, 0))
+        self._pending_routing: list[dict] = []
+        self._latest: dict | None = None
+        self._dirty = False
+
+        self._stack = QStackedWidget()
+        self._empty_page = self._text_page(self.tr(
+            "No model loaded yet.\n\nLoad a model in the Model library to see which experts "
+            "work on each word the model reads and writes."))
+        self._dense_text = QLabel()
+        self._dense_page = self._text_page_for(self._dense_text)
+        self._moe_page = QWidget()
+        self._build_moe_page()
+        for page in (self._empty_page, self._dense_page, self._moe_page):
+            self._stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self._stack)
+
+    def _text_page(self, text: str) -> QWidget:
+        label = QLabel(text)
+        return self._text_page_for(label)
+
+    @staticmethod
+    def _text_page_for(label: QLabel) -> QWidget:
+        label.setWordWrap(True)
+        label.setObjectName("explanation")
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(label)
+        layout.addStretch(1)
+        return page
+
+    def _build_moe_page(self) -> None:
+        self._router_line = QLabel()
+        self._router_line.setWordWrap(True)
+        self._active_line = QLabel()
+        self._active_line.setObjectName("activeLine")
+        self._active_line.setWordWrap(True)
+        self._note_line = QLabel()
+        self._note_line.setWordWrap(True)
+        self._note_line.setObjectName("note")
+
+        self._token_caption = QLabel(self.tr("Current token"))
+        self._token_caption.setObjectName("caption")
+        self._token_label = QLabel("–")
+        self._token_label.setObjectName("bigToken")
+        self._token_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._token_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._token_label.setMinimumWidth(120)
+        token_column = QVBoxLayout()
+        token_column.setSpacing(2)
+        token_column.addWidget(self._token_caption)
+        token_column.addWidget(self._token_label)
+
+        self._token_button = QPushButton(self.tr("This token"))
+        self._answer_button = QPushButton(self.tr("Whole answer"))
+        self._token_button.setToolTip(self.tr("Experts the router picked for the newest token, with their gate weights"))
+        self._answer_button.setToolTip(self.tr("Share of the routing weight each expert received over the answer so far"))
+        self._mode_group = QButtonGroup(self)
+        for button in (self._token_button, self._answer_button):
+            button.setCheckable(True)
+            button.setObjectName("segment")
+            self._mode_group.addButton(button)
+        self._token_button.setChecked(True)
+        self._mode_group.buttonClicked.connect(self._on_mode_clicked)
+        toggle = QHBoxLayout()
+        toggle.setSpacing(0)
+        toggle.addWidget(self._token_button)
+        toggle.addWidget(self._answer_button)
+
+        top = QHBoxLayout()
+        top.addLayout(token_column)
+        top.addSpacing(16)
+        info_column = QVBoxLayout()
+        info_column.addWidget(self._active_line)
+        info_column.addWidget(self._router_line)
+        info_column.addWidget(self._note_line)
+        info_column.addStretch(1)
+        top.addLayout(info_column, 1)
+
+        self.heatmap = ExpertHeatmap()
+        self._legend_line = QLabel()
+        self._legend_line.setWordWrap(True)
+        self._legend_line.setObjectName("note")
+
+        separator = QFrame()
+        separator.setFrameShape(QFrame.Shape.HLine)
+        separator.setFrameShadow(QFrame.Shadow.Sunken)
+
+        layout = QVBoxLayout(self._moe_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(separator)
+        mode_row = QHBoxLayout()
+        mode_row.addLayout(toggle)
+        mode_row.addStretch(1)
+        layout.addLayout(mode_row)
+        layout.addWidget(self.heatmap, 1)
+        layout.addWidget(self._legend_line)
+
+    def set_model(self, info: ModelInfo | None) -> None:
+        """Show the view that fits the model: nothing loaded, dense explanation, or the heatmap."""
+        self.info = info
+        self._latest = None
+        self._pending_routing.clear()
+        if info is None:
+            self._stack.setCurrentWidget(self._empty_page)
+            return
+        if not info.is_moe:
+            self._dense_text.setText(self.tr(
+                "“{name}” is a dense model.\n\n"
+                "In a dense model every parameter works on every token: there is no router and there "
+                "are no experts to choose from, so there is nothing to show here.\n\n"
+                "Active now: all {total} parameters (100 %).\n\n"
+                "Load a Mixture-of-Experts (MoE) model to watch its router pick experts token by token."
+            ).format(name=info.name, total=format_count(info.total_params)))
+            self._stack.setCurrentWidget(self._dense_page)
+            return
+        layers = list(info.moe_layers)
+        self._row_of = {str(layer): row for row, layer in enumerate(layers)}
+        self._current = np.zeros((len(layers), info.n_experts))
+        self._totals = np.zeros_like(self._current)
+        self.answer_tokens = 0
+        self.heatmap.set_shape(layers, info.n_experts)
+        self._active_line.setText(self.tr("Active now: {active} of {total} parameters ({share})").format(
+            active=format_count(info.active_params), total=format_count(info.total_params),
+            share=format_percent(info.active_share)))
+        self._router_line.setText(self.tr(
+            "For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.").format(
+            k=info.n_experts_used, n=info.n_experts, layers=len(layers)))
+        notes = []
+        if info.n_shared_experts > 0:
+            notes.append(self.tr(
+                "Plus {count} shared expert(s) per layer that work on every token (always on, not shown).").format(
+                count=info.n_shared_experts))
+        if info.n_dense_leading > 0:
+            notes.append(self.tr("The first {count} layer(s) have no experts (dense).").format(
+                count=info.n_dense_leading))
+        if "random weights" in info.name.lower():
+            notes.append(self.tr("Demo model with random weights: its text is gibberish, the routing mechanics are real."))
+        self._note_line.setText("\n".join(notes))
+        self._note_line.setVisible(bool(notes))
+        self._token_label.setText("–")
+        self._token_caption.setText(self.tr("Current token"))
+        self._dirty = True
+        self.flush()
+        self._stack.setCurrentWidget(self._moe_page)
+
+    def begin_answer(self) -> None:
+        """Start a new answer: the "whole answer" view starts from zero."""
+        self._pending_routing.clear()
+        self._totals[:] = 0
+        self.answer_tokens = 0
+        self._dirty = True
+
+    def add_prompt_routing(self, tokens: list) -> None:
+        """The routing of the prompt: shown as the current token until the answer begins."""
+        if tokens:
+            self._latest = tokens[-1]
+            self._dirty = True
+
+    def add_token(self, token: dict) -> None:
+        """One answer token; cheap, so that any token rate can be taken."""
+        self._latest = token
+        if token.get("routing"):
+            self._pending_routing.append(token["routing"])
+        self._dirty = True
+
+    def _accumulate(self, routing: dict, target: np.ndarray) -> None:
+        n_experts = target.shape[1]
+        for layer, choices in routing.items():
+            row = self._row_of.get(layer)
+            if row is None:
+                continue
+            for expert, weight in choices:
+                if 0 <= expert < n_experts:
+                    target[row, expert] += weight
+
+    def flush(self) -> bool:
+        """Apply the data gathered since the last call; returns whether the view changed."""
+        if not self._dirty or self.info is None or not self.info.is_moe:
+            return False
+        self._dirty = False
+        for routing in self._pending_routing:
+            self._accumulate(routing, self._totals)
+        self.answer_tokens += len(self._pending_routing)
+        self._pending_routing.clear()
+
+        self._current[:] = 0
+        if self._latest is not None:
+            self._accumulate(self._latest.get("routing") or {}, self._current)
+            self._token_label.setText(visible_token(self._latest.get("text", "")) or self.tr("(no text)"))
+            caption = (self.tr("Prompt token {pos}") if self._latest.get("source") == "prompt"
+                       else self.tr("Answer token {pos}"))
+            self._token_caption.setText(caption.format(pos=self._latest.get("pos", 0)))
+
+        if self.mode == "token":
+            maximum = _nice_maximum(max(1.0, float(self._current.max(initial=0.0))))
+            self.heatmap.set_values(self._current.copy(), maximum, False, self.tr("Gate weight"))
+            self._legend_line.setText(self.tr(
+                "Coloured cells: the experts the router chose for this token. The number is the expert’s "
+                "gate weight — how much its result counts. Grey: not chosen."))
+        else:
+            sums = self._totals.sum(axis=1, keepdims=True)
+            shares = np.divide(self._totals, sums, out=np.zeros_like(self._totals), where=sums > 0)
+            self.heatmap.set_values(shares, _nice_maximum(float(shares.max(initial=0.0))), True,
+                                    self.tr("Share of weight"))
+            self._legend_line.setText(self.tr(
+                "Over the {count} answer tokens so far: the share of each layer’s routing weight that "
+                "went to each expert. Grey: never chosen.").format(count=self.answer_tokens))
+        return True
+
+    def _on_mode_clicked(self, button: QPushButton) -> None:
+        self.mode = "token" if button is self._token_button else "answer"
+        self._dirty = True
+        self.flush()

@@ -1,0 +1,42 @@
+"""Numbers and token text in the words a non-technical reader expects, in the user's locale."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLocale
+
+_VISIBLE_WHITESPACE = str.maketrans({" ": "␣", "\n": "↵", "\t": "→", "\r": ""})
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Formatting", text)
+
+
+def format_count(count: int) -> str:
+    """A parameter count as '30.5 B', '812 M', '45 K' (German: '30,5 Mrd.', '812 Mio.', '45 Tsd.')."""
+    locale = QLocale()
+    for scale, unit in ((1e9, _tr("B")), (1e6, _tr("M")), (1e3, _tr("K"))):
+        if count >= scale:
+            value = count / scale
+            decimals = 1 if value < 100 else 0
+            return f"{locale.toString(value, 'f', decimals)} {unit}"
+    return locale.toString(int(count))
+
+
+def format_decimal(value: float, decimals: int = 1) -> str:
+    return QLocale().toString(float(value), "f", decimals)
+
+
+def format_percent(share: float) -> str:
+    """A share between 0 and 1 as '11 %' ('0.4 %' below one percent)."""
+    percent = share * 100
+    decimals = 1 if 0 < percent < 1 else 0
+    return f"{QLocale().toString(percent, 'f', decimals)} %"
+
+
+def format_file_size(size: int) -> str:
+    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+
+def visible_token(text: str) -> str:
+    """Token text with spaces, line breaks and tabs made visible ('␣', '↵', '→')."""
+    return text.translate(_VISIBLE_WHITESPACE)

@@ -1,0 +1,244 @@
+"""MainWindow: chat, model library and expert view as dock panes, with a status bar."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+
+from app.core.gguf_info import ModelInfo
+from app.ui.chat_pane import ChatPane
+from app.ui.experts_pane import ExpertsPane
+from app.ui.formatting import format_decimal
+from app.ui.library_pane import LibraryPane
+from app.ui.locality import LocalityIndicator
+from app.ui.resources import icon
+from app.worker import EngineWorker
+
+DEFAULT_CONTEXT = 2048
+REFRESH_INTERVAL_MS = 16
+_SETTINGS = ("MoEscope", "MoEscope")
+
+
+class MainWindow(QMainWindow):
+    """The application window. Talks to the engine only through the EngineWorker's signals and slots.
+
+    Token events only update the panes' data; a single-shot refresh timer (16 ms, so at most about
+    60 times a second) puts the gathered text and routing on screen, whatever the token rate.
+
+    Attributes:
+        worker: the EngineWorker (on its own thread).
+        chat, library, experts: the three panes.
+        chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
+        locality: the status bar's LocalityIndicator.
+        model_info: the loaded model, or None.
+        engine_ready: whether the engine has started.
+
+    Signals:
+        loadRequested(str, int, int): queued to ``worker.load`` (path, context size, experts per token).
+        generateRequested(dict): queued to ``worker.generate``.
+    """
+
+    loadRequested = Signal(str, int, int)
+    generateRequested = Signal(object)
+
+    def __init__(self, worker: EngineWorker, models_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.model_info: ModelInfo | None = None
+        self.engine_ready = False
+        self._reloading = False
+        self._answer_tokens = 0
+        self._first_token_at: float | None = None
+
+        self.setWindowTitle("MoEscope")
+        self.setWindowIcon(icon("moescope"))
+        self.setDockNestingEnabled(True)
+
+        self.chat = ChatPane()
+        self.library = LibraryPane(models_dir)
+        self.experts = ExpertsPane()
+        self.library_dock = self._dock(self.library, self.tr("Model library"), "libraryDock")
+        self.chat_dock = self._dock(self.chat, self.tr("Chat"), "chatDock")
+        self.experts_dock = self._dock(self.experts, self.tr("Experts"), "expertsDock")
+        self._build_status_bar()
+        self._build_menu()
+
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_INTERVAL_MS)
+        self._refresh.timeout.connect(self._flush)
+
+        self.loadRequested.connect(worker.load)
+        self.generateRequested.connect(worker.generate)
+        worker.started.connect(self._on_engine_started)
+        worker.loaded.connect(self._on_loaded)
+        worker.promptRouting.connect(self._on_prompt_routing)
+        worker.token.connect(self._on_token)
+        worker.finished.connect(self._on_finished)
+        worker.unloaded.connect(self._on_unloaded)
+        worker.error.connect(self._on_error)
+        worker.engineLost.connect(self._on_engine_lost)
+        worker.engineRestarted.connect(self._on_engine_restarted)
+        worker.busyChanged.connect(self.library.set_engine_busy)
+        self.chat.generateRequested.connect(self._on_generate_requested)
+        self.chat.stopRequested.connect(worker.stop, Qt.ConnectionType.DirectConnection)
+        self.library.loadRequested.connect(self.load_model)
+
+        self.reset_layout()
+        self._restore_window_state()
+        self.library.refresh()
+
+    def _dock(self, widget: QWidget, title: str, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        self.locality = LocalityIndicator()
+        self._model_label = QLabel(self.tr("No model loaded"))
+        self._speed_label = QLabel()
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        bar.addWidget(self.locality)
+        bar.addWidget(self._model_label, 1)
+        bar.addPermanentWidget(self._speed_label)
+
+    def _build_menu(self) -> None:
+        view = self.menuBar().addMenu(self.tr("&View"))
+        reset = QAction(self.tr("&Reset layout"), self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+
+    def reset_layout(self) -> None:
+        """Library on the left, chat in the middle, experts on the right."""
+        for dock in (self.library_dock, self.chat_dock, self.experts_dock):
+            dock.setFloating(False)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.splitDockWidget(self.library_dock, self.chat_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.chat_dock, self.experts_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.library_dock, self.chat_dock, self.experts_dock], [330, 480, 470],
+                         Qt.Orientation.Horizontal)
+
+    def _restore_window_state(self) -> None:
+        settings = QSettings(*_SETTINGS)
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        settings = QSettings(*_SETTINGS)
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        super().closeEvent(event)
+
+    def load_model(self, path: str) -> None:
+        self.library.set_loading(str(path))
+        self._set_model(None)
+        self.loadRequested.emit(str(path), DEFAULT_CONTEXT, 0)
+
+    def _set_model(self, info: ModelInfo | None) -> None:
+        self.model_info = info
+        self.chat.set_model(info.name if info else None)
+        self.locality.set_model_path(info.path if info else None)
+        if info is None:
+            self._model_label.setText(self.tr("No model loaded"))
+            self.setWindowTitle("MoEscope")
+        else:
+            self._model_label.setText(self.tr("Model: {name}").format(name=info.name))
+            self.setWindowTitle(f"MoEscope — {info.name}")
+
+    def _schedule_refresh(self) -> None:
+        if not self._refresh.isActive():
+            self._refresh.start()
+
+    def _flush(self) -> None:
+        self.chat.flush()
+        self.experts.flush()
+        if self.chat.generating and self._first_token_at is not None and self._answer_tokens > 1:
+            elapsed = time.monotonic() - self._first_token_at
+            if elapsed > 0:
+                self._show_speed((self._answer_tokens - 1) / elapsed)
+
+    def _show_speed(self, tokens_per_s: float) -> None:
+        self._speed_label.setText(self.tr("{rate} tokens/s").format(rate=format_decimal(tokens_per_s)))
+
+    def _on_engine_started(self) -> None:
+        self.engine_ready = True
+
+    def _on_loaded(self, event: dict) -> None:
+        info = ModelInfo.from_dict(event["info"])
+        self._reloading = False
+        self.library.set_loaded(info, float(event.get("load_seconds", 0.0)))
+        self.experts.set_model(info)
+        self._set_model(info)
+
+    def _on_unloaded(self) -> None:
+        self.library.set_unloaded()
+        self.experts.set_model(None)
+        self._set_model(None)
+
+    def _on_generate_requested(self, params: dict) -> None:
+        self.experts.begin_answer()
+        self._answer_tokens = 0
+        self._first_token_at = None
+        self._speed_label.clear()
+        self.generateRequested.emit(params)
+
+    def _on_prompt_routing(self, tokens: list) -> None:
+        self.experts.add_prompt_routing(tokens)
+        self._schedule_refresh()
+
+    def _on_token(self, token: dict) -> None:
+        if self._first_token_at is None:
+            self._first_token_at = time.monotonic()
+        self._answer_tokens += 1
+        self.chat.add_token(token)
+        self.experts.add_token(token)
+        self._schedule_refresh()
+
+    def _on_finished(self, stats: dict) -> None:
+        self._refresh.stop()
+        self._flush()
+        self.chat.finish_answer(stats)
+        if stats.get("answer_tokens"):
+            self._show_speed(float(stats.get("tokens_per_s") or 0.0))
+
+    def _on_error(self, kind: str, message: str) -> None:
+        if self.library.loading_path is not None:
+            self._reloading = False
+            self.library.set_load_failed(message)
+            return
+        if self.chat.generating:
+            self._flush()
+            self.chat.abort_answer(self.tr("no answer: an error occurred"))
+        self.chat.show_notice(message, "error")
+
+    def _on_engine_lost(self, message: str) -> None:
+        self._refresh.stop()
+        self._flush()
+        self.chat.abort_answer(self.tr("interrupted"))
+        self.engine_ready = False
+        self.chat.show_notice(message + " " + self.tr("Starting a fresh engine…"), "error")
+        info = self.model_info
+        self._reloading = info is not None and self.library.loading_path is None
+        if self._reloading:
+            self.library.set_loading(info.path, again=True)
+        self._set_model(None)
+
+    def _on_engine_restarted(self) -> None:
+        self.engine_ready = True
+        text = self.tr("A fresh engine was started.")
+        if self._reloading:
+            text += " " + self.tr("The model is being loaded again; you can go on in a moment.")
+        self.chat.show_notice(text)

@@ -1,0 +1,73 @@
+"""Tap overhead: tokens/s with the expert tap installed vs. no eval callback at all.
+
+Same synthetic model (12 layers, 768 wide, 16 experts, top-2, F16, written by this script), same
+prompt, greedy sampling, two contexts side by side in this one process. Pairs alternate which side
+runs first so that drift (thermal, other load) falls on both. Prints each pair, then the median
+ratio (capture / baseline) as the last line.
+
+    python bench/tap_overhead.py [--pairs 7] [--tokens 96]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.core.demo_model import write_demo_model  # noqa: E402
+from app.core.engine import Engine, GenerationSettings  # noqa: E402
+
+PROMPT = "Mixture-of-Experts models route every token to a few experts. " * 2
+
+
+def tokens_per_second(engine: Engine, n_tokens: int) -> float:
+    engine.reset()
+    settings = GenerationSettings(max_tokens=n_tokens, temperature=0.0, repeat_penalty=1.0)
+    result = engine.generate(PROMPT, settings, lambda _event: None)
+    if result["answer_tokens"] != n_tokens:
+        raise RuntimeError(f"expected {n_tokens} tokens, got {result['answer_tokens']} ({result['stop_reason']})")
+    return result["tokens_per_s"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pairs", type=int, default=7)
+    parser.add_argument("--tokens", type=int, default=96)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench-moe.gguf"
+        started = time.perf_counter()
+        write_demo_model(path, arch="llama", layers=12, embd=768, ff=1024, heads=12, kv_heads=4,
+                         experts=16, top_k=2, dtype="f16", seed=1)
+        print(f"model: {path.stat().st_size / 1e9:.2f} GB written in {time.perf_counter() - started:.1f} s")
+        print(f"machine: {platform.machine()}, {platform.processor() or platform.system()}, "
+              f"python {platform.python_version()}, threads {args.threads}")
+        baseline, capture = Engine(), Engine()
+        baseline.load(str(path), n_ctx=512, n_threads=args.threads, capture=False)
+        capture.load(str(path), n_ctx=512, n_threads=args.threads, capture=True)
+        tokens_per_second(baseline, 8)
+        tokens_per_second(capture, 8)
+        ratios = []
+        for pair in range(args.pairs):
+            order = [("baseline", baseline), ("capture", capture)]
+            if pair % 2:
+                order.reverse()
+            speeds = {name: tokens_per_second(engine, args.tokens) for name, engine in order}
+            ratio = speeds["capture"] / speeds["baseline"]
+            ratios.append(ratio)
+            print(f"pair {pair + 1}: baseline {speeds['baseline']:.1f} tok/s, capture {speeds['capture']:.1f} tok/s, "
+                  f"ratio {ratio:.3f}")
+        print(f"median ratio capture/baseline over {args.pairs} pairs: {statistics.median(ratios):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
