@@ -10,7 +10,6 @@ import json
 import os
 import random
 import struct
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -113,7 +112,7 @@ def qwen3moe(path: Path, n_used: int = 2, *, ints: dict[str, int] | None = None,
         path, "qwen3moe", tensors, ints=header,
         strings={"general.name": "Tiny MoE", "general.size_label": "4x16"},
         file_type=gguf.LlamaFileType.MOSTLY_Q4_K_M,
-        extra=lambda w: w.add_token_list([f"tok{i}" for i in range(32)]),
+        extra=lambda w: w.add_token_list([f"tok{i}" for i in range(256)]),
         drop_keys=drop_keys,
     )
 
@@ -289,6 +288,16 @@ def test_quantization_from_file_type(tmp_path, file_type, expected):
     assert inspect_gguf(path).quantization == expected
 
 
+def test_long_chat_template_counts_as_present(tmp_path):
+    """Values over the kept-size limit are stepped over but still known to be there."""
+    path = write_gguf(tmp_path / "long-template.gguf", "llama", {"token_embd.weight": zeros(4, 8)},
+                      ints={"llama.block_count": 1, "llama.embedding_length": 8, "llama.context_length": 8},
+                      strings={"tokenizer.chat_template": "{{ x }}" * 20_000, "general.name": "Long"})
+    info = inspect_gguf(path)
+    assert info.has_chat_template is True
+    assert info.name == "Long"
+
+
 def test_big_file_reads_header_only(tmp_path):
     """A 4 GiB tensor (a sparse file) and a 150 000-token vocabulary: the header is all that is read."""
     path = tmp_path / "big.gguf"
@@ -396,80 +405,98 @@ def folder(tmp_path: Path) -> Path:
     return path
 
 
+TRUNCATED = "is truncated or damaged"
+NOT_GGUF = "is not a GGUF model file"
+
+# id -> (build(tmp_path) -> path, a fragment of the message that proves the intended check fired)
 BROKEN = {
-    "empty": raw(b""),
-    "three-bytes": raw(b"GGU"),
-    "truncated-in-header": patched(lambda b, at: b[:12]),
-    "truncated-in-metadata": patched(lambda b, at: b[:at.first_key + 40]),
-    "truncated-in-vocabulary": patched(lambda b, at: b[:at.tokens_item_type + 20]),
-    "truncated-in-tensor-table": patched(lambda b, at: b[:at.tensor_table + 10]),
-    "truncated-before-data": patched(lambda b, at: b[:at.data_start]),
-    "truncated-in-first-tensor": patched(lambda b, at: b[:at.data_start + 10]),
-    "truncated-in-last-tensor": patched(lambda b, at: b[:at.data_end - 1]),
-    "random-bytes": raw(random.Random(1).randbytes(4096)),
-    "magic-then-random-bytes": raw(b"GGUF" + random.Random(2).randbytes(4092)),
-    "wrong-magic": patched(lambda b, at: b"GGML" + b[4:]),
-    "version-1": patched(lambda b, at: put(b, 4, "<I", 1)),
-    "version-99": patched(lambda b, at: put(b, 4, "<I", 99)),
-    "big-endian": patched(lambda b, at: put(b, 4, ">I", 3)),
-    "absurd-tensor-count": patched(lambda b, at: put(b, 8, "<Q", 2**60)),
-    "absurd-metadata-count": patched(lambda b, at: put(b, 16, "<Q", 2**60)),
-    "absurd-string-length": patched(lambda b, at: put(b, at.first_key, "<Q", 2**40)),
-    "absurd-array-length": patched(lambda b, at: put(b, at.tokens_item_type + 4, "<Q", 2**40)),
-    "nested-array": patched(lambda b, at: put(b, at.tokens_item_type, "<I", 9)),
-    "unknown-value-type": patched(lambda b, at: put(b, at.first_value_type, "<I", 99)),
-    "unknown-tensor-type": patched(lambda b, at: put(b, at.first_type, "<I", 4)),
-    "too-many-dimensions": patched(lambda b, at: put(b, at.first_n_dims, "<I", 5)),
-    "misaligned-tensor": patched(lambda b, at: put(b, at.first_offset, "<Q", 8)),
-    "tensor-beyond-end": patched(lambda b, at: put(b, at.first_offset, "<Q", 2**40)),
-    "tensor-name-too-long": tensor_name_too_long,
-    "bad-alignment": bad_alignment,
-    "text-file": raw(b"This is a text file, not a model.\n" * 50),
-    "zip-file": zip_file,
-    "experts-used-above-count": moe_with(n_used=5),
-    "experts-used-zero": moe_with(n_used=0),
-    "experts-used-without-experts": dense_with_experts_used,
-    "too-many-experts": moe_with(ints={"qwen3moe.expert_count": 2000}),
-    "expert-groups-not-fewer-than-experts": moe_with(ints={"qwen3moe.expert_group_count": 4}),
-    "block-count-0": moe_with(ints={"qwen3moe.block_count": 0}),
-    "block-count-600": moe_with(ints={"qwen3moe.block_count": 600}),
-    "nextn-layers-above-block-count": moe_with(ints={"qwen3moe.nextn_predict_layers": 3}),
-    "no-block-count": moe_with(drop_keys=("qwen3moe.block_count",)),
-    "no-architecture": moe_with(drop_keys=("general.architecture",)),
-    "missing-file": lambda tmp_path: tmp_path / "broken.gguf",
-    "folder": folder,
+    "empty": (raw(b""), "is empty"),
+    "three-bytes": (raw(b"GGU"), NOT_GGUF),
+    "truncated-in-header": (patched(lambda b, at: b[:12]), "the header runs past"),
+    "truncated-before-metadata": (patched(lambda b, at: b[:at.first_key + 40]), "metadata entries"),
+    "truncated-in-vocabulary": (
+        patched(lambda b, at: b[:at.tokens_item_type + 12 + 2100]), "the metadata runs past"),
+    "truncated-in-tensor-table": (
+        patched(lambda b, at: b[:at.tensor_table + 10]), "the tensor table runs past"),
+    "truncated-before-data": (patched(lambda b, at: b[:at.data_start]), "data of tensor 'token_embd.weight'"),
+    "truncated-in-first-tensor": (
+        patched(lambda b, at: b[:at.data_start + 10]), "'token_embd.weight' runs past"),
+    "truncated-in-last-tensor": (
+        patched(lambda b, at: b[:at.data_end - 1]), "'blk.1.ffn_down_exps.weight' runs"),
+    "random-bytes": (raw(random.Random(1).randbytes(4096)), NOT_GGUF),
+    "magic-then-random-bytes": (raw(b"GGUF" + random.Random(2).randbytes(4092)), "GGUF version"),
+    "wrong-magic": (patched(lambda b, at: b"GGML" + b[4:]), NOT_GGUF),
+    "version-1": (patched(lambda b, at: put(b, 4, "<I", 1)), "GGUF version 1,"),
+    "version-99": (patched(lambda b, at: put(b, 4, "<I", 99)), "GGUF version 99,"),
+    "big-endian": (patched(lambda b, at: put(b, 4, ">I", 3)), "big-endian"),
+    "absurd-tensor-count": (patched(lambda b, at: put(b, 8, "<Q", 2**60)), f"{2**60} tensors"),
+    "absurd-metadata-count": (patched(lambda b, at: put(b, 16, "<Q", 2**60)), f"{2**60} metadata entries"),
+    "absurd-string-length": (
+        patched(lambda b, at: put(b, at.first_key, "<Q", 2**40)), "the metadata runs past"),
+    "absurd-array-length": (patched(lambda b, at: put(b, at.tokens_item_type + 4, "<Q", 2**40)),
+                            f"lists {2**40} items"),
+    "nested-array": (patched(lambda b, at: put(b, at.tokens_item_type, "<I", 9)), "nested array"),
+    "unknown-value-type": (
+        patched(lambda b, at: put(b, at.first_value_type, "<I", 99)), "unknown value type"),
+    "unknown-tensor-type": (patched(lambda b, at: put(b, at.first_type, "<I", 4)), "unknown data type (4)"),
+    "too-many-dimensions": (patched(lambda b, at: put(b, at.first_n_dims, "<I", 5)), "5 dimensions"),
+    "misaligned-tensor": (patched(lambda b, at: put(b, at.first_offset, "<Q", 8)), "not aligned to 32 bytes"),
+    "tensor-beyond-end": (patched(lambda b, at: put(b, at.first_offset, "<Q", 2**40)), TRUNCATED),
+    "tensor-name-too-long": (tensor_name_too_long, "tensor name longer"),
+    "bad-alignment": (bad_alignment, "general.alignment of 24"),
+    "text-file": (raw(b"This is a text file, not a model.\n" * 50), NOT_GGUF),
+    "zip-file": (zip_file, NOT_GGUF),
+    "experts-used-above-count": (moe_with(n_used=5), "asks for 5 experts per token but has only 4"),
+    "experts-used-zero": (moe_with(n_used=0), "does not say how many to use"),
+    "experts-used-without-experts": (dense_with_experts_used, "has no experts"),
+    "too-many-experts": (moe_with(ints={"qwen3moe.expert_count": 2000}), "2000 experts"),
+    "expert-groups-not-fewer-than-experts": (
+        moe_with(ints={"qwen3moe.expert_group_count": 4}), "4 expert groups"),
+    "block-count-0": (moe_with(ints={"qwen3moe.block_count": 0}), "has 0 layers"),
+    "block-count-600": (moe_with(ints={"qwen3moe.block_count": 600}), "has 600 layers"),
+    "nextn-layers-above-block-count": (
+        moe_with(ints={"qwen3moe.nextn_predict_layers": 3}), "prediction layers"),
+    "no-block-count": (moe_with(drop_keys=("qwen3moe.block_count",)), "does not give qwen3moe.block_count"),
+    "no-architecture": (moe_with(drop_keys=("general.architecture",)), "general.architecture"),
+    "missing-file": (lambda tmp_path: tmp_path / "broken.gguf", "does not exist"),
+    "folder": (folder, "is a folder"),
 }
 
 
-@pytest.mark.parametrize("build", BROKEN.values(), ids=BROKEN.keys())
-def test_broken_file_is_refused_with_its_name(tmp_path, build):
+@pytest.mark.parametrize(("build", "expected"), BROKEN.values(), ids=BROKEN.keys())
+def test_broken_file_is_refused_with_its_name(tmp_path, build, expected):
     path = build(tmp_path)
     with pytest.raises(GGUFError) as caught:
         inspect_gguf(path)
     message = str(caught.value)
-    assert "broken.gguf" in message
+    assert message.startswith("broken.gguf ")
+    assert expected in message
     assert message.endswith(".") and "\n" not in message
 
 
-def test_non_gguf_files_are_called_that(tmp_path):
-    for build in (BROKEN["text-file"], BROKEN["zip-file"], BROKEN["random-bytes"], BROKEN["wrong-magic"]):
-        with pytest.raises(GGUFError, match="is not a GGUF model file"):
-            inspect_gguf(build(tmp_path))
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root and Windows ignore mode bits")
-def test_unreadable_file(tmp_path):
+def test_unreadable_file(tmp_path, monkeypatch):
     path = dense_llama(tmp_path / "locked.gguf")
-    path.chmod(0)
-    try:
-        with pytest.raises(GGUFError, match="locked.gguf"):
-            inspect_gguf(path)
-    finally:
-        path.chmod(0o644)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)      # mode bits do not stop root, so fake the refusal
+    with pytest.raises(GGUFError, match=r"^locked\.gguf cannot be opened: permission denied\.$"):
+        inspect_gguf(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_named_pipe_is_refused_without_blocking(tmp_path):
+    path = tmp_path / "pipe.gguf"
+    os.mkfifo(path)
+    with pytest.raises(GGUFError, match=r"^pipe\.gguf is not a regular file"):
+        inspect_gguf(path)
 
 
 def test_flipped_bytes_never_escape_as_other_errors(tmp_path):
-    """Flipping any one byte of the header or tables gives a ModelInfo or a GGUFError, nothing else.
+    """Flipping any one byte of the header or tables gives a ModelInfo or a one-line GGUFError.
 
     The positions are drawn from before the tensor data: a flipped weight changes nothing read here.
     """
@@ -486,8 +513,9 @@ def test_flipped_bytes_never_escape_as_other_errors(tmp_path):
         path.write_bytes(flipped)
         try:
             inspect_gguf(path)
-        except GGUFError:
-            pass
+        except GGUFError as exc:
+            if "\n" in str(exc) or "flipped.gguf" not in str(exc):
+                escaped.append(f"byte {position}: unclear message {str(exc)!r}")
         except Exception as exc:  # noqa: BLE001 - the point is to catch anything else
             escaped.append(f"byte {position}: {exc!r}")
     assert not escaped

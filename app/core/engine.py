@@ -64,7 +64,7 @@ def _silence_llama_log() -> None:
     from llama_cpp import llama_cpp as ll
 
     def forward(level: int, text: bytes, _user_data) -> None:
-        if level in (2, 3):  # GGML_LOG_LEVEL_WARN, GGML_LOG_LEVEL_ERROR
+        if level in (3, 4):  # GGML_LOG_LEVEL_WARN, GGML_LOG_LEVEL_ERROR
             os.write(2, text)
 
     global _LOG_CALLBACK
@@ -139,6 +139,7 @@ class Engine:
         tap = RoutingTap() if info.is_moe and capture else None
         if tap is not None:
             ctx_params.cb_eval = tap.callback
+            ctx_params.cb_eval_user_data = tap.user_data
         ctx = ll.llama_init_from_model(model, ctx_params)
         if not ctx:
             ll.llama_model_free(model)

@@ -5,7 +5,8 @@ eval callback watch the scheduler walk the graph. Every node the callback *asks*
 synchronisation point, which costs speed, so the tap asks for exactly one node per MoE layer: the
 first expert matmul after the routing chain. At that point the top-k expert ids and the final gate
 weights of the layer are both computed and still alive (the experts' matmuls and the weighted sum
-still need them), so one read gets both.
+still need them), so one read gets both. The callback itself is C (``_tapfilter.c``): it sees every
+node, and a Python call per node alone costs about 15 % of a small model's speed.
 
 Details that matter for correctness (measured, see shared/design/routing-capture.md):
 - ``ffn_moe_topk`` is a non-contiguous view into the argsort result; it is read with its strides.
@@ -21,14 +22,6 @@ import ctypes
 from dataclasses import dataclass
 
 import numpy as np
-
-_TOPK = b"ffn_moe_topk"
-_WEIGHT_NAMES = frozenset(
-    (b"ffn_moe_weights", b"ffn_moe_weights_softmax", b"ffn_moe_weights_norm", b"ffn_moe_weights_scaled")
-)
-# The first nodes of the experts' computation: when one of them is computed, the routing chain of
-# its layer is complete and its results are still needed, so they cannot have been overwritten.
-_AFTER_ROUTING = frozenset((b"ffn_moe_up", b"ffn_moe_gate", b"ffn_moe_gate_up", b"ffn_moe_weighted"))
 
 
 class _TensorHead(ctypes.Structure):
@@ -46,13 +39,14 @@ def _load_ggml():
     """ggml's tensor helpers, from the library llama-cpp-python ships (imported lazily)."""
     from llama_cpp._ggml import libggml
 
-    libggml.ggml_get_name.argtypes = [ctypes.c_void_p]
-    libggml.ggml_get_name.restype = ctypes.c_char_p
     libggml.ggml_nbytes.argtypes = [ctypes.c_void_p]
     libggml.ggml_nbytes.restype = ctypes.c_size_t
     libggml.ggml_backend_tensor_get.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t]
     libggml.ggml_backend_tensor_get.restype = None
     return libggml
+
+
+_LAYER_READY = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
 
 @dataclass
@@ -66,9 +60,13 @@ class LayerRouting:
 class RoutingTap:
     """Captures expert ids and gate weights of every MoE layer during ``llama_decode``.
 
+    The per-node filtering runs in C (``_tapfilter.c``); Python is called once per MoE layer and
+    micro-batch, in ``_layer_ready``, to copy that layer's two small tensors.
+
     Attributes:
-        callback: the ctypes function to put into ``llama_context_params.cb_eval``. The tap owns it;
-            keep the tap alive as long as the context lives.
+        callback: the function pointer for ``llama_context_params.cb_eval``.
+        user_data: the pointer for ``llama_context_params.cb_eval_user_data``.
+        The tap owns both; keep it alive as long as the context lives.
 
     Use: ``begin()`` before each decode, ``take()`` after it.
     """
@@ -76,52 +74,45 @@ class RoutingTap:
     def __init__(self) -> None:
         from llama_cpp import llama_cpp as ll
 
+        from app.core import _tapfilter
+
         self._ggml = _load_ggml()
         self._layers: dict[int, LayerRouting] = {}
-        self._topk: dict[int, int] = {}
-        self._weights: dict[int, int] = {}
-        self._trigger: dict[int, int] = {}
-        self.callback = ll.ggml_backend_sched_eval_callback(self._on_node)
+        self._failure: Exception | None = None
+        self._on_layer = _LAYER_READY(self._layer_ready)
+        get_name = ctypes.cast(self._ggml.ggml_get_name, ctypes.c_void_p).value
+        self.user_data = _tapfilter.tap_new(get_name, ctypes.cast(self._on_layer, ctypes.c_void_p).value)
+        self.callback = ll.ggml_backend_sched_eval_callback(_tapfilter.EVAL_CALLBACK)
+        self._free = _tapfilter.tap_free
+        self._reset = _tapfilter.tap_reset
+
+    def __del__(self) -> None:
+        if getattr(self, "user_data", None):
+            self._free(self.user_data)
+            self.user_data = None
 
     def begin(self) -> None:
         self._layers = {}
-        self._topk.clear()
-        self._weights.clear()
-        self._trigger.clear()
+        self._failure = None
+        self._reset(self.user_data)
 
     def take(self) -> dict[int, LayerRouting]:
+        """The routing captured since ``begin()``; raises if reading a layer failed."""
+        if self._failure is not None:
+            raise RuntimeError(f"reading the routing failed: {self._failure}") from self._failure
         layers, self._layers = self._layers, {}
         return layers
 
-    def _on_node(self, tensor: int, ask: bool, _user_data) -> bool:
-        if not ask:
-            self._read_layer(tensor)
-            return True
-        name = self._ggml.ggml_get_name(tensor)
-        if not name.startswith(b"ffn_moe_"):
-            return False
-        base, _, layer_text = name.rpartition(b"-")
-        if not layer_text.isdigit():
-            return False
-        layer = int(layer_text)
-        if base == _TOPK:
-            self._topk[layer] = tensor
-        elif base in _WEIGHT_NAMES:
-            self._weights[layer] = tensor
-        elif base in _AFTER_ROUTING and layer in self._weights and layer not in self._trigger:
-            self._trigger[layer] = tensor
-            return True
-        return False
-
-    def _read_layer(self, trigger: int) -> None:
-        layer = next((lay for lay, t in self._trigger.items() if t == trigger), None)
-        if layer is None or layer not in self._topk:
-            return
-        experts = self._read_topk(self._topk[layer])
-        weights = self._read_contiguous(self._weights[layer], np.float32)
-        if weights.size != experts.size:
-            raise RuntimeError(f"layer {layer}: {weights.size} gate weights for {experts.size} selected experts")
-        self._layers[layer] = LayerRouting(experts=experts, weights=weights.reshape(experts.shape))
+    def _layer_ready(self, layer: int, topk: int, weights: int) -> None:
+        # Runs inside llama.cpp's callback: an exception cannot travel through C, so keep it for take().
+        try:
+            experts = self._read_topk(topk)
+            gate = self._read_contiguous(weights, np.float32)
+            if gate.size != experts.size:
+                raise RuntimeError(f"layer {layer}: {gate.size} gate weights for {experts.size} selected experts")
+            self._layers[layer] = LayerRouting(experts=experts, weights=gate.reshape(experts.shape))
+        except Exception as exc:  # noqa: BLE001 - reported by take()
+            self._failure = exc
 
     def _read_topk(self, tensor: int) -> np.ndarray:
         """The [k, T] view into the argsort result, as a (T, k) array; rows are ``nb[1]`` bytes apart."""

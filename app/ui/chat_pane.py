@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QTextCharFormat, QTextCursor, QTextFrameFormat
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFrameFormat
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.ui.formatting import format_decimal
@@ -229,14 +229,16 @@ class ChatPane(QWidget):
         cursor = self.transcript.document().rootFrame().lastCursorPosition()
         cursor.insertFrame(frame_format)
         body_format = QTextCharFormat()
+        body_format.setFontWeight(QFont.Weight.Normal)
         body_format.setForeground(QColor("#1f1f1f"))
         if header:
             header_format = QTextCharFormat()
             header_format.setFontWeight(QFont.Weight.Bold)
             header_format.setForeground(QColor("#1a4f8b" if role == "user" else "#3c4043"))
             cursor.insertText(header, header_format)
-            cursor.insertBlock()
-        cursor.insertText(body, body_format)
+            cursor.insertBlock(QTextBlockFormat(), body_format)
+        cursor.setCharFormat(body_format)
+        cursor.insertText(body)
         if at_bottom:
             self._scroll_to_bottom()
         return cursor

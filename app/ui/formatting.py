@@ -12,13 +12,14 @@ def _tr(text: str) -> str:
 
 
 def format_count(count: int) -> str:
-    """A parameter count as '30.5 B', '812 M', '45 K' (German: '30,5 Mrd.', '812 Mio.', '45 Tsd.')."""
+    """A parameter count as '30.5 B', '812 M', '45 K' (German: '30,5 Mrd.', '812 Mio.', '45 Tsd.'),
+    with a no-break space so that number and unit stay on one line."""
     locale = QLocale()
     for scale, unit in ((1e9, _tr("B")), (1e6, _tr("M")), (1e3, _tr("K"))):
         if count >= scale:
             value = count / scale
             decimals = 1 if value < 100 else 0
-            return f"{locale.toString(value, 'f', decimals)} {unit}"
+            return f"{locale.toString(value, 'f', decimals)}\u00a0{unit}"
     return locale.toString(int(count))
 
 
@@ -30,7 +31,7 @@ def format_percent(share: float) -> str:
     """A share between 0 and 1 as '11 %' ('0.4 %' below one percent)."""
     percent = share * 100
     decimals = 1 if 0 < percent < 1 else 0
-    return f"{QLocale().toString(percent, 'f', decimals)} %"
+    return f"{QLocale().toString(percent, 'f', decimals)}\u00a0%"
 
 
 def format_file_size(size: int) -> str:

@@ -21,9 +21,10 @@ _MAX_CELL_HEIGHT = 54
 class ExpertHeatmap(QWidget):
     """One row per MoE layer, one column per routed expert; a cell's colour is its weight.
 
-    Cells the router did not choose are light grey. Chosen cells get a viridis colour, a dark
-    outline and, where the cell is wide enough, their value printed inside, so the choice can be
-    read without telling colours apart. A colour bar on the right gives the scale in numbers.
+    Cells the router did not choose are light grey. Chosen cells get a viridis colour and, where
+    the cell is wide enough, their value printed inside; for a single token they are also outlined,
+    so the choice can be read without telling colours apart. A colour bar on the right gives the
+    scale in numbers.
 
     Attributes:
         layers: layer indices shown as rows, top to bottom.
@@ -135,7 +136,7 @@ class ExpertHeatmap(QWidget):
     def _paint_cells(self, painter, label_font, label_metrics, cell_width, cell_height):
         grid = self._grid
         gap = 2.0 if min(cell_width, cell_height) >= 10 else 0.0
-        outline = min(cell_width, cell_height) >= 10
+        outline = not self.as_percent and min(cell_width, cell_height) >= 10
         sample = label_metrics.horizontalAdvance(self.format_value(self.maximum)) + 6
         show_text = cell_width >= sample and cell_height >= label_metrics.height() + 2
         painter.setFont(label_font)

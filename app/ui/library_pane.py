@@ -210,11 +210,10 @@ class LibraryPane(QWidget):
         self.load_button.setToolTip(self.tr("Load the selected model so you can chat with it"))
         self.load_button.clicked.connect(self.request_load)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.refresh_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.load_button)
+        self.load_button.setMinimumHeight(self.load_button.sizeHint().height() + 8)
+        file_buttons = QHBoxLayout()
+        file_buttons.addWidget(self.import_button, 1)
+        file_buttons.addWidget(self.refresh_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -225,7 +224,8 @@ class LibraryPane(QWidget):
         layout.addWidget(self._progress)
         layout.addWidget(self._status_label)
         layout.addWidget(self._error_label)
-        layout.addLayout(buttons)
+        layout.addWidget(self.load_button)
+        layout.addLayout(file_buttons)
         self._update_state()
 
     def refresh(self) -> None:

@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         self.chat = ChatPane()
         self.library = LibraryPane(models_dir)
         self.experts = ExpertsPane()
+        self.chat.setMinimumWidth(340)
+        self.library.setMinimumWidth(260)
+        self.experts.setMinimumWidth(340)
         self.library_dock = self._dock(self.library, self.tr("Model library"), "libraryDock")
         self.chat_dock = self._dock(self.chat, self.tr("Chat"), "chatDock")
         self.experts_dock = self._dock(self.experts, self.tr("Experts"), "expertsDock")
@@ -124,7 +127,7 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.splitDockWidget(self.library_dock, self.chat_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(self.chat_dock, self.experts_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.library_dock, self.chat_dock, self.experts_dock], [330, 480, 470],
+        self.resizeDocks([self.library_dock, self.chat_dock, self.experts_dock], [340, 480, 460],
                          Qt.Orientation.Horizontal)
 
     def _restore_window_state(self) -> None:

@@ -18,7 +18,7 @@ QPushButton#primary { background: #1a5fb4; color: #ffffff; border-color: #15508f
 QPushButton#primary:hover { background: #1c6bcc; }
 QPushButton#primary:disabled { background: #a9bfdc; color: #eef3fa; border-color: #a9bfdc; }
 QPushButton#segment { border-radius: 0; padding: 5px 16px; }
-QPushButton#segment:checked { background: #2d3142; color: #ffffff; border-color: #2d3142; font-weight: bold; }
+QPushButton#segment:checked { background: #2d3142; color: #ffffff; border-color: #2d3142; }
 QTextBrowser#transcript, QPlainTextEdit#messageInput, QListWidget#modelList {
     border: 1px solid #cfd5de; border-radius: 6px; background: #ffffff;
 }
