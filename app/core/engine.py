@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.core.gguf_info import GGUFError, ModelInfo, check_expert_override, inspect_gguf
+from app.core.gguf_info import GGUFError, ModelInfo, inspect_gguf
 from app.core.routing import RoutingTap, rows_to_positions
 
 # Prompt tokens evaluated per llama_decode: one micro-batch, so rows map to positions directly, and
@@ -113,9 +113,7 @@ class Engine:
         ll = self._ll
         started = time.perf_counter()
         try:
-            info = inspect_gguf(path)
-            if experts_per_token:
-                check_expert_override(info, experts_per_token)
+            info = inspect_gguf(path, experts_per_token or None)
         except GGUFError as exc:
             raise EngineError("bad_model", str(exc)) from exc
         self.unload()
@@ -148,8 +146,6 @@ class Engine:
 
         self._model, self._ctx, self._tap = model, ctx, tap
         self._vocab = ll.llama_model_get_vocab(model)
-        if experts_per_token:
-            info = _with_experts_used(info, experts_per_token)
         self.info = info
         self._cached_tokens = []
         self._routing_by_pos = {}
@@ -422,15 +418,3 @@ def _expert_override(architecture: str, k: int):
     overrides[0].value.val_i64 = k
     overrides[1].key = b""
     return overrides
-
-
-def _with_experts_used(info: ModelInfo, k: int) -> ModelInfo:
-    """ModelInfo as the override makes it: k experts per token, active parameters recomputed."""
-    from dataclasses import replace
-
-    if not info.is_moe or k == info.n_experts_used:
-        return info
-    routed = info.total_params - info.active_params
-    routed_all = routed * info.n_experts // (info.n_experts - info.n_experts_used)
-    active = info.total_params - routed_all * (info.n_experts - k) // info.n_experts
-    return replace(info, n_experts_used=k, active_params=active)

@@ -492,7 +492,7 @@ def _inactive_params(block_tensors: list[tuple[int, str, _Tensor]], n_experts: i
 
 
 def _model_info(path: Path, file_size: int, metadata: dict[str, object],
-                tensors: list[_Tensor]) -> ModelInfo:
+                tensors: list[_Tensor], experts_per_token: int | None) -> ModelInfo:
     file_name = path.name
     arch = _text(metadata, "general.architecture")
     if not arch:
@@ -504,6 +504,9 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
     used_per_layer = _per_layer_counts(file_name, metadata, f"{arch}.expert_used_count", n_layers)
     n_used = max(used_per_layer, default=0)
     _check_expert_counts(file_name, metadata, arch, n_experts, n_used)
+    if experts_per_token is not None:
+        _check_override(file_name, n_experts, experts_per_token)
+        used_per_layer, n_used = [experts_per_token] * n_layers, experts_per_token
 
     block_tensors = _block_tensors(tensors)
     has_shared_expert_tensors = any(kind.startswith("ffn_") and kind.endswith("_shexp")
@@ -535,12 +538,13 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
 # --- Public --------------------------------------------------------------------------------------
 
 
-def inspect_gguf(path: str | os.PathLike[str]) -> ModelInfo:
+def inspect_gguf(path: str | os.PathLike[str], experts_per_token: int | None = None) -> ModelInfo:
     """Describe a GGUF model from its header alone, or raise GGUFError saying why it cannot be used.
 
     Reads the metadata and tensor table (a few MB at most, whatever the file size) and never the
     weights. Everything llama.cpp would reject, and in particular the header values that make it
     abort the whole process, is rejected here first, with a message naming the file.
+    ``experts_per_token`` describes the model as the load-time override makes it (and checks it).
     """
     path = Path(path)
     file_name = path.name or str(path)
@@ -558,17 +562,20 @@ def inspect_gguf(path: str | os.PathLike[str]) -> ModelInfo:
         raise _error(file_name, "cannot be opened: permission denied") from None
     except OSError as exc:
         raise _error(file_name, f"cannot be read ({exc.strerror or exc})") from exc
-    return _model_info(path, st.st_size, metadata, tensors)
+    return _model_info(path, st.st_size, metadata, tensors, experts_per_token)
 
 
 def check_expert_override(info: ModelInfo, k: int) -> None:
     """Refuse an experts-per-token override llama.cpp would abort on (it asserts 1 <= k <= n_expert)."""
-    file_name = Path(info.path).name
-    if info.n_experts == 0:
+    _check_override(Path(info.path).name, info.n_experts, k)
+
+
+def _check_override(file_name: str, n_experts: int, k: int) -> None:
+    if n_experts == 0:
         raise _error(file_name, "is a dense model without experts, so experts per token cannot be changed")
-    if not _is_count(k) or not 1 <= k <= info.n_experts:
-        raise _error(file_name, f"has {info.n_experts} experts per layer, so experts per token must be "
-                                f"between 1 and {info.n_experts}, not {k!r}")
+    if not _is_count(k) or not 1 <= k <= n_experts:
+        raise _error(file_name, f"has {n_experts} experts per layer, so experts per token must be "
+                                f"between 1 and {n_experts}, not {k!r}")
 
 
 def format_info_json(info: ModelInfo) -> str:
