@@ -11,6 +11,7 @@ import pytest
 
 from app.core.demo_model import write_demo_model
 from app.core.engine_client import EngineClient
+from app.core.protocol import ERROR_KINDS
 from gguf_edit import rewrite_gguf
 
 
@@ -32,6 +33,8 @@ class Engine:
         deadline = time.monotonic() + timeout
         while True:
             event = self.next(max(0.1, deadline - time.monotonic()))
+            if event["event"] == "error":
+                assert event["kind"] in ERROR_KINDS and event["message"]
             if event["event"] in names:
                 return event, seen
             assert event["event"] not in ("error", "lost"), f"unexpected {event}"

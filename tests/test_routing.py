@@ -92,3 +92,21 @@ def test_dense_model_has_no_routing_and_says_so(tmp_path):
     summary = records[-1]["summary"]
     assert summary["model"]["is_moe"] is False
     assert summary["routing"].startswith("none")
+
+
+def test_routing_of_tokens_reused_from_the_kv_cache_is_kept(tmp_path):
+    from app.core.trace import EngineSession
+
+    model = write_demo_model(tmp_path / "moe.gguf", arch="qwen3moe", layers=3, transparent=True, seed=6)
+    with EngineSession() as session:
+        session.load(str(model))
+        first = list(session.generate(prompt="Guten Morgen", max_tokens=3, temperature=0.0))
+        second = list(session.generate(prompt="Guten Morgen, Köln", max_tokens=3, temperature=0.0))
+    first_prompt = first[0]["tokens"]
+    second_prompt = second[0]["tokens"]
+    shared = len(first_prompt)
+    assert [t["token"] for t in second_prompt[:shared]] == [t["token"] for t in first_prompt]
+    assert [t["routing"] for t in second_prompt[:shared]] == [t["routing"] for t in first_prompt]
+    records = second_prompt + [e for e in second if e["event"] == "token"]
+    records.append({"summary": {"model": {"moe_layers": [0, 1, 2]}}})
+    assert_matches_reference(model, records)

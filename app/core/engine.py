@@ -81,7 +81,7 @@ class Engine:
     Attributes:
         info: ModelInfo of the loaded model, or None.
         stop_requested: set from any thread to end the current prompt evaluation or answer within
-            one token.
+            one token; the caller clears it before the next generation.
     """
 
     def __init__(self) -> None:
@@ -223,7 +223,6 @@ class Engine:
         if self._ctx is None:
             raise EngineError("not_loaded", "No model is loaded.")
         ll = self._ll
-        self.stop_requested.clear()
         started = time.perf_counter()
         tokens = self.tokenize(prompt)
         n_ctx = self.n_ctx

@@ -44,8 +44,10 @@ def _read_commands(commands: queue.Queue, engine_stop: threading.Event) -> None:
             continue
         if command.get("cmd") == "stop":
             engine_stop.set()
-        else:
-            commands.put(command)
+            continue
+        if command.get("cmd") == "generate":
+            engine_stop.clear()  # here, in arrival order, so a stop sent right after it is not lost
+        commands.put(command)
     commands.put({"cmd": "shutdown"})
 
 

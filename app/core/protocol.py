@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 
-ERROR_KINDS = ("bad_model", "load_failed", "not_loaded", "busy", "context_full", "bad_request", "internal")
+ERROR_KINDS = ("bad_model", "load_failed", "not_loaded", "context_full", "bad_request", "internal")
 
 
 def encode(message: dict) -> bytes:

@@ -3,7 +3,8 @@ greyscale, built from eleven anchor colours without matplotlib."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+import numpy as np
+from PySide6.QtGui import QColor, QImage
 
 # matplotlib's viridis sampled at 0.0, 0.1, ... 1.0
 _VIRIDIS_ANCHORS = (
@@ -37,6 +38,7 @@ class ColourScale:
 
     def __init__(self) -> None:
         self.colours = _interpolate(_VIRIDIS_ANCHORS, 256)
+        self._table = np.array([[c.red(), c.green(), c.blue()] for c in self.colours], dtype=np.uint8)
 
     def colour(self, value: float) -> QColor:
         index = round(min(max(value, 0.0), 1.0) * 255)
@@ -47,3 +49,12 @@ class ColourScale:
         """Black on the light end of the scale, white on the dark end."""
         luminance = 0.2126 * background.redF() + 0.7152 * background.greenF() + 0.0722 * background.blueF()
         return QColor("#000000") if luminance > 0.45 else QColor("#ffffff")
+
+    def image(self, values: np.ndarray, maximum: float, empty: QColor) -> QImage:
+        """One pixel per value (rows × columns), coloured on the scale; values <= 0 get ``empty``."""
+        rows, columns = values.shape
+        indices = np.clip(np.rint(values / maximum * 255), 0, 255).astype(np.intp)
+        pixels = self._table[indices]
+        pixels[values <= 0] = (empty.red(), empty.green(), empty.blue())
+        data = np.ascontiguousarray(pixels).tobytes()
+        return QImage(data, columns, rows, 3 * columns, QImage.Format.Format_RGB888).copy()

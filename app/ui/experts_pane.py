@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -12,7 +14,10 @@ from app.core.gguf_info import ModelInfo
 from app.ui.formatting import format_count, format_percent, visible_token
 from app.ui.heatmap import ExpertHeatmap
 
-_NICE_MAXIMA = (0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
+FLUSH_BUDGET_S = 0.008
+_FLUSH_CHUNK = 64
+# tops of the colour scale whose quarters are round numbers (legend ticks at 0, ¼, ½, ¾, 1)
+_NICE_MAXIMA = (0.02, 0.04, 0.08, 0.12, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6, 2.0, 2.4, 3.2, 4.0)
 
 
 def _nice_maximum(value: float) -> float:
@@ -29,7 +34,8 @@ class ExpertsPane(QWidget):
         info: the loaded model, or None.
         mode: ``"token"`` (the newest token's routing) or ``"answer"`` (share of routing weight
             per expert over the answer so far).
-        answer_tokens: answer tokens accumulated into the "whole answer" view.
+        answer_tokens: answer tokens counted into the "whole answer" view.
+        showing: which view is up: ``"nothing"`` (no model), ``"dense"`` (the explanation) or ``"moe"``.
         heatmap: the ExpertHeatmap.
     """
 
@@ -38,10 +44,11 @@ class ExpertsPane(QWidget):
         self.info: ModelInfo | None = None
         self.mode = "token"
         self.answer_tokens = 0
+        self.showing = "nothing"
         self._row_of: dict[str, int] = {}
-        self._current = np.zeros((0, 0))
-        self._totals = np.zeros((0, 0))
+        self._totals: list[list[float]] = []
         self._pending_routing: list[dict] = []
+        self._pending_start = 0
         self._latest: dict | None = None
         self._dirty = False
 
@@ -149,9 +156,8 @@ class ExpertsPane(QWidget):
         """Show the view that fits the model: nothing loaded, dense explanation, or the heatmap."""
         self.info = info
         self._latest = None
-        self._pending_routing.clear()
         if info is None:
-            self._stack.setCurrentWidget(self._empty_page)
+            self._show("nothing")
             return
         if not info.is_moe:
             self._dense_text.setText(self.tr(
@@ -161,13 +167,11 @@ class ExpertsPane(QWidget):
                 "Active now: all {total} parameters (100 %).\n\n"
                 "Load a Mixture-of-Experts (MoE) model to watch its router pick experts token by token."
             ).format(name=info.name, total=format_count(info.total_params)))
-            self._stack.setCurrentWidget(self._dense_page)
+            self._show("dense")
             return
         layers = list(info.moe_layers)
         self._row_of = {str(layer): row for row, layer in enumerate(layers)}
-        self._current = np.zeros((len(layers), info.n_experts))
-        self._totals = np.zeros_like(self._current)
-        self.answer_tokens = 0
+        self.begin_answer()
         self.heatmap.set_shape(layers, info.n_experts)
         self._active_line.setText(self.tr("Active now: {active} of {total} parameters ({share})").format(
             active=format_count(info.active_params), total=format_count(info.total_params),
@@ -176,13 +180,16 @@ class ExpertsPane(QWidget):
             "For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.").format(
             k=info.n_experts_used, n=info.n_experts, layers=len(layers)))
         notes = []
-        if info.n_shared_experts > 0:
+        if info.n_shared_experts == 1:
+            notes.append(self.tr("Plus 1 shared expert per layer that works on every token (always on, not shown)."))
+        elif info.n_shared_experts > 1:
             notes.append(self.tr(
-                "Plus {count} shared expert(s) per layer that work on every token (always on, not shown).").format(
+                "Plus {count} shared experts per layer that work on every token (always on, not shown).").format(
                 count=info.n_shared_experts))
-        if info.n_dense_leading > 0:
-            notes.append(self.tr("The first {count} layer(s) have no experts (dense).").format(
-                count=info.n_dense_leading))
+        if info.n_dense_leading == 1:
+            notes.append(self.tr("The first layer has no experts (dense)."))
+        elif info.n_dense_leading > 1:
+            notes.append(self.tr("The first {count} layers have no experts (dense).").format(count=info.n_dense_leading))
         if "random weights" in info.name.lower():
             notes.append(self.tr("Demo model with random weights: its text is gibberish, the routing mechanics are real."))
         self._note_line.setText("\n".join(notes))
@@ -191,12 +198,18 @@ class ExpertsPane(QWidget):
         self._token_caption.setText(self.tr("Current token"))
         self._dirty = True
         self.flush()
-        self._stack.setCurrentWidget(self._moe_page)
+        self._show("moe")
+
+    def _show(self, view: str) -> None:
+        self.showing = view
+        self._stack.setCurrentWidget({"nothing": self._empty_page, "dense": self._dense_page, "moe": self._moe_page}[view])
 
     def begin_answer(self) -> None:
         """Start a new answer: the "whole answer" view starts from zero."""
         self._pending_routing.clear()
-        self._totals[:] = 0
+        self._pending_start = 0
+        n_experts = self.info.n_experts if self.info is not None else 0
+        self._totals = [[0.0] * n_experts for _ in self._row_of]
         self.answer_tokens = 0
         self._dirty = True
 
@@ -213,29 +226,45 @@ class ExpertsPane(QWidget):
             self._pending_routing.append(token["routing"])
         self._dirty = True
 
-    def _accumulate(self, routing: dict, target: np.ndarray) -> None:
-        n_experts = target.shape[1]
+    @staticmethod
+    def _accumulate(routing: dict, rows: dict[str, int], target: list[list[float]]) -> None:
         for layer, choices in routing.items():
-            row = self._row_of.get(layer)
+            row = rows.get(layer)
             if row is None:
                 continue
+            totals = target[row]
             for expert, weight in choices:
-                if 0 <= expert < n_experts:
-                    target[row, expert] += weight
+                if 0 <= expert < len(totals):
+                    totals[expert] += weight
+
+    @property
+    def has_pending(self) -> bool:
+        """Whether routing is still waiting to be counted (a burst larger than one flush's budget)."""
+        return self._pending_start < len(self._pending_routing)
 
     def flush(self) -> bool:
-        """Apply the data gathered since the last call; returns whether the view changed."""
+        """Apply the data gathered since the last call; returns whether the view changed.
+
+        Counting routing into the "whole answer" totals stops after FLUSH_BUDGET_S; the rest waits
+        for the next call (see ``has_pending``), so a burst of tokens never blocks the GUI.
+        """
         if not self._dirty or self.info is None or not self.info.is_moe:
             return False
-        self._dirty = False
-        for routing in self._pending_routing:
-            self._accumulate(routing, self._totals)
-        self.answer_tokens += len(self._pending_routing)
-        self._pending_routing.clear()
+        deadline = time.perf_counter() + FLUSH_BUDGET_S
+        while self.has_pending and time.perf_counter() < deadline:
+            chunk = self._pending_routing[self._pending_start:self._pending_start + _FLUSH_CHUNK]
+            for routing in chunk:
+                self._accumulate(routing, self._row_of, self._totals)
+            self._pending_start += len(chunk)
+            self.answer_tokens += len(chunk)
+        if not self.has_pending:
+            self._pending_routing.clear()
+            self._pending_start = 0
+        self._dirty = self.has_pending
 
-        self._current[:] = 0
+        current = [[0.0] * self.info.n_experts for _ in self._row_of]
         if self._latest is not None:
-            self._accumulate(self._latest.get("routing") or {}, self._current)
+            self._accumulate(self._latest.get("routing") or {}, self._row_of, current)
             text = visible_token(self._latest.get("text", ""))
             self._token_label.setText(text or "–")
             self._token_label.setToolTip("" if text else self.tr(
@@ -245,14 +274,16 @@ class ExpertsPane(QWidget):
             self._token_caption.setText(caption.format(pos=self._latest.get("pos", 0)))
 
         if self.mode == "token":
-            maximum = _nice_maximum(max(1.0, float(self._current.max(initial=0.0))))
-            self.heatmap.set_values(self._current.copy(), maximum, False, self.tr("Gate weight"))
+            values = np.array(current)
+            maximum = _nice_maximum(max(1.0, float(values.max(initial=0.0))))
+            self.heatmap.set_values(values, maximum, False, self.tr("Gate weight"))
             self._legend_line.setText(self.tr(
                 "Coloured cells: the experts the router chose for this token. The number is the expert’s "
                 "gate weight — how much its result counts. Grey: not chosen."))
         else:
-            sums = self._totals.sum(axis=1, keepdims=True)
-            shares = np.divide(self._totals, sums, out=np.zeros_like(self._totals), where=sums > 0)
+            totals = np.array(self._totals)
+            sums = totals.sum(axis=1, keepdims=True)
+            shares = np.divide(totals, sums, out=np.zeros_like(totals), where=sums > 0)
             self.heatmap.set_values(shares, _nice_maximum(float(shares.max(initial=0.0))), True,
                                     self.tr("Share of weight"))
             self._legend_line.setText(self.tr(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.ui.colormap import ColourScale
@@ -44,8 +44,8 @@ class ExpertHeatmap(QWidget):
         self.as_percent = False
         self.legend_title = ""
         self._scale = ColourScale()
+        self._image = QImage()
         self._grid = QRectF()
-        self._cell = QSize()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         self.setAccessibleName(self.tr("Expert heatmap"))
@@ -59,14 +59,16 @@ class ExpertHeatmap(QWidget):
     def set_shape(self, layers: list[int], n_experts: int) -> None:
         self.layers = list(layers)
         self.n_experts = n_experts
-        self.values = np.zeros((len(self.layers), n_experts))
-        self.update()
+        self.set_values(np.zeros((len(self.layers), n_experts)), 1.0, self.as_percent, self.legend_title)
 
     def set_values(self, values: np.ndarray, maximum: float, as_percent: bool, legend_title: str) -> None:
+        """New values to show; the colours are computed here once, not in every paint."""
         self.values = values
         self.maximum = maximum if maximum > 0 else 1.0
         self.as_percent = as_percent
         self.legend_title = legend_title
+        if values.size:
+            self._image = self._scale.image(values, self.maximum, _UNCHOSEN)
         self.update()
 
     def format_value(self, value: float) -> str:
@@ -100,7 +102,6 @@ class ExpertHeatmap(QWidget):
         grid_width, grid_height = cell_width * columns, cell_height * rows
         offset = max(0.0, (available_width - grid_width) / 2)
         self._grid = QRectF(left + offset, top + title_metrics.height(), grid_width, grid_height)
-        self._cell = QSize(round(cell_width), round(cell_height))
 
         self._paint_axes(painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height)
         self._paint_cells(painter, label_font, label_metrics, cell_width, cell_height)
@@ -135,27 +136,32 @@ class ExpertHeatmap(QWidget):
 
     def _paint_cells(self, painter, label_font, label_metrics, cell_width, cell_height):
         grid = self._grid
+        painter.drawImage(grid, self._image)
         gap = 2.0 if min(cell_width, cell_height) >= 10 else 0.0
-        outline = not self.as_percent and min(cell_width, cell_height) >= 10
+        if gap:
+            painter.setPen(QPen(self.palette().base().color(), gap))
+            for column in range(1, self.n_experts):
+                x = grid.left() + column * cell_width
+                painter.drawLine(QPointF(x, grid.top()), QPointF(x, grid.bottom()))
+            for row in range(1, len(self.layers)):
+                y = grid.top() + row * cell_height
+                painter.drawLine(QPointF(grid.left(), y), QPointF(grid.right(), y))
+        outline = not self.as_percent and gap > 0
         sample = label_metrics.horizontalAdvance(self.format_value(self.maximum)) + 6
         show_text = cell_width >= sample and cell_height >= label_metrics.height() + 2
+        if not outline and not show_text:
+            return
         painter.setFont(label_font)
-        for row in range(len(self.layers)):
-            for column in range(self.n_experts):
-                cell = QRectF(grid.left() + column * cell_width + gap / 2, grid.top() + row * cell_height + gap / 2,
-                              cell_width - gap, cell_height - gap)
-                value = float(self.values[row, column])
-                if value <= 0:
-                    painter.fillRect(cell, _UNCHOSEN)
-                    continue
-                colour = self._scale.colour(value / self.maximum)
-                painter.fillRect(cell, colour)
-                if outline:
-                    painter.setPen(QPen(_OUTLINE, 2))
-                    painter.drawRect(cell.adjusted(1, 1, -1, -1))
-                if show_text:
-                    painter.setPen(self._scale.text_colour(colour))
-                    painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, self.format_value(value))
+        for row, column in np.argwhere(self.values > 0):
+            cell = QRectF(grid.left() + column * cell_width + gap / 2, grid.top() + row * cell_height + gap / 2,
+                          cell_width - gap, cell_height - gap)
+            value = float(self.values[row, column])
+            if outline:
+                painter.setPen(QPen(_OUTLINE, 2))
+                painter.drawRect(cell.adjusted(1, 1, -1, -1))
+            if show_text:
+                painter.setPen(self._scale.text_colour(self._scale.colour(value / self.maximum)))
+                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, self.format_value(value))
 
     def _paint_legend(self, painter, label_font, label_metrics, title_font, title_metrics):
         grid = self._grid

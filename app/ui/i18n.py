@@ -10,24 +10,28 @@ from app.ui.resources import resources_dir
 SUPPORTED_LANGUAGES = ("en", "de")
 
 
-def install_translators(app: QApplication, lang: str | None = None) -> str:
-    """Install the translators for ``lang`` ("de", "en") or the system language; returns the language used.
+def translations_dir() -> str:
+    return str(resources_dir() / "translations")
 
-    English is the source language and needs no translator. The translators are parented to ``app``
-    so they live as long as it does.
+
+def install_translators(app: QApplication, lang: str | None = None) -> list[QTranslator]:
+    """Install the translators for ``lang`` ("de", "en") or else the system language.
+
+    English is the source language and needs none. A chosen ``lang`` also becomes the default
+    locale, so numbers are written the way that language writes them. The translators are
+    parented to ``app``; they are returned so that a caller can remove them again.
     """
     locale = QLocale(lang) if lang else QLocale.system()
-    language = QLocale.languageToCode(locale.language())
-    if language not in SUPPORTED_LANGUAGES:
-        language = "en"
     if lang:
         QLocale.setDefault(locale)
-    if language == "en":
-        return language
-    own = QTranslator(app)
-    if own.load(f"moescope_{language}", str(resources_dir() / "translations")):
-        app.installTranslator(own)
-    qt_base = QTranslator(app)
-    if qt_base.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(qt_base)
-    return language
+    language = QLocale.languageToCode(locale.language())
+    if language not in SUPPORTED_LANGUAGES or language == "en":
+        return []
+    installed = []
+    for name, folder in ((f"moescope_{language}", translations_dir()),
+                         (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed

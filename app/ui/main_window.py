@@ -20,7 +20,6 @@ from app.worker import EngineWorker
 
 DEFAULT_CONTEXT = 2048
 REFRESH_INTERVAL_MS = 16
-_SETTINGS = ("MoEscope", "MoEscope")
 
 
 class MainWindow(QMainWindow):
@@ -131,7 +130,7 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
 
     def _restore_window_state(self) -> None:
-        settings = QSettings(*_SETTINGS)
+        settings = QSettings()
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
@@ -140,7 +139,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        settings = QSettings(*_SETTINGS)
+        settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         super().closeEvent(event)
@@ -168,6 +167,8 @@ class MainWindow(QMainWindow):
     def _flush(self) -> None:
         self.chat.flush()
         self.experts.flush()
+        if self.experts.has_pending:
+            self._schedule_refresh()
         if self.chat.generating and self._first_token_at is not None and self._answer_tokens > 1:
             elapsed = time.monotonic() - self._first_token_at
             if elapsed > 0:

@@ -1,0 +1,12 @@
+"""Test set-up shared by all tests. UI: Qt runs offscreen, and window settings go to a store of their own."""
+
+import os
+import tempfile
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="moescope-test-config-")
+
+from PySide6.QtCore import QCoreApplication  # noqa: E402 (after the environment above)
+
+QCoreApplication.setOrganizationName("MoEscope")
+QCoreApplication.setApplicationName("MoEscope tests")
