@@ -86,14 +86,33 @@ def test_chat_messages_stream_tokens_with_routing(engine, small_moe):
     assert finished["stop_reason"] in ("length", "eos", "stop_sequence")
 
 
-def test_stop_ends_generation_within_one_token(engine, slow_moe):
+def test_stop_ends_generation_within_one_token(small_moe):
+    from app.core.engine import Engine as InProcessEngine, GenerationSettings
+
+    engine = InProcessEngine()
+    engine.load(str(small_moe), n_ctx=512)
+    seen = []
+
+    def emit(event):
+        seen.append(event)
+        if event["event"] == "token" and len(seen) == 4:  # prompt_routing + 3 tokens
+            engine.stop_requested.set()
+
+    finished = engine.generate("Experten", GenerationSettings(max_tokens=200, temperature=0.0), emit)
+    engine.unload()
+    assert finished["stop_reason"] == "stopped"
+    assert finished["answer_tokens"] == 3
+
+
+def test_stop_through_the_process_ends_generation_promptly(engine, slow_moe):
     engine.load(slow_moe)
     engine.client.send({"cmd": "generate", "prompt": "Experten", "max_tokens": 2000, "temperature": 0.0})
     engine.until("token")
+    stopped_at = time.monotonic()
     engine.client.stop_generation()
-    finished, events = engine.until("finished", timeout=10)
-    assert finished["stop_reason"] == "stopped"
-    assert sum(e["event"] == "token" for e in events) <= 1
+    finished, _ = engine.until("finished", timeout=10)
+    assert finished["stop_reason"] == "stopped" and finished["answer_tokens"] < 2000
+    assert time.monotonic() - stopped_at < 1.0
 
 
 def test_stop_aborts_prompt_processing(engine, slow_moe):

@@ -1,0 +1,322 @@
+"""The real window, driven like a user would: load models, chat, stop, import, survive a killed engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QThread, QTimer
+
+from app.core.demo_model import write_demo_model
+from app.core.gguf_info import ModelInfo
+from app.ui.colormap import ColourScale
+from app.ui.formatting import format_count, format_percent, visible_token
+from app.ui.i18n import install_translators
+from app.ui.main_window import MainWindow
+from app.worker import EngineWorker, start_engine_thread, stop_engine_thread
+
+ENGINE_TIMEOUT_MS = 90_000
+
+
+class PaintRecorder(QObject):
+    """Event filter that counts a widget's paint events and keeps a copy of its data at each."""
+
+    def __init__(self, widget, snapshot=None) -> None:
+        super().__init__()
+        self.paints = 0
+        self.snapshots = []
+        self._snapshot = snapshot
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+            if self._snapshot is not None:
+                self.snapshots.append(self._snapshot())
+        return False
+
+
+@pytest.fixture(scope="session")
+def demo_models(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo-models")
+    return {
+        "moe": write_demo_model(folder / "demo-moe.gguf", arch="llama", layers=4, experts=8, top_k=2),
+        "dense": write_demo_model(folder / "demo-dense.gguf", arch="llama", experts=0),
+    }
+
+
+@pytest.fixture
+def models_dir(tmp_path, demo_models):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for path in demo_models.values():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def window(qtbot, models_dir):
+    """The main window with a real engine process, its models folder read."""
+    worker, thread = start_engine_thread()
+    main_window = MainWindow(worker, models_dir)
+    qtbot.addWidget(main_window)
+    main_window.show()
+    qtbot.waitUntil(lambda: main_window.engine_ready and not main_window.library.scanning, timeout=ENGINE_TIMEOUT_MS)
+    yield main_window
+    stop_engine_thread(worker, thread)
+
+
+@pytest.fixture
+def silent_window(qtbot, tmp_path):
+    """The main window with a worker whose thread never runs: nothing reaches an engine."""
+    thread = QThread()
+    worker = EngineWorker()
+    worker.moveToThread(thread)
+    main_window = MainWindow(worker, tmp_path)
+    qtbot.addWidget(main_window)
+    main_window.show()
+    qtbot.waitUntil(lambda: not main_window.library.scanning)
+    return main_window
+
+
+def load(qtbot, window, path) -> None:
+    window.library.select_path(str(path))
+    qtbot.waitUntil(window.library.load_button.isEnabled)
+    qtbot.mouseClick(window.library.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model_info is not None, timeout=ENGINE_TIMEOUT_MS)
+    assert os.path.samefile(window.model_info.path, path)
+
+
+def send(qtbot, window, text: str) -> None:
+    qtbot.keyClicks(window.chat.input, text)
+    qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
+    assert window.chat.generating
+
+
+def big_moe_info() -> dict:
+    """A Qwen3-30B-A3B-sized header: 48 MoE layers, 128 experts, 8 per token."""
+    return ModelInfo(
+        path="/models/big.gguf", file_size=18_600_000_000, architecture="qwen3moe", name="Big MoE",
+        size_label="30B-A3B", quantization="Q4_K_M", n_layers=48, n_embd=2048, context_length=40960,
+        n_experts=128, n_experts_used=8, n_dense_leading=0, n_shared_experts=0, moe_layers=list(range(48)),
+        has_chat_template=True, total_params=30_500_000_000, active_params=3_300_000_000,
+    ).to_dict()
+
+
+# --- pieces without an engine -----------------------------------------------------------------
+
+
+def test_colour_scale_runs_from_dark_violet_to_yellow():
+    scale = ColourScale()
+    assert scale.colour(0.0).name() == "#440154"
+    assert scale.colour(1.0).name() == "#fde725"
+    assert scale.text_colour(scale.colour(0.0)).name() == "#ffffff"
+    assert scale.text_colour(scale.colour(1.0)).name() == "#000000"
+
+
+def test_formatting_in_plain_words():
+    assert format_count(30_500_000_000) == "30.5\u00a0B"
+    assert format_count(3_300_000_000) == "3.3\u00a0B"
+    assert format_percent(0.108) == "11\u00a0%"
+    assert visible_token(" the\n") == "␣the↵"
+
+
+def test_enter_sends_and_shift_enter_starts_a_new_line(qtbot, silent_window):
+    chat = silent_window.chat
+    chat.set_model("Demo")
+    qtbot.keyClicks(chat.input, "first line")
+    qtbot.keyClick(chat.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(chat.input, "second line")
+    assert chat.input.toPlainText() == "first line\nsecond line"
+    with qtbot.waitSignal(chat.generateRequested) as request:
+        qtbot.keyClick(chat.input, Qt.Key.Key_Return)
+    assert request.args[0]["messages"] == [{"role": "user", "content": "first line\nsecond line"}]
+    assert chat.input.toPlainText() == ""
+    assert chat.stop_button.isEnabled() and not chat.send_button.isEnabled()
+
+
+def test_german_translation_is_used(qtbot, qapp, tmp_path):
+    previous_locale = QLocale()
+    translators = install_translators(qapp, "de")
+    try:
+        assert translators, "moescope_de.qm was not found"
+        main_window = MainWindow(EngineWorker(), tmp_path)
+        qtbot.addWidget(main_window)
+        assert main_window.library_dock.windowTitle() == "Modellbibliothek"
+        assert main_window.locality.text_label.text() == "Lokal — keine Daten verlassen diesen Computer"
+        assert main_window.chat.send_button.text() == "Senden"
+        assert format_count(30_500_000_000) == "30,5\u00a0Mrd."
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(previous_locale)
+
+
+def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
+    window = silent_window
+    window.worker.loaded.emit({"info": big_moe_info(), "load_seconds": 1.0, "n_ctx": 2048})
+    assert window.experts.showing == "moe"
+    send(qtbot, window, "Hello")
+    rng = np.random.default_rng(0)
+    events = []
+    for pos in range(5000):
+        routing = {str(layer): [[int(e), float(w)] for e, w in zip(rng.choice(128, 8, replace=False),
+                                                                     rng.dirichlet(np.ones(8)))]
+                   for layer in range(48)}
+        events.append({"event": "token", "pos": pos, "token": pos, "text": "x", "source": "answer", "routing": routing})
+    heatmap_paints = PaintRecorder(window.experts.heatmap)
+    gaps = []
+    last_tick = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last_tick[0])
+        last_tick[0] = now
+
+    heartbeat = QTimer()
+    heartbeat.setInterval(5)
+    heartbeat.timeout.connect(tick)
+    heartbeat.start()
+
+    started = time.perf_counter()
+    reader = threading.Thread(target=lambda: [window.worker.token.emit(event) for event in events])
+    reader.start()
+    qtbot.waitUntil(lambda: not reader.is_alive() and window.experts.answer_tokens == 5000
+                    and len(window.chat.answer_text) == 5000, timeout=30_000)
+    elapsed = time.perf_counter() - started
+    qtbot.wait(50)
+    heartbeat.stop()
+    reader.join()
+
+    assert elapsed < 10.0
+    assert max(gaps) < 0.5, f"the GUI thread was blocked for {max(gaps):.3f} s"
+    assert 1 <= heatmap_paints.paints <= elapsed / 0.016 + 5
+    assert window.experts.has_pending is False
+
+
+# --- the real engine ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_chat_streams_text_and_the_heatmap_follows_the_tokens(qtbot, window, demo_models):
+    load(qtbot, window, demo_models["moe"])
+    assert window.experts.showing == "moe"
+    assert "Demo: random weights" in window.library.list.cards()[0][1].findChildren(type(window.locality.text_label))[-1].text() \
+        or any("Demo" in label.text() for _item, card in window.library.list.cards()
+               for label in card.findChildren(type(window.locality.text_label)))
+    heatmap = window.experts.heatmap
+    snapshots = PaintRecorder(heatmap, lambda: heatmap.values.copy())
+    window.chat.max_tokens = 600
+    send(qtbot, window, "Tell me about experts")
+
+    qtbot.waitUntil(lambda: window.chat.answer_text != "" or not window.chat.generating, timeout=ENGINE_TIMEOUT_MS)
+    streamed_while_generating = window.chat.generating and window.chat.answer_text != ""
+    with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS, raising=False):
+        pass
+    qtbot.waitUntil(lambda: not window.chat.generating, timeout=ENGINE_TIMEOUT_MS)
+
+    assert streamed_while_generating
+    assert window.chat.answer_text
+    assert window.chat.messages[-1] == {"role": "assistant", "content": window.chat.answer_text}
+    transcript = window.chat.transcript.toPlainText()
+    assert "tokens/s" in transcript and "first token after" in transcript
+    distinct = {snapshot.tobytes() for snapshot in snapshots.snapshots}
+    assert len(distinct) >= 2, "the heatmap did not change between tokens"
+    chosen_per_layer = (heatmap.values > 0).sum(axis=1)
+    assert list(chosen_per_layer) == [2, 2, 2, 2]
+    assert window.experts.answer_tokens > 0
+
+
+@pytest.mark.slow
+def test_stop_ends_the_answer_quickly(qtbot, window, demo_models):
+    load(qtbot, window, demo_models["moe"])
+    window.chat.max_tokens = 1900
+    send(qtbot, window, "Write a long story")
+    qtbot.waitUntil(lambda: window.chat.answer_text != "", timeout=ENGINE_TIMEOUT_MS)
+    assert window.chat.stop_button.isEnabled()
+    stopped_at = time.perf_counter()
+    with qtbot.waitSignal(window.worker.finished, timeout=10_000) as finished:
+        qtbot.mouseClick(window.chat.stop_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0]["stop_reason"] == "stopped"
+    qtbot.waitUntil(lambda: not window.chat.generating)
+    assert time.perf_counter() - stopped_at < 3.0
+    assert not window.chat.stop_button.isEnabled()
+    qtbot.keyClicks(window.chat.input, "next")
+    assert window.chat.send_button.isEnabled()
+    qtbot.waitUntil(window.library.load_button.isEnabled)
+    assert "stopped" in window.chat.transcript.toPlainText()
+
+
+@pytest.mark.slow
+def test_dense_model_is_explained_instead_of_an_empty_grid(qtbot, window, demo_models):
+    load(qtbot, window, demo_models["dense"])
+    assert window.experts.showing == "dense"
+    assert not window.experts.heatmap.isVisible()
+    explanation = window.experts._dense_text.text()
+    assert "dense model" in explanation and "every parameter works on every token" in explanation
+
+
+def test_importing_a_broken_file_shows_an_error_and_copies_nothing(qtbot, silent_window, tmp_path):
+    library = silent_window.library
+    broken = tmp_path / "outside" / "broken.gguf"
+    broken.parent.mkdir()
+    broken.write_bytes(b"GGUF but not really" * 10)
+    before = sorted(p.name for p in library.models_dir.iterdir())
+    library.import_file(str(broken))
+    qtbot.waitUntil(lambda: library.message_box is not None and library.message_box.isVisible())
+    assert library.message_box.text()
+    assert sorted(p.name for p in library.models_dir.iterdir()) == before
+    assert not library.importing and library.import_button.isEnabled()
+    library.message_box.close()
+
+
+def test_importing_a_valid_file_copies_it_into_the_library(qtbot, silent_window, demo_models):
+    library = silent_window.library
+    library.import_file(str(demo_models["moe"]))
+    qtbot.waitUntil(lambda: not library.importing and not library.scanning and library.models, timeout=20_000)
+    copied = library.models_dir / demo_models["moe"].name
+    assert copied.exists() and copied.stat().st_size == demo_models["moe"].stat().st_size
+    assert library.selected_path() == str(copied)
+    assert library.message_box is None
+
+
+@pytest.mark.slow
+def test_a_killed_engine_is_replaced_and_the_next_message_works(qtbot, window, demo_models):
+    load(qtbot, window, demo_models["moe"])
+    window.chat.max_tokens = 1900
+    send(qtbot, window, "Keep talking")
+    qtbot.waitUntil(lambda: window.chat.answer_text != "", timeout=ENGINE_TIMEOUT_MS)
+    old_pid = window.worker.pid
+    with qtbot.waitSignal(window.worker.engineRestarted, timeout=ENGINE_TIMEOUT_MS):
+        os.kill(old_pid, signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+    assert window.isVisible()
+    assert not window.chat.generating
+    transcript = window.chat.transcript.toPlainText()
+    assert "The engine stopped unexpectedly" in transcript
+    assert "A fresh engine was started." in transcript
+    qtbot.waitUntil(lambda: window.model_info is not None, timeout=ENGINE_TIMEOUT_MS)
+    assert window.worker.pid not in (None, old_pid)
+
+    window.chat.max_tokens = 16
+    send(qtbot, window, "Are you back?")
+    with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
+        pass
+    assert finished.args[0]["answer_tokens"] > 0
+    qtbot.waitUntil(lambda: not window.chat.generating)
+    assert window.chat.messages[-1]["role"] == "assistant"
+
+
+def test_window_layout_is_saved_and_restored(qtbot, silent_window, tmp_path):
+    silent_window.resize(700, 500)
+    silent_window.resizeDocks([silent_window.experts_dock], [300], Qt.Orientation.Horizontal)
+    state = silent_window.saveState()
+    silent_window.close()
+    reopened = MainWindow(EngineWorker(), tmp_path)
+    qtbot.addWidget(reopened)
+    assert reopened.size().width() == 700 and reopened.size().height() == 500
+    assert reopened.saveState() == state
