@@ -26,7 +26,9 @@ def default_models_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "models"
 
 
-def run_gui(models_dir: Path | None = None, model_to_load: Path | None = None, lang: str | None = None) -> int:
+def run_gui(
+    models_dir: Path | None = None, model_to_load: Path | None = None, lang: str | None = None
+) -> int:
     """Show the main window until it is closed; returns the exit status.
 
     Args:

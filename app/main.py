@@ -1,4 +1,4 @@
-"""Command line of MoEscope: the window (default), ``info``, ``trace``, ``make-demo-model``.
+"""Command line of MoEscope: the window (default), ``info``, ``trace``, ``download``, ``make-demo-model``.
 
 ``--engine-host`` is not for people: the window starts its engine process with it, from the same
 executable, so that a frozen build needs no Python of its own.
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
+from app.core.locality import install_policy
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--experts-per-token", type=int)
     trace.add_argument("--n-ctx", type=int, default=2048)
     trace.add_argument("--json", action="store_true", help="one JSON object per line (default: a readable table)")
+
+    download = commands.add_parser(
+        "download", help="download a GGUF model from the Hugging Face Hub into the models folder",
+        description="Download with resume and checksum verification. The token comes from HF_TOKEN, "
+                    "else from the keyring (as stored by the window); HF_ENDPOINT selects a mirror.")
+    download.add_argument("repo", help="repository, e.g. Qwen/Qwen3-30B-A3B-GGUF")
+    download.add_argument("filename", help="GGUF file in it (any part of a multi-part set means the set)")
+    download.add_argument("--models-dir", dest="download_models_dir", type=Path, metavar="DIR",
+                          help="folder to download into (default: the app's models folder)")
+    download.add_argument("--revision", default="main", help="branch, tag or commit (default: main)")
 
     demo = commands.add_parser("make-demo-model", help="write a small synthetic MoE GGUF file with random weights")
     demo.add_argument("path", type=Path)
@@ -99,6 +110,24 @@ def _make_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _download(args: argparse.Namespace) -> int:
+    import os
+
+    from app.core.downloads import run_cli_download
+    from app.core.paths import models_dir
+    from app.core.secrets import TokenStore
+
+    token = os.environ.get("HF_TOKEN") or TokenStore().get()
+    folder = args.download_models_dir or args.models_dir or models_dir()
+    policy = install_policy()  # each connection is allowed only for its own host, while it is open
+
+    def scope(host: str):
+        return policy.allow_action("download", host, what="the model file")
+
+    return run_cli_download(args.repo, args.filename, folder, revision=args.revision, token=token,
+                            network_scope=scope)
+
+
 def _gui(args: argparse.Namespace) -> int:
     from app.core.paths import models_dir
 
@@ -115,11 +144,17 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    install_policy()  # before anything else: no connection leaves this computer unchecked
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--engine-host"]:
         from app.core.engine_host import run
 
         return run()
+    if argv[:1] == ["--self-test"]:
+        from app.core.selftest import run_self_test
+        from app.selftest_window import check_window
+
+        return run_self_test(argv[1:], window_check=check_window)
     args = _parser().parse_args(argv)
     if args.command == "info":
         return _info(args.path)
@@ -127,4 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         return _trace(args)
     if args.command == "make-demo-model":
         return _make_demo(args)
+    if args.command == "download":
+        return _download(args)
     return _gui(args)

@@ -7,7 +7,6 @@ import signal
 import threading
 import time
 from collections import deque
-from pathlib import Path
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
@@ -15,7 +14,14 @@ from app.core.engine_client import EngineClient, EngineStartError
 
 log = logging.getLogger(__name__)
 
-GENERATION_DEFAULTS = {"max_tokens": 256, "temperature": 0.7, "top_p": 0.95, "top_k": 40, "seed": None, "stop": []}
+GENERATION_DEFAULTS = {
+    "max_tokens": 256,
+    "temperature": 0.7,
+    "top_p": 0.95,
+    "top_k": 40,
+    "seed": None,
+    "stop": [],
+}
 RESTART_LIMIT = 3
 RESTART_WINDOW_S = 60.0
 
@@ -38,7 +44,9 @@ class EngineWorker(QObject):
         token(dict): one answer token (pos, token, text, source, routing).
         finished(dict): an answer is complete or was stopped; its statistics.
         unloaded(): the model was unloaded on request.
-        error(str, str): a command failed or the engine could not start; kind and message in words.
+        error(str, str): a command failed; kind and message in words. Kinds: the engine's
+            ``protocol.ERROR_KINDS``, "engine_start" (no engine could be started) and "not_running"
+            (a command found no engine).
         engineLost(str): the engine process died unexpectedly; a sentence saying how.
         engineRestarted(): a fresh engine replaced a lost one (a model it had is being reloaded).
         busyChanged(bool): the engine started or ended loading, generating or restarting.
@@ -54,7 +62,7 @@ class EngineWorker(QObject):
     engineLost = Signal(str)
     engineRestarted = Signal()
     busyChanged = Signal(bool)
-    _restartRequested = Signal(str, str)
+    _restartRequested = Signal(bool, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -133,7 +141,9 @@ class EngineWorker(QObject):
             with self._lock:
                 if self._client is client:
                     self._client = None
-            self.error.emit("engine_start", self.tr("The engine could not be started: {reason}").format(reason=exc))
+            self.error.emit(
+                "engine_start", self.tr("The engine could not be started: {reason}").format(reason=exc)
+            )
             return False
         return True
 
@@ -143,8 +153,15 @@ class EngineWorker(QObject):
             self._phase = "loading"
             self._load_request = request
         self._set_busy(True)
-        self._send({"cmd": "load", "path": path, "n_ctx": n_ctx, "n_threads": None,
-                    "experts_per_token": experts or None})
+        self._send(
+            {
+                "cmd": "load",
+                "path": path,
+                "n_ctx": n_ctx,
+                "n_threads": None,
+                "experts_per_token": experts or None,
+            }
+        )
 
     def _send(self, command: dict) -> None:
         client = self._client
@@ -156,7 +173,9 @@ class EngineWorker(QObject):
             with self._lock:
                 self._phase = "idle"
             self._set_busy(False)
-            self.error.emit("not_running", self.tr("The engine is not running. Please try again in a moment."))
+            self.error.emit(
+                "not_running", self.tr("The engine is not running. Please try again in a moment.")
+            )
 
     def _set_busy(self, busy: bool) -> None:
         with self._lock:
@@ -194,12 +213,13 @@ class EngineWorker(QObject):
             self._set_busy(False)
             self.unloaded.emit()
         elif kind == "error":
-            if event.get("kind") != "busy":
-                with self._lock:
-                    if self._phase == "loading":
-                        self._load_request = None
-                    self._phase = "idle"
-                self._set_busy(False)
+            with self._lock:
+                if self._phase == "loading":  # a failed load may have unloaded the model before it
+                    self._loaded_request = None
+                    self.loaded_path = None
+                self._load_request = None
+                self._phase = "idle"
+            self._set_busy(False)
             self.error.emit(str(event.get("kind", "internal")), str(event.get("message", "")))
         elif kind == "lost":
             self._on_lost(event)
@@ -209,18 +229,21 @@ class EngineWorker(QObject):
         with self._lock:
             if self._phase == "closed":
                 return
-            crashed_on = self._load_request[0] if self._phase == "loading" and self._load_request else ""
-            reload = "" if crashed_on or self._loaded_request is None else self._loaded_request[0]
-            if crashed_on:
+            crashed_loading = self._phase == "loading"
+            reload = not crashed_loading and self._loaded_request is not None
+            if crashed_loading:
                 self._loaded_request = None
             self._load_request = None
             self.loaded_path = None
             self._client = None
             self._phase = "restarting"
         self._set_busy(True)
-        self.engineLost.emit(self.tr("The engine stopped unexpectedly ({how}).").format(
-            how=self._describe_exit(event.get("returncode"))))
-        self._restartRequested.emit(reload, crashed_on)
+        self.engineLost.emit(
+            self.tr("The engine stopped unexpectedly ({how}).").format(
+                how=self._describe_exit(event.get("returncode"))
+            )
+        )
+        self._restartRequested.emit(reload, crashed_loading)
 
     def _describe_exit(self, returncode: int | None) -> str:
         if returncode is None:
@@ -230,20 +253,25 @@ class EngineWorker(QObject):
                 name = signal.Signals(-returncode).name
             except ValueError:
                 name = str(-returncode)
-            return self.tr("ended by signal {name}").format(name=name)
-        return self.tr("exit status {code}").format(code=returncode)
+            return self.tr("it was ended by the operating system, {name}").format(name=name)
+        return self.tr("it quit with error code {code}").format(code=returncode)
 
-    @Slot(str, str)
-    def _restart(self, reload_path: str, crashed_on: str) -> None:
+    @Slot(bool, bool)
+    def _restart(self, reload: bool, crashed_loading: bool) -> None:
+        """Start a fresh engine after a loss; reload the model it had unless loading that model crashed it."""
         now = time.monotonic()
         self._losses.append(now)
         if len(self._losses) == RESTART_LIMIT and now - self._losses[0] < RESTART_WINDOW_S:
             with self._lock:
                 self._phase = "idle"
             self._set_busy(False)
-            self.error.emit("engine_start", self.tr(
-                "The engine stopped {count} times within a minute, so it was not started again. "
-                "Please restart MoEscope.").format(count=RESTART_LIMIT))
+            self.error.emit(
+                "engine_start",
+                self.tr(
+                    "The engine stopped {count} times within a minute, so it was not started again. "
+                    "Please restart MoEscope."
+                ).format(count=RESTART_LIMIT),
+            )
             return
         if not self._start_client():
             with self._lock:
@@ -251,14 +279,18 @@ class EngineWorker(QObject):
             self._set_busy(False)
             return
         self.engineRestarted.emit()
-        if crashed_on:
+        if crashed_loading:
             with self._lock:
                 self._phase = "idle"
             self._set_busy(False)
-            self.error.emit("load_failed", self.tr(
-                "Loading “{name}” made the engine stop. The file may be damaged or not supported by this "
-                "version of MoEscope.").format(name=Path(crashed_on).name))
-        elif reload_path:
+            self.error.emit(
+                "load_failed",
+                self.tr(
+                    "The engine stopped while loading this file. It may be damaged or not supported by this "
+                    "version of MoEscope."
+                ),
+            )
+        elif reload:
             with self._lock:
                 request = self._loaded_request
             self._send_load(request)

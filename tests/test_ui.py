@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 
@@ -45,7 +46,8 @@ class PaintRecorder(QObject):
 def demo_models(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo-models")
     return {
-        "moe": write_demo_model(folder / "demo-moe.gguf", arch="llama", layers=4, experts=8, top_k=2),
+        # seed 3: greedy decoding of "Keep talking" runs to the length limit instead of an early end
+        "moe": write_demo_model(folder / "demo-moe.gguf", arch="llama", layers=4, experts=8, top_k=2, seed=3),
         "dense": write_demo_model(folder / "demo-dense.gguf", arch="llama", experts=0),
     }
 
@@ -66,25 +68,29 @@ def window(qtbot, models_dir):
     main_window = MainWindow(worker, models_dir)
     qtbot.addWidget(main_window)
     main_window.show()
-    qtbot.waitUntil(lambda: main_window.engine_ready and not main_window.library.scanning, timeout=ENGINE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: main_window.engine_ready and not main_window.library.scanning, timeout=ENGINE_TIMEOUT_MS
+    )
     yield main_window
     stop_engine_thread(worker, thread)
 
 
 @pytest.fixture
-def silent_window(qtbot, tmp_path):
+def silent_window(qtbot, models_dir):
     """The main window with a worker whose thread never runs: nothing reaches an engine."""
     thread = QThread()
     worker = EngineWorker()
     worker.moveToThread(thread)
-    main_window = MainWindow(worker, tmp_path)
+    main_window = MainWindow(worker, models_dir)
     qtbot.addWidget(main_window)
     main_window.show()
     qtbot.waitUntil(lambda: not main_window.library.scanning)
     return main_window
 
 
-def load(qtbot, window, path) -> None:
+def load(qtbot, window, demo_path) -> None:
+    """Select the library's copy of a demo model and press Load."""
+    path = window.library.models_dir / demo_path.name
     window.library.select_path(str(path))
     qtbot.waitUntil(window.library.load_button.isEnabled)
     qtbot.mouseClick(window.library.load_button, Qt.MouseButton.LeftButton)
@@ -98,13 +104,40 @@ def send(qtbot, window, text: str) -> None:
     assert window.chat.generating
 
 
+def start_long_answer(qtbot, window) -> None:
+    """Send a message whose answer is long enough to interrupt, and wait for its first text."""
+    window.chat.settings.update(max_tokens=1900, temperature=0.0, seed=0)
+    for _attempt in range(5):
+        send(qtbot, window, "Keep talking")
+        qtbot.waitUntil(
+            lambda: window.chat.answer_text != "" or not window.chat.generating, timeout=ENGINE_TIMEOUT_MS
+        )
+        if window.chat.generating:
+            return
+        window.chat.new_chat()
+    pytest.fail("the demo model ended every answer before it could be interrupted")
+
+
 def big_moe_info() -> dict:
     """A Qwen3-30B-A3B-sized header: 48 MoE layers, 128 experts, 8 per token."""
     return ModelInfo(
-        path="/models/big.gguf", file_size=18_600_000_000, architecture="qwen3moe", name="Big MoE",
-        size_label="30B-A3B", quantization="Q4_K_M", n_layers=48, n_embd=2048, context_length=40960,
-        n_experts=128, n_experts_used=8, n_dense_leading=0, n_shared_experts=0, moe_layers=list(range(48)),
-        has_chat_template=True, total_params=30_500_000_000, active_params=3_300_000_000,
+        path="/models/big.gguf",
+        file_size=18_600_000_000,
+        architecture="qwen3moe",
+        name="Big MoE",
+        size_label="30B-A3B",
+        quantization="Q4_K_M",
+        n_layers=48,
+        n_embd=2048,
+        context_length=40960,
+        n_experts=128,
+        n_experts_used=8,
+        n_dense_leading=0,
+        n_shared_experts=0,
+        moe_layers=list(range(48)),
+        has_chat_template=True,
+        total_params=30_500_000_000,
+        active_params=3_300_000_000,
     ).to_dict()
 
 
@@ -163,12 +196,27 @@ def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
     assert window.experts.showing == "moe"
     send(qtbot, window, "Hello")
     rng = np.random.default_rng(0)
-    events = []
-    for pos in range(5000):
-        routing = {str(layer): [[int(e), float(w)] for e, w in zip(rng.choice(128, 8, replace=False),
-                                                                     rng.dirichlet(np.ones(8)))]
-                   for layer in range(48)}
-        events.append({"event": "token", "pos": pos, "token": pos, "text": "x", "source": "answer", "routing": routing})
+    routings = [
+        {
+            str(layer): [
+                [int(e), float(w)]
+                for e, w in zip(rng.choice(128, 8, replace=False), rng.dirichlet(np.ones(8)), strict=True)
+            ]
+            for layer in range(48)
+        }
+        for _ in range(64)
+    ]
+    events = [
+        {
+            "event": "token",
+            "pos": pos,
+            "token": pos,
+            "text": "x",
+            "source": "answer",
+            "routing": routings[pos % len(routings)],
+        }
+        for pos in range(5000)
+    ]
     heatmap_paints = PaintRecorder(window.experts.heatmap)
     gaps = []
     last_tick = [time.perf_counter()]
@@ -186,15 +234,21 @@ def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
     started = time.perf_counter()
     reader = threading.Thread(target=lambda: [window.worker.token.emit(event) for event in events])
     reader.start()
-    qtbot.waitUntil(lambda: not reader.is_alive() and window.experts.answer_tokens == 5000
-                    and len(window.chat.answer_text) == 5000, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (
+            not reader.is_alive()
+            and window.experts.answer_tokens == 5000
+            and len(window.chat.answer_text) == 5000
+        ),
+        timeout=30_000,
+    )
     elapsed = time.perf_counter() - started
     qtbot.wait(50)
     heartbeat.stop()
     reader.join()
 
-    assert elapsed < 10.0
-    assert max(gaps) < 0.5, f"the GUI thread was blocked for {max(gaps):.3f} s"
+    assert elapsed < 5.0
+    assert max(gaps) < 0.25, f"the GUI thread was blocked for {max(gaps):.3f} s"
     assert 1 <= heatmap_paints.paints <= elapsed / 0.016 + 5
     assert window.experts.has_pending is False
 
@@ -206,18 +260,15 @@ def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
 def test_chat_streams_text_and_the_heatmap_follows_the_tokens(qtbot, window, demo_models):
     load(qtbot, window, demo_models["moe"])
     assert window.experts.showing == "moe"
-    assert "Demo: random weights" in window.library.list.cards()[0][1].findChildren(type(window.locality.text_label))[-1].text() \
-        or any("Demo" in label.text() for _item, card in window.library.list.cards()
-               for label in card.findChildren(type(window.locality.text_label)))
     heatmap = window.experts.heatmap
     snapshots = PaintRecorder(heatmap, lambda: heatmap.values.copy())
-    window.chat.max_tokens = 600
-    send(qtbot, window, "Tell me about experts")
+    window.chat.settings.update(max_tokens=600, temperature=0.0, seed=0)
+    send(qtbot, window, "Keep talking")
 
-    qtbot.waitUntil(lambda: window.chat.answer_text != "" or not window.chat.generating, timeout=ENGINE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: window.chat.answer_text != "" or not window.chat.generating, timeout=ENGINE_TIMEOUT_MS
+    )
     streamed_while_generating = window.chat.generating and window.chat.answer_text != ""
-    with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS, raising=False):
-        pass
     qtbot.waitUntil(lambda: not window.chat.generating, timeout=ENGINE_TIMEOUT_MS)
 
     assert streamed_while_generating
@@ -235,9 +286,7 @@ def test_chat_streams_text_and_the_heatmap_follows_the_tokens(qtbot, window, dem
 @pytest.mark.slow
 def test_stop_ends_the_answer_quickly(qtbot, window, demo_models):
     load(qtbot, window, demo_models["moe"])
-    window.chat.max_tokens = 1900
-    send(qtbot, window, "Write a long story")
-    qtbot.waitUntil(lambda: window.chat.answer_text != "", timeout=ENGINE_TIMEOUT_MS)
+    start_long_answer(qtbot, window)
     assert window.chat.stop_button.isEnabled()
     stopped_at = time.perf_counter()
     with qtbot.waitSignal(window.worker.finished, timeout=10_000) as finished:
@@ -275,48 +324,73 @@ def test_importing_a_broken_file_shows_an_error_and_copies_nothing(qtbot, silent
     library.message_box.close()
 
 
-def test_importing_a_valid_file_copies_it_into_the_library(qtbot, silent_window, demo_models):
+def test_importing_a_valid_file_copies_it_into_the_library(qtbot, silent_window, demo_models, tmp_path):
     library = silent_window.library
-    library.import_file(str(demo_models["moe"]))
-    qtbot.waitUntil(lambda: not library.importing and not library.scanning and library.models, timeout=20_000)
-    copied = library.models_dir / demo_models["moe"].name
-    assert copied.exists() and copied.stat().st_size == demo_models["moe"].stat().st_size
+    source = tmp_path / "outside" / "new-model.gguf"
+    source.parent.mkdir()
+    shutil.copy(demo_models["moe"], source)
+    library.import_file(str(source))
+    copied = library.models_dir / "new-model.gguf"
+    qtbot.waitUntil(
+        lambda: not library.importing and not library.scanning and str(copied) in library.models,
+        timeout=20_000,
+    )
+    assert copied.stat().st_size == source.stat().st_size
     assert library.selected_path() == str(copied)
     assert library.message_box is None
+
+
+def test_library_tells_demo_and_dense_models_apart(silent_window, demo_models):
+    cards = {card.path: card for _item, card in silent_window.library.list.cards()}
+    moe = cards[str(silent_window.library.models_dir / demo_models["moe"].name)]
+    dense = cards[str(silent_window.library.models_dir / demo_models["dense"].name)]
+    assert moe.kind == "MoE" and dense.kind == "Dense"
+    assert moe.badge == "Demo: random weights — shows routing mechanics only"
+    assert "8 experts, 2 per token" in moe.lines
+    assert "all active" in dense.lines[0]
 
 
 @pytest.mark.slow
 def test_a_killed_engine_is_replaced_and_the_next_message_works(qtbot, window, demo_models):
     load(qtbot, window, demo_models["moe"])
-    window.chat.max_tokens = 1900
-    send(qtbot, window, "Keep talking")
-    qtbot.waitUntil(lambda: window.chat.answer_text != "", timeout=ENGINE_TIMEOUT_MS)
+    start_long_answer(qtbot, window)
     old_pid = window.worker.pid
     with qtbot.waitSignal(window.worker.engineRestarted, timeout=ENGINE_TIMEOUT_MS):
         os.kill(old_pid, signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+    qtbot.waitUntil(lambda: "A fresh engine was started." in window.chat.transcript.toPlainText())
     assert window.isVisible()
     assert not window.chat.generating
-    transcript = window.chat.transcript.toPlainText()
-    assert "The engine stopped unexpectedly" in transcript
-    assert "A fresh engine was started." in transcript
+    assert "The engine stopped unexpectedly" in window.chat.transcript.toPlainText()
     qtbot.waitUntil(lambda: window.model_info is not None, timeout=ENGINE_TIMEOUT_MS)
     assert window.worker.pid not in (None, old_pid)
 
-    window.chat.max_tokens = 16
-    send(qtbot, window, "Are you back?")
+    window.chat.settings["max_tokens"] = 16
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
-        pass
+        send(qtbot, window, "Are you back?")
     assert finished.args[0]["answer_tokens"] > 0
     qtbot.waitUntil(lambda: not window.chat.generating)
     assert window.chat.messages[-1]["role"] == "assistant"
 
 
-def test_window_layout_is_saved_and_restored(qtbot, silent_window, tmp_path):
-    silent_window.resize(700, 500)
-    silent_window.resizeDocks([silent_window.experts_dock], [300], Qt.Orientation.Horizontal)
-    state = silent_window.saveState()
+def test_window_layout_is_saved_and_restored(qtbot, silent_window, models_dir):
+    silent_window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, silent_window.experts_dock)
     silent_window.close()
-    reopened = MainWindow(EngineWorker(), tmp_path)
+    reopened = MainWindow(EngineWorker(), models_dir)
     qtbot.addWidget(reopened)
-    assert reopened.size().width() == 700 and reopened.size().height() == 500
-    assert reopened.saveState() == state
+    assert reopened.dockWidgetArea(reopened.experts_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    reopened.reset_layout()
+    assert reopened.dockWidgetArea(reopened.experts_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+
+
+def test_qt_binding_keeps_singleton_references():
+    """PySide6 6.12.0 leaks references to None/True/False on CPython < 3.12 and crashes after a few
+    thousand calls; the pinned binding must not."""
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)
+    for _ in range(200):
+        probe.setObjectName("probe")
+        probe.blockSignals(False)
+    after = sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)
+    assert all(b - a < 50 for b, a in zip(before, after)), (before, after)

@@ -1,6 +1,9 @@
 """Main loop of the engine process: commands in on stdin, events out on the original stdout.
 
 Started by engine_client as ``<python> -m app --engine-host`` (or ``<frozen exe> --engine-host``).
+The network policy the parent exported is installed first (``app.core.locality``); every connection
+it refuses here is reported as a ``network_blocked`` event.
+
 Everything llama.cpp might print goes to stderr: the protocol stream gets its own copy of the
 stdout descriptor and descriptor 1 is pointed at stderr before llama.cpp is even imported.
 
@@ -18,6 +21,7 @@ import traceback
 
 from app import __version__
 from app.core import protocol
+from app.core.locality import install_policy
 
 
 class _EventWriter:
@@ -53,6 +57,7 @@ def _read_commands(commands: queue.Queue, engine_stop: threading.Event) -> None:
 
 def run() -> int:
     """Serve commands until ``shutdown`` or the end of stdin; returns the process exit status."""
+    policy = install_policy()  # the parent's policy, from the environment; before llama.cpp is imported
     protocol_fd = os.dup(1)
     os.dup2(2, 1)
     emit = _EventWriter(protocol_fd)
@@ -62,7 +67,9 @@ def run() -> int:
     engine = Engine()
     commands: queue.Queue = queue.Queue()
     threading.Thread(target=_read_commands, args=(commands, engine.stop_requested), daemon=True).start()
-    emit({"event": "ready", "pid": os.getpid(), "version": __version__})
+    emit({"event": "ready", "pid": os.getpid(), "version": __version__, "network_policy": policy.describe()})
+    # After ``ready``, so that it stays the first event; attempts made before are replayed.
+    policy.subscribe_attempts(lambda attempt: emit(attempt.to_event()), replay=True)
 
     while True:
         command = commands.get()

@@ -13,7 +13,9 @@ Commands (client -> host), key ``cmd``:
     shutdown
 
 Events (host -> client), key ``event``:
-    ready           pid, version                      the host is up and waiting for commands
+    ready           pid, version, network_policy      the host is up and waiting for commands;
+                                                      network_policy: NetworkPolicy.describe() of
+                                                      the policy installed in the engine process
     loaded          info (ModelInfo dict), load_seconds, n_ctx
     prompt_routing  tokens: [{pos, token, text, source="prompt", routing}]
     token           pos, token, text, source="answer", routing
@@ -21,6 +23,12 @@ Events (host -> client), key ``event``:
                     (stop_reason: "length" | "eos" | "stop_sequence" | "stopped" | "context_full")
     unloaded
     error           kind, message                     kind: one of ERROR_KINDS
+    network_blocked host, port, time, kind, reason, message
+                                                      the engine's network policy refused a connection
+                                                      (kind "connect" | "lookup" | "send"; reason: a
+                                                      locality.REASONS key); may come at any time
+                                                      after ``ready``: clients ignore it or pass it to
+                                                      ConnectionMonitor.record_engine_event
     lost            returncode, message               synthesised by the client when the process died
 
 ``routing`` maps the layer index (a string, JSON keys are strings) to ``[[expert_id, weight], ...]``

@@ -1,5 +1,6 @@
-"""The Qt widgets of MoEscope. They talk to the engine only through the EngineWorker's signals and slots."""
+"""The Qt widgets of MoEscope. They talk to the engine only through the EngineWorker's signals and slots.
 
-from app.ui.qt_quirks import protect_singletons
-
-protect_singletons()
+PySide6 is pinned to 6.11.3: the 6.12.0 wheels drop a reference to None/True/False on every void
+Qt call under CPython 3.10/3.11 and abort the interpreter after a few thousand calls
+(tests/test_ui.py::test_qt_binding_keeps_singleton_references guards the pin).
+"""

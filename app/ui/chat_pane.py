@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextFrameFormat
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFrameFormat,
+)
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.ui.formatting import format_decimal
@@ -44,7 +52,8 @@ class ChatPane(QWidget):
     Attributes:
         messages: the conversation so far as ``[{"role", "content"}]``, sent whole with each request.
         generating: whether an answer is being written.
-        max_tokens: the longest answer to ask for.
+        settings: generation settings sent with every request (``max_tokens``, and any of
+            ``temperature``, ``top_p``, ``top_k``, ``seed``, ``stop`` to override the worker's defaults).
         answer_text: the text of the answer being written (or the last one).
         transcript: the QTextBrowser showing the conversation.
 
@@ -60,7 +69,7 @@ class ChatPane(QWidget):
         super().__init__(parent)
         self.messages: list[dict] = []
         self.generating = False
-        self.max_tokens = 512
+        self.settings: dict = {"max_tokens": 512}
         self.answer_text = ""
         self._pending_text = ""
         self._model_name: str | None = None
@@ -70,18 +79,20 @@ class ChatPane(QWidget):
         self.transcript.setObjectName("transcript")
         self.transcript.setOpenLinks(False)
         self.transcript.document().setDocumentMargin(12)
+        self.transcript.setMinimumWidth(260)
 
         self.input = MessageInput()
         self.input.setObjectName("messageInput")
         self.input.setTabChangesFocus(True)
-        self.input.setPlaceholderText(self.tr("Type your message — Enter sends, Shift+Enter starts a new line"))
+        self.input.setPlaceholderText(
+            self.tr("Type your message — Enter sends, Shift+Enter starts a new line")
+        )
         self.input.setFixedHeight(self.input.fontMetrics().lineSpacing() * 3 + 24)
         self.input.submitted.connect(self.send)
         self.input.textChanged.connect(self._update_buttons)
 
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("primary")
-        self.send_button.setDefault(True)
         self.send_button.clicked.connect(self.send)
         self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setToolTip(self.tr("Stop the answer now"))
@@ -103,9 +114,12 @@ class ChatPane(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.transcript, 1)
         layout.addLayout(input_row)
-        self.show_notice(self.tr(
-            "Welcome! Choose a model in the Model library and click Load. "
-            "Then type your message below and press Enter."))
+        self.show_notice(
+            self.tr(
+                "Welcome! Choose a model in the Model library and click Load. "
+                "Then type your message below and press Enter."
+            )
+        )
         self._update_buttons()
 
     def set_model(self, name: str | None) -> None:
@@ -125,7 +139,7 @@ class ChatPane(QWidget):
         self._pending_text = ""
         self.generating = True
         self._update_buttons()
-        self.generateRequested.emit({"messages": list(self.messages), "max_tokens": self.max_tokens})
+        self.generateRequested.emit({**self.settings, "messages": list(self.messages)})
 
     def add_token(self, token: dict) -> None:
         if self.generating:
@@ -133,6 +147,8 @@ class ChatPane(QWidget):
 
     def flush(self) -> bool:
         """Put the text gathered since the last call on screen; returns whether anything changed."""
+        if not self.answer_text:
+            self._pending_text = self._pending_text.lstrip()
         if not self._pending_text or self._answer_cursor is None:
             return False
         at_bottom = self._scrolled_to_bottom()
@@ -151,10 +167,13 @@ class ChatPane(QWidget):
         count = int(stats.get("answer_tokens", 0))
         parts = [self.tr("1 token") if count == 1 else self.tr("{count} tokens").format(count=count)]
         if count:
-            parts.append(self.tr("{rate} tokens/s").format(rate=format_decimal(stats.get("tokens_per_s") or 0.0)))
+            parts.append(
+                self.tr("{rate} tokens/s").format(rate=format_decimal(stats.get("tokens_per_s") or 0.0))
+            )
         if stats.get("ttft_s") is not None:
-            parts.append(self.tr("first token after {seconds} s").format(
-                seconds=format_decimal(stats["ttft_s"], 2)))
+            parts.append(
+                self.tr("first token after {seconds} s").format(seconds=format_decimal(stats["ttft_s"], 2))
+            )
         reason = {
             "stopped": self.tr("stopped"),
             "length": self.tr("length limit reached"),

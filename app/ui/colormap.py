@@ -8,8 +8,17 @@ from PySide6.QtGui import QColor, QImage
 
 # matplotlib's viridis sampled at 0.0, 0.1, ... 1.0
 _VIRIDIS_ANCHORS = (
-    "#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c",
-    "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725",
+    "#440154",
+    "#482475",
+    "#414487",
+    "#355f8d",
+    "#2a788e",
+    "#21918c",
+    "#22a884",
+    "#44bf70",
+    "#7ad151",
+    "#bddf26",
+    "#fde725",
 )
 
 
@@ -21,11 +30,13 @@ def _interpolate(anchors: tuple[str, ...], steps: int) -> list[QColor]:
         low = min(int(position), len(colours) - 2)
         fraction = position - low
         a, b = colours[low], colours[low + 1]
-        table.append(QColor(
-            round(a.red() + (b.red() - a.red()) * fraction),
-            round(a.green() + (b.green() - a.green()) * fraction),
-            round(a.blue() + (b.blue() - a.blue()) * fraction),
-        ))
+        table.append(
+            QColor(
+                round(a.red() + (b.red() - a.red()) * fraction),
+                round(a.green() + (b.green() - a.green()) * fraction),
+                round(a.blue() + (b.blue() - a.blue()) * fraction),
+            )
+        )
     return table
 
 

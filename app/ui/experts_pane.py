@@ -7,7 +7,14 @@ import time
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.core.gguf_info import ModelInfo
@@ -53,9 +60,12 @@ class ExpertsPane(QWidget):
         self._dirty = False
 
         self._stack = QStackedWidget()
-        self._empty_page = self._text_page(self.tr(
-            "No model loaded yet.\n\nLoad a model in the Model library to see which experts "
-            "work on each word the model reads and writes."))
+        self._empty_page = self._text_page(
+            self.tr(
+                "No model loaded yet.\n\nLoad a model in the Model library to see which experts "
+                "work on each word the model reads and writes."
+            )
+        )
         self._dense_text = QLabel()
         self._dense_page = self._text_page_for(self._dense_text)
         self._moe_page = QWidget()
@@ -103,8 +113,12 @@ class ExpertsPane(QWidget):
 
         self._token_button = QPushButton(self.tr("This token"))
         self._answer_button = QPushButton(self.tr("Whole answer"))
-        self._token_button.setToolTip(self.tr("Experts the router picked for the newest token, with their gate weights"))
-        self._answer_button.setToolTip(self.tr("Share of the routing weight each expert received over the answer so far"))
+        self._token_button.setToolTip(
+            self.tr("Experts the router picked for the newest token, with their gate weights")
+        )
+        self._answer_button.setToolTip(
+            self.tr("Share of the routing weight each expert received over the answer so far")
+        )
         self._mode_group = QButtonGroup(self)
         for button in (self._token_button, self._answer_button):
             button.setCheckable(True)
@@ -119,19 +133,13 @@ class ExpertsPane(QWidget):
         toggle.addWidget(self._token_button)
         toggle.addWidget(self._answer_button)
 
-        token_column = QVBoxLayout()
-        token_column.setSpacing(4)
-        token_column.addWidget(self._token_caption)
-        token_column.addWidget(self._token_label)
-        mode_column = QVBoxLayout()
-        mode_column.setSpacing(4)
-        mode_column.addWidget(show_caption)
-        mode_column.addLayout(toggle)
         token_row = QHBoxLayout()
-        token_row.addLayout(token_column)
+        token_row.addWidget(self._token_label)
         token_row.addStretch(1)
-        token_row.addLayout(mode_column)
-        token_row.setAlignment(mode_column, Qt.AlignmentFlag.AlignBottom)
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(show_caption)
+        mode_row.addLayout(toggle)
+        mode_row.addStretch(1)
 
         self.heatmap = ExpertHeatmap()
         self._legend_line = QLabel()
@@ -148,7 +156,9 @@ class ExpertsPane(QWidget):
         layout.addWidget(self._router_line)
         layout.addWidget(self._note_line)
         layout.addWidget(separator)
+        layout.addWidget(self._token_caption)
         layout.addLayout(token_row)
+        layout.addLayout(mode_row)
         layout.addWidget(self.heatmap, 1)
         layout.addWidget(self._legend_line)
 
@@ -160,38 +170,58 @@ class ExpertsPane(QWidget):
             self._show("nothing")
             return
         if not info.is_moe:
-            self._dense_text.setText(self.tr(
-                "“{name}” is a dense model.\n\n"
-                "In a dense model every parameter works on every token: there is no router and there "
-                "are no experts to choose from, so there is nothing to show here.\n\n"
-                "Active now: all {total} parameters (100 %).\n\n"
-                "Load a Mixture-of-Experts (MoE) model to watch its router pick experts token by token."
-            ).format(name=info.name, total=format_count(info.total_params)))
+            self._dense_text.setText(
+                self.tr(
+                    "“{name}” is a dense model.\n\n"
+                    "In a dense model every parameter works on every token: there is no router and there "
+                    "are no experts to choose from, so there is nothing to show here.\n\n"
+                    "Active now: all {total} parameters (100 %).\n\n"
+                    "Load a Mixture-of-Experts (MoE) model to watch its router pick experts token by token."
+                ).format(name=info.name, total=format_count(info.total_params))
+            )
             self._show("dense")
             return
         layers = list(info.moe_layers)
         self._row_of = {str(layer): row for row, layer in enumerate(layers)}
         self.begin_answer()
         self.heatmap.set_shape(layers, info.n_experts)
-        self._active_line.setText(self.tr("Active now: {active} of {total} parameters ({share})").format(
-            active=format_count(info.active_params), total=format_count(info.total_params),
-            share=format_percent(info.active_share)))
-        self._router_line.setText(self.tr(
-            "For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.").format(
-            k=info.n_experts_used, n=info.n_experts, layers=len(layers)))
+        self._active_line.setText(
+            self.tr("Active now: {active} of {total} parameters ({share})").format(
+                active=format_count(info.active_params),
+                total=format_count(info.total_params),
+                share=format_percent(info.active_share),
+            )
+        )
+        self._router_line.setText(
+            self.tr(
+                "For every token the router picks {k} of {n} experts in each of the {layers} MoE layers."
+            ).format(k=info.n_experts_used, n=info.n_experts, layers=len(layers))
+        )
         notes = []
         if info.n_shared_experts == 1:
-            notes.append(self.tr("Plus 1 shared expert per layer that works on every token (always on, not shown)."))
+            notes.append(
+                self.tr("Plus 1 shared expert per layer that works on every token (always on, not shown).")
+            )
         elif info.n_shared_experts > 1:
-            notes.append(self.tr(
-                "Plus {count} shared experts per layer that work on every token (always on, not shown).").format(
-                count=info.n_shared_experts))
+            notes.append(
+                self.tr(
+                    "Plus {count} shared experts per layer that work on every token (always on, not shown)."
+                ).format(count=info.n_shared_experts)
+            )
         if info.n_dense_leading == 1:
             notes.append(self.tr("The first layer has no experts (dense)."))
         elif info.n_dense_leading > 1:
-            notes.append(self.tr("The first {count} layers have no experts (dense).").format(count=info.n_dense_leading))
+            notes.append(
+                self.tr("The first {count} layers have no experts (dense).").format(
+                    count=info.n_dense_leading
+                )
+            )
         if "random weights" in info.name.lower():
-            notes.append(self.tr("Demo model with random weights: its text is gibberish, the routing mechanics are real."))
+            notes.append(
+                self.tr(
+                    "Demo model with random weights: its text is gibberish, the routing mechanics are real."
+                )
+            )
         self._note_line.setText("\n".join(notes))
         self._note_line.setVisible(bool(notes))
         self._token_label.setText("–")
@@ -202,7 +232,9 @@ class ExpertsPane(QWidget):
 
     def _show(self, view: str) -> None:
         self.showing = view
-        self._stack.setCurrentWidget({"nothing": self._empty_page, "dense": self._dense_page, "moe": self._moe_page}[view])
+        self._stack.setCurrentWidget(
+            {"nothing": self._empty_page, "dense": self._dense_page, "moe": self._moe_page}[view]
+        )
 
     def begin_answer(self) -> None:
         """Start a new answer: the "whole answer" view starts from zero."""
@@ -252,7 +284,7 @@ class ExpertsPane(QWidget):
             return False
         deadline = time.perf_counter() + FLUSH_BUDGET_S
         while self.has_pending and time.perf_counter() < deadline:
-            chunk = self._pending_routing[self._pending_start:self._pending_start + _FLUSH_CHUNK]
+            chunk = self._pending_routing[self._pending_start : self._pending_start + _FLUSH_CHUNK]
             for routing in chunk:
                 self._accumulate(routing, self._row_of, self._totals)
             self._pending_start += len(chunk)
@@ -267,28 +299,41 @@ class ExpertsPane(QWidget):
             self._accumulate(self._latest.get("routing") or {}, self._row_of, current)
             text = visible_token(self._latest.get("text", ""))
             self._token_label.setText(text or "–")
-            self._token_label.setToolTip("" if text else self.tr(
-                "This token has no visible text of its own, for example part of a character made of several tokens."))
-            caption = (self.tr("Prompt token {pos}") if self._latest.get("source") == "prompt"
-                       else self.tr("Answer token {pos}"))
+            no_text = self.tr(
+                "This token has no visible text of its own, for example part of a character made of "
+                "several tokens."
+            )
+            self._token_label.setToolTip("" if text else no_text)
+            caption = (
+                self.tr("Prompt token {pos}")
+                if self._latest.get("source") == "prompt"
+                else self.tr("Answer token {pos}")
+            )
             self._token_caption.setText(caption.format(pos=self._latest.get("pos", 0)))
 
         if self.mode == "token":
             values = np.array(current)
             maximum = _nice_maximum(max(1.0, float(values.max(initial=0.0))))
             self.heatmap.set_values(values, maximum, False, self.tr("Gate weight"))
-            self._legend_line.setText(self.tr(
-                "Coloured cells: the experts the router chose for this token. The number is the expert’s "
-                "gate weight — how much its result counts. Grey: not chosen."))
+            self._legend_line.setText(
+                self.tr(
+                    "Coloured cells: the experts the router chose for this token. The number is the expert’s "
+                    "gate weight — how much its result counts. Grey: not chosen."
+                )
+            )
         else:
             totals = np.array(self._totals)
             sums = totals.sum(axis=1, keepdims=True)
             shares = np.divide(totals, sums, out=np.zeros_like(totals), where=sums > 0)
-            self.heatmap.set_values(shares, _nice_maximum(float(shares.max(initial=0.0))), True,
-                                    self.tr("Share of weight"))
-            self._legend_line.setText(self.tr(
-                "Over the {count} answer tokens so far: the share of each layer’s routing weight that "
-                "went to each expert. Grey: never chosen.").format(count=self.answer_tokens))
+            self.heatmap.set_values(
+                shares, _nice_maximum(float(shares.max(initial=0.0))), True, self.tr("Share of weight")
+            )
+            self._legend_line.setText(
+                self.tr(
+                    "Over the {count} answer tokens so far: the share of each layer’s routing weight that "
+                    "went to each expert. Grey: never chosen."
+                ).format(count=self.answer_tokens)
+            )
         return True
 
     def _on_mode_clicked(self, button: QPushButton) -> None:

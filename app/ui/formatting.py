@@ -7,15 +7,16 @@ from PySide6.QtCore import QCoreApplication, QLocale
 _VISIBLE_WHITESPACE = str.maketrans({" ": "␣", "\n": "↵", "\t": "→", "\r": ""})
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Formatting", text)
-
-
 def format_count(count: int) -> str:
     """A parameter count as '30.5 B', '812 M', '45 K' (German: '30,5 Mrd.', '812 Mio.', '45 Tsd.'),
     with a no-break space so that number and unit stay on one line."""
     locale = QLocale()
-    for scale, unit in ((1e9, _tr("B")), (1e6, _tr("M")), (1e3, _tr("K"))):
+    units = (
+        (1e9, QCoreApplication.translate("Formatting", "B", "billion")),
+        (1e6, QCoreApplication.translate("Formatting", "M", "million")),
+        (1e3, QCoreApplication.translate("Formatting", "K", "thousand")),
+    )
+    for scale, unit in units:
         if count >= scale:
             value = count / scale
             decimals = 1 if value < 100 else 0

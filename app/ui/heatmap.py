@@ -87,10 +87,13 @@ class ExpertHeatmap(QWidget):
         title_font.setBold(True)
         title_metrics = QFontMetrics(title_font)
         widest_layer = label_metrics.horizontalAdvance(str(max(self.layers)))
-        legend_width = max(
-            28 + 8 + label_metrics.horizontalAdvance(self.format_value(self.maximum)),
-            title_metrics.horizontalAdvance(self.legend_title) // 2,
-        ) + 24
+        legend_width = (
+            max(
+                28 + 8 + label_metrics.horizontalAdvance(self.format_value(self.maximum)),
+                title_metrics.horizontalAdvance(self.legend_title) // 2,
+            )
+            + 24
+        )
         left = title_metrics.height() + 10 + widest_layer + 8
         top = title_metrics.height() + label_metrics.height() + 12
         bottom = 12
@@ -103,21 +106,31 @@ class ExpertHeatmap(QWidget):
         offset = max(0.0, (available_width - grid_width) / 2)
         self._grid = QRectF(left + offset, top + title_metrics.height(), grid_width, grid_height)
 
-        self._paint_axes(painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height)
+        self._paint_axes(
+            painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height
+        )
         self._paint_cells(painter, label_font, label_metrics, cell_width, cell_height)
         self._paint_legend(painter, label_font, label_metrics, title_font, title_metrics)
 
-    def _paint_axes(self, painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height):
+    def _paint_axes(
+        self, painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height
+    ):
         grid = self._grid
         painter.setPen(_AXIS_TEXT)
         painter.setFont(title_font)
-        painter.drawText(QRectF(grid.left(), 4, grid.width(), title_metrics.height()),
-                         Qt.AlignmentFlag.AlignCenter, self.tr("Expert"))
+        painter.drawText(
+            QRectF(grid.left(), 4, grid.width(), title_metrics.height()),
+            Qt.AlignmentFlag.AlignCenter,
+            self.tr("Expert"),
+        )
         painter.save()
         painter.translate(4, grid.center().y())
         painter.rotate(-90)
-        painter.drawText(QRectF(-grid.height() / 2, 0, grid.height(), title_metrics.height()),
-                         Qt.AlignmentFlag.AlignCenter, self.tr("Layer"))
+        painter.drawText(
+            QRectF(-grid.height() / 2, 0, grid.height(), title_metrics.height()),
+            Qt.AlignmentFlag.AlignCenter,
+            self.tr("Layer"),
+        )
         painter.restore()
 
         painter.setFont(label_font)
@@ -126,13 +139,21 @@ class ExpertHeatmap(QWidget):
         label_top = grid.top() - label_metrics.height() - 4
         for expert in range(0, self.n_experts, expert_step):
             x = grid.left() + expert * cell_width
-            painter.drawText(QRectF(x + cell_width / 2 - 40, label_top, 80, label_metrics.height()),
-                             Qt.AlignmentFlag.AlignCenter, str(expert))
-        layer_step = next((s for s in _LABEL_STEPS if s * cell_height >= label_metrics.height()), len(self.layers))
+            painter.drawText(
+                QRectF(x + cell_width / 2 - 40, label_top, 80, label_metrics.height()),
+                Qt.AlignmentFlag.AlignCenter,
+                str(expert),
+            )
+        layer_step = next(
+            (s for s in _LABEL_STEPS if s * cell_height >= label_metrics.height()), len(self.layers)
+        )
         for row in range(0, len(self.layers), layer_step):
             y = grid.top() + row * cell_height
-            painter.drawText(QRectF(grid.left() - 108, y, 100, cell_height),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(self.layers[row]))
+            painter.drawText(
+                QRectF(grid.left() - 108, y, 100, cell_height),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(self.layers[row]),
+            )
 
     def _paint_cells(self, painter, label_font, label_metrics, cell_width, cell_height):
         grid = self._grid
@@ -153,8 +174,12 @@ class ExpertHeatmap(QWidget):
             return
         painter.setFont(label_font)
         for row, column in np.argwhere(self.values > 0):
-            cell = QRectF(grid.left() + column * cell_width + gap / 2, grid.top() + row * cell_height + gap / 2,
-                          cell_width - gap, cell_height - gap)
+            cell = QRectF(
+                grid.left() + column * cell_width + gap / 2,
+                grid.top() + row * cell_height + gap / 2,
+                cell_width - gap,
+                cell_height - gap,
+            )
             value = float(self.values[row, column])
             if outline:
                 painter.setPen(QPen(_OUTLINE, 2))
@@ -168,8 +193,11 @@ class ExpertHeatmap(QWidget):
         bar = QRectF(grid.right() + 24, grid.top(), 20, max(grid.height(), 80.0))
         painter.setFont(title_font)
         painter.setPen(_AXIS_TEXT)
-        painter.drawText(QRectF(bar.left() - 60, 4, self.width() - bar.left() + 56, title_metrics.height()),
-                         Qt.AlignmentFlag.AlignLeft, self.legend_title)
+        painter.drawText(
+            QRectF(bar.left() - 60, 4, self.width() - bar.left() + 56, title_metrics.height()),
+            Qt.AlignmentFlag.AlignLeft,
+            self.legend_title,
+        )
         gradient = QLinearGradient(QPointF(0, bar.bottom()), QPointF(0, bar.top()))
         for index in range(0, 256, 15):
             gradient.setColorAt(index / 255, self._scale.colours[index])
@@ -181,16 +209,21 @@ class ExpertHeatmap(QWidget):
         for fraction in (0.0, 0.25, 0.5, 0.75, 1.0):
             y = bar.bottom() - fraction * bar.height()
             painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y))
-            painter.drawText(QRectF(bar.right() + 7, y - label_metrics.height() / 2, 200, label_metrics.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             self.format_value(fraction * self.maximum))
+            painter.drawText(
+                QRectF(bar.right() + 7, y - label_metrics.height() / 2, 200, label_metrics.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.format_value(fraction * self.maximum),
+            )
         swatch_top = bar.bottom() + label_metrics.height()
         if swatch_top + label_metrics.height() <= self.height():
             swatch = QRectF(bar.left(), swatch_top, bar.width(), label_metrics.height())
             painter.fillRect(swatch, _UNCHOSEN)
             painter.drawRect(swatch)
-            painter.drawText(QRectF(bar.right() + 7, swatch_top, 200, label_metrics.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.tr("not chosen"))
+            painter.drawText(
+                QRectF(bar.right() + 7, swatch_top, 200, label_metrics.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.tr("not chosen"),
+            )
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         """(row, expert) under a point in widget coordinates, or None outside the grid."""
@@ -209,8 +242,10 @@ class ExpertHeatmap(QWidget):
                 row, expert = cell
                 value = float(self.values[row, expert])
                 text = self.tr("Layer {layer} · expert {expert}: {value}").format(
-                    layer=self.layers[row], expert=expert,
-                    value=self.format_value(value) if value > 0 else self.tr("not chosen"))
+                    layer=self.layers[row],
+                    expert=expert,
+                    value=self.format_value(value) if value > 0 else self.tr("not chosen"),
+                )
                 QToolTip.showText(event.globalPos(), text, self)
             return True
         return super().event(event)

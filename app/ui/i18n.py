@@ -28,8 +28,10 @@ def install_translators(app: QApplication, lang: str | None = None) -> list[QTra
     if language not in SUPPORTED_LANGUAGES or language == "en":
         return []
     installed = []
-    for name, folder in ((f"moescope_{language}", translations_dir()),
-                         (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
+    for name, folder in (
+        (f"moescope_{language}", translations_dir()),
+        (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ):
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)

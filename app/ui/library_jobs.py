@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 from app.core.gguf_info import GGUFError, inspect_gguf
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LibraryJobs", text)
+_COPY_CHUNK = 8 * 1024 * 1024
 
 
 class LibraryJobs(QObject):
     """Runs folder scans and imports on a small thread pool and reports back through signals.
 
     Signals are emitted from pool threads; Qt queues them to the receivers' (GUI) thread.
+    ``cancel()`` ends running jobs early (a copy in progress is removed) and waits for them.
 
     Attributes:
         pool: the QThreadPool the jobs run on.
@@ -41,6 +40,7 @@ class LibraryJobs(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
+        self._cancelled = threading.Event()
 
     def scan(self, scan_id: int, folder: Path) -> None:
         self.pool.start(lambda: self._scan(scan_id, folder))
@@ -48,42 +48,74 @@ class LibraryJobs(QObject):
     def import_file(self, source: Path, folder: Path) -> None:
         self.pool.start(lambda: self._import(source, folder))
 
+    def cancel(self) -> None:
+        """Stop all jobs at their next check (between files, between chunks of a copy) and wait for them."""
+        self._cancelled.set()
+        self.pool.waitForDone()
+
+    def _report(self, signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the library went away while the job ran: nobody listens any more
+            self._cancelled.set()
+
     def _scan(self, scan_id: int, folder: Path) -> None:
         try:
-            files = sorted((p for p in folder.iterdir() if p.suffix.lower() == ".gguf" and p.is_file()),
-                           key=lambda p: p.name.lower())
+            files = sorted(
+                (p for p in folder.iterdir() if p.suffix.lower() == ".gguf" and p.is_file()),
+                key=lambda p: p.name.lower(),
+            )
         except OSError:
             files = []
         for path in files:
+            if self._cancelled.is_set():
+                return
             try:
-                self.modelRead.emit(scan_id, inspect_gguf(path))
+                self._report(self.modelRead, scan_id, inspect_gguf(path))
             except GGUFError as exc:
-                self.modelUnreadable.emit(scan_id, str(path), str(exc))
+                self._report(self.modelUnreadable, scan_id, str(path), str(exc))
             except OSError as exc:
-                self.modelUnreadable.emit(scan_id, str(path), exc.strerror or str(exc))
-        self.scanFinished.emit(scan_id)
+                self._report(self.modelUnreadable, scan_id, str(path), exc.strerror or str(exc))
+            except Exception as exc:  # one file the reader chokes on must not end the scan of the others
+                self._report(self.modelUnreadable, scan_id, str(path), f"{type(exc).__name__}: {exc}")
+        self._report(self.scanFinished, scan_id)
 
     def _import(self, source: Path, folder: Path) -> None:
         try:
             inspect_gguf(source)
         except GGUFError as exc:
-            self.importFailed.emit(str(exc))
+            self._report(self.importFailed, str(exc))
             return
         except OSError as exc:
-            self.importFailed.emit(_tr("The file could not be read: {reason}").format(reason=exc.strerror or exc))
+            message = QCoreApplication.translate("LibraryJobs", "The file could not be read: {reason}")
+            self._report(self.importFailed, message.format(reason=exc.strerror or exc))
             return
         target = folder / source.name
         if target.exists():
-            self.importFailed.emit(_tr("A file named “{name}” is already in the models folder.").format(
-                name=source.name))
+            message = QCoreApplication.translate(
+                "LibraryJobs", "A file named “{name}” is already in the models folder."
+            )
+            self._report(self.importFailed, message.format(name=source.name))
             return
         partial = target.with_name(target.name + ".part")
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, partial)
+            if not self._copy(source, partial):
+                partial.unlink(missing_ok=True)
+                return
             os.replace(partial, target)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            self.importFailed.emit(_tr("The file could not be copied: {reason}").format(reason=exc.strerror or exc))
+            message = QCoreApplication.translate("LibraryJobs", "The file could not be copied: {reason}")
+            self._report(self.importFailed, message.format(reason=exc.strerror or exc))
             return
-        self.importFinished.emit(str(target))
+        self._report(self.importFinished, str(target))
+
+    def _copy(self, source: Path, target: Path) -> bool:
+        """Copy in chunks so that a cancel takes effect quickly; returns False when cancelled."""
+        with open(source, "rb") as reader, open(target, "wb") as writer:
+            while chunk := reader.read(_COPY_CHUNK):
+                if self._cancelled.is_set():
+                    return False
+                writer.write(chunk)
+        return True

@@ -6,8 +6,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
-    QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.core.gguf_info import ModelInfo
@@ -28,11 +39,19 @@ class ModelCard(QFrame):
 
     Attributes:
         path: the model file.
+        kind: the chip beside the name ("MoE", "Dense"), or "" for a file that cannot be used.
+        lines: the information lines under the name, as shown.
+        badge: the line saying whether this is a real text model or a demo ("" for unusable files).
     """
 
-    def __init__(self, path: str, info: ModelInfo | None, problem: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, path: str, info: ModelInfo | None, problem: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.path = path
+        self.kind = ""
+        self.lines: list[str] = []
+        self.badge = ""
         self.setObjectName("modelCard")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout = QVBoxLayout(self)
@@ -43,43 +62,52 @@ class ModelCard(QFrame):
         title.setObjectName("cardTitle")
         title.setWordWrap(True)
         title_row.addWidget(title, 1)
-        self._loaded_chip = self._chip(self.tr("Loaded"), "loadedChip")
+        self._loaded_chip = self._label(self.tr("Loaded"), "loadedChip")
         self._loaded_chip.hide()
         title_row.addWidget(self._loaded_chip, 0, Qt.AlignmentFlag.AlignTop)
-        if info is not None:
-            kind = self._chip(self.tr("MoE") if info.is_moe else self.tr("Dense"), "moeChip" if info.is_moe else "denseChip")
-            kind.setToolTip(self.tr("Mixture of Experts: only some experts work on each token")
-                            if info.is_moe else self.tr("Dense: every parameter works on every token"))
-            title_row.addWidget(kind, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(title_row)
         if info is None:
-            layout.addWidget(self._line(self.tr("Cannot be used: {reason}").format(reason=problem), "problem"))
+            self.lines.append(self.tr("Cannot be used: {reason}").format(reason=problem))
+            layout.addWidget(self._label(self.lines[-1], "problem"))
             return
+
+        self.kind = self.tr("MoE") if info.is_moe else self.tr("Dense")
+        chip = self._label(self.kind, "moeChip" if info.is_moe else "denseChip")
+        chip.setToolTip(
+            self.tr("Mixture of Experts: only some experts work on each token")
+            if info.is_moe
+            else self.tr("Dense: every parameter works on every token")
+        )
+        title_row.addWidget(chip, 0, Qt.AlignmentFlag.AlignTop)
         if info.is_moe:
-            layout.addWidget(self._line(self.tr("{total} total · {active} active").format(
-                total=format_count(info.total_params), active=format_count(info.active_params))))
+            self.lines.append(
+                self.tr("{total} total · {active} active").format(
+                    total=format_count(info.total_params), active=format_count(info.active_params)
+                )
+            )
             experts = self.tr("{n} experts, {k} per token").format(n=info.n_experts, k=info.n_experts_used)
             if info.n_shared_experts:
                 experts += self.tr(" + {count} shared").format(count=info.n_shared_experts)
-            layout.addWidget(self._line(experts))
+            self.lines.append(experts)
         else:
-            layout.addWidget(self._line(self.tr("{total} parameters, all active").format(
-                total=format_count(info.total_params))))
-        layout.addWidget(self._line(f"{format_file_size(info.file_size)} · {info.quantization} · {Path(path).name}",
-                                    "detail"))
-        if is_demo_model(info):
-            layout.addWidget(self._line(self.tr("Demo: random weights — shows routing mechanics only"), "demoBadge"))
-        else:
-            layout.addWidget(self._line(self.tr("Real text model"), "realBadge"))
+            self.lines.append(
+                self.tr("{total} parameters, all active").format(total=format_count(info.total_params))
+            )
+        for line in self.lines:
+            layout.addWidget(self._label(line))
+        details = f"{format_file_size(info.file_size)} · {info.quantization} · {Path(path).name}"
+        self.lines.append(details)
+        layout.addWidget(self._label(details, "detail"))
+        demo = is_demo_model(info)
+        self.badge = (
+            self.tr("Demo: random weights — shows routing mechanics only")
+            if demo
+            else self.tr("Real text model")
+        )
+        layout.addWidget(self._label(self.badge, "demoBadge" if demo else "realBadge"))
 
     @staticmethod
-    def _chip(text: str, name: str) -> QLabel:
-        chip = QLabel(text)
-        chip.setObjectName(name)
-        return chip
-
-    @staticmethod
-    def _line(text: str, name: str = "") -> QLabel:
+    def _label(text: str, name: str = "") -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
         if name:
@@ -183,8 +211,11 @@ class LibraryPane(QWidget):
         self.list.itemSelectionChanged.connect(self._update_state)
         self.list.itemDoubleClicked.connect(lambda _item: self.request_load())
 
-        self._empty_label = QLabel(self.tr(
-            "No models yet. Click “Import GGUF file…” to add a model file (.gguf) from this computer."))
+        self._empty_label = QLabel(
+            self.tr(
+                "No models yet. Click “Import GGUF file…” to add a model file (.gguf) from this computer."
+            )
+        )
         self._empty_label.setWordWrap(True)
         self._empty_label.setObjectName("note")
 
@@ -200,17 +231,21 @@ class LibraryPane(QWidget):
         self._error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.import_button = QPushButton(self.tr("Import GGUF file…"))
-        self.import_button.setToolTip(self.tr("Copy a model file (.gguf) from this computer into the models folder"))
+        self.import_button.setToolTip(
+            self.tr("Copy a model file (.gguf) from this computer into the models folder")
+        )
         self.import_button.clicked.connect(self._choose_import_file)
-        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button = QPushButton()
+        self.refresh_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.refresh_button.setAccessibleName(self.tr("Refresh"))
         self.refresh_button.setToolTip(self.tr("Read the models folder again"))
         self.refresh_button.clicked.connect(self.refresh)
         self.load_button = QPushButton(self.tr("Load"))
         self.load_button.setObjectName("primary")
         self.load_button.setToolTip(self.tr("Load the selected model so you can chat with it"))
         self.load_button.clicked.connect(self.request_load)
-
         self.load_button.setMinimumHeight(self.load_button.sizeHint().height() + 8)
+
         file_buttons = QHBoxLayout()
         file_buttons.addWidget(self.import_button, 1)
         file_buttons.addWidget(self.refresh_button)
@@ -227,6 +262,10 @@ class LibraryPane(QWidget):
         layout.addWidget(self.load_button)
         layout.addLayout(file_buttons)
         self._update_state()
+
+    def shutdown(self) -> None:
+        """Cancel the disk jobs still running (an unfinished import is removed) and wait for them."""
+        self.jobs.cancel()
 
     def refresh(self) -> None:
         """Read the models folder again (off the GUI thread)."""
@@ -259,6 +298,7 @@ class LibraryPane(QWidget):
         for item, _card in self.list.cards():
             if item.data(_PATH_ROLE) == path:
                 self.list.setCurrentItem(item)
+                self.list.scrollToItem(item, QAbstractItemView.ScrollHint.EnsureVisible)
                 return
 
     def set_loading(self, path: str, again: bool = False) -> None:
@@ -272,9 +312,13 @@ class LibraryPane(QWidget):
     def set_loaded(self, info: ModelInfo, seconds: float) -> None:
         self.loading_path = None
         self.loaded_path = info.path
-        self._status_label.setText(self.tr("“{name}” is ready (loaded in {seconds} s).").format(
-            name=info.name, seconds=format_decimal(seconds)))
+        self._status_label.setText(
+            self.tr("“{name}” is ready (loaded in {seconds} s).").format(
+                name=info.name, seconds=format_decimal(seconds)
+            )
+        )
         self._mark_loaded()
+        self.select_path(info.path)
         self._update_state()
 
     def set_load_failed(self, message: str) -> None:
@@ -282,7 +326,9 @@ class LibraryPane(QWidget):
         self.loading_path = None
         self._status_label.clear()
         name = Path(path).name if path else ""
-        self._error_label.setText(self.tr("“{name}” could not be loaded: {message}").format(name=name, message=message))
+        self._error_label.setText(
+            self.tr("“{name}” could not be loaded: {message}").format(name=name, message=message)
+        )
         self._update_state()
 
     def set_unloaded(self) -> None:
@@ -297,7 +343,8 @@ class LibraryPane(QWidget):
 
     def _choose_import_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Import a GGUF model file"), str(Path.home()), self.tr("GGUF model files (*.gguf)"))
+            self, self.tr("Import a GGUF model file"), str(Path.home()), self.tr("GGUF model files (*.gguf)")
+        )
         if path:
             self.import_file(path)
 
@@ -334,8 +381,13 @@ class LibraryPane(QWidget):
         self.importing = False
         self._status_label.clear()
         self._update_state()
-        self.message_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("This file cannot be imported"),
-                                       message, QMessageBox.StandardButton.Ok, self)
+        self.message_box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("This file cannot be imported"),
+            message,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         self.message_box.setInformativeText(self.tr("Nothing was copied into the models folder."))
         self.message_box.open()
 
@@ -347,14 +399,15 @@ class LibraryPane(QWidget):
         loading = self.loading_path is not None
         busy = loading or self.scanning or self.importing
         self._progress.setVisible(busy)
-        if self.scanning and not loading and not self.importing:
-            self._status_label.setText(self.tr("Reading the models folder…"))
-        elif not busy and self._status_label.text() == self.tr("Reading the models folder…"):
+        reading = self.tr("Reading the models folder…")
+        if self.scanning and not self._status_label.text():
+            self._status_label.setText(reading)
+        elif not self.scanning and self._status_label.text() == reading:
             self._status_label.clear()
         self._status_label.setVisible(bool(self._status_label.text()))
         self._error_label.setVisible(bool(self._error_label.text()))
         self._empty_label.setVisible(not self.scanning and self.list.count() == 0)
-        self.import_button.setEnabled(not self.importing)
-        self.refresh_button.setEnabled(not self.scanning and not self.importing)
+        self.import_button.setEnabled(not self.importing and not loading)
+        self.refresh_button.setEnabled(not self.scanning and not self.importing and not loading)
         selected = self.selected_path()
         self.load_button.setEnabled(selected is not None and not loading and not self._engine_busy)

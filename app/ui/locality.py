@@ -32,7 +32,11 @@ class LocalityIndicator(QWidget):
 
     def set_model_path(self, path: str | None) -> None:
         self.model_path = path
-        lines = [self.tr("The model runs in a separate process on this computer. "
-                         "MoEscope sends nothing you type over the network.")]
+        lines = [
+            self.tr(
+                "The model runs in a separate process on this computer. "
+                "MoEscope sends nothing you type over the network."
+            )
+        ]
         lines.append(self.tr("Model file: {path}").format(path=path) if path else self.tr("No model loaded."))
         self.setToolTip("\n".join(lines))

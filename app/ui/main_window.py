@@ -27,6 +27,8 @@ class MainWindow(QMainWindow):
 
     Token events only update the panes' data; a single-shot refresh timer (16 ms, so at most about
     60 times a second) puts the gathered text and routing on screen, whatever the token rate.
+    Geometry and dock layout are saved in QSettings (the application's organisation and name) on
+    close and restored on open; View › Reset layout puts the panes back in place.
 
     Attributes:
         worker: the EngineWorker (on its own thread).
@@ -60,9 +62,6 @@ class MainWindow(QMainWindow):
         self.chat = ChatPane()
         self.library = LibraryPane(models_dir)
         self.experts = ExpertsPane()
-        self.chat.setMinimumWidth(340)
-        self.library.setMinimumWidth(260)
-        self.experts.setMinimumWidth(340)
         self.library_dock = self._dock(self.library, self.tr("Model library"), "libraryDock")
         self.chat_dock = self._dock(self.chat, self.tr("Chat"), "chatDock")
         self.experts_dock = self._dock(self.experts, self.tr("Experts"), "expertsDock")
@@ -98,8 +97,10 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         return dock
 
@@ -126,8 +127,9 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.splitDockWidget(self.library_dock, self.chat_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(self.chat_dock, self.experts_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.library_dock, self.chat_dock, self.experts_dock], [340, 480, 460],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.library_dock, self.chat_dock, self.experts_dock], [340, 480, 460], Qt.Orientation.Horizontal
+        )
 
     def _restore_window_state(self) -> None:
         settings = QSettings()
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
+        self.library.shutdown()
         super().closeEvent(event)
 
     def load_model(self, path: str) -> None:

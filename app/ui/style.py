@@ -30,11 +30,15 @@ QLabel#detail { color: #4a4f57; }
 QLabel#caption { color: #4a4f57; font-weight: bold; }
 QLabel#note { color: #4a4f57; }
 QLabel#problem, QLabel#errorText { color: #b00020; }
-QLabel#moeChip { background: #2d3142; color: #ffffff; border-radius: 4px; padding: 1px 7px; font-weight: bold; }
-QLabel#denseChip { background: #6b7280; color: #ffffff; border-radius: 4px; padding: 1px 7px; font-weight: bold; }
-QLabel#loadedChip { background: #1b7a3a; color: #ffffff; border-radius: 4px; padding: 1px 7px; font-weight: bold; }
-QLabel#demoBadge { background: #fff1c2; color: #5c4400; border: 1px solid #e0c25e; border-radius: 4px; padding: 2px 6px; }
-QLabel#realBadge { background: #dff3e4; color: #14532d; border: 1px solid #8fcf9f; border-radius: 4px; padding: 2px 6px; }
+QLabel#moeChip, QLabel#denseChip, QLabel#loadedChip {
+    color: #ffffff; border-radius: 4px; padding: 1px 7px; font-weight: bold;
+}
+QLabel#moeChip { background: #2d3142; }
+QLabel#denseChip { background: #6b7280; }
+QLabel#loadedChip { background: #1b7a3a; }
+QLabel#demoBadge, QLabel#realBadge { border-radius: 4px; padding: 2px 6px; }
+QLabel#demoBadge { background: #fff1c2; color: #5c4400; border: 1px solid #e0c25e; }
+QLabel#realBadge { background: #dff3e4; color: #14532d; border: 1px solid #8fcf9f; }
 QLabel#bigToken {
     font-size: 26pt; font-weight: bold; font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace;
     background: #2d3142; color: #ffffff; border-radius: 8px; padding: 6px 16px;

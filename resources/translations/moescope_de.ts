@@ -1,0 +1,581 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>ChatPane</name>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="88"/>
+        <source>Type your message — Enter sends, Shift+Enter starts a new line</source>
+        <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="94"/>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="97"/>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="98"/>
+        <source>Stop the answer now</source>
+        <translation>Die Antwort jetzt anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="100"/>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="101"/>
+        <source>Forget this conversation and start afresh</source>
+        <translation>Dieses Gespräch vergessen und neu beginnen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="119"/>
+        <source>Welcome! Choose a model in the Model library and click Load. Then type your message below and press Enter.</source>
+        <translation>Willkommen! Wählen Sie in der Modellbibliothek ein Modell und klicken Sie auf „Laden“. Schreiben Sie dann unten Ihre Nachricht und drücken Sie die Eingabetaste.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="136"/>
+        <source>You</source>
+        <translation>Sie</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="168"/>
+        <source>1 token</source>
+        <translation>1 Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="168"/>
+        <source>{count} tokens</source>
+        <translation>{count} Tokens</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="171"/>
+        <source>{rate} tokens/s</source>
+        <translation>{rate} Tokens/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="175"/>
+        <source>first token after {seconds} s</source>
+        <translation>erstes Token nach {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="178"/>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="179"/>
+        <source>length limit reached</source>
+        <translation>Längengrenze erreicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="180"/>
+        <source>the conversation is too long for the model — start a new chat</source>
+        <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="230"/>
+        <source>Load a model in the Model library first</source>
+        <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <location filename="../../app/worker.py" line="145"/>
+        <source>The engine could not be started: {reason}</source>
+        <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="177"/>
+        <source>The engine is not running. Please try again in a moment.</source>
+        <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="242"/>
+        <source>The engine stopped unexpectedly ({how}).</source>
+        <translation>Die Engine wurde unerwartet beendet ({how}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="250"/>
+        <source>it stopped answering</source>
+        <translation>sie hat nicht mehr geantwortet</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="256"/>
+        <source>it was ended by the operating system, {name}</source>
+        <translation>vom Betriebssystem beendet, {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="257"/>
+        <source>it quit with error code {code}</source>
+        <translation>Fehlercode {code}</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="271"/>
+        <source>The engine stopped {count} times within a minute, so it was not started again. Please restart MoEscope.</source>
+        <translation>Die Engine wurde innerhalb einer Minute {count}-mal beendet und deshalb nicht erneut gestartet. Bitte starten Sie MoEscope neu.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="289"/>
+        <source>The engine stopped while loading this file. It may be damaged or not supported by this version of MoEscope.</source>
+        <translation>Die Engine wurde beim Laden dieser Datei beendet. Die Datei ist vielleicht beschädigt oder wird von dieser Version von MoEscope nicht unterstützt.</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertHeatmap</name>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="51"/>
+        <source>Expert heatmap</source>
+        <translation>Experten-Heatmap</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="124"/>
+        <source>Expert</source>
+        <translation>Experte</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="132"/>
+        <source>Layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="225"/>
+        <location filename="../../app/ui/heatmap.py" line="247"/>
+        <source>not chosen</source>
+        <translation>nicht gewählt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="244"/>
+        <source>Layer {layer} · expert {expert}: {value}</source>
+        <translation>Schicht {layer} · Experte {expert}: {value}</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertsPane</name>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="65"/>
+        <source>No model loaded yet.
+
+Load a model in the Model library to see which experts work on each word the model reads and writes.</source>
+        <translation>Noch kein Modell geladen.
+
+Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="106"/>
+        <location filename="../../app/ui/experts_pane.py" line="228"/>
+        <source>Current token</source>
+        <translation>Aktuelles Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="114"/>
+        <source>This token</source>
+        <translation>Dieses Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="115"/>
+        <source>Whole answer</source>
+        <translation>Ganze Antwort</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="117"/>
+        <source>Experts the router picked for the newest token, with their gate weights</source>
+        <translation>Die Experten, die der Router für das neueste Token gewählt hat, mit ihren Gewichten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="120"/>
+        <source>Share of the routing weight each expert received over the answer so far</source>
+        <translation>Anteil am Routing-Gewicht, den jeder Experte bisher in dieser Antwort erhalten hat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="129"/>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="175"/>
+        <source>“{name}” is a dense model.
+
+In a dense model every parameter works on every token: there is no router and there are no experts to choose from, so there is nothing to show here.
+
+Active now: all {total} parameters (100 %).
+
+Load a Mixture-of-Experts (MoE) model to watch its router pick experts token by token.</source>
+        <translation>„{name}“ ist ein dichtes Modell (dense).
+
+In einem dichten Modell arbeitet jeder Parameter an jedem Token: Es gibt keinen Router und keine Experten zur Auswahl, deshalb gibt es hier nichts zu zeigen.
+
+Jetzt aktiv: alle {total} Parameter (100 %).
+
+Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Token für Token Experten auswählt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="189"/>
+        <source>Active now: {active} of {total} parameters ({share})</source>
+        <translation>Jetzt aktiv: {active} von {total} Parametern ({share})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="197"/>
+        <source>For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.</source>
+        <translation>Für jedes Token wählt der Router in jeder der {layers} MoE-Schichten {k} von {n} Experten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="203"/>
+        <source>Plus 1 shared expert per layer that works on every token (always on, not shown).</source>
+        <translation>Dazu kommt je Schicht 1 gemeinsamer Experte, der an jedem Token arbeitet (immer aktiv, nicht dargestellt).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="208"/>
+        <source>Plus {count} shared experts per layer that work on every token (always on, not shown).</source>
+        <translation>Dazu kommen je Schicht {count} gemeinsame Experten, die an jedem Token arbeiten (immer aktiv, nicht dargestellt).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="212"/>
+        <source>The first layer has no experts (dense).</source>
+        <translation>Die erste Schicht hat keine Experten (dicht).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="215"/>
+        <source>The first {count} layers have no experts (dense).</source>
+        <translation>Die ersten {count} Schichten haben keine Experten (dicht).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="222"/>
+        <source>Demo model with random weights: its text is gibberish, the routing mechanics are real.</source>
+        <translation>Demo-Modell mit Zufallsgewichten: Sein Text ist Kauderwelsch, die Routing-Mechanik ist echt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="303"/>
+        <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
+        <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="308"/>
+        <source>Prompt token {pos}</source>
+        <translation>Eingabe-Token {pos}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="310"/>
+        <source>Answer token {pos}</source>
+        <translation>Antwort-Token {pos}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="317"/>
+        <source>Gate weight</source>
+        <translation>Gewicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="320"/>
+        <source>Coloured cells: the experts the router chose for this token. The number is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
+        <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Zahl ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="329"/>
+        <source>Share of weight</source>
+        <translation>Gewichtsanteil</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="333"/>
+        <source>Over the {count} answer tokens so far: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
+        <translation>Über die bisherigen {count} Antwort-Tokens: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="15"/>
+        <source>B</source>
+        <comment>billion</comment>
+        <translation>Mrd.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="16"/>
+        <source>M</source>
+        <comment>million</comment>
+        <translation>Mio.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="17"/>
+        <source>K</source>
+        <comment>thousand</comment>
+        <translation>Tsd.</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryJobs</name>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="90"/>
+        <source>The file could not be read: {reason}</source>
+        <translation>Die Datei konnte nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="95"/>
+        <source>A file named “{name}” is already in the models folder.</source>
+        <translation>Im Modellordner gibt es bereits eine Datei namens „{name}“.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="109"/>
+        <source>The file could not be copied: {reason}</source>
+        <translation>Die Datei konnte nicht kopiert werden: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPane</name>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="198"/>
+        <source>Models folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="216"/>
+        <source>No models yet. Click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
+        <translation>Noch keine Modelle. Klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="233"/>
+        <source>Import GGUF file…</source>
+        <translation>GGUF-Datei importieren…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="235"/>
+        <source>Copy a model file (.gguf) from this computer into the models folder</source>
+        <translation>Eine Modelldatei (.gguf) von diesem Computer in den Modellordner kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="240"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="241"/>
+        <source>Read the models folder again</source>
+        <translation>Den Modellordner neu einlesen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="243"/>
+        <source>Load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="245"/>
+        <source>Load the selected model so you can chat with it</source>
+        <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="284"/>
+        <source>Checking and copying “{name}”…</source>
+        <translation>„{name}“ wird geprüft und kopiert…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="308"/>
+        <source>Loading “{name}” again…</source>
+        <translation>„{name}“ wird erneut geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="308"/>
+        <source>Loading “{name}”…</source>
+        <translation>„{name}“ wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="316"/>
+        <source>“{name}” is ready (loaded in {seconds} s).</source>
+        <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="330"/>
+        <source>“{name}” could not be loaded: {message}</source>
+        <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="346"/>
+        <source>Import a GGUF model file</source>
+        <translation>GGUF-Modelldatei importieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="346"/>
+        <source>GGUF model files (*.gguf)</source>
+        <translation>GGUF-Modelldateien (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="376"/>
+        <source>“{name}” was added to the library.</source>
+        <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="386"/>
+        <source>This file cannot be imported</source>
+        <translation>Diese Datei kann nicht importiert werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="391"/>
+        <source>Nothing was copied into the models folder.</source>
+        <translation>Es wurde nichts in den Modellordner kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="402"/>
+        <source>Reading the models folder…</source>
+        <translation>Der Modellordner wird gelesen…</translation>
+    </message>
+</context>
+<context>
+    <name>LocalityIndicator</name>
+    <message>
+        <location filename="../../app/ui/locality.py" line="24"/>
+        <source>Local — no data leaves this computer</source>
+        <translation>Lokal — keine Daten verlassen diesen Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="37"/>
+        <source>The model runs in a separate process on this computer. MoEscope sends nothing you type over the network.</source>
+        <translation>Das Modell läuft in einem eigenen Prozess auf diesem Computer. MoEscope sendet nichts, was Sie eingeben, über das Netzwerk.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="41"/>
+        <source>Model file: {path}</source>
+        <translation>Modelldatei: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="41"/>
+        <source>No model loaded.</source>
+        <translation>Kein Modell geladen.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="65"/>
+        <source>Model library</source>
+        <translation>Modellbibliothek</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="66"/>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="67"/>
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="109"/>
+        <location filename="../../app/ui/main_window.py" line="160"/>
+        <source>No model loaded</source>
+        <translation>Kein Modell geladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="118"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="119"/>
+        <source>&amp;Reset layout</source>
+        <translation>Anordnung &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="163"/>
+        <source>Model: {name}</source>
+        <translation>Modell: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="181"/>
+        <source>{rate} tokens/s</source>
+        <translation>{rate} Tokens/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="231"/>
+        <source>no answer: an error occurred</source>
+        <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="237"/>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="239"/>
+        <source>Starting a fresh engine…</source>
+        <translation>Eine neue Engine wird gestartet…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="248"/>
+        <source>A fresh engine was started.</source>
+        <translation>Eine neue Engine wurde gestartet.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="250"/>
+        <source>The model is being loaded again; you can go on in a moment.</source>
+        <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
+    </message>
+</context>
+<context>
+    <name>ModelCard</name>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="65"/>
+        <source>Loaded</source>
+        <translation>Geladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="70"/>
+        <source>Cannot be used: {reason}</source>
+        <translation>Nicht verwendbar: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="74"/>
+        <source>MoE</source>
+        <translation>MoE</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="74"/>
+        <source>Dense</source>
+        <translation>Dicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="77"/>
+        <source>Mixture of Experts: only some experts work on each token</source>
+        <translation>Mixture of Experts: An jedem Token arbeiten nur einige Experten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="79"/>
+        <source>Dense: every parameter works on every token</source>
+        <translation>Dicht: Jeder Parameter arbeitet an jedem Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="84"/>
+        <source>{total} total · {active} active</source>
+        <translation>{total} gesamt · {active} aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="88"/>
+        <source>{n} experts, {k} per token</source>
+        <translation>{n} Experten, {k} pro Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="90"/>
+        <source> + {count} shared</source>
+        <translation> + {count} gemeinsame</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="94"/>
+        <source>{total} parameters, all active</source>
+        <translation>{total} Parameter, alle aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="103"/>
+        <source>Demo: random weights — shows routing mechanics only</source>
+        <translation>Demo: Zufallsgewichte — zeigt nur die Routing-Mechanik</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="105"/>
+        <source>Real text model</source>
+        <translation>Echtes Textmodell</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,204 @@
+"""The installer scripts, quickly: NSIS compiles, the .deb tools package and test a stand-in program.
+
+The real thing (PyInstaller build, .deb, installed self-test in a scratch root) takes minutes and
+runs in .ci/run after the test suite: installer/linux/build-deb.sh and installer/linux/test-deb.sh.
+These tests need makensis (Debian: nsis), dpkg-deb and objdump (binutils); .ci/run installs them.
+A missing tool fails the test with the package to install: set MOESCOPE_SKIP_INSTALLER_TESTS=1 to
+skip them knowingly on a machine that cannot have them (a Mac, say).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINUX = ROOT / "installer" / "linux"
+NSIS_SCRIPT = ROOT / "installer" / "windows" / "moescope.nsi"
+sys.path.insert(0, str(LINUX))
+
+import debdeps  # noqa: E402 (installer/linux is not a package)
+
+from app import __version__  # noqa: E402
+
+
+def need(tool: str, package: str) -> str:
+    path = shutil.which(tool)
+    if path:
+        return path
+    if os.environ.get("MOESCOPE_SKIP_INSTALLER_TESTS"):
+        pytest.skip(f"{tool} missing, and MOESCOPE_SKIP_INSTALLER_TESTS is set")
+    pytest.fail(f"{tool} is needed for this test: install the {package!r} package (apt-get install {package}); "
+                ".ci/run does. Or set MOESCOPE_SKIP_INSTALLER_TESTS=1 to skip knowingly.")
+
+
+# --- Windows: NSIS --------------------------------------------------------------------------------
+
+def _stand_in_payload(folder: Path) -> Path:
+    """A folder shaped like PyInstaller's Windows output: MoEscope.exe and _internal/."""
+    (folder / "_internal" / "PySide6").mkdir(parents=True)
+    (folder / "MoEscope.exe").write_bytes(b"MZ stand-in for the frozen MoEscope.exe")
+    (folder / "_internal" / "python311.dll").write_bytes(b"MZ stand-in")
+    (folder / "_internal" / "PySide6" / "stand-in-payload-marker.txt").write_text("marker")
+    return folder
+
+
+def test_nsis_script_compiles_with_a_stand_in_payload(tmp_path):
+    makensis = need("makensis", "nsis")
+    payload = _stand_in_payload(tmp_path / "payload")
+    out = tmp_path / f"MoEscope-Setup-{__version__}.exe"
+    # -WX: a warning is an error, so that the script stays clean.
+    result = subprocess.run([makensis, "-V4", "-WX", f"-DPAYLOAD={payload}", f"-DOUTFILE={out}", str(NSIS_SCRIPT)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+    assert out.read_bytes()[:2] == b"MZ"
+    log = result.stdout
+    assert "stand-in-payload-marker.txt" in log  # the whole payload folder goes in
+    assert "2 language tables" in log  # English and German, installer and uninstaller
+    assert "Generating uninstaller" in log
+
+
+def test_nsis_installer_is_per_user_with_shortcuts_and_uninstaller():
+    script = NSIS_SCRIPT.read_text(encoding="utf-8-sig")
+    assert "RequestExecutionLevel user" in script
+    assert 'InstallDir "$LOCALAPPDATA\\Programs\\${APP_NAME}"' in script
+    assert "$SMPROGRAMS\\${APP_NAME}.lnk" in script and "$DESKTOP\\${APP_NAME}.lnk" in script
+    assert 'WriteUninstaller "$INSTDIR\\Uninstall.exe"' in script
+    assert '!insertmacro MUI_LANGUAGE "German"' in script and '!insertmacro MUI_LANGUAGE "English"' in script
+    assert "RMDir /r \"$INSTDIR\"" not in script  # never wipe a folder the user may have chosen
+
+
+def test_nsis_takes_the_version_from_the_app(tmp_path):
+    makensis = need("makensis", "nsis")
+    payload = _stand_in_payload(tmp_path / "payload")
+    probe = tmp_path / "probe.nsi"
+    probe.write_text(f'!include "{NSIS_SCRIPT}"\n!echo "probe-version=${{VERSION}}"\n', encoding="utf-8")
+    result = subprocess.run([makensis, "-V4", f"-DPAYLOAD={payload}", f"-DOUTFILE={tmp_path / 'x.exe'}", str(probe)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert f"probe-version={__version__}" in result.stdout
+
+
+# --- Linux: .deb ----------------------------------------------------------------------------------
+
+def _stand_in_frozen(folder: Path, self_test_status: int = 0) -> Path:
+    """A folder shaped like dist/MoEscope whose 'program' only answers --self-test."""
+    (folder / "_internal" / "resources").mkdir(parents=True)
+    program = folder / "moescope"
+    program.write_text("#!/bin/sh\n"
+                       f'[ "$1" = "--self-test" ] && {{ echo "stand-in self-test"; exit {self_test_status}; }}\n'
+                       "exit 3\n")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    (folder / "_internal" / "resources" / "marker.txt").write_text("marker")
+    return folder
+
+
+def _build_deb(frozen: Path, tmp_path: Path) -> Path:
+    env = {**os.environ, "DEB_OUT": str(tmp_path / "out"), "DEB_STAGE": str(tmp_path / "stage"),
+           "DEB_COMPRESSION": "gzip"}
+    result = subprocess.run(["bash", str(LINUX / "build-deb.sh"), str(frozen)], capture_output=True, text=True,
+                            env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    deb = Path(result.stdout.strip().splitlines()[-1])
+    assert deb.name == f"moescope_{__version__}_{subprocess.check_output(['dpkg', '--print-architecture'], text=True).strip()}.deb"
+    return deb
+
+
+def test_deb_holds_the_program_launcher_desktop_entry_and_icons(tmp_path):
+    need("dpkg-deb", "dpkg")
+    need("objdump", "binutils")
+    deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope"), tmp_path)
+    listing = subprocess.check_output(["dpkg-deb", "--contents", str(deb)], text=True)
+    for path in ("./opt/moescope/moescope", "./opt/moescope/_internal/resources/marker.txt",
+                 "./usr/share/applications/moescope.desktop", "./usr/share/icons/hicolor/scalable/apps/moescope.svg",
+                 "./usr/share/icons/hicolor/256x256/apps/moescope.png", "./usr/share/doc/moescope/copyright"):
+        assert path in listing, path
+    assert "./usr/bin/moescope -> ../../opt/moescope/moescope" in listing
+    assert all("root/root" in line for line in listing.splitlines())  # whoever builds it
+    control = subprocess.check_output(["dpkg-deb", "--field", str(deb)], text=True)
+    assert f"Version: {__version__}" in control and "Package: moescope" in control
+
+
+def test_deb_installs_into_a_scratch_root_runs_the_self_test_and_goes_away(tmp_path):
+    need("dpkg", "dpkg")
+    need("objdump", "binutils")
+    deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope"), tmp_path)
+    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "stand-in self-test" in result.stdout
+    assert "removed cleanly" in result.stdout
+
+
+def test_deb_test_fails_when_the_installed_self_test_fails(tmp_path):
+    need("dpkg", "dpkg")
+    need("objdump", "binutils")
+    deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope", self_test_status=1), tmp_path)
+    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "the installed self-test failed" in result.stderr
+
+
+def test_desktop_entry_is_valid():
+    entry = (LINUX / "moescope.desktop").read_text(encoding="utf-8").splitlines()
+    assert "Exec=moescope" in entry and "Icon=moescope" in entry and any(line.startswith("Comment[de]=") for line in entry)
+    validate = need("desktop-file-validate", "desktop-file-utils")
+    result = subprocess.run([validate, str(LINUX / "moescope.desktop")], capture_output=True, text=True)
+    assert result.returncode == 0 and "error" not in result.stdout, result.stdout + result.stderr
+
+
+def _copy_elf(source: Path, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, folder / source.name)
+
+
+def test_debdeps_maps_system_libraries_to_packages(tmp_path):
+    need("objdump", "binutils")
+    import app.core._tapfilter as tapfilter
+
+    _copy_elf(Path(tapfilter.__file__), tmp_path / "frozen")
+    line = debdeps.depends(tmp_path / "frozen")
+    assert line.startswith("libc6 (>= 2."), line
+
+
+def test_debdeps_refuses_a_library_without_a_known_package(tmp_path):
+    need("objdump", "binutils")
+    import llama_cpp
+
+    # libggml-cpu needs libggml-base (not copied along) and libgomp: neither is in the table.
+    _copy_elf(Path(llama_cpp.__file__).parent / "lib" / "libggml-cpu.so", tmp_path / "frozen")
+    with pytest.raises(SystemExit, match="libggml-base"):
+        debdeps.depends(tmp_path / "frozen")
+
+
+# --- icons, spec, workflow ------------------------------------------------------------------------
+
+def test_icons_for_every_system_exist():
+    icons = ROOT / "resources" / "icons"
+    assert (icons / "moescope.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    assert (icons / "moescope.icns").read_bytes()[:4] == b"icns"
+    assert (icons / "moescope.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_build_spec_is_valid_python():
+    compile((ROOT / "build.spec").read_text(encoding="utf-8"), "build.spec", "exec")
+
+
+def test_release_workflow_builds_and_self_tests_on_three_systems():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    # The scripts a job may run that self-test what they built.
+    self_testing = {"installer/linux/test-deb.sh": LINUX / "test-deb.sh",
+                    "installer/macos/build-dmg.sh": ROOT / "installer" / "macos" / "build-dmg.sh"}
+    for script in self_testing.values():
+        assert "--self-test" in script.read_text(encoding="utf-8")
+    for job, system in (("linux", "ubuntu"), ("windows", "windows"), ("macos", "macos")):
+        assert system in workflow["jobs"][job]["runs-on"]
+        runs = "\n".join(step.get("run", "") for step in workflow["jobs"][job]["steps"])
+        assert "--self-test" in runs or any(name in runs for name in self_testing), job

@@ -1,0 +1,201 @@
+"""``moescope --self-test``: its checks, its report and exit status, and the offline bundle lookup."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.core import bundle
+from app.core.demo_model import write_demo_model
+from app.core.selftest import (
+    ConnectionWatch,
+    SelfTestFailure,
+    check_routing,
+    outgoing_connections,
+    run_self_test,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+INFO = {"moe_layers": [0, 2], "n_experts_used": 2, "n_experts": 4}
+
+
+def _token(pos: int, routing: dict) -> dict:
+    return {"pos": pos, "source": "answer", "routing": routing}
+
+
+def _self_test(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+    """Run ``python -m app --self-test ARGS`` the way a user would, in a process of its own."""
+    return subprocess.run([sys.executable, "-m", "app", "--self-test", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+# --- routing check --------------------------------------------------------------------------------
+
+def test_check_routing_accepts_every_moe_layer_routed():
+    tokens = [_token(0, {"0": [[1, 0.7], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}),
+              _token(1, {"0": [[2, 0.9], [0, 0.1]], "2": [[3, 0.6], [1, 0.4]]})]
+    assert "all 2 MoE layer(s)" in check_routing(tokens, INFO)
+
+
+@pytest.mark.parametrize("routing, complaint", [
+    ({"0": [[1, 0.7], [3, 0.3]]}, "no routing for MoE layer(s) 2"),
+    ({"0": [[1, 1.0]], "2": [[0, 0.5], [2, 0.5]]}, "1 experts instead of 2"),
+    ({"0": [[1, 0.7], [9, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "expert 9 does not exist"),
+    ({"0": [[1, 0.7], [1, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "the same expert was chosen twice"),
+    ({"0": [[1, float("nan")], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "is not a weight"),
+])
+def test_check_routing_names_what_is_wrong(routing, complaint):
+    with pytest.raises(SelfTestFailure, match=re.escape(complaint)):
+        check_routing([_token(5, routing)], INFO)
+
+
+def test_check_routing_fails_without_tokens():
+    with pytest.raises(SelfTestFailure, match="no tokens"):
+        check_routing([], INFO)
+
+
+# --- connection watch -----------------------------------------------------------------------------
+
+def test_loopback_connections_do_not_count():
+    server = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(server.getsockname())
+    accepted, _ = server.accept()
+    try:
+        assert outgoing_connections([os.getpid()]) == []
+    finally:
+        for sock in (accepted, client, server):
+            sock.close()
+
+
+def test_a_connection_to_another_computer_is_seen():
+    # Connecting a UDP socket sends nothing; it only gives the socket a remote address
+    # (192.0.2.1 is TEST-NET-1, reserved for documentation), which is what the watch looks for.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        try:
+            sock.connect(("192.0.2.1", 9))
+        except OSError as exc:
+            if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL):
+                pytest.skip(f"this machine has no route to a non-loopback address ({exc})")
+            raise
+        watch = ConnectionWatch(interval=0.01).start()
+        seen = watch.stop()
+        assert any("udp 192.0.2.1:9" in line and f"pid {os.getpid()}" in line for line in seen), seen
+    finally:
+        sock.close()
+
+
+def test_the_watch_includes_child_processes():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        watch = ConnectionWatch()
+        assert {os.getpid(), child.pid} <= set(watch.pids())
+    finally:
+        child.kill()
+        child.wait()
+
+
+# --- the whole self-test --------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_self_test_passes_and_reports_every_check(tmp_path):
+    report = tmp_path / "report.txt"
+    result = _self_test("--report", str(report))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("MoEscope ") and "self-test" in lines[0]
+    for name in ("engine", "routing", "bundled model", "window", "network"):
+        assert any(line.startswith(f"OK    {name}:") for line in lines), (name, result.stdout)
+    assert "every token routed in all 4 MoE layer(s)" in result.stdout
+    assert "FAIL" not in result.stdout
+    assert lines[-1].startswith("self-test passed")
+    assert report.read_text(encoding="utf-8").splitlines() == lines
+
+
+@pytest.mark.slow
+def test_self_test_loads_bundled_and_given_models(tmp_path):
+    bundled_dir = tmp_path / "bundled"
+    bundled_dir.mkdir()
+    write_demo_model(bundled_dir / "kiosk.gguf", arch="qwen3moe", layers=3, experts=6, top_k=3, seed=3)
+    dense = write_demo_model(tmp_path / "dense.gguf", arch="llama", layers=2, experts=0)
+    result = _self_test("--no-window", "--model", str(dense), env={bundle.ENV_OVERRIDE: str(bundled_dir)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK    bundled model kiosk.gguf:" in result.stdout
+    assert "every token routed in all 3 MoE layer(s), 3 of 6 experts each" in result.stdout
+    assert "OK    model dense.gguf:" in result.stdout and "dense model has no routing" in result.stdout
+    assert "OK    window: not checked (--no-window)" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_broken_model_fails_the_self_test(tmp_path):
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\x00" * 64)
+    result = _self_test("--no-window", "--model", str(broken))
+    assert result.returncode == 1
+    assert "FAIL  model broken.gguf:" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("self-test FAILED")
+
+
+@pytest.mark.slow
+def test_a_window_that_cannot_be_built_fails_the_self_test(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MOESCOPE_DATA_DIR", str(tmp_path / "untouched"))
+
+    def broken_window(models_dir, model):
+        raise ImportError("cannot import name 'MainWindow'")
+
+    assert run_self_test([], window_check=broken_window) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  window: ImportError: cannot import name 'MainWindow'" in out
+    assert "OK    routing:" in out
+    assert os.environ["MOESCOPE_DATA_DIR"] == str(tmp_path / "untouched")  # put back afterwards
+    assert not (tmp_path / "untouched").exists()  # nothing written outside the temporary folder
+
+
+def test_self_test_without_a_window_check_is_not_a_pass(monkeypatch, capsys):
+    import app.core.selftest as selftest
+
+    monkeypatch.setattr(selftest, "_engine_checks", lambda *args: [])
+    assert run_self_test([]) == 1
+    assert "FAIL  window: no window check available" in capsys.readouterr().out
+
+
+# --- offline bundle -------------------------------------------------------------------------------
+
+def test_bundled_models_lists_gguf_files_sorted(tmp_path, monkeypatch):
+    monkeypatch.setenv(bundle.ENV_OVERRIDE, str(tmp_path))
+    for name in ("b.gguf", "a.GGUF", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "folder.gguf").mkdir()
+    assert [path.name for path in bundle.bundled_models()] == ["a.GGUF", "b.gguf"]
+
+
+def test_bundled_models_of_a_frozen_build_are_in_its_resources(tmp_path, monkeypatch):
+    monkeypatch.delenv(bundle.ENV_OVERRIDE, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert bundle.bundled_models() == []  # no folder: no bundle, no error
+    folder = tmp_path / "resources" / "bundled-models"
+    folder.mkdir(parents=True)
+    (folder / "kiosk.gguf").write_bytes(b"x")
+    assert bundle.bundled_models() == [folder / "kiosk.gguf"]
+
+
+def test_main_hands_self_test_to_the_self_test(monkeypatch):
+    import app.core.selftest as selftest
+    from app.main import main
+
+    seen = {}
+
+    def fake(argv, window_check=None):
+        seen.update(argv=argv, window_check=window_check)
+        return 7
+
+    monkeypatch.setattr(selftest, "run_self_test", fake)
+    assert main(["--self-test", "--no-window"]) == 7
+    assert seen["argv"] == ["--no-window"] and callable(seen["window_check"])
