@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from app.core import paths
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon
@@ -20,12 +21,6 @@ def _set_application_names() -> None:
     QCoreApplication.setApplicationName("MoEscope")
 
 
-def default_models_dir() -> Path:
-    """The models folder when none is configured: ``<AppDataLocation>/models``."""
-    _set_application_names()
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / "models"
-
-
 def run_gui(
     models_dir: Path | None = None, model_to_load: Path | None = None, lang: str | None = None
 ) -> int:
@@ -33,7 +28,7 @@ def run_gui(
 
     Args:
         models_dir: the folder the model library lists and imports into (created if missing);
-            ``default_models_dir()`` when None.
+            ``app.core.paths.models_dir()`` when None.
         model_to_load: a GGUF file to load as soon as the engine is up, or None.
         lang: "de" or "en" to override the system language, or None.
     """
@@ -42,7 +37,7 @@ def run_gui(
     app.setWindowIcon(icon("moescope"))
     apply_style(app)
     install_translators(app, lang)
-    models_dir = Path(models_dir) if models_dir else default_models_dir()
+    models_dir = Path(models_dir) if models_dir else paths.models_dir()
     models_dir.mkdir(parents=True, exist_ok=True)
 
     worker, thread = start_engine_thread()

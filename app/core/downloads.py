@@ -909,9 +909,11 @@ class _Job:
 class DownloadManager:
     """A queue of downloads run on worker threads, several at a time if asked.
 
-    ``on_update(JobStatus)`` is called for every change of state and for progress (rate-limited), from
-    worker threads and from the thread calling submit/pause/resume/cancel; a Qt caller forwards it
-    as a signal (queued connection) and must not block in it. The token is fetched from
+    ``on_update(JobStatus)`` is called after every change of state and for progress (rate-limited),
+    from worker threads and from the thread calling submit/pause/resume/cancel. Calls never overlap
+    and each carries the job's state at that moment, so a receiver never sees a job go back to an
+    earlier state (a quick change may be seen only in its result). A Qt caller forwards it as a
+    signal (queued connection) and must not block in it. The token is fetched from
     ``token_provider()`` when each job starts, so a token added in the settings applies to the next
     job. ``shutdown()`` pauses running jobs (their partial files stay for the next session, see
     ``partial_downloads``) and stops the threads.
@@ -934,6 +936,7 @@ class DownloadManager:
         self._retry_wait = retry_wait
         self._timeout = timeout
         self._lock = threading.Lock()
+        self._notify_lock = threading.RLock()  # serialises on_update calls
         self._queue: collections.deque[int] = collections.deque()
         self._wake = threading.Condition(self._lock)
         self._jobs: dict[int, _Job] = {}
@@ -986,7 +989,7 @@ class DownloadManager:
         if existing is not None:
             self.resume(existing)
             return existing
-        self._notify(self.status(job_id))
+        self._notify(job_id)
         return job_id
 
     def pause(self, job_id: int) -> None:
@@ -999,8 +1002,8 @@ class DownloadManager:
                 return
             if job.status.state != "queued":
                 return
-            snapshot = self._set(job, state="paused")
-        self._notify(snapshot)
+            self._set(job, state="paused")
+        self._notify(job_id)
 
     def resume(self, job_id: int) -> None:
         """Queue a paused or failed job again; it continues from its partial file."""
@@ -1011,9 +1014,9 @@ class DownloadManager:
                 return
             if job.status.state not in ("paused", "failed"):
                 return
-            snapshot = self._set(job, state="queued", error=None)
+            self._set(job, state="queued", error=None)
             self._enqueue(job_id)
-        self._notify(snapshot)
+        self._notify(job_id)
 
     def cancel(self, job_id: int) -> None:
         """Stop a job for good and remove its partial files."""
@@ -1025,9 +1028,9 @@ class DownloadManager:
                 return
             if job.status.state not in ("queued", "paused", "failed"):
                 return
-            snapshot = self._set(job, state="cancelled")
-        discard_partial(self.models_dir, snapshot.request)
-        self._notify(snapshot)
+            request = self._set(job, state="cancelled").request
+        discard_partial(self.models_dir, request)
+        self._notify(job_id)
 
     def shutdown(self, timeout: float | None = 10.0) -> None:
         """Pause running jobs, drop the queue (partial files stay) and wait for the threads to end."""
@@ -1074,7 +1077,7 @@ class DownloadManager:
 
     def _work(self) -> None:
         while (job := self._next()) is not None:
-            self._notify(job.status)
+            self._notify(job.status.job_id)
             self._run(job)
 
     def _run(self, job: _Job) -> None:
@@ -1084,8 +1087,8 @@ class DownloadManager:
 
         def progress(p: Progress) -> None:
             with self._lock:
-                snapshot = self._set(job, progress=p)
-            self._notify(snapshot)
+                self._set(job, progress=p)
+            self._notify(job.status.job_id)
 
         outcome: dict[str, Any]
         try:
@@ -1101,15 +1104,19 @@ class DownloadManager:
             message = access.scrub(f"The download failed unexpectedly: {type(exc).__name__}: {exc}")
             outcome = {"state": "failed", "error": HubError("unexpected", message)}
         with self._lock:
-            snapshot = self._set(job, **outcome)
-            if snapshot.state == "paused" and job.requeue and not self._closing:
+            if self._set(job, **outcome).state == "paused" and job.requeue and not self._closing:
                 job.requeue = False
-                snapshot = self._set(job, state="queued")
+                self._set(job, state="queued")
                 self._enqueue(job.status.job_id)
-        self._notify(snapshot)
+        self._notify(job.status.job_id)
 
-    def _notify(self, snapshot: JobStatus) -> None:
-        if self._on_update is not None:
+    def _notify(self, job_id: int) -> None:
+        """Tell on_update the job's current state (read now, so calls never go back in time)."""
+        if self._on_update is None:
+            return
+        with self._notify_lock:
+            with self._lock:
+                snapshot = self._jobs[job_id].status
             self._on_update(snapshot)
 
 

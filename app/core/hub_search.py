@@ -1,8 +1,8 @@
 """Search the Hugging Face Hub for GGUF models and list a repository's GGUF files.
 
-``search_gguf`` calls ``GET /api/models?search=...&filter=gguf`` and ``list_gguf_files`` calls
-``GET /api/models/{repo}?blobs=true`` (through huggingface_hub's HfApi), each inside the caller's
-network scope. Multi-part sets are listed as one file; the quantization is read from the file name.
+``search_gguf`` calls ``GET /api/models?search=...&filter=gguf`` itself (HfApi.list_models would wait
+without a time limit) and ``list_gguf_files`` calls ``GET /api/models/{repo}?blobs=true`` through
+huggingface_hub's HfApi, each inside the caller's network scope and with its timeout. Multi-part sets are listed as one file; the quantization is read from the file name.
 Failures raise downloads.HubError with the same kinds as downloads.
 """
 
@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from huggingface_hub import HfApi
+from huggingface_hub.utils import get_session, hf_raise_for_status, parse_datetime
 
 from app import __version__
 from app.core.catalog import split_parts
-from app.core.downloads import HubAccess, call_hub
+from app.core.downloads import HubAccess, HubError, call_hub
 
 _QUANT = re.compile(
     r"(?<![A-Za-z0-9])(?:UD-)?(I?Q\d(?:_[A-Z0-9]+)*|TQ\d_\d|MXFP4(?:_MOE)?|BF16|F16|F32)(?![A-Za-z0-9])",
@@ -74,30 +75,36 @@ class HubFile:
     complete: bool
 
 
-def _api(access: HubAccess) -> HfApi:
-    return HfApi(endpoint=access.base_url, token=access.token or False, library_name="moescope",
-                 library_version=__version__)
-
-
 def search_gguf(query: str, access: HubAccess | None = None, limit: int = 30) -> list[HubRepo]:
     """Repositories with GGUF files whose name matches ``query``, most downloaded first."""
     access = access or HubAccess()
-    api = _api(access)
     url = f"{access.base_url}/api/models"
-    models = call_hub(access, url, f"the search for {query!r}", lambda: list(api.list_models(
-        search=query.strip() or None, filter="gguf", sort="downloads", limit=limit,
-        expand=["downloads", "likes", "gated", "lastModified"])))
-    return [HubRepo(repo_id=m.id, downloads=m.downloads, likes=m.likes, gated=bool(m.gated),
-                    last_modified=m.last_modified) for m in models]
+    params = [("search", query.strip()), ("filter", "gguf"), ("sort", "downloads"), ("direction", "-1"),
+              ("limit", str(limit)), *(("expand", field) for field in ("downloads", "likes", "gated", "lastModified"))]
+
+    def call() -> object:
+        response = get_session().get(url, params=params, headers=access.headers(url), timeout=access.timeout)
+        hf_raise_for_status(response)
+        return response.json()
+
+    try:
+        items = call_hub(access, url, "the search", call)
+        return [HubRepo(repo_id=item["id"], downloads=item.get("downloads"), likes=item.get("likes"),
+                        gated=bool(item.get("gated")),
+                        last_modified=parse_datetime(item["lastModified"]) if item.get("lastModified") else None)
+                for item in items]
+    except (ValueError, TypeError, KeyError):
+        raise HubError("bad_response", "The Hub's answer to the search could not be read.") from None
 
 
 def list_gguf_files(repo_id: str, access: HubAccess | None = None, revision: str | None = None) -> list[HubFile]:
     """The GGUF models in a repository with sizes and quantization, multi-part sets as one entry."""
     access = access or HubAccess()
-    api = _api(access)
+    api = HfApi(endpoint=access.base_url, token=access.token or False, library_name="moescope",
+                library_version=__version__)
     url = f"{access.base_url}/api/models/{repo_id}"
-    info = call_hub(access, url, repo_id, lambda: api.model_info(repo_id, revision=revision,
-                                                                   files_metadata=True))
+    info = call_hub(access, url, repo_id, lambda: api.model_info(repo_id, revision=revision, files_metadata=True,
+                                                                   timeout=access.timeout))
     sizes: dict[str, int | None] = {}
     for sibling in info.siblings or []:
         if sibling.rfilename.lower().endswith(".gguf"):
