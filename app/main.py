@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="moescope",
         description="Chat with a local model and watch which Mixture-of-Experts experts it uses. "
                     "Without a command, the window opens.",
+        epilog="moescope --self-test [--report FILE] [--model M.gguf] checks this installation, offline, "
+               "and exits with 0 if it works (see moescope --self-test --help).",
     )
     parser.add_argument("--version", action="version", version=f"MoEscope {__version__}")
     parser.add_argument("--models-dir", type=Path, help="folder with GGUF models (default: in the app's data folder)")

@@ -34,7 +34,7 @@ class EngineWorker(QObject):
     reader thread or the worker's thread, so receivers in the GUI get them queued.
 
     Attributes:
-        pid: the engine's process id, or None while no engine runs.
+        pid: the engine's process id, or None while no engine runs; safe to read from any thread.
         loaded_path: the model loaded in the engine, or None.
 
     Signals:
@@ -50,6 +50,8 @@ class EngineWorker(QObject):
         engineLost(str): the engine process died unexpectedly; a sentence saying how.
         engineRestarted(): a fresh engine replaced a lost one (a model it had is being reloaded).
         busyChanged(bool): the engine started or ended loading, generating or restarting.
+        networkBlocked(int, dict): the engine's network policy refused a connection; the engine's pid
+            and its ``network_blocked`` event. Emitted on the client's reader thread.
     """
 
     started = Signal()
@@ -62,6 +64,7 @@ class EngineWorker(QObject):
     engineLost = Signal(str)
     engineRestarted = Signal()
     busyChanged = Signal(bool)
+    networkBlocked = Signal(int, object)
     _restartRequested = Signal(bool, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -78,7 +81,8 @@ class EngineWorker(QObject):
 
     @property
     def pid(self) -> int | None:
-        client = self._client
+        with self._lock:
+            client = self._client
         return client.pid if client is not None else None
 
     @Slot()
@@ -223,6 +227,8 @@ class EngineWorker(QObject):
             self.error.emit(str(event.get("kind", "internal")), str(event.get("message", "")))
         elif kind == "lost":
             self._on_lost(event)
+        elif kind == "network_blocked":
+            self.networkBlocked.emit(client.pid or 0, event)
 
     def _on_lost(self, event: dict) -> None:
         log.warning("engine lost: %s", event.get("message"))

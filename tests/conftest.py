@@ -5,6 +5,8 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="moescope-test-config-")
+# Every window keeps an audit log of its session in the data folder; the user's stays untouched.
+os.environ["MOESCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="moescope-test-data-")
 
 from PySide6.QtCore import QCoreApplication  # noqa: E402 (after the environment above)
 

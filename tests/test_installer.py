@@ -23,9 +23,9 @@ LINUX = ROOT / "installer" / "linux"
 NSIS_SCRIPT = ROOT / "installer" / "windows" / "moescope.nsi"
 sys.path.insert(0, str(LINUX))
 
-import debdeps  # noqa: E402 (installer/linux is not a package)
+import debdeps
 
-from app import __version__  # noqa: E402
+from app import __version__
 
 
 def need(tool: str, package: str) -> str:
@@ -55,7 +55,7 @@ def test_nsis_script_compiles_with_a_stand_in_payload(tmp_path):
     out = tmp_path / f"MoEscope-Setup-{__version__}.exe"
     # -WX: a warning is an error, so that the script stays clean.
     result = subprocess.run([makensis, "-V4", "-WX", f"-DPAYLOAD={payload}", f"-DOUTFILE={out}", str(NSIS_SCRIPT)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr
     assert out.read_bytes()[:2] == b"MZ"
     log = result.stdout
@@ -80,7 +80,7 @@ def test_nsis_takes_the_version_from_the_app(tmp_path):
     probe = tmp_path / "probe.nsi"
     probe.write_text(f'!include "{NSIS_SCRIPT}"\n!echo "probe-version=${{VERSION}}"\n', encoding="utf-8")
     result = subprocess.run([makensis, "-V4", f"-DPAYLOAD={payload}", f"-DOUTFILE={tmp_path / 'x.exe'}", str(probe)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert f"probe-version={__version__}" in result.stdout
 
@@ -103,7 +103,7 @@ def _build_deb(frozen: Path, tmp_path: Path) -> Path:
     env = {**os.environ, "DEB_OUT": str(tmp_path / "out"), "DEB_STAGE": str(tmp_path / "stage"),
            "DEB_COMPRESSION": "gzip"}
     result = subprocess.run(["bash", str(LINUX / "build-deb.sh"), str(frozen)], capture_output=True, text=True,
-                            env=env, cwd=ROOT)
+                            env=env, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     deb = Path(result.stdout.strip().splitlines()[-1])
     assert deb.name == f"moescope_{__version__}_{subprocess.check_output(['dpkg', '--print-architecture'], text=True).strip()}.deb"
@@ -129,7 +129,7 @@ def test_deb_installs_into_a_scratch_root_runs_the_self_test_and_goes_away(tmp_p
     need("dpkg", "dpkg")
     need("objdump", "binutils")
     deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope"), tmp_path)
-    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True)
+    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "stand-in self-test" in result.stdout
     assert "removed cleanly" in result.stdout
@@ -139,7 +139,7 @@ def test_deb_test_fails_when_the_installed_self_test_fails(tmp_path):
     need("dpkg", "dpkg")
     need("objdump", "binutils")
     deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope", self_test_status=1), tmp_path)
-    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True)
+    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True, check=False)
     assert result.returncode != 0
     assert "the installed self-test failed" in result.stderr
 
@@ -148,7 +148,7 @@ def test_desktop_entry_is_valid():
     entry = (LINUX / "moescope.desktop").read_text(encoding="utf-8").splitlines()
     assert "Exec=moescope" in entry and "Icon=moescope" in entry and any(line.startswith("Comment[de]=") for line in entry)
     validate = need("desktop-file-validate", "desktop-file-utils")
-    result = subprocess.run([validate, str(LINUX / "moescope.desktop")], capture_output=True, text=True)
+    result = subprocess.run([validate, str(LINUX / "moescope.desktop")], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "error" not in result.stdout, result.stdout + result.stderr
 
 

@@ -547,6 +547,21 @@ def inspect_gguf(path: str | os.PathLike[str], experts_per_token: int | None = N
     ``experts_per_token`` describes the model as the load-time override makes it (and checks it).
     """
     path = Path(path)
+    size, metadata, tensors = _read_checked(path)
+    return _model_info(path, size, metadata, tensors, experts_per_token)
+
+
+def read_metadata(path: str | os.PathLike[str]) -> dict[str, object]:
+    """The header's key/value pairs of a valid GGUF file (long strings and arrays left out).
+
+    For callers that need settings ModelInfo does not carry (attention shapes for memory
+    estimates); raises GGUFError like inspect_gguf.
+    """
+    return _read_checked(Path(path))[1]
+
+
+def _read_checked(path: Path) -> tuple[int, dict[str, object], list[_Tensor]]:
+    """File size, metadata and tensor table of a GGUF file, every failure turned into GGUFError."""
     file_name = path.name or str(path)
     try:
         st = path.stat()
@@ -562,7 +577,7 @@ def inspect_gguf(path: str | os.PathLike[str], experts_per_token: int | None = N
         raise _error(file_name, "cannot be opened: permission denied") from None
     except OSError as exc:
         raise _error(file_name, f"cannot be read ({exc.strerror or exc})") from exc
-    return _model_info(path, st.st_size, metadata, tensors, experts_per_token)
+    return st.st_size, metadata, tensors
 
 
 def check_expert_override(info: ModelInfo, k: int) -> None:

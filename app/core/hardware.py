@@ -206,15 +206,6 @@ def kv_shape_from_metadata(metadata: Mapping[str, object]) -> KVShape | None:
     return KVShape(elements, exact=True)
 
 
-def _read_gguf_metadata(path: Path) -> dict[str, object]:
-    """The metadata of a GGUF file, read with gguf_info's fast, bounds-checked header reader."""
-    from app.core import gguf_info
-
-    with path.open("rb", buffering=1 << 20) as fh:
-        metadata, _ = gguf_info._read_file(gguf_info._Reader(fh, path.stat().st_size, path.name))
-    return metadata
-
-
 @dataclass(frozen=True)
 class MemoryEstimate:
     """Memory one model needs at one context length.
@@ -269,11 +260,11 @@ def estimate_for_file(path: str | os.PathLike[str], n_ctx: int = DEFAULT_CONTEXT
 
     Raises GGUFError (from gguf_info) when the file cannot be used.
     """
-    from app.core.gguf_info import inspect_gguf
+    from app.core.gguf_info import inspect_gguf, read_metadata
 
     path = Path(path)
     info = inspect_gguf(path)
-    metadata = _read_gguf_metadata(path)
+    metadata = read_metadata(path)
     kv = kv_shape_from_metadata(metadata) or KVShape.generous(info.n_layers, info.n_embd)
     split_count = metadata.get("split.count")
     weights = info.file_size

@@ -35,7 +35,7 @@ from pathlib import Path
 from app import __version__
 
 PROMPT = "MoEscope self-test: which experts does the router pick?"
-SYNTHETIC = dict(arch="llama", layers=4, experts=8, top_k=2, embd=64, ff=128, seed=5)
+SYNTHETIC = {"arch": "llama", "layers": 4, "experts": 8, "top_k": 2, "embd": 64, "ff": 128, "seed": 5}
 
 
 class SelfTestFailure(Exception):
@@ -107,7 +107,7 @@ class ConnectionWatch:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="selftest-connections", daemon=True)
 
-    def start(self) -> "ConnectionWatch":
+    def start(self) -> ConnectionWatch:
         self._thread.start()
         return self
 
@@ -140,7 +140,7 @@ class ConnectionWatch:
         while not self._stop.is_set():
             try:
                 self.sample()
-            except Exception as exc:  # the watch must not die silently: a broken watch fails the test
+            except Exception as exc:  # noqa: BLE001 - a watch that dies must fail the test, not vanish
                 self.seen.append(f"the connection watch failed: {type(exc).__name__}: {exc}")
                 return
             self._stop.wait(self.interval)
@@ -309,7 +309,7 @@ def run_self_test(argv: list[str] | None = None, window_check: WindowCheck | Non
         models_dir.mkdir(parents=True)
         try:
             engine_results = _engine_checks(models_dir, args.tokens, watch, list(args.model))
-        except Exception as exc:  # a broken installation fails here (a library that does not load ...)
+        except Exception as exc:  # noqa: BLE001 - a broken installation fails here (a library that fails to load)
             engine_results = [CheckResult("engine", False, f"{type(exc).__name__}: {_first_line(exc)}")]
         for result in engine_results:
             report(result)
@@ -321,7 +321,7 @@ def run_self_test(argv: list[str] | None = None, window_check: WindowCheck | Non
             model = models_dir / "selftest-moe.gguf"
             try:
                 report(CheckResult("window", True, window_check(models_dir, model)))
-            except Exception as exc:  # whatever breaks in the window is a finding, not a crash
+            except Exception as exc:  # noqa: BLE001 - whatever breaks in the window is a finding, not a crash
                 report(CheckResult("window", False, f"{type(exc).__name__}: {exc}"))
         seen = watch.stop()
         if data_dir_before is None:

@@ -189,6 +189,7 @@ class LocalityIndicator(QAbstractButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_Hover)
         self.icon_label = QLabel()
+        self.icon_label.setStyleSheet("padding: 0;")  # the status bar pads its labels; these sit close
         self.text_label = QLabel()
         self.text_label.setObjectName("localityText")
         for label in (self.icon_label, self.text_label):
@@ -229,7 +230,7 @@ class LocalityIndicator(QAbstractButton):
         self.icon_label.setPixmap(icon(_ICONS[state.kind]).pixmap(size, size))
         words = state_words(state)
         self.text_label.setText(words)
-        self.text_label.setStyleSheet(f"color: {_TEXT_COLOURS[state.kind]}; font-weight: bold;")
+        self.text_label.setStyleSheet(f"color: {_TEXT_COLOURS[state.kind]}; font-weight: bold; padding: 0;")
         self.setText(words)
         self.setAccessibleName(words)
         self._describe()

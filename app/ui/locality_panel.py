@@ -95,7 +95,7 @@ class AuditTableModel(QAbstractTableModel):
             return self.cell_text(entry, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.detail or None
-        if role == Qt.ItemDataRole.FontRole and entry.verdict in _ROW_TINTS:
+        if role == Qt.ItemDataRole.FontRole and entry.verdict in _ROW_TINTS and index.column() == self.VERDICT:
             font = QFont()
             font.setBold(True)
             return font
@@ -136,11 +136,9 @@ class AuditTableModel(QAbstractTableModel):
         if entry.kind == "listening":
             return self.tr("listening socket")
         if entry.kind == "attempt":
-            if action:
-                return self.tr("connection for {action}").format(action=action)
-            return self.tr("connection attempt")
+            return action or self.tr("connection attempt")
         if action:
-            return self.tr("open connection for {action}").format(action=action)
+            return self.tr("{action} (seen open)").format(action=action)
         return self.tr("open connection")
 
     def user_action_words(self, label: str) -> str:
@@ -309,10 +307,10 @@ class LocalityPanel(QDialog):
         self.earlier_list.currentRowChanged.connect(self._show_earlier_session)
         self.earlier_model = AuditTableModel(with_date=True, parent=self)
         self.earlier_table = self._table(self.earlier_model, self.tr("Connections of the chosen session"))
-        earlier_page = QSplitter(Qt.Orientation.Horizontal)
+        earlier_page = QSplitter(Qt.Orientation.Vertical)
         earlier_page.addWidget(self.earlier_list)
         earlier_page.addWidget(self.earlier_table)
-        earlier_page.setSizes([300, 640])
+        earlier_page.setSizes([110, 300])
 
         self.logs = QTabWidget()
         self.logs.addTab(session_page, "")
@@ -328,10 +326,7 @@ class LocalityPanel(QDialog):
         table.setWordWrap(False)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
-        for column, width in ((AuditTableModel.TIME, 150 if model.with_date else 80),
-                              (AuditTableModel.PROCESS, 120), (AuditTableModel.HOST, 130),
-                              (AuditTableModel.PORT, 60), (AuditTableModel.VERDICT, 150)):
-            table.setColumnWidth(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AuditTableModel.ACTION, QHeaderView.ResizeMode.Stretch)
         return table
 
@@ -375,10 +370,10 @@ class LocalityPanel(QDialog):
         self.warning_box.setVisible(state.kind is LocalityKind.WARNING)
         if state.kind is LocalityKind.WARNING and warning is not None:
             where = warning.host if warning.port is None else f"{warning.host}:{warning.port}"
-            self.warning_label.setText(self.tr("{time} — {process}, {where}: {verdict}. {detail}").format(
+            self.warning_label.setText(self.tr("{time} · {process} · {where}\n{detail}").format(
                 time=self.session_model.cell_text(warning, AuditTableModel.TIME),
                 process=self.session_model.cell_text(warning, AuditTableModel.PROCESS),
-                where=where, verdict=self.session_model.verdict_words(warning.verdict), detail=warning.detail))
+                where=where, detail=warning.detail))
 
     def _sync_entries(self) -> None:
         """Append the entries the log gained since the last look (the log only grows)."""
@@ -412,9 +407,14 @@ class LocalityPanel(QDialog):
             self.earlier_list.addItem(item)
             return
         for started, entries in sessions:
-            outside = sum(1 for entry in entries if entry.leaves_computer)
-            summary = (self.tr("nothing left this computer") if outside == 0
-                       else self.tr("{count} not local").format(count=outside))
+            allowed = sum(1 for entry in entries if entry.verdict == ALLOWED)
+            problems = sum(1 for entry in entries if entry.verdict in (BLOCKED, UNEXPECTED))
+            parts = []
+            if allowed:
+                parts.append(self.tr("{count} for downloads or searches you started").format(count=allowed))
+            if problems:
+                parts.append(self.tr("{count} blocked or unexpected").format(count=problems))
+            summary = ", ".join(parts) or self.tr("nothing left this computer")
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started))
             self.earlier_list.addItem(self.tr("{when} — {entries} entries, {summary}").format(
                 when=when, entries=len(entries), summary=summary))

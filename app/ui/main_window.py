@@ -6,15 +6,17 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from app.core.gguf_info import ModelInfo
+from app.core.locality import AuditLog, NetworkPolicy
 from app.ui.chat_pane import ChatPane
 from app.ui.experts_pane import ExpertsPane
 from app.ui.formatting import format_decimal
 from app.ui.library_pane import LibraryPane
-from app.ui.locality import LocalityIndicator
+from app.ui.locality import LocalityGuard, LocalityIndicator
+from app.ui.locality_panel import LocalityPanel
 from app.ui.resources import icon
 from app.worker import EngineWorker
 
@@ -34,7 +36,9 @@ class MainWindow(QMainWindow):
         worker: the EngineWorker (on its own thread).
         chat, library, experts: the three panes.
         chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
-        locality: the status bar's LocalityIndicator.
+        locality: the status bar's LocalityIndicator; clicking it opens the LocalityPanel.
+        locality_guard: the policy, connection monitor (running while the window is open) and tracker.
+        locality_panel: the LocalityPanel once it was opened, else None.
         model_info: the loaded model, or None.
         engine_ready: whether the engine has started.
 
@@ -46,9 +50,13 @@ class MainWindow(QMainWindow):
     loadRequested = Signal(str, int, int)
     generateRequested = Signal(object)
 
-    def __init__(self, worker: EngineWorker, models_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, worker: EngineWorker, models_dir: Path, parent: QWidget | None = None, *,
+                 policy: NetworkPolicy | None = None, audit: AuditLog | None = None) -> None:
+        """``policy`` defaults to the installed one, ``audit`` to this session's log in the data folder."""
         super().__init__(parent)
         self.worker = worker
+        self.locality_guard = LocalityGuard(lambda: worker.pid, policy=policy, audit=audit)
+        self.locality_panel: LocalityPanel | None = None
         self.model_info: ModelInfo | None = None
         self.engine_ready = False
         self._reloading = False
@@ -85,6 +93,11 @@ class MainWindow(QMainWindow):
         worker.engineLost.connect(self._on_engine_lost)
         worker.engineRestarted.connect(self._on_engine_restarted)
         worker.busyChanged.connect(self.library.set_engine_busy)
+        # Straight from the engine's reader thread: logging it blocks nobody, and the indicator hears of
+        # it through the tracker's queued signal.
+        worker.networkBlocked.connect(self.locality_guard.record_engine_event, Qt.ConnectionType.DirectConnection)
+        guard = self.locality_guard
+        self.destroyed.connect(lambda *_args: guard.close())
         self.chat.generateRequested.connect(self._on_generate_requested)
         self.chat.stopRequested.connect(worker.stop, Qt.ConnectionType.DirectConnection)
         self.library.loadRequested.connect(self.load_model)
@@ -105,7 +118,8 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_status_bar(self) -> None:
-        self.locality = LocalityIndicator()
+        self.locality = LocalityIndicator(self.locality_guard.tracker)
+        self.locality.clicked.connect(self.show_locality_panel)
         self._model_label = QLabel(self.tr("No model loaded"))
         self._speed_label = QLabel()
         bar = self.statusBar()
@@ -140,11 +154,27 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
+    def show_locality_panel(self) -> None:
+        """Open (or bring forward) the panel on storage, connections and offline mode."""
+        if self.locality_panel is None:
+            self.locality_panel = LocalityPanel(self.locality_guard, self.library.models_dir, self)
+        self.locality_panel.show()
+        self.locality_panel.raise_()
+        self.locality_panel.activateWindow()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        self.locality_guard.start()
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.library.shutdown()
+        if self.locality_panel is not None:
+            self.locality_panel.close()
+            self.locality_panel.shutdown()
+        self.locality_guard.stop()
         super().closeEvent(event)
 
     def load_model(self, path: str) -> None:

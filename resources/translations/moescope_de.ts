@@ -2,6 +2,109 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AuditTableModel</name>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <source>Process</source>
+        <translation>Prozess</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <source>Host</source>
+        <translation>Gegenstelle</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <source>Action</source>
+        <translation>Vorgang</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="88"/>
+        <source>Verdict</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="114"/>
+        <source>window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="114"/>
+        <source>engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="126"/>
+        <source>local</source>
+        <translation>lokal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="127"/>
+        <source>allowed (your action)</source>
+        <translation>erlaubt (Ihr Auftrag)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="128"/>
+        <source>blocked</source>
+        <translation>blockiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="129"/>
+        <source>UNEXPECTED</source>
+        <translation>UNERWARTET</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="135"/>
+        <source>{action} refused: offline mode</source>
+        <translation>{action} abgelehnt: Offline-Modus</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="137"/>
+        <source>listening socket</source>
+        <translation>wartet auf Verbindungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="140"/>
+        <source>connection for {action}</source>
+        <translation>Verbindung für {action}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="141"/>
+        <source>connection attempt</source>
+        <translation>Verbindungsversuch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="143"/>
+        <source>open connection for {action}</source>
+        <translation>offene Verbindung für {action}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="144"/>
+        <source>open connection</source>
+        <translation>offene Verbindung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="150"/>
+        <source>download from {host}</source>
+        <translation>Download von {host}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="152"/>
+        <source>search on {host}</source>
+        <translation>Suche auf {host}</translation>
+    </message>
+</context>
+<context>
     <name>ChatPane</name>
     <message>
         <location filename="../../app/ui/chat_pane.py" line="88"/>
@@ -87,42 +190,42 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../app/worker.py" line="145"/>
+        <location filename="../../app/worker.py" line="149"/>
         <source>The engine could not be started: {reason}</source>
         <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="177"/>
+        <location filename="../../app/worker.py" line="181"/>
         <source>The engine is not running. Please try again in a moment.</source>
         <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="242"/>
+        <location filename="../../app/worker.py" line="248"/>
         <source>The engine stopped unexpectedly ({how}).</source>
         <translation>Die Engine wurde unerwartet beendet ({how}).</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="250"/>
+        <location filename="../../app/worker.py" line="256"/>
         <source>it stopped answering</source>
         <translation>sie hat nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="256"/>
+        <location filename="../../app/worker.py" line="262"/>
         <source>it was ended by the operating system, {name}</source>
         <translation>vom Betriebssystem beendet, {name}</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="257"/>
+        <location filename="../../app/worker.py" line="263"/>
         <source>it quit with error code {code}</source>
         <translation>Fehlercode {code}</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="271"/>
+        <location filename="../../app/worker.py" line="277"/>
         <source>The engine stopped {count} times within a minute, so it was not started again. Please restart MoEscope.</source>
         <translation>Die Engine wurde innerhalb einer Minute {count}-mal beendet und deshalb nicht erneut gestartet. Bitte starten Sie MoEscope neu.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="289"/>
+        <location filename="../../app/worker.py" line="295"/>
         <source>The engine stopped while loading this file. It may be damaged or not supported by this version of MoEscope.</source>
         <translation>Die Engine wurde beim Laden dieser Datei beendet. Die Datei ist vielleicht beschädigt oder wird von dieser Version von MoEscope nicht unterstützt.</translation>
     </message>
@@ -426,91 +529,315 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityIndicator</name>
     <message>
-        <location filename="../../app/ui/locality.py" line="24"/>
-        <source>Local — no data leaves this computer</source>
+        <location filename="../../app/ui/locality.py" line="111"/>
+        <source>the model file</source>
+        <translation>die Modelldatei</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="112"/>
+        <source>the search results</source>
+        <translation>die Suchergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="120"/>
+        <source>Download from {host} — only {what} is received</source>
+        <translation>Download von {host} — nur {what} wird empfangen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="124"/>
+        <source>Offline mode — network blocked</source>
+        <translation>Offline-Modus — Netzwerk gesperrt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="126"/>
+        <source>Warning: unexpected connection to {host}</source>
+        <translation>Warnung: unerwartete Verbindung zu {host}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="129"/>
+        <source>Local — nothing leaves this computer</source>
         <translation>Lokal — keine Daten verlassen diesen Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="37"/>
+        <location filename="../../app/ui/locality.py" line="135"/>
+        <source>MoEscope is receiving {what} from {host}, as you asked. Nothing you type is sent; no other computer can be reached meanwhile.</source>
+        <translation>MoEscope empfängt {what} von {host}, wie von Ihnen veranlasst. Nichts, was Sie eingeben, wird gesendet; kein anderer Computer ist währenddessen erreichbar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="141"/>
+        <source>Offline mode is on: MoEscope opens no connection to another computer, not even for downloads or searches.</source>
+        <translation>Der Offline-Modus ist an: MoEscope öffnet keine Verbindung zu einem anderen Computer, auch nicht für Downloads oder Suchen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="148"/>
+        <source>A connection to {host} was seen open although MoEscope did not allow it. It was logged.</source>
+        <translation>Eine Verbindung zu {host} war offen, obwohl MoEscope sie nicht erlaubt hat. Sie wurde protokolliert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="152"/>
+        <source>Something in MoEscope tried to connect to {host}. It was blocked before anything was sent, and logged.</source>
+        <translation>Ein Teil von MoEscope hat versucht, sich mit {host} zu verbinden. Das wurde blockiert, bevor etwas gesendet wurde, und protokolliert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="157"/>
         <source>The model runs in a separate process on this computer. MoEscope sends nothing you type over the network.</source>
         <translation>Das Modell läuft in einem eigenen Prozess auf diesem Computer. MoEscope sendet nichts, was Sie eingeben, über das Netzwerk.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="41"/>
+        <location filename="../../app/ui/locality.py" line="243"/>
         <source>Model file: {path}</source>
         <translation>Modelldatei: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="41"/>
+        <location filename="../../app/ui/locality.py" line="245"/>
         <source>No model loaded.</source>
         <translation>Kein Modell geladen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="247"/>
+        <source>Click to see the details and acknowledge the warning.</source>
+        <translation>Klicken Sie hier, um die Einzelheiten zu sehen und die Warnung zu bestätigen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality.py" line="249"/>
+        <source>Click to see where your data is stored, the connection log and the offline switch.</source>
+        <translation>Klicken Sie hier für die Speicherorte Ihrer Daten, das Verbindungsprotokoll und den Offline-Schalter.</translation>
+    </message>
+</context>
+<context>
+    <name>LocalityPanel</name>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="190"/>
+        <source>Data locality — MoEscope</source>
+        <translation>Datenverbleib — MoEscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="226"/>
+        <source>Offline mode: refuse every connection to another computer, even downloads and searches</source>
+        <translation>Offline-Modus: jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="228"/>
+        <source>Kept for the next start. Models already in the library keep working; nothing can be downloaded while it is on.</source>
+        <translation>Gilt auch beim nächsten Start. Modelle in der Bibliothek funktionieren weiter; solange er an ist, kann nichts heruntergeladen werden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="249"/>
+        <source>Acknowledge warning</source>
+        <translation>Warnung bestätigen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="250"/>
+        <source>You have seen the warning: the indicator goes back to the current state. The entry stays in the log.</source>
+        <translation>Sie haben die Warnung gesehen: Die Anzeige zeigt wieder den aktuellen Zustand. Der Eintrag bleibt im Protokoll.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="260"/>
+        <source>Where your data is stored (all on this computer)</source>
+        <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="266"/>
+        <source>Not saved: kept in memory while the window is open</source>
+        <translation>Nicht gespeichert: nur im Arbeitsspeicher, solange das Fenster offen ist</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="272"/>
+        <source>Models:</source>
+        <translation>Modelle:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="273"/>
+        <source>Conversations:</source>
+        <translation>Unterhaltungen:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="274"/>
+        <source>Settings:</source>
+        <translation>Einstellungen:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="275"/>
+        <source>Application data:</source>
+        <translation>Programmdaten:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="276"/>
+        <source>Connection logs:</source>
+        <translation>Verbindungsprotokolle:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="287"/>
+        <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
+        <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="296"/>
+        <source>Connections of this session</source>
+        <translation>Verbindungen dieser Sitzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="297"/>
+        <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
+        <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="308"/>
+        <location filename="../../app/ui/locality_panel.py" line="319"/>
+        <source>Earlier sessions</source>
+        <translation>Frühere Sitzungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="311"/>
+        <source>Connections of the chosen session</source>
+        <translation>Verbindungen der gewählten Sitzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="339"/>
+        <source>Export evidence report…</source>
+        <translation>Nachweis exportieren …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="340"/>
+        <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
+        <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="366"/>
+        <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
+        <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="369"/>
+        <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
+        <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="378"/>
+        <source>{time} — {process}, {where}: {verdict}. {detail}</source>
+        <translation>{time} — {process}, {where}: {verdict}. {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="390"/>
+        <source>This session ({count})</source>
+        <translation>Diese Sitzung ({count})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="401"/>
+        <source>Reading…</source>
+        <translation>Wird gelesen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="410"/>
+        <source>No earlier sessions are kept.</source>
+        <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="416"/>
+        <source>nothing left this computer</source>
+        <translation>nichts hat den Computer verlassen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="417"/>
+        <source>{count} not local</source>
+        <translation>{count} nicht lokal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="419"/>
+        <source>{when} — {entries} entries, {summary}</source>
+        <translation>{when} — {entries} Einträge, {summary}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="432"/>
+        <source>Export evidence report</source>
+        <translation>Nachweis exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="433"/>
+        <source>Web page (*.html)</source>
+        <translation>Webseite (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="443"/>
+        <source>Writing the report…</source>
+        <translation>Der Bericht wird geschrieben …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="461"/>
+        <source>Report saved: {path}</source>
+        <translation>Bericht gespeichert: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="465"/>
+        <source>The report could not be saved: {reason}</source>
+        <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="65"/>
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="66"/>
+        <location filename="../../app/ui/main_window.py" line="74"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="67"/>
+        <location filename="../../app/ui/main_window.py" line="75"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="109"/>
-        <location filename="../../app/ui/main_window.py" line="160"/>
+        <location filename="../../app/ui/main_window.py" line="123"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118"/>
+        <location filename="../../app/ui/main_window.py" line="132"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119"/>
+        <location filename="../../app/ui/main_window.py" line="133"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="261"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>Starting a fresh engine…</source>
         <translation>Eine neue Engine wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="278"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
