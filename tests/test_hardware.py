@@ -142,12 +142,12 @@ def test_estimate_for_a_broken_file_says_why(tmp_path):
 
 
 def test_estimate_for_a_multi_part_set_counts_every_part(tmp_path, monkeypatch):
-    import app.core.hardware as hardware
+    import app.core.gguf_info as gguf_info
 
     first = write_demo_model(tmp_path / "m-00001-of-00002.gguf", arch="llama")
     (tmp_path / "m-00002-of-00002.gguf").write_bytes(bytes(5000))
-    header = hardware._read_gguf_metadata
-    monkeypatch.setattr(hardware, "_read_gguf_metadata", lambda path: {**header(path), "split.count": 2})
+    header = gguf_info.read_metadata
+    monkeypatch.setattr(gguf_info, "read_metadata", lambda path: {**header(path), "split.count": 2})
     assert estimate_for_file(first, n_ctx=100).weights_bytes == first.stat().st_size + 5000
 
 
