@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core import paths
 from app.ui.i18n import install_translators
+from app.ui.locality import apply_saved_offline
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon
 from app.ui.style import apply_style
@@ -40,6 +41,7 @@ def run_gui(
     models_dir = Path(models_dir) if models_dir else paths.models_dir()
     models_dir.mkdir(parents=True, exist_ok=True)
 
+    apply_saved_offline()  # before the engine starts: it inherits the policy from the environment
     worker, thread = start_engine_thread()
     window = MainWindow(worker, models_dir)
     if model_to_load is not None:

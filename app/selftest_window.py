@@ -57,7 +57,9 @@ def check_window(models_dir: Path, model: Path) -> str:
     worker, thread = start_engine_thread()
     worker.started.connect(started.set)
     worker.loaded.connect(lambda _event: loaded.set())
-    worker.error.connect(lambda kind, message: (failed.append(f"{kind}: {message}"), started.set(), loaded.set()))
+    worker.error.connect(
+        lambda kind, message: (failed.append(f"{kind}: {message}"), started.set(), loaded.set())
+    )
     window = None
     try:
         window = MainWindow(worker, models_dir)
@@ -68,7 +70,9 @@ def check_window(models_dir: Path, model: Path) -> str:
         if model.exists() and hasattr(window, "load_model"):
             window.load_model(str(model))
             if not _wait(app, loaded, STARTUP_TIMEOUT_S) or failed:
-                raise RuntimeError(f"the window could not load {model.name}: " + ("; ".join(failed) or "no answer"))
+                raise RuntimeError(
+                    f"the window could not load {model.name}: " + ("; ".join(failed) or "no answer")
+                )
             notes.append(f"{model.name} loaded")
     finally:
         if window is not None:

@@ -47,7 +47,9 @@ def png_bytes(image: QImage) -> bytes:
 def write_ico(path: Path, images: list[QImage]) -> None:
     """An ICO file with PNG-compressed entries (Windows Vista and later read these)."""
     entries = [png_bytes(image) for image in images]
-    header = bytearray((0).to_bytes(2, "little") + (1).to_bytes(2, "little") + len(entries).to_bytes(2, "little"))
+    header = bytearray(
+        (0).to_bytes(2, "little") + (1).to_bytes(2, "little") + len(entries).to_bytes(2, "little")
+    )
     offset = 6 + 16 * len(entries)
     directory = bytearray()
     for image, data in zip(images, entries):

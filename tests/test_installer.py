@@ -34,11 +34,14 @@ def need(tool: str, package: str) -> str:
         return path
     if os.environ.get("MOESCOPE_SKIP_INSTALLER_TESTS"):
         pytest.skip(f"{tool} missing, and MOESCOPE_SKIP_INSTALLER_TESTS is set")
-    pytest.fail(f"{tool} is needed for this test: install the {package!r} package (apt-get install {package}); "
-                ".ci/run does. Or set MOESCOPE_SKIP_INSTALLER_TESTS=1 to skip knowingly.")
+    pytest.fail(
+        f"{tool} is needed for this test: install the {package!r} package (apt-get install {package}); "
+        ".ci/run does. Or set MOESCOPE_SKIP_INSTALLER_TESTS=1 to skip knowingly."
+    )
 
 
 # --- Windows: NSIS --------------------------------------------------------------------------------
+
 
 def _stand_in_payload(folder: Path) -> Path:
     """A folder shaped like PyInstaller's Windows output: MoEscope.exe and _internal/."""
@@ -54,8 +57,12 @@ def test_nsis_script_compiles_with_a_stand_in_payload(tmp_path):
     payload = _stand_in_payload(tmp_path / "payload")
     out = tmp_path / f"MoEscope-Setup-{__version__}.exe"
     # -WX: a warning is an error, so that the script stays clean.
-    result = subprocess.run([makensis, "-V4", "-WX", f"-DPAYLOAD={payload}", f"-DOUTFILE={out}", str(NSIS_SCRIPT)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [makensis, "-V4", "-WX", f"-DPAYLOAD={payload}", f"-DOUTFILE={out}", str(NSIS_SCRIPT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr
     assert out.read_bytes()[:2] == b"MZ"
     log = result.stdout
@@ -71,7 +78,7 @@ def test_nsis_installer_is_per_user_with_shortcuts_and_uninstaller():
     assert "$SMPROGRAMS\\${APP_NAME}.lnk" in script and "$DESKTOP\\${APP_NAME}.lnk" in script
     assert 'WriteUninstaller "$INSTDIR\\Uninstall.exe"' in script
     assert '!insertmacro MUI_LANGUAGE "German"' in script and '!insertmacro MUI_LANGUAGE "English"' in script
-    assert "RMDir /r \"$INSTDIR\"" not in script  # never wipe a folder the user may have chosen
+    assert 'RMDir /r "$INSTDIR"' not in script  # never wipe a folder the user may have chosen
 
 
 def test_nsis_takes_the_version_from_the_app(tmp_path):
@@ -79,34 +86,52 @@ def test_nsis_takes_the_version_from_the_app(tmp_path):
     payload = _stand_in_payload(tmp_path / "payload")
     probe = tmp_path / "probe.nsi"
     probe.write_text(f'!include "{NSIS_SCRIPT}"\n!echo "probe-version=${{VERSION}}"\n', encoding="utf-8")
-    result = subprocess.run([makensis, "-V4", f"-DPAYLOAD={payload}", f"-DOUTFILE={tmp_path / 'x.exe'}", str(probe)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [makensis, "-V4", f"-DPAYLOAD={payload}", f"-DOUTFILE={tmp_path / 'x.exe'}", str(probe)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert f"probe-version={__version__}" in result.stdout
 
 
 # --- Linux: .deb ----------------------------------------------------------------------------------
 
+
 def _stand_in_frozen(folder: Path, self_test_status: int = 0) -> Path:
     """A folder shaped like dist/MoEscope whose 'program' only answers --self-test."""
     (folder / "_internal" / "resources").mkdir(parents=True)
     program = folder / "moescope"
-    program.write_text("#!/bin/sh\n"
-                       f'[ "$1" = "--self-test" ] && {{ echo "stand-in self-test"; exit {self_test_status}; }}\n'
-                       "exit 3\n")
+    program.write_text(
+        "#!/bin/sh\n"
+        f'[ "$1" = "--self-test" ] && {{ echo "stand-in self-test"; exit {self_test_status}; }}\n'
+        "exit 3\n"
+    )
     program.chmod(program.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     (folder / "_internal" / "resources" / "marker.txt").write_text("marker")
     return folder
 
 
 def _build_deb(frozen: Path, tmp_path: Path) -> Path:
-    env = {**os.environ, "DEB_OUT": str(tmp_path / "out"), "DEB_STAGE": str(tmp_path / "stage"),
-           "DEB_COMPRESSION": "gzip"}
-    result = subprocess.run(["bash", str(LINUX / "build-deb.sh"), str(frozen)], capture_output=True, text=True,
-                            env=env, cwd=ROOT, check=False)
+    env = {
+        **os.environ,
+        "DEB_OUT": str(tmp_path / "out"),
+        "DEB_STAGE": str(tmp_path / "stage"),
+        "DEB_COMPRESSION": "gzip",
+    }
+    result = subprocess.run(
+        ["bash", str(LINUX / "build-deb.sh"), str(frozen)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     deb = Path(result.stdout.strip().splitlines()[-1])
-    assert deb.name == f"moescope_{__version__}_{subprocess.check_output(['dpkg', '--print-architecture'], text=True).strip()}.deb"
+    arch = subprocess.check_output(["dpkg", "--print-architecture"], text=True).strip()
+    assert deb.name == f"moescope_{__version__}_{arch}.deb"
     return deb
 
 
@@ -115,9 +140,14 @@ def test_deb_holds_the_program_launcher_desktop_entry_and_icons(tmp_path):
     need("objdump", "binutils")
     deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope"), tmp_path)
     listing = subprocess.check_output(["dpkg-deb", "--contents", str(deb)], text=True)
-    for path in ("./opt/moescope/moescope", "./opt/moescope/_internal/resources/marker.txt",
-                 "./usr/share/applications/moescope.desktop", "./usr/share/icons/hicolor/scalable/apps/moescope.svg",
-                 "./usr/share/icons/hicolor/256x256/apps/moescope.png", "./usr/share/doc/moescope/copyright"):
+    for path in (
+        "./opt/moescope/moescope",
+        "./opt/moescope/_internal/resources/marker.txt",
+        "./usr/share/applications/moescope.desktop",
+        "./usr/share/icons/hicolor/scalable/apps/moescope.svg",
+        "./usr/share/icons/hicolor/256x256/apps/moescope.png",
+        "./usr/share/doc/moescope/copyright",
+    ):
         assert path in listing, path
     assert "./usr/bin/moescope -> ../../opt/moescope/moescope" in listing
     assert all("root/root" in line for line in listing.splitlines())  # whoever builds it
@@ -129,7 +159,9 @@ def test_deb_installs_into_a_scratch_root_runs_the_self_test_and_goes_away(tmp_p
     need("dpkg", "dpkg")
     need("objdump", "binutils")
     deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope"), tmp_path)
-    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "stand-in self-test" in result.stdout
     assert "removed cleanly" in result.stdout
@@ -139,16 +171,24 @@ def test_deb_test_fails_when_the_installed_self_test_fails(tmp_path):
     need("dpkg", "dpkg")
     need("objdump", "binutils")
     deb = _build_deb(_stand_in_frozen(tmp_path / "MoEscope", self_test_status=1), tmp_path)
-    result = subprocess.run(["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["bash", str(LINUX / "test-deb.sh"), str(deb)], capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
     assert "the installed self-test failed" in result.stderr
 
 
 def test_desktop_entry_is_valid():
     entry = (LINUX / "moescope.desktop").read_text(encoding="utf-8").splitlines()
-    assert "Exec=moescope" in entry and "Icon=moescope" in entry and any(line.startswith("Comment[de]=") for line in entry)
+    assert (
+        "Exec=moescope" in entry
+        and "Icon=moescope" in entry
+        and any(line.startswith("Comment[de]=") for line in entry)
+    )
     validate = need("desktop-file-validate", "desktop-file-utils")
-    result = subprocess.run([validate, str(LINUX / "moescope.desktop")], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [validate, str(LINUX / "moescope.desktop")], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0 and "error" not in result.stdout, result.stdout + result.stderr
 
 
@@ -178,6 +218,7 @@ def test_debdeps_refuses_a_library_without_a_known_package(tmp_path):
 
 # --- icons, spec, workflow ------------------------------------------------------------------------
 
+
 def test_icons_for_every_system_exist():
     icons = ROOT / "resources" / "icons"
     assert (icons / "moescope.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
@@ -194,8 +235,10 @@ def test_release_workflow_builds_and_self_tests_on_three_systems():
 
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
     # The scripts a job may run that self-test what they built.
-    self_testing = {"installer/linux/test-deb.sh": LINUX / "test-deb.sh",
-                    "installer/macos/build-dmg.sh": ROOT / "installer" / "macos" / "build-dmg.sh"}
+    self_testing = {
+        "installer/linux/test-deb.sh": LINUX / "test-deb.sh",
+        "installer/macos/build-dmg.sh": ROOT / "installer" / "macos" / "build-dmg.sh",
+    }
     for script in self_testing.values():
         assert "--self-test" in script.read_text(encoding="utf-8")
     for job, system in (("linux", "ubuntu"), ("windows", "windows"), ("macos", "macos")):

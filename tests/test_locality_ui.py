@@ -242,7 +242,8 @@ def test_the_panel_shows_earlier_sessions(qtbot, tmp_path, models, policy, no_sa
     panel = window.locality_panel
     qtbot.waitUntil(lambda: panel.earlier_model.rowCount() == 1)
     assert panel.earlier_list.count() == 1
-    assert "2024-01-03" in panel.earlier_list.item(0).text() and "1 blocked or unexpected" in panel.earlier_list.item(0).text()
+    summary = panel.earlier_list.item(0).text()
+    assert "2024-01-03" in summary and "1 blocked or unexpected" in summary
     row = [panel.earlier_model.index(0, column).data() for column in range(6)]
     assert row[1:] == ["engine (7)", OUTSIDE, "443", "connection attempt", "blocked"]
     window.close()

@@ -32,25 +32,38 @@ def _token(pos: int, routing: dict) -> dict:
 
 def _self_test(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
     """Run ``python -m app --self-test ARGS`` the way a user would, in a process of its own."""
-    return subprocess.run([sys.executable, "-m", "app", "--self-test", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--self-test", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
 
 
 # --- routing check --------------------------------------------------------------------------------
 
+
 def test_check_routing_accepts_every_moe_layer_routed():
-    tokens = [_token(0, {"0": [[1, 0.7], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}),
-              _token(1, {"0": [[2, 0.9], [0, 0.1]], "2": [[3, 0.6], [1, 0.4]]})]
+    tokens = [
+        _token(0, {"0": [[1, 0.7], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}),
+        _token(1, {"0": [[2, 0.9], [0, 0.1]], "2": [[3, 0.6], [1, 0.4]]}),
+    ]
     assert "all 2 MoE layer(s)" in check_routing(tokens, INFO)
 
 
-@pytest.mark.parametrize("routing, complaint", [
-    ({"0": [[1, 0.7], [3, 0.3]]}, "no routing for MoE layer(s) 2"),
-    ({"0": [[1, 1.0]], "2": [[0, 0.5], [2, 0.5]]}, "1 experts instead of 2"),
-    ({"0": [[1, 0.7], [9, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "expert 9 does not exist"),
-    ({"0": [[1, 0.7], [1, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "the same expert was chosen twice"),
-    ({"0": [[1, float("nan")], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "is not a weight"),
-])
+@pytest.mark.parametrize(
+    "routing, complaint",
+    [
+        ({"0": [[1, 0.7], [3, 0.3]]}, "no routing for MoE layer(s) 2"),
+        ({"0": [[1, 1.0]], "2": [[0, 0.5], [2, 0.5]]}, "1 experts instead of 2"),
+        ({"0": [[1, 0.7], [9, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "expert 9 does not exist"),
+        ({"0": [[1, 0.7], [1, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "the same expert was chosen twice"),
+        ({"0": [[1, float("nan")], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "is not a weight"),
+    ],
+)
 def test_check_routing_names_what_is_wrong(routing, complaint):
     with pytest.raises(SelfTestFailure, match=re.escape(complaint)):
         check_routing([_token(5, routing)], INFO)
@@ -62,6 +75,7 @@ def test_check_routing_fails_without_tokens():
 
 
 # --- connection watch -----------------------------------------------------------------------------
+
 
 def test_loopback_connections_do_not_count():
     server = socket.create_server(("127.0.0.1", 0))
@@ -103,6 +117,7 @@ def test_the_watch_includes_child_processes():
 
 
 # --- the whole self-test --------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_self_test_passes_and_reports_every_check(tmp_path):
@@ -167,6 +182,7 @@ def test_self_test_without_a_window_check_is_not_a_pass(monkeypatch, capsys):
 
 
 # --- offline bundle -------------------------------------------------------------------------------
+
 
 def test_bundled_models_lists_gguf_files_sorted(tmp_path, monkeypatch):
     monkeypatch.setenv(bundle.ENV_OVERRIDE, str(tmp_path))

@@ -54,6 +54,7 @@ class CheckResult:
 
 # --- outgoing connections -------------------------------------------------------------------------
 
+
 def _is_loopback(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -148,6 +149,7 @@ class ConnectionWatch:
 
 # --- engine and routing ---------------------------------------------------------------------------
 
+
 def check_routing(tokens: list[dict], info: dict) -> str:
     """Raise SelfTestFailure unless every token has a valid routing entry for every MoE layer."""
     layers = [str(layer) for layer in info["moe_layers"]]
@@ -189,22 +191,30 @@ def run_model(session, path: Path, max_tokens: int) -> tuple[dict, list[dict], d
             finished = event
     answer = [token for token in tokens if token.get("source") == "answer"]
     if not answer:
-        raise SelfTestFailure(f"{path.name}: the model loaded but generated no token "
-                              f"(stop reason {finished.get('stop_reason')!r})")
+        raise SelfTestFailure(
+            f"{path.name}: the model loaded but generated no token "
+            f"(stop reason {finished.get('stop_reason')!r})"
+        )
     return loaded, tokens, finished
 
 
 def _describe_model(path: Path, loaded: dict, tokens: list[dict], finished: dict) -> str:
     info = loaded["info"]
     answer = sum(1 for token in tokens if token.get("source") == "answer")
-    kind = (f"MoE, {len(info['moe_layers'])} routed layers x {info['n_experts']} experts, top-{info['n_experts_used']}"
-            if info["is_moe"] else "dense")
-    return (f"{path.name} ({kind}): loaded in {loaded['load_seconds']:.2f} s, "
-            f"{len(tokens) - answer} prompt + {answer} answer tokens at {finished.get('tokens_per_s', 0)} tokens/s")
+    kind = "dense"
+    if info["is_moe"]:
+        layers, experts, k = len(info["moe_layers"]), info["n_experts"], info["n_experts_used"]
+        kind = f"MoE, {layers} routed layers x {experts} experts, top-{k}"
+    speed = finished.get("tokens_per_s", 0)
+    return (
+        f"{path.name} ({kind}): loaded in {loaded['load_seconds']:.2f} s, "
+        f"{len(tokens) - answer} prompt + {answer} answer tokens at {speed} tokens/s"
+    )
 
 
-def _engine_checks(models_dir: Path, max_tokens: int, watch: ConnectionWatch,
-                   extra_models: list[Path]) -> list[CheckResult]:
+def _engine_checks(
+    models_dir: Path, max_tokens: int, watch: ConnectionWatch, extra_models: list[Path]
+) -> list[CheckResult]:
     from app.core.bundle import bundled_models, bundled_models_dir
     from app.core.demo_model import write_demo_model
     from app.core.engine_client import engine_command
@@ -230,7 +240,9 @@ def _engine_checks(models_dir: Path, max_tokens: int, watch: ConnectionWatch,
         def synthetic() -> str:
             path = write_demo_model(models_dir / "selftest-moe.gguf", **SYNTHETIC)
             loaded, tokens, finished = run_model(session, path, max_tokens)
-            return f"{_describe_model(path, loaded, tokens, finished)}; {check_routing(tokens, loaded['info'])}"
+            return (
+                f"{_describe_model(path, loaded, tokens, finished)}; {check_routing(tokens, loaded['info'])}"
+            )
 
         attempt("routing", synthetic)
 
@@ -241,6 +253,7 @@ def _engine_checks(models_dir: Path, max_tokens: int, watch: ConnectionWatch,
                 if loaded["info"]["is_moe"]:
                     return f"{detail}; {check_routing(tokens, loaded['info'])}"
                 return f"{detail}; a dense model has no routing to capture"
+
             return body
 
         if not bundled_models():
@@ -265,12 +278,21 @@ def _first_line(exc: BaseException) -> str:
 
 # --- the whole test -------------------------------------------------------------------------------
 
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="moescope --self-test",
-                                     description="Check that this installation of MoEscope works, offline.")
-    parser.add_argument("--model", type=Path, action="append", default=[],
-                        help="also load and run this GGUF file (may be given more than once)")
-    parser.add_argument("--tokens", type=int, default=4, help="answer tokens to generate per model (default 4)")
+    parser = argparse.ArgumentParser(
+        prog="moescope --self-test", description="Check that this installation of MoEscope works, offline."
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        action="append",
+        default=[],
+        help="also load and run this GGUF file (may be given more than once)",
+    )
+    parser.add_argument(
+        "--tokens", type=int, default=4, help="answer tokens to generate per model (default 4)"
+    )
     parser.add_argument("--no-window", action="store_true", help="leave out the window check")
     parser.add_argument("--report", type=Path, help="also write the report to this file")
     return parser
@@ -292,8 +314,10 @@ def run_self_test(argv: list[str] | None = None, window_check: WindowCheck | Non
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.monotonic()
     frozen = bool(getattr(sys, "frozen", False))
-    header = f"MoEscope {__version__} self-test ({'frozen' if frozen else 'Python ' + sys.version.split()[0]}: " \
-             f"{sys.executable})"
+    header = (
+        f"MoEscope {__version__} self-test ({'frozen' if frozen else 'Python ' + sys.version.split()[0]}: "
+        f"{sys.executable})"
+    )
     print(header, flush=True)
     results: list[CheckResult] = []
 
@@ -309,7 +333,8 @@ def run_self_test(argv: list[str] | None = None, window_check: WindowCheck | Non
         models_dir.mkdir(parents=True)
         try:
             engine_results = _engine_checks(models_dir, args.tokens, watch, list(args.model))
-        except Exception as exc:  # noqa: BLE001 - a broken installation fails here (a library that fails to load)
+        # A broken installation fails here (a library that does not load, say): a finding, not a crash.
+        except Exception as exc:  # noqa: BLE001
             engine_results = [CheckResult("engine", False, f"{type(exc).__name__}: {_first_line(exc)}")]
         for result in engine_results:
             report(result)
@@ -331,12 +356,22 @@ def run_self_test(argv: list[str] | None = None, window_check: WindowCheck | Non
     if seen:
         report(CheckResult("network", False, "connection(s) to another computer: " + "; ".join(seen)))
     else:
-        report(CheckResult("network", True, f"no connection to another computer ({len(watch.watched)} processes "
-                                            f"watched, {watch.samples} samples)"))
+        report(
+            CheckResult(
+                "network",
+                True,
+                f"no connection to another computer ({len(watch.watched)} processes "
+                f"watched, {watch.samples} samples)",
+            )
+        )
     failed = [result for result in results if not result.ok]
-    summary = (f"self-test {'FAILED' if failed else 'passed'}: {len(results) - len(failed)} of {len(results)} "
-               f"checks OK in {time.monotonic() - started:.1f} s")
+    summary = (
+        f"self-test {'FAILED' if failed else 'passed'}: {len(results) - len(failed)} of {len(results)} "
+        f"checks OK in {time.monotonic() - started:.1f} s"
+    )
     print(summary, flush=True)
     if args.report:
-        args.report.write_text("\n".join([header, *(r.line() for r in results), summary]) + "\n", encoding="utf-8")
+        args.report.write_text(
+            "\n".join([header, *(r.line() for r in results), summary]) + "\n", encoding="utf-8"
+        )
     return 1 if failed else 0

@@ -116,8 +116,9 @@ class ChatPane(QWidget):
         layout.addLayout(input_row)
         self.show_notice(
             self.tr(
-                "Welcome! Choose a model in the Model library and click Load. "
-                "Then type your message below and press Enter."
+                "Welcome! Type your message below and press Enter. The answer appears here, and the "
+                "Experts pane shows which experts work on every token. Another model can be chosen "
+                "in the Model library (Load)."
             )
         )
         self._update_buttons()

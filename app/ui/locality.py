@@ -52,6 +52,17 @@ def saved_offline() -> bool:
     return bool(QSettings().value(OFFLINE_SETTING, False, type=bool))
 
 
+def apply_saved_offline(policy: NetworkPolicy | None = None) -> None:
+    """Turn offline mode on in ``policy`` (default: the installed one) if the switch was left on.
+
+    Call it before the engine starts, so that the engine inherits the policy as the window has it.
+    A policy that is offline already (a kiosk's exported one) stays offline whatever was saved.
+    """
+    policy = policy or current_policy()
+    if policy is not None and saved_offline():
+        policy.offline = True
+
+
 class LocalityGuard:
     """The window's policy, the monitor watching the window's and the engine's sockets, and the tracker
     that turns both into the indicator's state.
@@ -73,8 +84,7 @@ class LocalityGuard:
         self.monitor = ConnectionMonitor(self.processes, interval, policy=self.policy,
                                          audit=audit or AuditLog())
         self.tracker = LocalityTracker(self.policy, self.monitor)
-        if saved_offline():
-            self.policy.offline = True
+        apply_saved_offline(self.policy)
 
     def processes(self) -> dict[int, str]:
         """The processes to watch: ``{pid: role}``, the engine's only while one runs."""

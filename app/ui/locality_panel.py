@@ -3,10 +3,19 @@ offline switch, and the evidence report for a security officer."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +49,8 @@ _ICONS = {LocalityKind.LOCAL: "local", LocalityKind.DOWNLOAD: "download",
           LocalityKind.OFFLINE: "offline", LocalityKind.WARNING: "warning"}
 _ROW_TINTS = {BLOCKED: QColor("#fff1c2"), UNEXPECTED: QColor("#fde2e1")}
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+_ROOT = QModelIndex()
+Index = QModelIndex | QPersistentModelIndex
 
 CONVERSATIONS_NOT_SAVED = "not saved to disk: kept in memory while the window is open"
 """The evidence report's (English) words for where conversations are kept."""
@@ -74,10 +85,10 @@ class AuditTableModel(QAbstractTableModel):
         self.entries.extend(entries)
         self.endInsertRows()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt override)
         return 0 if parent.isValid() else len(self.entries)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt override)
         return 0 if parent.isValid() else 6
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
@@ -87,7 +98,7 @@ class AuditTableModel(QAbstractTableModel):
         return (self.tr("Time"), self.tr("Process"), self.tr("Host"), self.tr("Port"), self.tr("Action"),
                 self.tr("Verdict"))[section]
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         entry = self.entries[index.row()]
@@ -95,13 +106,14 @@ class AuditTableModel(QAbstractTableModel):
             return self.cell_text(entry, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.detail or None
-        if role == Qt.ItemDataRole.FontRole and entry.verdict in _ROW_TINTS and index.column() == self.VERDICT:
+        problem = entry.verdict in _ROW_TINTS
+        if role == Qt.ItemDataRole.FontRole and problem and index.column() == self.VERDICT:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole:
             return _ROW_TINTS.get(entry.verdict)
-        if role == Qt.ItemDataRole.ForegroundRole and entry.verdict in _ROW_TINTS:
+        if role == Qt.ItemDataRole.ForegroundRole and problem:
             return QColor("#1f1f1f")
         return None
 
@@ -185,6 +197,8 @@ class LocalityPanel(QDialog):
         self.jobs = QThreadPool(self)
         self.jobs.setMaxThreadCount(1)
         self._earlier_sessions: list[tuple[float, list[AuditEntry]]] | None = None
+        self._sync_lock = threading.Lock()
+        self._sync_pending = False
         self.setWindowTitle(self.tr("Data locality — MoEscope"))
         self.setModal(False)
         self.resize(980, 720)
@@ -202,7 +216,7 @@ class LocalityPanel(QDialog):
             signal.connect(slot, Qt.ConnectionType.QueuedConnection)
         self.reportExported.connect(self._on_exported)
         self.reportFailed.connect(self._on_export_failed)
-        unsubscribe = [guard.monitor.subscribe(lambda _entry: self._entryArrived.emit()),
+        unsubscribe = [guard.monitor.subscribe(self._on_entry),
                        guard.tracker.subscribe(self._stateArrived.emit)]
         self.destroyed.connect(lambda *_args: [stop() for stop in unsubscribe])
         self._sync_entries()
@@ -239,8 +253,10 @@ class LocalityPanel(QDialog):
     def _build_warning_box(self) -> QFrame:
         self.warning_box = QFrame()
         self.warning_box.setObjectName("localityWarning")
-        self.warning_box.setStyleSheet("QFrame#localityWarning { background: #fff1c2; border: 1px solid #c27c00;"
-                                       " border-radius: 6px; } QFrame#localityWarning QLabel { color: #3d1200; }")
+        self.warning_box.setStyleSheet(
+            "QFrame#localityWarning { background: #fff1c2; border: 1px solid #c27c00; border-radius: 6px; }"
+            " QFrame#localityWarning QLabel { color: #3d1200; }"
+        )
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setTextInteractionFlags(_SELECTABLE)
@@ -361,9 +377,9 @@ class LocalityPanel(QDialog):
             self.policy_label.setText(self.tr("Rule: connections only within this computer. Downloads and "
                                               "searches are refused. No telemetry, no update checks."))
         else:
-            self.policy_label.setText(self.tr("Rule: connections only within this computer, except to the host "
-                                              "of a download or search you start, while it runs. No telemetry, "
-                                              "no update checks."))
+            self.policy_label.setText(self.tr(
+                "Rule: connections only within this computer, except to the host of a download or search you "
+                "start, while it runs. No telemetry, no update checks."))
         self.offline_switch.blockSignals(True)
         self.offline_switch.setChecked(policy.offline)
         self.offline_switch.blockSignals(False)
@@ -375,8 +391,19 @@ class LocalityPanel(QDialog):
                 process=self.session_model.cell_text(warning, AuditTableModel.PROCESS),
                 where=where, detail=warning.detail))
 
+    def _on_entry(self, _entry: AuditEntry) -> None:
+        """Any thread: ask the GUI thread to look at the log, unless it is asked already (bursts of
+        entries cost one look, not one each)."""
+        with self._sync_lock:
+            if self._sync_pending:
+                return
+            self._sync_pending = True
+        self._entryArrived.emit()
+
     def _sync_entries(self) -> None:
         """Append the entries the log gained since the last look (the log only grows)."""
+        with self._sync_lock:
+            self._sync_pending = False
         table = self.session_table
         at_end = table.verticalScrollBar().value() >= table.verticalScrollBar().maximum()
         entries = self.guard.monitor.audit.entries()

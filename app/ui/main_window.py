@@ -95,7 +95,9 @@ class MainWindow(QMainWindow):
         worker.busyChanged.connect(self.library.set_engine_busy)
         # Straight from the engine's reader thread: logging it blocks nobody, and the indicator hears of
         # it through the tracker's queued signal.
-        worker.networkBlocked.connect(self.locality_guard.record_engine_event, Qt.ConnectionType.DirectConnection)
+        worker.networkBlocked.connect(
+            self.locality_guard.record_engine_event, Qt.ConnectionType.DirectConnection
+        )
         guard = self.locality_guard
         self.destroyed.connect(lambda *_args: guard.close())
         self.chat.generateRequested.connect(self._on_generate_requested)

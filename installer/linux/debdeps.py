@@ -21,26 +21,52 @@ from pathlib import Path
 GLIBC = "libc6"
 LIBRARY_PACKAGES = {
     # glibc
-    "libc.so.6": GLIBC, "libm.so.6": GLIBC, "libdl.so.2": GLIBC, "libpthread.so.0": GLIBC, "librt.so.1": GLIBC,
-    "libutil.so.1": GLIBC, "libresolv.so.2": GLIBC, "ld-linux-x86-64.so.2": GLIBC, "ld-linux-aarch64.so.1": GLIBC,
+    "libc.so.6": GLIBC,
+    "libm.so.6": GLIBC,
+    "libdl.so.2": GLIBC,
+    "libpthread.so.0": GLIBC,
+    "librt.so.1": GLIBC,
+    "libutil.so.1": GLIBC,
+    "libresolv.so.2": GLIBC,
+    "ld-linux-x86-64.so.2": GLIBC,
+    "ld-linux-aarch64.so.1": GLIBC,
     # the C++ runtime: taken from the system on purpose (build.spec, LINUX_SYSTEM_LIBS)
-    "libstdc++.so.6": "libstdc++6", "libgcc_s.so.1": "libgcc-s1",
+    "libstdc++.so.6": "libstdc++6",
+    "libgcc_s.so.1": "libgcc-s1",
     # graphics: OpenGL/EGL through libglvnd, X11 (xcb) and Wayland
-    "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1", "libGLX.so.0": "libglx0", "libOpenGL.so.0": "libopengl0",
-    "libxcb.so.1": "libxcb1", "libxcb-icccm.so.4": "libxcb-icccm4", "libxcb-keysyms.so.1": "libxcb-keysyms1",
-    "libxcb-cursor.so.0": "libxcb-cursor0", "libxcb-image.so.0": "libxcb-image0",
-    "libxcb-render-util.so.0": "libxcb-render-util0", "libxcb-shape.so.0": "libxcb-shape0",
-    "libxcb-randr.so.0": "libxcb-randr0", "libxcb-xkb.so.1": "libxcb-xkb1", "libxcb-xfixes.so.0": "libxcb-xfixes0",
-    "libxcb-sync.so.1": "libxcb-sync1", "libxcb-shm.so.0": "libxcb-shm0", "libxcb-render.so.0": "libxcb-render0",
-    "libxcb-glx.so.0": "libxcb-glx0", "libxcb-util.so.1": "libxcb-util1",
-    "libX11.so.6": "libx11-6", "libX11-xcb.so.1": "libx11-xcb1",
-    "libxkbcommon.so.0": "libxkbcommon0", "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
-    "libwayland-client.so.0": "libwayland-client0", "libwayland-cursor.so.0": "libwayland-cursor0",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libGLX.so.0": "libglx0",
+    "libOpenGL.so.0": "libopengl0",
+    "libxcb.so.1": "libxcb1",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-render.so.0": "libxcb-render0",
+    "libxcb-glx.so.0": "libxcb-glx0",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libX11.so.6": "libx11-6",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libwayland-client.so.0": "libwayland-client0",
+    "libwayland-cursor.so.0": "libwayland-cursor0",
     "libwayland-egl.so.1": "libwayland-egl1",
     # fonts, D-Bus, GLib: taken from the system on purpose (build.spec, LINUX_SYSTEM_LIBS)
-    "libfontconfig.so.1": "libfontconfig1", "libfreetype.so.6": "libfreetype6", "libdbus-1.so.3": "libdbus-1-3",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libfreetype.so.6": "libfreetype6",
+    "libdbus-1.so.3": "libdbus-1-3",
     # Ubuntu 24.04 renamed GLib's package in the 64-bit time_t transition
-    "libglib-2.0.so.0": "libglib2.0-0t64 | libglib2.0-0", "libgthread-2.0.so.0": "libglib2.0-0t64 | libglib2.0-0",
+    "libglib-2.0.so.0": "libglib2.0-0t64 | libglib2.0-0",
+    "libgthread-2.0.so.0": "libglib2.0-0t64 | libglib2.0-0",
     "libz.so.1": "zlib1g",
 }
 # The first GCC whose libstdc++ provides a GLIBCXX_3.4.N symbol version, by N (Debian's versions).
@@ -89,9 +115,13 @@ def depends(folder: Path, extra: list[str] | None = None) -> str:
     needed = system_libraries(folder)
     unknown = {name: users for name, users in needed.items() if name not in LIBRARY_PACKAGES}
     if unknown:
-        lines = [f"  {name} (needed by {users[0].relative_to(folder)})" for name, users in sorted(unknown.items())]
-        raise SystemExit("debdeps: no Debian package known for these system libraries; add them to "
-                         "LIBRARY_PACKAGES in installer/linux/debdeps.py:\n" + "\n".join(lines))
+        lines = [
+            f"  {name} (needed by {users[0].relative_to(folder)})" for name, users in sorted(unknown.items())
+        ]
+        raise SystemExit(
+            "debdeps: no Debian package known for these system libraries; add them to "
+            "LIBRARY_PACKAGES in installer/linux/debdeps.py:\n" + "\n".join(lines)
+        )
     packages = sorted({LIBRARY_PACKAGES[name] for name in needed} | set(extra or []))
     files = elf_files(folder)
     versions = {}

@@ -4,102 +4,97 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <location filename="../../app/ui/locality_panel.py" line="98"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <location filename="../../app/ui/locality_panel.py" line="98"/>
         <source>Process</source>
         <translation>Prozess</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <location filename="../../app/ui/locality_panel.py" line="98"/>
         <source>Host</source>
         <translation>Gegenstelle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <location filename="../../app/ui/locality_panel.py" line="98"/>
         <source>Port</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="87"/>
+        <location filename="../../app/ui/locality_panel.py" line="98"/>
         <source>Action</source>
         <translation>Vorgang</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="88"/>
+        <location filename="../../app/ui/locality_panel.py" line="99"/>
         <source>Verdict</source>
         <translation>Bewertung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="114"/>
+        <location filename="../../app/ui/locality_panel.py" line="126"/>
         <source>window</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="114"/>
+        <location filename="../../app/ui/locality_panel.py" line="126"/>
         <source>engine</source>
         <translation>Engine</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="126"/>
+        <location filename="../../app/ui/locality_panel.py" line="138"/>
         <source>local</source>
         <translation>lokal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="127"/>
+        <location filename="../../app/ui/locality_panel.py" line="139"/>
         <source>allowed (your action)</source>
         <translation>erlaubt (Ihr Auftrag)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="128"/>
+        <location filename="../../app/ui/locality_panel.py" line="140"/>
         <source>blocked</source>
         <translation>blockiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="129"/>
+        <location filename="../../app/ui/locality_panel.py" line="141"/>
         <source>UNEXPECTED</source>
         <translation>UNERWARTET</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="135"/>
+        <location filename="../../app/ui/locality_panel.py" line="147"/>
         <source>{action} refused: offline mode</source>
         <translation>{action} abgelehnt: Offline-Modus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="137"/>
+        <location filename="../../app/ui/locality_panel.py" line="149"/>
         <source>listening socket</source>
         <translation>wartet auf Verbindungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="140"/>
-        <source>connection for {action}</source>
-        <translation>Verbindung für {action}</translation>
+        <location filename="../../app/ui/locality_panel.py" line="153"/>
+        <source>{action} (seen open)</source>
+        <translation>{action} (offene Verbindung)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="141"/>
+        <location filename="../../app/ui/locality_panel.py" line="151"/>
         <source>connection attempt</source>
         <translation>Verbindungsversuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="143"/>
-        <source>open connection for {action}</source>
-        <translation>offene Verbindung für {action}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality_panel.py" line="144"/>
+        <location filename="../../app/ui/locality_panel.py" line="154"/>
         <source>open connection</source>
         <translation>offene Verbindung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="150"/>
+        <location filename="../../app/ui/locality_panel.py" line="160"/>
         <source>download from {host}</source>
         <translation>Download von {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="152"/>
+        <location filename="../../app/ui/locality_panel.py" line="162"/>
         <source>search on {host}</source>
         <translation>Suche auf {host}</translation>
     </message>
@@ -138,51 +133,51 @@
     </message>
     <message>
         <location filename="../../app/ui/chat_pane.py" line="119"/>
-        <source>Welcome! Choose a model in the Model library and click Load. Then type your message below and press Enter.</source>
-        <translation>Willkommen! Wählen Sie in der Modellbibliothek ein Modell und klicken Sie auf „Laden“. Schreiben Sie dann unten Ihre Nachricht und drücken Sie die Eingabetaste.</translation>
+        <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="136"/>
+        <location filename="../../app/ui/chat_pane.py" line="137"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="168"/>
+        <location filename="../../app/ui/chat_pane.py" line="169"/>
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="168"/>
+        <location filename="../../app/ui/chat_pane.py" line="169"/>
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="171"/>
+        <location filename="../../app/ui/chat_pane.py" line="172"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="175"/>
+        <location filename="../../app/ui/chat_pane.py" line="176"/>
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="178"/>
+        <location filename="../../app/ui/chat_pane.py" line="179"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="179"/>
+        <location filename="../../app/ui/chat_pane.py" line="180"/>
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="180"/>
+        <location filename="../../app/ui/chat_pane.py" line="181"/>
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="230"/>
+        <location filename="../../app/ui/chat_pane.py" line="231"/>
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
     </message>
@@ -529,77 +524,77 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityIndicator</name>
     <message>
-        <location filename="../../app/ui/locality.py" line="111"/>
+        <location filename="../../app/ui/locality.py" line="121"/>
         <source>the model file</source>
         <translation>die Modelldatei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="112"/>
+        <location filename="../../app/ui/locality.py" line="122"/>
         <source>the search results</source>
         <translation>die Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="120"/>
+        <location filename="../../app/ui/locality.py" line="130"/>
         <source>Download from {host} — only {what} is received</source>
         <translation>Download von {host} — nur {what} wird empfangen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="124"/>
+        <location filename="../../app/ui/locality.py" line="134"/>
         <source>Offline mode — network blocked</source>
         <translation>Offline-Modus — Netzwerk gesperrt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="126"/>
+        <location filename="../../app/ui/locality.py" line="136"/>
         <source>Warning: unexpected connection to {host}</source>
         <translation>Warnung: unerwartete Verbindung zu {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="129"/>
+        <location filename="../../app/ui/locality.py" line="139"/>
         <source>Local — nothing leaves this computer</source>
         <translation>Lokal — keine Daten verlassen diesen Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="135"/>
+        <location filename="../../app/ui/locality.py" line="145"/>
         <source>MoEscope is receiving {what} from {host}, as you asked. Nothing you type is sent; no other computer can be reached meanwhile.</source>
         <translation>MoEscope empfängt {what} von {host}, wie von Ihnen veranlasst. Nichts, was Sie eingeben, wird gesendet; kein anderer Computer ist währenddessen erreichbar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="141"/>
+        <location filename="../../app/ui/locality.py" line="151"/>
         <source>Offline mode is on: MoEscope opens no connection to another computer, not even for downloads or searches.</source>
         <translation>Der Offline-Modus ist an: MoEscope öffnet keine Verbindung zu einem anderen Computer, auch nicht für Downloads oder Suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="148"/>
+        <location filename="../../app/ui/locality.py" line="158"/>
         <source>A connection to {host} was seen open although MoEscope did not allow it. It was logged.</source>
         <translation>Eine Verbindung zu {host} war offen, obwohl MoEscope sie nicht erlaubt hat. Sie wurde protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="152"/>
+        <location filename="../../app/ui/locality.py" line="162"/>
         <source>Something in MoEscope tried to connect to {host}. It was blocked before anything was sent, and logged.</source>
         <translation>Ein Teil von MoEscope hat versucht, sich mit {host} zu verbinden. Das wurde blockiert, bevor etwas gesendet wurde, und protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="157"/>
+        <location filename="../../app/ui/locality.py" line="167"/>
         <source>The model runs in a separate process on this computer. MoEscope sends nothing you type over the network.</source>
         <translation>Das Modell läuft in einem eigenen Prozess auf diesem Computer. MoEscope sendet nichts, was Sie eingeben, über das Netzwerk.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="243"/>
+        <location filename="../../app/ui/locality.py" line="254"/>
         <source>Model file: {path}</source>
         <translation>Modelldatei: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="245"/>
+        <location filename="../../app/ui/locality.py" line="256"/>
         <source>No model loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="247"/>
+        <location filename="../../app/ui/locality.py" line="258"/>
         <source>Click to see the details and acknowledge the warning.</source>
         <translation>Klicken Sie hier, um die Einzelheiten zu sehen und die Warnung zu bestätigen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality.py" line="249"/>
+        <location filename="../../app/ui/locality.py" line="260"/>
         <source>Click to see where your data is stored, the connection log and the offline switch.</source>
         <translation>Klicken Sie hier für die Speicherorte Ihrer Daten, das Verbindungsprotokoll und den Offline-Schalter.</translation>
     </message>
@@ -607,168 +602,175 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityPanel</name>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="190"/>
+        <location filename="../../app/ui/locality_panel.py" line="202"/>
         <source>Data locality — MoEscope</source>
         <translation>Datenverbleib — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="226"/>
+        <location filename="../../app/ui/locality_panel.py" line="238"/>
         <source>Offline mode: refuse every connection to another computer, even downloads and searches</source>
         <translation>Offline-Modus: jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="228"/>
+        <location filename="../../app/ui/locality_panel.py" line="240"/>
         <source>Kept for the next start. Models already in the library keep working; nothing can be downloaded while it is on.</source>
         <translation>Gilt auch beim nächsten Start. Modelle in der Bibliothek funktionieren weiter; solange er an ist, kann nichts heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="249"/>
+        <location filename="../../app/ui/locality_panel.py" line="263"/>
         <source>Acknowledge warning</source>
         <translation>Warnung bestätigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="250"/>
+        <location filename="../../app/ui/locality_panel.py" line="264"/>
         <source>You have seen the warning: the indicator goes back to the current state. The entry stays in the log.</source>
         <translation>Sie haben die Warnung gesehen: Die Anzeige zeigt wieder den aktuellen Zustand. Der Eintrag bleibt im Protokoll.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="260"/>
+        <location filename="../../app/ui/locality_panel.py" line="274"/>
         <source>Where your data is stored (all on this computer)</source>
         <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="266"/>
+        <location filename="../../app/ui/locality_panel.py" line="280"/>
         <source>Not saved: kept in memory while the window is open</source>
         <translation>Nicht gespeichert: nur im Arbeitsspeicher, solange das Fenster offen ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="272"/>
+        <location filename="../../app/ui/locality_panel.py" line="286"/>
         <source>Models:</source>
         <translation>Modelle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="273"/>
+        <location filename="../../app/ui/locality_panel.py" line="287"/>
         <source>Conversations:</source>
         <translation>Unterhaltungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="274"/>
+        <location filename="../../app/ui/locality_panel.py" line="288"/>
         <source>Settings:</source>
         <translation>Einstellungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="275"/>
+        <location filename="../../app/ui/locality_panel.py" line="289"/>
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="276"/>
+        <location filename="../../app/ui/locality_panel.py" line="290"/>
         <source>Connection logs:</source>
         <translation>Verbindungsprotokolle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="287"/>
+        <location filename="../../app/ui/locality_panel.py" line="301"/>
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="296"/>
+        <location filename="../../app/ui/locality_panel.py" line="310"/>
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="297"/>
+        <location filename="../../app/ui/locality_panel.py" line="311"/>
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="308"/>
-        <location filename="../../app/ui/locality_panel.py" line="319"/>
+        <location filename="../../app/ui/locality_panel.py" line="322"/>
+        <location filename="../../app/ui/locality_panel.py" line="333"/>
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="311"/>
+        <location filename="../../app/ui/locality_panel.py" line="325"/>
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="339"/>
+        <location filename="../../app/ui/locality_panel.py" line="350"/>
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="340"/>
+        <location filename="../../app/ui/locality_panel.py" line="351"/>
         <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="366"/>
+        <location filename="../../app/ui/locality_panel.py" line="377"/>
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="369"/>
+        <location filename="../../app/ui/locality_panel.py" line="381"/>
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="378"/>
-        <source>{time} — {process}, {where}: {verdict}. {detail}</source>
-        <translation>{time} — {process}, {where}: {verdict}. {detail}</translation>
+        <location filename="../../app/ui/locality_panel.py" line="389"/>
+        <source>{time} · {process} · {where}
+{detail}</source>
+        <translation>{time} · {process} · {where}
+{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="390"/>
+        <location filename="../../app/ui/locality_panel.py" line="412"/>
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="401"/>
+        <location filename="../../app/ui/locality_panel.py" line="423"/>
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="410"/>
+        <location filename="../../app/ui/locality_panel.py" line="432"/>
         <source>No earlier sessions are kept.</source>
         <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="416"/>
+        <location filename="../../app/ui/locality_panel.py" line="441"/>
+        <source>{count} for downloads or searches you started</source>
+        <translation>{count} für von Ihnen gestartete Downloads oder Suchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="443"/>
+        <source>{count} blocked or unexpected</source>
+        <translation>{count} blockiert oder unerwartet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="444"/>
         <source>nothing left this computer</source>
         <translation>nichts hat den Computer verlassen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="417"/>
-        <source>{count} not local</source>
-        <translation>{count} nicht lokal</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality_panel.py" line="419"/>
+        <location filename="../../app/ui/locality_panel.py" line="446"/>
         <source>{when} — {entries} entries, {summary}</source>
         <translation>{when} — {entries} Einträge, {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="432"/>
+        <location filename="../../app/ui/locality_panel.py" line="459"/>
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="433"/>
+        <location filename="../../app/ui/locality_panel.py" line="460"/>
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="443"/>
+        <location filename="../../app/ui/locality_panel.py" line="470"/>
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="461"/>
+        <location filename="../../app/ui/locality_panel.py" line="488"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="465"/>
+        <location filename="../../app/ui/locality_panel.py" line="492"/>
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -791,53 +793,53 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123"/>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132"/>
+        <location filename="../../app/ui/main_window.py" line="134"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133"/>
+        <location filename="../../app/ui/main_window.py" line="135"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261"/>
+        <location filename="../../app/ui/main_window.py" line="263"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
+        <location filename="../../app/ui/main_window.py" line="271"/>
         <source>Starting a fresh engine…</source>
         <translation>Eine neue Engine wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
