@@ -35,6 +35,7 @@ def run_gui(
     """
     _set_application_names()
     app = QApplication.instance() or QApplication(sys.argv)
+    app.setDesktopFileName("moescope")  # Wayland matches the window to moescope.desktop (icon, name)
     app.setWindowIcon(icon("moescope"))
     apply_style(app)
     install_translators(app, lang)

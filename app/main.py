@@ -135,8 +135,10 @@ def _download(args: argparse.Namespace) -> int:
 def _gui(args: argparse.Namespace) -> int:
     from app.core.paths import models_dir
 
+    from app.core.bundle import bundled_models
+
     folder = args.models_dir or models_dir()
-    model = args.model
+    model = args.model or next(iter(bundled_models()), None)
     if not args.no_demo:
         from app.core.demo_setup import ensure_demo_models
 
