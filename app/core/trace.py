@@ -61,13 +61,15 @@ class EngineSession:
                 return
 
     def _next(self, timeout: float = 600.0) -> dict:
-        try:
-            event = self._events.get(timeout=timeout)
-        except queue.Empty:
-            raise TraceError(f"The engine did not answer within {timeout:.0f} s.") from None
-        if event["event"] in ("error", "lost"):
-            raise TraceError(event["message"])
-        return event
+        while True:
+            try:
+                event = self._events.get(timeout=timeout)
+            except queue.Empty:
+                raise TraceError(f"The engine did not answer within {timeout:.0f} s.") from None
+            if event["event"] in ("error", "lost"):
+                raise TraceError(event["message"])
+            if event["event"] != "network_blocked":  # refused and reported on stderr by the engine itself
+                return event
 
     def _expect(self, name: str) -> dict:
         event = self._next()
