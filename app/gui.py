@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core import paths
 from app.ui.i18n import install_translators
+from app.ui.library_pane import saved_models_dir
 from app.ui.locality import apply_saved_offline
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon
@@ -29,7 +30,8 @@ def run_gui(
 
     Args:
         models_dir: the folder the model library lists and imports into (created if missing);
-            ``app.core.paths.models_dir()`` when None.
+            when None or the default ``app.core.paths.models_dir()``, the folder last chosen in the
+            library (if it exists), else that default.
         model_to_load: a GGUF file to load as soon as the engine is up, or None.
         lang: "de" or "en" to override the system language, or None.
     """
@@ -40,6 +42,9 @@ def run_gui(
     apply_style(app)
     install_translators(app, lang)
     models_dir = Path(models_dir) if models_dir else paths.models_dir()
+    chosen = saved_models_dir()  # the folder picked in the library, unless another one was asked for
+    if chosen is not None and chosen.is_dir() and models_dir == paths.models_dir():
+        models_dir = chosen
     models_dir.mkdir(parents=True, exist_ok=True)
 
     apply_saved_offline()  # before the engine starts: it inherits the policy from the environment

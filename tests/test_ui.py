@@ -394,3 +394,26 @@ def test_qt_binding_keeps_singleton_references():
         probe.blockSignals(False)
     after = sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)
     assert all(b - a < 50 for b, a in zip(before, after)), (before, after)
+
+
+@pytest.mark.slow
+def test_an_engine_that_aborts_while_loading_a_file_is_reported_and_replaced(qtbot, window, demo_models):
+    """What a file that makes llama.cpp abort() looks like to the window: the engine dies with SIGABRT
+    during the load. The engine is paused before the load so that the abort lands inside it."""
+    old_pid = window.worker.pid
+    os.kill(old_pid, signal.SIGSTOP)
+    window.load_model(str(window.library.models_dir / demo_models["moe"].name))
+    qtbot.waitUntil(lambda: window.library.loading_path is not None)
+    with qtbot.waitSignal(window.worker.engineRestarted, timeout=ENGINE_TIMEOUT_MS):
+        os.kill(old_pid, signal.SIGABRT)
+        os.kill(old_pid, signal.SIGCONT)
+    qtbot.waitUntil(lambda: window.library.loading_path is None, timeout=ENGINE_TIMEOUT_MS)
+    assert window.isVisible() and window.model_info is None
+    assert "SIGABRT" in window.chat.transcript.toPlainText()
+    assert window.worker.pid not in (None, old_pid)
+
+    load(qtbot, window, demo_models["dense"])
+    window.chat.settings.update(max_tokens=4, temperature=0.0)
+    with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
+        send(qtbot, window, "Hallo")
+    assert finished.args[0]["answer_tokens"] > 0

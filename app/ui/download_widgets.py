@@ -51,19 +51,31 @@ class DownloadQueue(QObject):
 
     jobChanged = Signal(object)
 
-    def __init__(self, models_dir: Path, *, token_provider: Callable[[], str | None],
-                 endpoint: str | None = None, policy: NetworkPolicy | None = None,
-                 disk_free: Callable[[Path], int | None] = free_disk_bytes, retry_wait: float = 1.0,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        models_dir: Path,
+        *,
+        token_provider: Callable[[], str | None],
+        endpoint: str | None = None,
+        policy: NetworkPolicy | None = None,
+        disk_free: Callable[[Path], int | None] = free_disk_bytes,
+        retry_wait: float = 1.0,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.models_dir = Path(models_dir)
         self.policy = policy
         self._host = urlparse(HubAccess(endpoint=endpoint).base_url).hostname or ""
         self._held: dict[int, contextlib.ExitStack] = {}
         self.manager = DownloadManager(
-            self.models_dir, token_provider=token_provider, endpoint=endpoint,
+            self.models_dir,
+            token_provider=token_provider,
+            endpoint=endpoint,
             network_scope=self._connection_scope if policy is not None else None,
-            on_update=self._on_update, disk_free=disk_free, retry_wait=retry_wait)
+            on_update=self._on_update,
+            disk_free=disk_free,
+            retry_wait=retry_wait,
+        )
 
     def submit(self, request: DownloadRequest) -> int:
         return self.manager.submit(request)
@@ -104,8 +116,9 @@ class DownloadQueue(QObject):
             also = HUB_STORAGE_HOSTS if self._host == "huggingface.co" else ()
             stack = contextlib.ExitStack()
             try:
-                stack.enter_context(self.policy.allow_action("download", self._host, what=WHAT_DOWNLOAD,
-                                                             also=also))
+                stack.enter_context(
+                    self.policy.allow_action("download", self._host, what=WHAT_DOWNLOAD, also=also)
+                )
             except PermissionError:  # offline mode came on just now: the job's connections are refused
                 return
             self._held[status.job_id] = stack
@@ -188,11 +201,13 @@ class DownloadRow(QFrame):
         if partial.total_bytes:
             self._set_fraction(partial.done_bytes / partial.total_bytes)
             text = self.tr("Unfinished: {done} of {total} were downloaded before. Resume it?").format(
-                done=format_file_size(partial.done_bytes), total=format_file_size(partial.total_bytes))
+                done=format_file_size(partial.done_bytes), total=format_file_size(partial.total_bytes)
+            )
         else:
             self._set_fraction(0.0)
             text = self.tr("Unfinished: {done} were downloaded before. Resume it?").format(
-                done=format_file_size(partial.done_bytes))
+                done=format_file_size(partial.done_bytes)
+            )
         self.state_label.setText(text)
         self.error_label.clear()
         self.cancel_button.setText(self.tr("Discard"))
@@ -212,9 +227,11 @@ class DownloadRow(QFrame):
         self.resume_button.setText(self.tr("Try again") if failed else self.tr("Resume"))
         self.cancel_button.setText(self.tr("Remove") if failed else self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop and delete what was downloaded so far"))
-        self._show_buttons(pause=status.state in ("queued", "running"),
-                           resume=status.state in ("paused", "failed"),
-                           token=failed and needs_token(status.error))
+        self._show_buttons(
+            pause=status.state in ("queued", "running"),
+            resume=status.state in ("paused", "failed"),
+            token=failed and needs_token(status.error),
+        )
 
     def _set_fraction(self, fraction: float) -> None:
         self.progress.setValue(round(max(0.0, min(1.0, fraction)) * 1000))
@@ -298,8 +315,9 @@ class DownloadsPanel(QWidget):
         self.setVisible(bool(self.rows))
         rows = list(self.rows.values())[: self.MAX_VISIBLE_ROWS]
         width = self._scroll.viewport().width() or 300
-        height = sum(row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height()
-                     for row in rows)
+        height = sum(
+            row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height() for row in rows
+        )
         self._scroll.setFixedHeight(height + 4 * max(0, len(rows) - 1) + 2)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -307,8 +325,12 @@ class DownloadsPanel(QWidget):
         self.refit()
 
 
-def error_text_for(status: JobStatus, models_dir: Path, size_bytes: int | None,
-                   disk_free: Callable[[Path], int | None] = free_disk_bytes) -> str:
+def error_text_for(
+    status: JobStatus,
+    models_dir: Path,
+    size_bytes: int | None,
+    disk_free: Callable[[Path], int | None] = free_disk_bytes,
+) -> str:
     """A failed job's error in words; a disk-space refusal with the numbers."""
     if status.error is None:
         return ""

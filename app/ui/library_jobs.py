@@ -99,8 +99,9 @@ class LibraryJobs(QObject):
     deleteFinished = Signal(list, object)
     deleteFailed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None,
-                 hardware_probe: Callable[[Path], Hardware] = detect_hardware) -> None:
+    def __init__(
+        self, parent: QObject | None = None, hardware_probe: Callable[[Path], Hardware] = detect_hardware
+    ) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
@@ -158,10 +159,13 @@ class LibraryJobs(QObject):
                     estimate = estimate_for_file(path)
                 except (GGUFError, OSError, ValueError):
                     estimate = None
-                self._report(self.modelRead, scan_id, ScannedModel(info, estimate, _read_origin(path), referenced))
+                self._report(
+                    self.modelRead, scan_id, ScannedModel(info, estimate, _read_origin(path), referenced)
+                )
             except FileNotFoundError:
                 message = QCoreApplication.translate(
-                    "LibraryJobs", "The file is no longer there (on a drive that is not connected?).")
+                    "LibraryJobs", "The file is no longer there (on a drive that is not connected?)."
+                )
                 self._report(self.modelUnreadable, scan_id, str(path), message)
             except GGUFError as exc:
                 self._report(self.modelUnreadable, scan_id, str(path), str(exc))

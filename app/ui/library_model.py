@@ -16,7 +16,14 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from app.core.catalog import CatalogEntry
 from app.core.downloads import JobStatus
@@ -85,7 +92,7 @@ class LibraryItem:
         loaded: the file is loaded in the engine.
         installed_path: for CATALOG and HUB_FILE: the library file it already is, or None.
         download: for CATALOG and HUB_FILE: its unfinished download, or None.
-        downloads: for HUB_REPO: downloads last month, or None; likes likewise.
+        downloads: for HUB_REPO: downloads last month, or None.
         projector: a HUB_FILE that is a vision add-on (mmproj), not a model of its own.
         complete: False for a HUB_FILE set with parts missing on the Hub.
         info: the header of an INSTALLED file.
@@ -120,7 +127,6 @@ class LibraryItem:
     installed_path: str | None = None
     download: JobStatus | None = None
     downloads: int | None = None
-    likes: int | None = None
     projector: bool = False
     complete: bool = True
     info: ModelInfo | None = None
@@ -133,14 +139,27 @@ class LibraryItem:
     def downloadable(self) -> bool:
         """A catalog entry or Hub file that can be downloaded now (not already there, not under way)."""
         busy = self.download is not None and self.download.state in ("queued", "running")
-        return (self.kind in (CATALOG, HUB_FILE) and self.installed_path is None and not busy
-                and self.complete and not self.projector)
+        return (
+            self.kind in (CATALOG, HUB_FILE)
+            and self.installed_path is None
+            and not busy
+            and self.complete
+            and not self.projector
+        )
 
     def haystack(self) -> str:
         """The words the text filter looks in."""
-        parts = (self.name, self.description, self.repo, self.filename, self.license, self.quantization,
-                 self.path and Path(self.path).name, self.info.architecture if self.info else "",
-                 "moe" if self.moe else "")
+        parts = (
+            self.name,
+            self.description,
+            self.repo,
+            self.filename,
+            self.license,
+            self.quantization,
+            self.path and Path(self.path).name,
+            self.info.architecture if self.info else "",
+            "moe" if self.moe else "",
+        )
         return " ".join(p for p in parts if p).casefold()
 
     def with_fit(self, hardware: Hardware | None) -> "LibraryItem":
@@ -152,59 +171,116 @@ class LibraryItem:
 # --- Building items ---------------------------------------------------------------------------------------
 
 
-def installed_item(info: ModelInfo, estimate: MemoryEstimate | None, entry: CatalogEntry | None,
-                   language: str, origin: dict | None = None, referenced: bool = False) -> LibraryItem:
+def installed_item(
+    info: ModelInfo,
+    estimate: MemoryEstimate | None,
+    entry: CatalogEntry | None,
+    language: str,
+    origin: dict | None = None,
+    referenced: bool = False,
+) -> LibraryItem:
     """A usable file; ``entry`` is the catalog entry it was downloaded from (for its description)."""
     origin = origin or {}
     return LibraryItem(
-        kind=INSTALLED, key=("file", info.path), name=info.name,
+        kind=INSTALLED,
+        key=("file", info.path),
+        name=info.name,
         description=entry.describe(language) if entry else "",
-        moe=info.is_moe, total_params=info.total_params, active_params=info.active_params,
-        n_experts=info.n_experts, experts_per_token=info.n_experts_used, n_shared_experts=info.n_shared_experts,
-        size_bytes=estimate.weights_bytes if estimate else info.file_size, quantization=info.quantization,
-        license=entry.license if entry else "", gated=False, languages=entry.languages if entry else (),
-        path=info.path, repo=origin.get("repo"), filename=origin.get("filename"),
-        catalog_id=entry.id if entry else None, estimate=estimate, demo=is_demo_model(info),
-        referenced=referenced, info=info,
+        moe=info.is_moe,
+        total_params=info.total_params,
+        active_params=info.active_params,
+        n_experts=info.n_experts,
+        experts_per_token=info.n_experts_used,
+        n_shared_experts=info.n_shared_experts,
+        size_bytes=estimate.weights_bytes if estimate else info.file_size,
+        quantization=info.quantization,
+        license=entry.license if entry else "",
+        gated=False,
+        languages=entry.languages if entry else (),
+        path=info.path,
+        repo=origin.get("repo"),
+        filename=origin.get("filename"),
+        catalog_id=entry.id if entry else None,
+        estimate=estimate,
+        demo=is_demo_model(info),
+        referenced=referenced,
+        info=info,
     )
 
 
 def unusable_item(path: str, problem: str, size_bytes: int | None, referenced: bool = False) -> LibraryItem:
-    return LibraryItem(kind=UNUSABLE, key=("file", path), name=Path(path).name, path=path, problem=problem,
-                       size_bytes=size_bytes, referenced=referenced)
+    return LibraryItem(
+        kind=UNUSABLE,
+        key=("file", path),
+        name=Path(path).name,
+        path=path,
+        problem=problem,
+        size_bytes=size_bytes,
+        referenced=referenced,
+    )
 
 
 def catalog_item(entry: CatalogEntry, language: str) -> LibraryItem:
     return LibraryItem(
-        kind=CATALOG, key=("catalog", entry.id), name=entry.name, description=entry.describe(language),
-        moe=entry.moe, total_params=entry.total_params, active_params=entry.active_params,
-        n_experts=entry.n_experts, experts_per_token=entry.experts_per_token,
-        n_shared_experts=entry.n_shared_experts, size_bytes=entry.display_size_bytes,
-        size_exact=entry.size_bytes is not None, quantization=entry.quantization, license=entry.license,
-        gated=entry.gated, languages=entry.languages, repo=entry.repo, filename=entry.filename,
-        catalog_id=entry.id, estimate=estimate_for_entry(entry),
+        kind=CATALOG,
+        key=("catalog", entry.id),
+        name=entry.name,
+        description=entry.describe(language),
+        moe=entry.moe,
+        total_params=entry.total_params,
+        active_params=entry.active_params,
+        n_experts=entry.n_experts,
+        experts_per_token=entry.experts_per_token,
+        n_shared_experts=entry.n_shared_experts,
+        size_bytes=entry.display_size_bytes,
+        size_exact=entry.size_bytes is not None,
+        quantization=entry.quantization,
+        license=entry.license,
+        gated=entry.gated,
+        languages=entry.languages,
+        repo=entry.repo,
+        filename=entry.filename,
+        catalog_id=entry.id,
+        estimate=estimate_for_entry(entry),
     )
 
 
 def hub_repo_item(repo: HubRepo) -> LibraryItem:
-    return LibraryItem(kind=HUB_REPO, key=("repo", repo.repo_id), name=repo.repo_id, repo=repo.repo_id,
-                       gated=repo.gated, downloads=repo.downloads, likes=repo.likes, size_bytes=None)
+    return LibraryItem(
+        kind=HUB_REPO,
+        key=("repo", repo.repo_id),
+        name=repo.repo_id,
+        repo=repo.repo_id,
+        gated=repo.gated,
+        downloads=repo.downloads,
+    )
 
 
 def hub_file_item(file: HubFile, gated: bool, entry: CatalogEntry | None, language: str) -> LibraryItem:
     """A GGUF file (or set) of a repository; ``entry`` is a catalog entry of the same repository, whose
     model figures make the estimate exact (and whose description applies)."""
     return LibraryItem(
-        kind=HUB_FILE, key=("hub", file.repo_id, file.filename), name=file.filename.rpartition("/")[2],
+        kind=HUB_FILE,
+        key=("hub", file.repo_id, file.filename),
+        name=file.filename.rpartition("/")[2],
         description=entry.describe(language) if entry else "",
-        moe=entry.moe if entry else None, total_params=entry.total_params if entry else None,
-        active_params=entry.active_params if entry else None, n_experts=entry.n_experts if entry else 0,
+        moe=entry.moe if entry else None,
+        total_params=entry.total_params if entry else None,
+        active_params=entry.active_params if entry else None,
+        n_experts=entry.n_experts if entry else 0,
         experts_per_token=entry.experts_per_token if entry else 0,
-        n_shared_experts=entry.n_shared_experts if entry else 0, size_bytes=file.size_bytes,
-        quantization=file.quantization, license=entry.license if entry else "", gated=gated,
-        languages=entry.languages if entry else (), repo=file.repo_id, filename=file.filename,
+        n_shared_experts=entry.n_shared_experts if entry else 0,
+        size_bytes=file.size_bytes,
+        quantization=file.quantization,
+        license=entry.license if entry else "",
+        gated=gated,
+        languages=entry.languages if entry else (),
+        repo=file.repo_id,
+        filename=file.filename,
         catalog_id=entry.id if entry and entry.filename == file.filename else None,
-        estimate=estimate_for_hub_file(file, entry), projector=file.projector, complete=file.complete,
+        estimate=estimate_for_hub_file(file, entry),
+        projector=file.projector,
+        complete=file.complete,
     )
 
 
@@ -214,7 +290,9 @@ def estimate_for_hub_file(file: HubFile, entry: CatalogEntry | None) -> MemoryEs
     if file.size_bytes is None:
         return None
     if entry is not None:
-        return estimate_for_entry(dataclasses.replace(entry, size_bytes=file.size_bytes, approx_size_bytes=None))
+        return estimate_for_entry(
+            dataclasses.replace(entry, size_bytes=file.size_bytes, approx_size_bytes=None)
+        )
     # weights_bytes_from_params is linear in the parameter count: invert it for this quantization
     bytes_per_param = weights_bytes_from_params(10**9, file.quantization) / 10**9
     params = math.ceil(file.size_bytes / bytes_per_param)
@@ -371,7 +449,7 @@ class LibraryFilter(QSortFilterProxyModel):
     def _sort_value(self, item: LibraryItem) -> tuple:
         name = item.name.casefold()
         size = item.size_bytes if item.size_bytes is not None else math.inf
-        usable = 0 if item.usable else 1
+        usable = 0 if item.usable and not item.projector else 1
         if item.kind == HUB_REPO:
             return (usable, -(item.downloads or 0), name)
         if self.sort_key == "size":

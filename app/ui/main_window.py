@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
 
         self.chat = ChatPane()
-        self.library = LibraryPane(models_dir)
+        self.library = LibraryPane(models_dir, policy=self.locality_guard.policy)
         self.experts = ExpertsPane()
         self.library_dock = self._dock(self.library, self.tr("Model library"), "libraryDock")
         self.chat_dock = self._dock(self.chat, self.tr("Chat"), "chatDock")
@@ -135,6 +135,10 @@ class MainWindow(QMainWindow):
         reset = QAction(self.tr("&Reset layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
+        settings = self.menuBar().addMenu(self.tr("&Settings"))
+        settings.setObjectName("settingsMenu")
+        settings.addAction(self.library.token_action)
+        settings.addAction(self.library.models_dir_action)
 
     def reset_layout(self) -> None:
         """Library on the left, chat in the middle, experts on the right."""

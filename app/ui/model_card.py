@@ -38,7 +38,9 @@ QLabel#fitNo { background: #fde2e1; color: #7a1800; border: 1px solid #e8a29c; }
 QLabel#fitUnknown { color: #4a4f57; }
 QLabel#summary { color: #1f1f1f; }
 QLabel#downloadStatus { color: #15508f; font-weight: bold; }
-QLabel#installedChip { color: #ffffff; background: #1b7a3a; border-radius: 4px; padding: 1px 7px; font-weight: bold; }
+QLabel#installedChip {
+    color: #ffffff; background: #1b7a3a; border-radius: 4px; padding: 1px 7px; font-weight: bold;
+}
 """
 """Styles of the card parts that only the library has (the shared ones are in style.py)."""
 
@@ -97,16 +99,15 @@ class ModelCard(QFrame):
         if item.size_bytes is not None:
             self._add(f"{format_file_size(item.size_bytes)} · {Path(item.path).name}", "detail")
         if item.referenced:
-            self._add(self.tr("Used where it is: {folder}").format(folder=str(Path(item.path).parent)), "detail")
+            self._add(
+                self.tr("Used where it is: {folder}").format(folder=str(Path(item.path).parent)), "detail"
+            )
 
     def _hub_repo(self, item: LibraryItem) -> None:
-        counts = []
         if item.downloads is not None:
-            counts.append(self.tr("{count} downloads last month").format(count=format_count(item.downloads)))
-        if item.likes is not None:
-            counts.append(self.tr("{count} likes").format(count=format_count(item.likes)))
-        if counts:
-            self.lines.append(" · ".join(counts))
+            self.lines.append(
+                self.tr("{count} downloads last month").format(count=format_count(item.downloads))
+            )
             self._add(self.lines[-1], "detail")
         if item.gated:
             self._add(self._gated_text(), "note")
@@ -116,37 +117,52 @@ class ModelCard(QFrame):
         if item.moe is not None:
             self.kind = self.tr("MoE") if item.moe else self.tr("Dense")
             chip = self._chip(self.kind, "moeChip" if item.moe else "denseChip")
-            chip.setToolTip(self.tr("Mixture of Experts: only some experts work on each token") if item.moe
-                            else self.tr("Dense: every parameter works on every token"))
+            chip.setToolTip(
+                self.tr("Mixture of Experts: only some experts work on each token")
+                if item.moe
+                else self.tr("Dense: every parameter works on every token")
+            )
         if item.description:
             self.summary = item.description
             self._add(self.summary, "summary")
         if item.moe and item.total_params is not None:
-            self.lines.append(self.tr("{total} total · {active} active").format(
-                total=format_count(item.total_params), active=format_count(item.active_params or 0)))
+            self.lines.append(
+                self.tr("{total} total · {active} active").format(
+                    total=format_count(item.total_params), active=format_count(item.active_params or 0)
+                )
+            )
             experts = self.tr("{n} experts, {k} per token").format(n=item.n_experts, k=item.experts_per_token)
             if item.n_shared_experts:
                 experts += self.tr(" + {count} shared").format(count=item.n_shared_experts)
             self.lines.append(experts)
         elif item.moe is False and item.total_params is not None:
-            self.lines.append(self.tr("{total} parameters, all active").format(total=format_count(item.total_params)))
+            self.lines.append(
+                self.tr("{total} parameters, all active").format(total=format_count(item.total_params))
+            )
         for line in self.lines:
             self._add(line)
         self.lines.append(self._details(item))
         self._add(self.lines[-1], "detail")
         if item.referenced:
-            self._add(self.tr("Used where it is: {folder}").format(folder=str(Path(item.path).parent)), "detail")
+            self._add(
+                self.tr("Used where it is: {folder}").format(folder=str(Path(item.path).parent)), "detail"
+            )
         if item.projector:
             self._add(self.tr("A vision add-on (mmproj), not a model of its own."), "note")
         elif not item.complete:
-            self._add(self.tr("Parts of this model are missing on Hugging Face: it cannot be downloaded."), "note")
+            self._add(
+                self.tr("Parts of this model are missing on Hugging Face: it cannot be downloaded."), "note"
+            )
         if item.gated:
             self._add(self._gated_text(), "note")
         self._fit(item)
         if item.kind == INSTALLED:
             demo = item.demo
-            self.badge = (self.tr("Demo: random weights — shows routing mechanics only") if demo
-                          else self.tr("Real text model"))
+            self.badge = (
+                self.tr("Demo: random weights — shows routing mechanics only")
+                if demo
+                else self.tr("Real text model")
+            )
             self._add(self.badge, "demoBadge" if demo else "realBadge")
         if item.download is not None:
             self.status = self._download_text(item)
@@ -170,6 +186,8 @@ class ModelCard(QFrame):
         return " · ".join(parts)
 
     def _fit(self, item: LibraryItem) -> None:
+        if item.projector:
+            return
         if item.fit is not None:
             self.fit_text = fit_sentence(item.fit, item.estimate.kv_exact)
             label = self._add(self.fit_text, _FIT_OBJECT_NAMES[item.fit.level])
@@ -275,8 +293,12 @@ class ModelCardDelegate(QStyledItemDelegate):
             card.resize(rect.size())
             card.layout().activate()
         painter.save()
-        card.render(painter, painter.deviceTransform().map(QPoint(rect.topLeft())), QRegion(),
-                    QWidget.RenderFlag.DrawChildren)
+        card.render(
+            painter,
+            painter.deviceTransform().map(QPoint(rect.topLeft())),
+            QRegion(),
+            QWidget.RenderFlag.DrawChildren,
+        )
         painter.restore()
 
 

@@ -43,12 +43,16 @@ class TokenDialog(QDialog):
     def __init__(self, store: TokenStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._has_token = False
         self.setWindowTitle(self.tr("Hugging Face token"))
-        self.setMinimumWidth(480)
-        explanation = QLabel(self.tr(
-            "Some models on Hugging Face are gated: you accept their licence on the model's page at "
-            "huggingface.co, and MoEscope needs your personal access token to download them. Create one "
-            "there under Settings › Access Tokens; the “Read” kind is enough. Other models need no token."))
+        self.setMinimumWidth(520)
+        explanation = QLabel(
+            self.tr(
+                "Some models on Hugging Face are gated: you accept their licence on the model's page at "
+                "huggingface.co, and MoEscope needs your personal access token to download them. Create one "
+                "there under Settings › Access Tokens; the “Read” kind is enough. Other models need no token."
+            )
+        )
         explanation.setWordWrap(True)
         self.status_label = QLabel()
         self.status_label.setObjectName("caption")
@@ -71,19 +75,22 @@ class TokenDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
+        stored = QHBoxLayout()
+        stored.addWidget(self.status_label, 1)
+        stored.addWidget(self.remove_button)
         entry = QHBoxLayout()
         entry.addWidget(self.token_edit, 1)
         entry.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.setSpacing(8)
+        layout.setSpacing(10)
         layout.addWidget(explanation)
-        layout.addWidget(self.status_label)
+        layout.addLayout(stored)
         layout.addWidget(self.storage_label)
         layout.addLayout(entry)
         layout.addWidget(self.message_label)
-        layout.addWidget(self.remove_button)
         layout.addWidget(buttons)
         self._show_stored()
+        self.resize(self.minimumWidth(), self.heightForWidth(self.minimumWidth()))
 
     def save(self) -> None:
         token = self.token_edit.text().strip()
@@ -106,18 +113,26 @@ class TokenDialog(QDialog):
 
     def _show_stored(self) -> None:
         token = self.store.get()
+        self._has_token = bool(token)
         if token:
             self.status_label.setText(self.tr("A token is stored: {masked}").format(masked=masked(token)))
         else:
             self.status_label.setText(self.tr("No token is stored."))
         if self.store.persistent:
-            self.storage_label.setText(self.tr(
-                "It is kept in this computer's password store (keyring), never in a file of MoEscope."))
+            self.storage_label.setText(
+                self.tr(
+                    "It is kept in this computer's password store (keyring), never in a file of MoEscope."
+                )
+            )
             self.storage_label.setObjectName("note")
         else:
-            self.storage_label.setText(self.tr(
-                "This computer has no password store (keyring) MoEscope can use, so the token is kept for "
-                "this session only: it is forgotten when MoEscope closes, and never written to a file."))
+            self.storage_label.setText(
+                self.tr(
+                    "This computer has no password store (keyring) MoEscope can use, so the token is kept "
+                    "for this session only: it is forgotten when MoEscope closes, and never written to a "
+                    "file."
+                )
+            )
             self.storage_label.setObjectName("errorText")
         self.storage_label.style().unpolish(self.storage_label)
         self.storage_label.style().polish(self.storage_label)
@@ -126,4 +141,4 @@ class TokenDialog(QDialog):
 
     def _update_state(self) -> None:
         self.save_button.setEnabled(bool(self.token_edit.text().strip()))
-        self.save_button.setText(self.tr("Replace token") if self.store.get() else self.tr("Save token"))
+        self.save_button.setText(self.tr("Replace token") if self._has_token else self.tr("Save token"))

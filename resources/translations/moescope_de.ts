@@ -183,6 +183,80 @@
     </message>
 </context>
 <context>
+    <name>DownloadRow</name>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="174"/>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="175"/>
+        <source>Stop for now; what was downloaded is kept</source>
+        <translation>Vorerst anhalten; das bereits Heruntergeladene bleibt erhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="176"/>
+        <location filename="../../app/ui/download_widgets.py" line="227"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="177"/>
+        <location filename="../../app/ui/download_widgets.py" line="228"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="178"/>
+        <location filename="../../app/ui/download_widgets.py" line="229"/>
+        <source>Stop and delete what was downloaded so far</source>
+        <translation>Beenden und das bisher Heruntergeladene löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="179"/>
+        <source>Hugging Face token…</source>
+        <translation>Hugging-Face-Token…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="203"/>
+        <source>Unfinished: {done} of {total} were downloaded before. Resume it?</source>
+        <translation>Unvollständig: {done} von {total} wurden bereits heruntergeladen. Fortsetzen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="208"/>
+        <source>Unfinished: {done} were downloaded before. Resume it?</source>
+        <translation>Unvollständig: {done} wurden bereits heruntergeladen. Fortsetzen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="213"/>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="214"/>
+        <source>Delete what was downloaded so far</source>
+        <translation>Das bisher Heruntergeladene löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="227"/>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="228"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message>
+        <location filename="../../app/ui/download_widgets.py" line="268"/>
+        <source>Downloads</source>
+        <translation>Downloads</translation>
+    </message>
+</context>
+<context>
     <name>EngineWorker</name>
     <message>
         <location filename="../../app/worker.py" line="149"/>
@@ -408,117 +482,808 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryJobs</name>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="90"/>
+        <location filename="../../app/ui/library_jobs.py" line="166"/>
+        <source>The file is no longer there (on a drive that is not connected?).</source>
+        <translation>Die Datei ist nicht mehr da (liegt sie auf einem Laufwerk, das nicht angeschlossen ist?).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="185"/>
         <source>The file could not be read: {reason}</source>
         <translation>Die Datei konnte nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="95"/>
+        <location filename="../../app/ui/library_jobs.py" line="199"/>
         <source>A file named “{name}” is already in the models folder.</source>
         <translation>Im Modellordner gibt es bereits eine Datei namens „{name}“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="109"/>
+        <location filename="../../app/ui/library_jobs.py" line="214"/>
         <source>The file could not be copied: {reason}</source>
         <translation>Die Datei konnte nicht kopiert werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="244"/>
+        <source>The file could not be deleted: {reason}</source>
+        <translation>Die Datei konnte nicht gelöscht werden: {reason}</translation>
     </message>
 </context>
 <context>
     <name>LibraryPane</name>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="198"/>
+        <location filename="../../app/ui/library_pane.py" line="346"/>
         <source>Models folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="216"/>
-        <source>No models yet. Click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
-        <translation>Noch keine Modelle. Klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library_pane.py" line="233"/>
+        <location filename="../../app/ui/library_pane.py" line="323"/>
         <source>Import GGUF file…</source>
         <translation>GGUF-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="235"/>
-        <source>Copy a model file (.gguf) from this computer into the models folder</source>
-        <translation>Eine Modelldatei (.gguf) von diesem Computer in den Modellordner kopieren</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library_pane.py" line="240"/>
+        <location filename="../../app/ui/library_pane.py" line="336"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="241"/>
+        <location filename="../../app/ui/library_pane.py" line="337"/>
         <source>Read the models folder again</source>
         <translation>Den Modellordner neu einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="243"/>
+        <location filename="../../app/ui/library_pane.py" line="308"/>
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="245"/>
+        <location filename="../../app/ui/library_pane.py" line="310"/>
         <source>Load the selected model so you can chat with it</source>
         <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="284"/>
+        <location filename="../../app/ui/library_pane.py" line="705"/>
         <source>Checking and copying “{name}”…</source>
         <translation>„{name}“ wird geprüft und kopiert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="308"/>
+        <location filename="../../app/ui/library_pane.py" line="638"/>
         <source>Loading “{name}” again…</source>
         <translation>„{name}“ wird erneut geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="308"/>
+        <location filename="../../app/ui/library_pane.py" line="215"/>
+        <source>Installed</source>
+        <translation>Installiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="215"/>
+        <source>The models on this computer</source>
+        <translation>Die Modelle auf diesem Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="216"/>
+        <source>Catalog</source>
+        <translation>Katalog</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="216"/>
+        <source>Recommended models to download</source>
+        <translation>Empfohlene Modelle zum Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="217"/>
+        <location filename="../../app/ui/library_pane.py" line="249"/>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="217"/>
+        <source>Search Hugging Face for more models</source>
+        <translation>Weitere Modelle auf Hugging Face suchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="229"/>
+        <source>Filter by name, purpose, licence…</source>
+        <translation>Nach Name, Zweck, Lizenz filtern…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="231"/>
+        <source>Filter the list</source>
+        <translation>Liste filtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="234"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="234"/>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="234"/>
+        <source>Fit</source>
+        <translation>Passung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="236"/>
+        <source>Sort by</source>
+        <translation>Sortieren nach</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="237"/>
+        <source>Sort by name, size, or how well the model fits this computer</source>
+        <translation>Nach Name, Größe oder danach sortieren, wie gut das Modell zu diesem Computer passt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="239"/>
+        <source>Sort:</source>
+        <translation>Sortierung:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="246"/>
+        <source>Search Hugging Face, e.g. Qwen3 30B</source>
+        <translation>Hugging Face durchsuchen, z. B. Qwen3 30B</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="247"/>
+        <source>Search words</source>
+        <translation>Suchbegriffe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="251"/>
+        <source>← All results</source>
+        <translation>← Alle Ergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="299"/>
+        <source>Stop copying</source>
+        <translation>Kopieren abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="312"/>
+        <location filename="../../app/ui/library_pane.py" line="1181"/>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="314"/>
+        <source>Download the selected model into the models folder</source>
+        <translation>Das ausgewählte Modell in den Modellordner herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="316"/>
+        <source>Show files</source>
+        <translation>Dateien anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="318"/>
+        <source>List the model files of the selected repository</source>
+        <translation>Die Modelldateien des ausgewählten Repositorys anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="326"/>
+        <source>Add a model file (.gguf) from this computer: copied into the models folder, or used where it is. You can also drop files onto the library.</source>
+        <translation>Eine Modelldatei (.gguf) von diesem Computer hinzufügen: in den Modellordner kopiert oder dort verwendet, wo sie liegt. Sie können Dateien auch auf die Bibliothek ziehen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="331"/>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="332"/>
+        <location filename="../../app/ui/library_pane.py" line="1162"/>
+        <source>Delete the selected model file to free space</source>
+        <translation>Die ausgewählte Modelldatei löschen, um Platz freizugeben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="352"/>
+        <source>Change…</source>
+        <translation>Ändern…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="354"/>
+        <source>Use another folder for the models, e.g. on an external drive</source>
+        <translation>Einen anderen Ordner für die Modelle verwenden, z. B. auf einem externen Laufwerk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="362"/>
+        <source>Hugging Face &amp;token…</source>
+        <translation>Hugging-Face-&amp;Token…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="364"/>
+        <source>&amp;Models folder…</source>
+        <translation>&amp;Modellordner…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="460"/>
+        <source>Choose the models folder</source>
+        <translation>Modellordner wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="473"/>
+        <source>The models folder cannot change now</source>
+        <translation>Der Modellordner kann gerade nicht geändert werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="475"/>
+        <source>Wait until the downloads and imports have finished, or pause the downloads, then change the folder.</source>
+        <translation>Warten Sie, bis Downloads und Importe fertig sind, oder halten Sie die Downloads an, und ändern Sie dann den Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="485"/>
+        <source>This folder cannot be used</source>
+        <translation>Dieser Ordner kann nicht verwendet werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="486"/>
+        <source>“{folder}” cannot be created: {reason}</source>
+        <translation>„{folder}“ kann nicht angelegt werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="611"/>
+        <source>This model probably does not fit</source>
+        <translation>Dieses Modell passt wahrscheinlich nicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="612"/>
+        <source>“{name}” needs more memory than this computer can give: {reason}.</source>
+        <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="620"/>
+        <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run better.</source>
+        <translation>Das Laden kann sehr lange dauern, den Computer eine Weile stark verlangsamen oder scheitern. Ein kleineres Modell oder eine kleinere Datei desselben Modells (eine niedrigere Quantisierung wie Q3_K_M) läuft besser.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="625"/>
+        <source>Load anyway</source>
+        <translation>Trotzdem laden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="638"/>
         <source>Loading “{name}”…</source>
         <translation>„{name}“ wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="316"/>
+        <location filename="../../app/ui/library_pane.py" line="646"/>
         <source>“{name}” is ready (loaded in {seconds} s).</source>
         <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="330"/>
+        <location filename="../../app/ui/library_pane.py" line="660"/>
         <source>“{name}” could not be loaded: {message}</source>
         <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="346"/>
+        <location filename="../../app/ui/library_pane.py" line="701"/>
+        <source>“{name}” is already in the models folder.</source>
+        <translation>„{name}“ liegt bereits im Modellordner.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="709"/>
+        <source>Checking “{name}”…</source>
+        <translation>„{name}“ wird geprüft…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="716"/>
         <source>Import a GGUF model file</source>
         <translation>GGUF-Modelldatei importieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="346"/>
+        <location filename="../../app/ui/library_pane.py" line="716"/>
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF-Modelldateien (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="376"/>
+        <location filename="../../app/ui/library_pane.py" line="746"/>
+        <source>Add “{name}” to the library</source>
+        <translation>„{name}“ zur Bibliothek hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="747"/>
+        <source>Copy the file into the models folder, or use it where it is?</source>
+        <translation>Die Datei in den Modellordner kopieren oder dort verwenden, wo sie liegt?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="753"/>
+        <source>A copy takes {size} of space and stays usable when the original is gone (for example on a USB stick). Using it where it is takes no space, but the file must stay where it is.</source>
+        <translation>Eine Kopie belegt {size} und bleibt nutzbar, wenn das Original nicht mehr da ist (zum Beispiel auf einem USB-Stick). Verwenden Sie die Datei dort, wo sie liegt, belegt sie keinen Platz, muss aber dort bleiben.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="757"/>
+        <source>Copy into the models folder</source>
+        <translation>In den Modellordner kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="758"/>
+        <source>Use where it is</source>
+        <translation>Dort verwenden, wo sie liegt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="777"/>
+        <source>“{name}” was added to the library; it stays where it is.</source>
+        <translation>„{name}“ wurde zur Bibliothek hinzugefügt; die Datei bleibt, wo sie ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="787"/>
+        <source>Copying… {done} of {total}</source>
+        <translation>Wird kopiert… {done} von {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="794"/>
         <source>“{name}” was added to the library.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="386"/>
+        <location filename="../../app/ui/library_pane.py" line="801"/>
+        <source>Copying was stopped; nothing was added.</source>
+        <translation>Das Kopieren wurde abgebrochen; nichts wurde hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="808"/>
         <source>This file cannot be imported</source>
         <translation>Diese Datei kann nicht importiert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="391"/>
-        <source>Nothing was copied into the models folder.</source>
-        <translation>Es wurde nichts in den Modellordner kopiert.</translation>
+        <location filename="../../app/ui/library_pane.py" line="810"/>
+        <source>Nothing was added to the library.</source>
+        <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="402"/>
+        <location filename="../../app/ui/library_pane.py" line="825"/>
+        <source>Remove from the library</source>
+        <translation>Aus der Bibliothek entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="826"/>
+        <source>Remove “{name}” from the library?</source>
+        <translation>„{name}“ aus der Bibliothek entfernen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="831"/>
+        <source>The file stays where it is ({folder}); nothing is deleted.</source>
+        <translation>Die Datei bleibt, wo sie ist ({folder}); es wird nichts gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="835"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="841"/>
+        <source>Delete model</source>
+        <translation>Modell löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="842"/>
+        <source>Delete “{name}”?</source>
+        <translation>„{name}“ löschen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="848"/>
+        <source>This deletes the file from the models folder for good and frees {size} on the drive. You can download or import it again later.</source>
+        <translation>Die Datei wird endgültig aus dem Modellordner gelöscht; das gibt {size} auf dem Laufwerk frei. Sie können sie später wieder herunterladen oder importieren.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="852"/>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="861"/>
+        <source>“{name}” was removed from the library.</source>
+        <translation>„{name}“ wurde aus der Bibliothek entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="874"/>
+        <source>“{name}” was deleted; {size} were freed.</source>
+        <translation>„{name}“ wurde gelöscht; {size} sind wieder frei.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="904"/>
+        <source>This model cannot be downloaded</source>
+        <translation>Dieses Modell kann nicht heruntergeladen werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="938"/>
+        <source>“{name}” was downloaded and checked; it is now in your library.</source>
+        <translation>„{name}“ wurde heruntergeladen und geprüft; es ist jetzt in Ihrer Bibliothek.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="956"/>
+        <source>Not enough free space</source>
+        <translation>Nicht genug freier Speicherplatz</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1002"/>
+        <source>Searching Hugging Face for “{query}”…</source>
+        <translation>Hugging Face wird nach „{query}“ durchsucht…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1020"/>
+        <source>Reading the files of {repo}…</source>
+        <translation>Die Dateien von {repo} werden gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1094"/>
+        <source>No model in the library matches the filter.</source>
+        <translation>Kein Modell in der Bibliothek passt zum Filter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1096"/>
+        <source>No models yet. Download one from the Catalog, or click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
+        <translation>Noch keine Modelle. Laden Sie eines aus dem Katalog herunter, oder klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1101"/>
+        <source>The catalog cannot be shown: {reason}</source>
+        <translation>Der Katalog kann nicht angezeigt werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1102"/>
+        <source>No catalog model matches the filter.</source>
+        <translation>Kein Modell im Katalog passt zum Filter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1106"/>
+        <source>This repository has no GGUF model files.</source>
+        <translation>Dieses Repository enthält keine GGUF-Modelldateien.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1108"/>
+        <source>Nothing found for “{query}”. Try fewer or other words, e.g. “Qwen3 30B”.</source>
+        <translation>Nichts gefunden für „{query}“. Versuchen Sie weniger oder andere Wörter, z. B. „Qwen3 30B“.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1112"/>
+        <source>No search result matches the filter.</source>
+        <translation>Kein Suchergebnis passt zum Filter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1114"/>
+        <source>Search Hugging Face for more models in the GGUF format, e.g. “Qwen3 30B” or “OLMoE”. Only the words you search for are sent.</source>
+        <translation>Suchen Sie auf Hugging Face nach weiteren Modellen im GGUF-Format, z. B. „Qwen3 30B“ oder „OLMoE“. Gesendet werden nur Ihre Suchbegriffe.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1160"/>
+        <source>This model is in use; load another one before deleting it.</source>
+        <translation>Dieses Modell wird gerade verwendet; laden Sie ein anderes, bevor Sie es löschen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1171"/>
+        <source>Already in the library</source>
+        <translation>Bereits in der Bibliothek</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1173"/>
+        <source>Downloading…</source>
+        <translation>Wird heruntergeladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1177"/>
+        <source>Download ({size})</source>
+        <translation>Herunterladen ({size})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1179"/>
+        <source>Download (about {size})</source>
+        <translation>Herunterladen (etwa {size})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1127"/>
         <source>Reading the models folder…</source>
         <translation>Der Modellordner wird gelesen…</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryWords</name>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="22"/>
+        <source>German</source>
+        <translation>Deutsch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="23"/>
+        <source>English</source>
+        <translation>Englisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="24"/>
+        <source>French</source>
+        <translation>Französisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="25"/>
+        <source>Spanish</source>
+        <translation>Spanisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="26"/>
+        <source>Italian</source>
+        <translation>Italienisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="27"/>
+        <source>Portuguese</source>
+        <translation>Portugiesisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="28"/>
+        <source>Dutch</source>
+        <translation>Niederländisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="29"/>
+        <source>Polish</source>
+        <translation>Polnisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="30"/>
+        <source>Russian</source>
+        <translation>Russisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="31"/>
+        <source>Chinese</source>
+        <translation>Chinesisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="32"/>
+        <source>Japanese</source>
+        <translation>Japanisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="33"/>
+        <source>Korean</source>
+        <translation>Koreanisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="34"/>
+        <source>Arabic</source>
+        <translation>Arabisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="59"/>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} Std. {minutes} Min.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="63"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} Min.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="64"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} Sek.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="73"/>
+        <source>Fits</source>
+        <translation>Passt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="75"/>
+        <source>Tight</source>
+        <translation>Knapp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="77"/>
+        <source>Does not fit</source>
+        <translation>Passt nicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="78"/>
+        <source>Fit unknown</source>
+        <translation>Passung unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="91"/>
+        <source>needs about {need}, this computer has {total}</source>
+        <translation>braucht etwa {need}, dieser Computer hat {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="93"/>
+        <source>needs up to about {need}, this computer has {total}</source>
+        <translation>braucht bis zu etwa {need}, dieser Computer hat {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="97"/>
+        <source>needs about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
+        <translation>braucht etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="102"/>
+        <source>needs up to about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
+        <translation>braucht bis zu etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="110"/>
+        <source>needs about {need}, this computer has {total} ({free} free now)</source>
+        <translation>braucht etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="112"/>
+        <source>needs up to about {need}, this computer has {total} ({free} free now)</source>
+        <translation>braucht bis zu etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="121"/>
+        <source>{verdict}: {reason}</source>
+        <translation>{verdict}: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="128"/>
+        <source>Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}</source>
+        <translation>Modell {weights} + Gesprächsspeicher {kv} (für {tokens} Token) + Programm {overhead}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="147"/>
+        <source>{count} languages</source>
+        <translation>{count} Sprachen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="150"/>
+        <source>{languages} and {count} more</source>
+        <translation>{languages} und {count} weitere</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="162"/>
+        <source>{done} of {total}</source>
+        <translation>{done} von {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="164"/>
+        <source>part {index} of {count}</source>
+        <translation>Teil {index} von {count}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="168"/>
+        <source>checking the part downloaded earlier…</source>
+        <translation>der früher heruntergeladene Teil wird geprüft…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="170"/>
+        <source>verifying the checksum…</source>
+        <translation>die Prüfsumme wird kontrolliert…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="172"/>
+        <source>{speed}/s</source>
+        <translation>{speed}/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="176"/>
+        <source>about {time} left</source>
+        <translation>noch etwa {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="186"/>
+        <source>Waiting: starts when the download before it is finished</source>
+        <translation>Wartet: beginnt, sobald der vorherige Download fertig ist</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="189"/>
+        <source>Connecting to Hugging Face…</source>
+        <translation>Verbindung zu Hugging Face wird hergestellt…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="193"/>
+        <source>Paused at {done} of {total}</source>
+        <translation>Angehalten bei {done} von {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="196"/>
+        <source>Paused</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="198"/>
+        <source>Downloaded and checked</source>
+        <translation>Heruntergeladen und geprüft</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="200"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="201"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="216"/>
+        <source>Nothing by that name was found on Hugging Face (it does not exist, or it is private).</source>
+        <translation>Unter diesem Namen wurde auf Hugging Face nichts gefunden (es existiert nicht oder ist privat).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="221"/>
+        <source>This model was not found on Hugging Face: the repository or the file does not exist (any more), or it is private.</source>
+        <translation>Dieses Modell wurde auf Hugging Face nicht gefunden: Das Repository oder die Datei existiert nicht (mehr) oder ist privat.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="228"/>
+        <source>This model is gated: accept its licence on its page at huggingface.co, then add your Hugging Face token under Settings › Hugging Face token….</source>
+        <translation>Dieses Modell ist zugangsbeschränkt: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und hinterlegen Sie dann Ihren Hugging-Face-Token unter Einstellungen › Hugging-Face-Token….</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="234"/>
+        <source>Your Hugging Face token has no access to this model yet: accept its licence on its page at huggingface.co, then try again.</source>
+        <translation>Ihr Hugging-Face-Token hat noch keinen Zugriff auf dieses Modell: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="240"/>
+        <source>Hugging Face did not accept your token. Check or replace it under Settings › Hugging Face token….</source>
+        <translation>Hugging Face hat Ihren Token nicht akzeptiert. Prüfen oder ersetzen Sie ihn unter Einstellungen › Hugging-Face-Token….</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="247"/>
+        <source>No connection to Hugging Face, or it is not answering. Check the internet connection and try again.</source>
+        <translation>Keine Verbindung zu Hugging Face, oder der Dienst antwortet nicht. Prüfen Sie die Internetverbindung und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="253"/>
+        <source>The connection to Hugging Face was lost or it is not answering. What was downloaded so far is kept: try again later and the download continues where it stopped.</source>
+        <translation>Die Verbindung zu Hugging Face ist abgebrochen, oder der Dienst antwortet nicht. Das bisher Heruntergeladene bleibt erhalten: Versuchen Sie es später erneut, dann geht der Download dort weiter, wo er aufgehört hat.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="260"/>
+        <source>Hugging Face&apos;s answer was incomplete, so the file could not be checked. Try again later.</source>
+        <translation>Die Antwort von Hugging Face war unvollständig, daher konnte die Datei nicht geprüft werden. Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="266"/>
+        <source>Not enough free space: the download needs about {need} (and some room to spare), the drive of the models folder has {free} free. Free some space or choose another models folder.</source>
+        <translation>Nicht genug freier Speicherplatz: Der Download braucht etwa {need} (mit etwas Reserve), auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="274"/>
+        <source>Not enough free space on the drive of the models folder. Free some space or choose another models folder.</source>
+        <translation>Auf dem Laufwerk des Modellordners ist nicht genug Platz frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="280"/>
+        <source>The models folder cannot be written to. Choose another models folder.</source>
+        <translation>In den Modellordner kann nicht geschrieben werden. Wählen Sie einen anderen Modellordner.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="284"/>
+        <source>The downloaded file did not match Hugging Face&apos;s checksum, so it was deleted and is not in the library. Try again; if it happens again, the connection is changing the data.</source>
+        <translation>Die heruntergeladene Datei stimmte nicht mit der Prüfsumme von Hugging Face überein; sie wurde deshalb gelöscht und ist nicht in der Bibliothek. Versuchen Sie es erneut; passiert es wieder, verändert die Verbindung die Daten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="290"/>
+        <source>The download was cancelled and its partial file removed.</source>
+        <translation>Der Download wurde abgebrochen und die unvollständige Datei entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="293"/>
+        <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to search.</source>
+        <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um zu suchen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="299"/>
+        <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to download.</source>
+        <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um herunterzuladen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="306"/>
+        <source>A different file with this name is already in the models folder. Delete or rename it first.</source>
+        <translation>Im Modellordner liegt bereits eine andere Datei mit diesem Namen. Löschen oder benennen Sie sie zuerst um.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="311"/>
+        <source>This is not a GGUF model file MoEscope can download.</source>
+        <translation>Dies ist keine GGUF-Modelldatei, die MoEscope herunterladen kann.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="312"/>
+        <source>Something MoEscope did not foresee went wrong. Try again later.</source>
+        <translation>Etwas Unvorhergesehenes ist schiefgegangen. Versuchen Sie es später erneut.</translation>
     </message>
 </context>
 <context>
@@ -794,7 +1559,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="125"/>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
@@ -809,37 +1574,42 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="138"/>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="217"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Starting a fresh engine…</source>
         <translation>Eine neue Engine wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -847,64 +1617,199 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ModelCard</name>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="65"/>
+        <location filename="../../app/ui/model_card.py" line="85"/>
         <source>Loaded</source>
         <translation>Geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="70"/>
+        <location filename="../../app/ui/model_card.py" line="87"/>
+        <source>In the library</source>
+        <translation>In der Bibliothek</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="97"/>
         <source>Cannot be used: {reason}</source>
         <translation>Nicht verwendbar: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="74"/>
+        <location filename="../../app/ui/model_card.py" line="103"/>
+        <location filename="../../app/ui/model_card.py" line="148"/>
+        <source>Used where it is: {folder}</source>
+        <translation>Wird dort verwendet, wo sie liegt: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="109"/>
+        <source>{count} downloads last month</source>
+        <translation>{count} Downloads im letzten Monat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="114"/>
+        <source>Double-click or press “Show files” to see its model files.</source>
+        <translation>Doppelklicken oder „Dateien anzeigen“ drücken, um die Modelldateien zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="118"/>
         <source>MoE</source>
         <translation>MoE</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="74"/>
+        <location filename="../../app/ui/model_card.py" line="118"/>
         <source>Dense</source>
         <translation>Dicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="77"/>
+        <location filename="../../app/ui/model_card.py" line="121"/>
         <source>Mixture of Experts: only some experts work on each token</source>
         <translation>Mixture of Experts: An jedem Token arbeiten nur einige Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="79"/>
+        <location filename="../../app/ui/model_card.py" line="123"/>
         <source>Dense: every parameter works on every token</source>
         <translation>Dicht: Jeder Parameter arbeitet an jedem Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="84"/>
+        <location filename="../../app/ui/model_card.py" line="130"/>
         <source>{total} total · {active} active</source>
         <translation>{total} gesamt · {active} aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="88"/>
+        <location filename="../../app/ui/model_card.py" line="134"/>
         <source>{n} experts, {k} per token</source>
         <translation>{n} Experten, {k} pro Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="90"/>
+        <location filename="../../app/ui/model_card.py" line="136"/>
         <source> + {count} shared</source>
         <translation> + {count} gemeinsame</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="94"/>
+        <location filename="../../app/ui/model_card.py" line="140"/>
         <source>{total} parameters, all active</source>
         <translation>{total} Parameter, alle aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="103"/>
+        <location filename="../../app/ui/model_card.py" line="151"/>
+        <source>A vision add-on (mmproj), not a model of its own.</source>
+        <translation>Eine Bild-Erweiterung (mmproj), kein eigenständiges Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="154"/>
+        <source>Parts of this model are missing on Hugging Face: it cannot be downloaded.</source>
+        <translation>Auf Hugging Face fehlen Teile dieses Modells: Es kann nicht heruntergeladen werden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="162"/>
         <source>Demo: random weights — shows routing mechanics only</source>
         <translation>Demo: Zufallsgewichte — zeigt nur die Routing-Mechanik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="105"/>
+        <location filename="../../app/ui/model_card.py" line="164"/>
         <source>Real text model</source>
         <translation>Echtes Textmodell</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="175"/>
+        <source>about {size}</source>
+        <translation>etwa {size}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="183"/>
+        <source>licence: {license}</source>
+        <translation>Lizenz: {license}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="199"/>
+        <source>Checking whether it fits this computer…</source>
+        <translation>Es wird geprüft, ob es zu diesem Computer passt…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="205"/>
+        <source>Downloading: {percent} %</source>
+        <translation>Wird heruntergeladen: {percent} %</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="207"/>
+        <source>Download failed (see Downloads below)</source>
+        <translation>Download fehlgeschlagen (siehe Downloads unten)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_card.py" line="211"/>
+        <source>Gated: accept the licence on huggingface.co and add your Hugging Face token first.</source>
+        <translation>Zugangsbeschränkt: Akzeptieren Sie zuerst die Lizenz auf huggingface.co und hinterlegen Sie Ihren Hugging-Face-Token.</translation>
+    </message>
+</context>
+<context>
+    <name>TokenDialog</name>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="47"/>
+        <source>Hugging Face token</source>
+        <translation>Hugging-Face-Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="51"/>
+        <source>Some models on Hugging Face are gated: you accept their licence on the model&apos;s page at huggingface.co, and MoEscope needs your personal access token to download them. Create one there under Settings › Access Tokens; the “Read” kind is enough. Other models need no token.</source>
+        <translation>Manche Modelle auf Hugging Face sind zugangsbeschränkt: Sie akzeptieren ihre Lizenz auf der Seite des Modells bei huggingface.co, und MoEscope braucht Ihren persönlichen Zugangstoken, um sie herunterzuladen. Sie erstellen ihn dort unter Settings › Access Tokens; die Art „Read“ genügt. Andere Modelle brauchen keinen Token.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="63"/>
+        <source>Paste a token (hf_…)</source>
+        <translation>Token einfügen (hf_…)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="64"/>
+        <source>New Hugging Face token</source>
+        <translation>Neuer Hugging-Face-Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="67"/>
+        <location filename="../../app/ui/token_dialog.py" line="144"/>
+        <source>Save token</source>
+        <translation>Token speichern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="70"/>
+        <source>Remove token</source>
+        <translation>Token entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="100"/>
+        <source>A token has no spaces in it. Please copy it again.</source>
+        <translation>Ein Token enthält keine Leerzeichen. Bitte kopieren Sie ihn noch einmal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="104"/>
+        <source>The token was saved.</source>
+        <translation>Der Token wurde gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="110"/>
+        <source>The token was removed.</source>
+        <translation>Der Token wurde entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="118"/>
+        <source>A token is stored: {masked}</source>
+        <translation>Ein Token ist hinterlegt: {masked}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="120"/>
+        <source>No token is stored.</source>
+        <translation>Es ist kein Token hinterlegt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="124"/>
+        <source>It is kept in this computer&apos;s password store (keyring), never in a file of MoEscope.</source>
+        <translation>Er liegt in der Passwortverwaltung (Schlüsselbund) dieses Computers, nie in einer Datei von MoEscope.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="131"/>
+        <source>This computer has no password store (keyring) MoEscope can use, so the token is kept for this session only: it is forgotten when MoEscope closes, and never written to a file.</source>
+        <translation>Dieser Computer hat keine Passwortverwaltung (Schlüsselbund), die MoEscope nutzen kann. Der Token gilt deshalb nur für diese Sitzung: Er wird beim Beenden von MoEscope vergessen und nie in eine Datei geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/token_dialog.py" line="144"/>
+        <source>Replace token</source>
+        <translation>Token ersetzen</translation>
     </message>
 </context>
 </TS>
