@@ -308,3 +308,14 @@ def test_the_indicator_speaks_german(qtbot, qapp, tmp_path, models, policy, outs
         for translator in translators:
             qapp.removeTranslator(translator)
         QLocale.setDefault(previous_locale)
+
+
+def test_panel_follows_a_change_of_the_models_folder(qtbot, window, tmp_path):
+    window.show_locality_panel()
+    panel = window.locality_panel
+    qtbot.addWidget(panel)
+    moved = tmp_path / "external-drive" / "models"
+    moved.mkdir(parents=True)
+    window.library.modelsDirChanged.emit(str(moved))
+    assert panel.storage_labels["models"].text() == str(moved)
+    assert panel.models_dir == moved

@@ -417,3 +417,37 @@ def test_an_engine_that_aborts_while_loading_a_file_is_reported_and_replaced(qtb
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "Hallo")
     assert finished.args[0]["answer_tokens"] > 0
+
+
+def test_every_string_has_a_german_translation():
+    """All user-visible strings go through Qt's translation; none may be left untranslated."""
+    from pathlib import Path
+    from xml.etree import ElementTree
+
+    ts = Path(__file__).resolve().parents[1] / "resources" / "translations" / "moescope_de.ts"
+    untranslated = [
+        message.findtext("source")
+        for message in ElementTree.parse(ts).iter("message")
+        if message.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
+        or not (message.findtext("translation") or message.find("translation").findall("numerusform"))
+    ]
+    assert untranslated == []
+
+
+def test_translation_file_lists_every_string_in_the_code(tmp_path):
+    """pyside6-lupdate over app/ finds no string that moescope_de.ts lacks."""
+    import subprocess
+    from pathlib import Path
+    from xml.etree import ElementTree
+
+    root = Path(__file__).resolve().parents[1]
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    fresh = tmp_path / "fresh.ts"
+    sources = sorted(str(p) for p in [*root.glob("app/*.py"), *root.glob("app/ui/*.py")])
+    subprocess.run([str(lupdate), *sources, "-no-obsolete", "-ts", str(fresh)], check=True, capture_output=True)
+
+    def strings(path):
+        return {(m.findtext("source"), m.findtext("comment")) for m in ElementTree.parse(path).iter("message")}
+
+    committed = root / "resources" / "translations" / "moescope_de.ts"
+    assert strings(fresh) - strings(committed) == set()

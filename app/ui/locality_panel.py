@@ -289,8 +289,10 @@ class LocalityPanel(QDialog):
             "data": self.tr("Application data:"),
             "audit": self.tr("Connection logs:"),
         }
+        self.storage_labels: dict[str, QLabel] = {}
         for key, where in self.storage.items():
             value = QLabel(where)
+            self.storage_labels[key] = value
             value.setTextInteractionFlags(_SELECTABLE)
             value.setWordWrap(True)
             caption = QLabel(captions[key])
@@ -304,6 +306,12 @@ class LocalityPanel(QDialog):
             problem.setWordWrap(True)
             form.addRow(problem)
         return box
+
+    def set_models_dir(self, folder: str) -> None:
+        """The library moved to another models folder: show it, and report it in exports."""
+        self.models_dir = Path(folder)
+        self.storage["models"] = folder
+        self.storage_labels["models"].setText(folder)
 
     def _build_logs(self) -> QTabWidget:
         self.session_model = AuditTableModel(parent=self)

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         """Open (or bring forward) the panel on storage, connections and offline mode."""
         if self.locality_panel is None:
             self.locality_panel = LocalityPanel(self.locality_guard, self.library.models_dir, self)
+            self.library.modelsDirChanged.connect(self.locality_panel.set_models_dir)
         self.locality_panel.show()
         self.locality_panel.raise_()
         self.locality_panel.activateWindow()

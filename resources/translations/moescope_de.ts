@@ -134,7 +134,7 @@
     <message>
         <location filename="../../app/ui/chat_pane.py" line="119"/>
         <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
-        <translation type="unfinished"></translation>
+        <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
         <location filename="../../app/ui/chat_pane.py" line="137"/>
