@@ -209,3 +209,12 @@ def test_a_small_computer_keeps_two_gigabytes_for_the_system():
                                      (21_400_000_000, "21 GB"), (0, "0 MB")])
 def test_format_size(n, text):
     assert format_size(n) == text
+
+
+def test_does_not_fit_within_total_memory_says_what_the_system_keeps():
+    verdict = fit(int(7 * GB), computer(8, 6))
+    assert verdict.level == "does_not_fit"
+    assert verdict.reason_en == (
+        "needs about 7.0 GB; of this computer's 8.0 GB only about 6.0 GB are left for a model beside the "
+        "operating system"
+    )

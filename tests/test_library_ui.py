@@ -577,7 +577,7 @@ def test_loading_a_model_that_does_not_fit_asks_first(qtbot, make_pane, models_d
     click(qtbot, pane.load_button)
     box = pane.message_box
     assert box.isVisible() and box.windowTitle() == "This model probably does not fit"
-    assert "needs about" in box.text() and "this computer has 1 GB" in words(box.text())
+    assert "needs about" in box.text() and "of this computer's 1 GB only about 0 MB" in words(box.text())
     press(box, "Cancel")
     assert requested == []
 

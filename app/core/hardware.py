@@ -334,8 +334,12 @@ def fit(required_bytes: int, hardware: Hardware) -> Fit:
     total, available = hardware.total_ram, hardware.available_ram
     usable = max(0, total - max(_OS_RESERVE_MIN, int(total * _OS_RESERVE_SHARE)))
     need, has, free = format_size(required_bytes), format_size(total), format_size(available)
-    if required_bytes > usable:
+    if required_bytes > total:
         level, reason = "does_not_fit", f"needs about {need}, this computer has {has}"
+    elif required_bytes > usable:
+        level = "does_not_fit"
+        reason = (f"needs about {need}; of this computer's {has} only about {format_size(usable)} are left "
+                  "for a model beside the operating system")
     elif required_bytes > available or required_bytes > total * _TIGHT_SHARE:
         level = "tight"
         reason = (f"needs about {need} of this computer's {has} ({free} free now); "

@@ -86,7 +86,15 @@ def fit_reason(fit: Fit, exact: bool = True) -> str:
         format_memory(fit.total_ram),
         format_memory(fit.available_ram),
     )
-    if fit.level == "does_not_fit":
+    if fit.level == "does_not_fit" and fit.required_bytes <= fit.total_ram:
+        text = (
+            translate("LibraryWords", "needs about {need}; of this computer's {total} only about {usable} "
+                                      "are left for a model beside the operating system")
+            if exact
+            else translate("LibraryWords", "needs up to about {need}; of this computer's {total} only about "
+                                           "{usable} are left for a model beside the operating system")
+        )
+    elif fit.level == "does_not_fit":
         text = (
             translate("LibraryWords", "needs about {need}, this computer has {total}")
             if exact
@@ -113,7 +121,7 @@ def fit_reason(fit: Fit, exact: bool = True) -> str:
                 "LibraryWords", "needs up to about {need}, this computer has {total} ({free} free now)"
             )
         )
-    return text.format(need=need, total=total, free=free)
+    return text.format(need=need, total=total, free=free, usable=format_memory(fit.usable_ram))
 
 
 def fit_sentence(fit: Fit, exact: bool = True) -> str:

@@ -1082,206 +1082,216 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/library_words.py" line="91"/>
+        <source>needs about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
+        <translation>braucht etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="94"/>
+        <source>needs up to about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
+        <translation>braucht bis zu etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_words.py" line="99"/>
         <source>needs about {need}, this computer has {total}</source>
         <translation>braucht etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="93"/>
+        <location filename="../../app/ui/library_words.py" line="101"/>
         <source>needs up to about {need}, this computer has {total}</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="97"/>
+        <location filename="../../app/ui/library_words.py" line="105"/>
         <source>needs about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
         <translation>braucht etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="102"/>
+        <location filename="../../app/ui/library_words.py" line="110"/>
         <source>needs up to about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
         <translation>braucht bis zu etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="110"/>
+        <location filename="../../app/ui/library_words.py" line="118"/>
         <source>needs about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="112"/>
+        <location filename="../../app/ui/library_words.py" line="120"/>
         <source>needs up to about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="121"/>
+        <location filename="../../app/ui/library_words.py" line="129"/>
         <source>{verdict}: {reason}</source>
         <translation>{verdict}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="128"/>
+        <location filename="../../app/ui/library_words.py" line="136"/>
         <source>Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}</source>
         <translation>Modell {weights} + Gesprächsspeicher {kv} (für {tokens} Token) + Programm {overhead}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="147"/>
+        <location filename="../../app/ui/library_words.py" line="155"/>
         <source>{count} languages</source>
         <translation>{count} Sprachen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="150"/>
+        <location filename="../../app/ui/library_words.py" line="158"/>
         <source>{languages} and {count} more</source>
         <translation>{languages} und {count} weitere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="162"/>
+        <location filename="../../app/ui/library_words.py" line="170"/>
         <source>{done} of {total}</source>
         <translation>{done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="164"/>
+        <location filename="../../app/ui/library_words.py" line="172"/>
         <source>part {index} of {count}</source>
         <translation>Teil {index} von {count}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="168"/>
+        <location filename="../../app/ui/library_words.py" line="176"/>
         <source>checking the part downloaded earlier…</source>
         <translation>der früher heruntergeladene Teil wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="170"/>
+        <location filename="../../app/ui/library_words.py" line="178"/>
         <source>verifying the checksum…</source>
         <translation>die Prüfsumme wird kontrolliert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="172"/>
+        <location filename="../../app/ui/library_words.py" line="180"/>
         <source>{speed}/s</source>
         <translation>{speed}/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="176"/>
+        <location filename="../../app/ui/library_words.py" line="184"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="186"/>
+        <location filename="../../app/ui/library_words.py" line="194"/>
         <source>Waiting: starts when the download before it is finished</source>
         <translation>Wartet: beginnt, sobald der vorherige Download fertig ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="189"/>
+        <location filename="../../app/ui/library_words.py" line="197"/>
         <source>Connecting to Hugging Face…</source>
         <translation>Verbindung zu Hugging Face wird hergestellt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="193"/>
+        <location filename="../../app/ui/library_words.py" line="201"/>
         <source>Paused at {done} of {total}</source>
         <translation>Angehalten bei {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="196"/>
+        <location filename="../../app/ui/library_words.py" line="204"/>
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="198"/>
+        <location filename="../../app/ui/library_words.py" line="206"/>
         <source>Downloaded and checked</source>
         <translation>Heruntergeladen und geprüft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="200"/>
+        <location filename="../../app/ui/library_words.py" line="208"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="201"/>
+        <location filename="../../app/ui/library_words.py" line="209"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="216"/>
+        <location filename="../../app/ui/library_words.py" line="224"/>
         <source>Nothing by that name was found on Hugging Face (it does not exist, or it is private).</source>
         <translation>Unter diesem Namen wurde auf Hugging Face nichts gefunden (es existiert nicht oder ist privat).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="221"/>
+        <location filename="../../app/ui/library_words.py" line="229"/>
         <source>This model was not found on Hugging Face: the repository or the file does not exist (any more), or it is private.</source>
         <translation>Dieses Modell wurde auf Hugging Face nicht gefunden: Das Repository oder die Datei existiert nicht (mehr) oder ist privat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="228"/>
+        <location filename="../../app/ui/library_words.py" line="236"/>
         <source>This model is gated: accept its licence on its page at huggingface.co, then add your Hugging Face token under Settings › Hugging Face token….</source>
         <translation>Dieses Modell ist zugangsbeschränkt: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und hinterlegen Sie dann Ihren Hugging-Face-Token unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="234"/>
+        <location filename="../../app/ui/library_words.py" line="242"/>
         <source>Your Hugging Face token has no access to this model yet: accept its licence on its page at huggingface.co, then try again.</source>
         <translation>Ihr Hugging-Face-Token hat noch keinen Zugriff auf dieses Modell: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="240"/>
+        <location filename="../../app/ui/library_words.py" line="248"/>
         <source>Hugging Face did not accept your token. Check or replace it under Settings › Hugging Face token….</source>
         <translation>Hugging Face hat Ihren Token nicht akzeptiert. Prüfen oder ersetzen Sie ihn unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="247"/>
+        <location filename="../../app/ui/library_words.py" line="255"/>
         <source>No connection to Hugging Face, or it is not answering. Check the internet connection and try again.</source>
         <translation>Keine Verbindung zu Hugging Face, oder der Dienst antwortet nicht. Prüfen Sie die Internetverbindung und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="253"/>
+        <location filename="../../app/ui/library_words.py" line="261"/>
         <source>The connection to Hugging Face was lost or it is not answering. What was downloaded so far is kept: try again later and the download continues where it stopped.</source>
         <translation>Die Verbindung zu Hugging Face ist abgebrochen, oder der Dienst antwortet nicht. Das bisher Heruntergeladene bleibt erhalten: Versuchen Sie es später erneut, dann geht der Download dort weiter, wo er aufgehört hat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="260"/>
+        <location filename="../../app/ui/library_words.py" line="268"/>
         <source>Hugging Face&apos;s answer was incomplete, so the file could not be checked. Try again later.</source>
         <translation>Die Antwort von Hugging Face war unvollständig, daher konnte die Datei nicht geprüft werden. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="266"/>
+        <location filename="../../app/ui/library_words.py" line="274"/>
         <source>Not enough free space: the download needs about {need} (and some room to spare), the drive of the models folder has {free} free. Free some space or choose another models folder.</source>
         <translation>Nicht genug freier Speicherplatz: Der Download braucht etwa {need} (mit etwas Reserve), auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="274"/>
+        <location filename="../../app/ui/library_words.py" line="282"/>
         <source>Not enough free space on the drive of the models folder. Free some space or choose another models folder.</source>
         <translation>Auf dem Laufwerk des Modellordners ist nicht genug Platz frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="280"/>
+        <location filename="../../app/ui/library_words.py" line="288"/>
         <source>The models folder cannot be written to. Choose another models folder.</source>
         <translation>In den Modellordner kann nicht geschrieben werden. Wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="284"/>
+        <location filename="../../app/ui/library_words.py" line="292"/>
         <source>The downloaded file did not match Hugging Face&apos;s checksum, so it was deleted and is not in the library. Try again; if it happens again, the connection is changing the data.</source>
         <translation>Die heruntergeladene Datei stimmte nicht mit der Prüfsumme von Hugging Face überein; sie wurde deshalb gelöscht und ist nicht in der Bibliothek. Versuchen Sie es erneut; passiert es wieder, verändert die Verbindung die Daten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="290"/>
+        <location filename="../../app/ui/library_words.py" line="298"/>
         <source>The download was cancelled and its partial file removed.</source>
         <translation>Der Download wurde abgebrochen und die unvollständige Datei entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="293"/>
+        <location filename="../../app/ui/library_words.py" line="301"/>
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to search.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um zu suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="299"/>
+        <location filename="../../app/ui/library_words.py" line="307"/>
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to download.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um herunterzuladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="306"/>
+        <location filename="../../app/ui/library_words.py" line="314"/>
         <source>A different file with this name is already in the models folder. Delete or rename it first.</source>
         <translation>Im Modellordner liegt bereits eine andere Datei mit diesem Namen. Löschen oder benennen Sie sie zuerst um.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="311"/>
+        <location filename="../../app/ui/library_words.py" line="319"/>
         <source>This is not a GGUF model file MoEscope can download.</source>
         <translation>Dies ist keine GGUF-Modelldatei, die MoEscope herunterladen kann.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_words.py" line="312"/>
+        <location filename="../../app/ui/library_words.py" line="320"/>
         <source>Something MoEscope did not foresee went wrong. Try again later.</source>
         <translation>Etwas Unvorhergesehenes ist schiefgegangen. Versuchen Sie es später erneut.</translation>
     </message>
@@ -1427,115 +1437,115 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Verbindungsprotokolle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="301"/>
+        <location filename="../../app/ui/locality_panel.py" line="303"/>
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="310"/>
+        <location filename="../../app/ui/locality_panel.py" line="318"/>
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="311"/>
+        <location filename="../../app/ui/locality_panel.py" line="319"/>
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="322"/>
-        <location filename="../../app/ui/locality_panel.py" line="333"/>
+        <location filename="../../app/ui/locality_panel.py" line="330"/>
+        <location filename="../../app/ui/locality_panel.py" line="341"/>
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="325"/>
+        <location filename="../../app/ui/locality_panel.py" line="333"/>
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="350"/>
+        <location filename="../../app/ui/locality_panel.py" line="358"/>
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="351"/>
+        <location filename="../../app/ui/locality_panel.py" line="359"/>
         <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="377"/>
+        <location filename="../../app/ui/locality_panel.py" line="385"/>
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="381"/>
+        <location filename="../../app/ui/locality_panel.py" line="389"/>
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="389"/>
+        <location filename="../../app/ui/locality_panel.py" line="397"/>
         <source>{time} · {process} · {where}
 {detail}</source>
         <translation>{time} · {process} · {where}
 {detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="412"/>
+        <location filename="../../app/ui/locality_panel.py" line="420"/>
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="423"/>
+        <location filename="../../app/ui/locality_panel.py" line="431"/>
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="432"/>
+        <location filename="../../app/ui/locality_panel.py" line="440"/>
         <source>No earlier sessions are kept.</source>
         <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="441"/>
+        <location filename="../../app/ui/locality_panel.py" line="449"/>
         <source>{count} for downloads or searches you started</source>
         <translation>{count} für von Ihnen gestartete Downloads oder Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="443"/>
+        <location filename="../../app/ui/locality_panel.py" line="451"/>
         <source>{count} blocked or unexpected</source>
         <translation>{count} blockiert oder unerwartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="444"/>
+        <location filename="../../app/ui/locality_panel.py" line="452"/>
         <source>nothing left this computer</source>
         <translation>nichts hat den Computer verlassen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="446"/>
+        <location filename="../../app/ui/locality_panel.py" line="454"/>
         <source>{when} — {entries} entries, {summary}</source>
         <translation>{when} — {entries} Einträge, {summary}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="459"/>
+        <location filename="../../app/ui/locality_panel.py" line="467"/>
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="460"/>
+        <location filename="../../app/ui/locality_panel.py" line="468"/>
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="470"/>
+        <location filename="../../app/ui/locality_panel.py" line="478"/>
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="488"/>
+        <location filename="../../app/ui/locality_panel.py" line="496"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="492"/>
+        <location filename="../../app/ui/locality_panel.py" line="500"/>
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -1559,7 +1569,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="125"/>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
@@ -1579,37 +1589,37 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="218"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267"/>
+        <location filename="../../app/ui/main_window.py" line="268"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="276"/>
         <source>Starting a fresh engine…</source>
         <translation>Eine neue Engine wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286"/>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
