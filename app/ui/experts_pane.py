@@ -51,6 +51,7 @@ class ExpertsPane(QWidget):
         self.info: ModelInfo | None = None
         self.mode = "token"
         self.answer_tokens = 0
+        self._first_answer_pos: int | None = None
         self.showing = "nothing"
         self._row_of: dict[str, int] = {}
         self._totals: list[list[float]] = []
@@ -243,6 +244,7 @@ class ExpertsPane(QWidget):
         n_experts = self.info.n_experts if self.info is not None else 0
         self._totals = [[0.0] * n_experts for _ in self._row_of]
         self.answer_tokens = 0
+        self._first_answer_pos = None
         self._dirty = True
 
     def add_prompt_routing(self, tokens: list) -> None:
@@ -304,12 +306,16 @@ class ExpertsPane(QWidget):
                 "several tokens."
             )
             self._token_label.setToolTip("" if text else no_text)
-            caption = (
-                self.tr("Prompt token {pos}")
-                if self._latest.get("source") == "prompt"
-                else self.tr("Answer token {pos}")
-            )
-            self._token_caption.setText(caption.format(pos=self._latest.get("pos", 0)))
+            pos = self._latest.get("pos", 0)
+            if self._latest.get("source") == "prompt":
+                caption = self.tr("Prompt token {pos}").format(pos=pos + 1)
+            else:
+                if self._first_answer_pos is None:
+                    self._first_answer_pos = pos
+                caption = self.tr("Answer token {n} (position {pos} of the conversation)").format(
+                    n=pos - self._first_answer_pos + 1, pos=pos + 1
+                )
+            self._token_caption.setText(caption)
 
         if self.mode == "token":
             values = np.array(current)
@@ -317,8 +323,9 @@ class ExpertsPane(QWidget):
             self.heatmap.set_values(values, maximum, False, self.tr("Gate weight"))
             self._legend_line.setText(
                 self.tr(
-                    "Coloured cells: the experts the router chose for this token. The number is the expert’s "
-                    "gate weight — how much its result counts. Grey: not chosen."
+                    "Coloured cells: the experts the router chose for this token. The colour (and the number, "
+                    "where there is room) is the expert’s gate weight — how much its result counts. Grey: not "
+                    "chosen."
                 )
             )
         else:

@@ -331,7 +331,7 @@
 <context>
     <name>ExpertsPane</name>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="65"/>
+        <location filename="../../app/ui/experts_pane.py" line="66"/>
         <source>No model loaded yet.
 
 Load a model in the Model library to see which experts work on each word the model reads and writes.</source>
@@ -340,38 +340,38 @@ Load a model in the Model library to see which experts work on each word the mod
 Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="106"/>
-        <location filename="../../app/ui/experts_pane.py" line="228"/>
+        <location filename="../../app/ui/experts_pane.py" line="107"/>
+        <location filename="../../app/ui/experts_pane.py" line="229"/>
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="114"/>
+        <location filename="../../app/ui/experts_pane.py" line="115"/>
         <source>This token</source>
         <translation>Dieses Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="115"/>
+        <location filename="../../app/ui/experts_pane.py" line="116"/>
         <source>Whole answer</source>
         <translation>Ganze Antwort</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="117"/>
+        <location filename="../../app/ui/experts_pane.py" line="118"/>
         <source>Experts the router picked for the newest token, with their gate weights</source>
         <translation>Die Experten, die der Router für das neueste Token gewählt hat, mit ihren Gewichten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="120"/>
+        <location filename="../../app/ui/experts_pane.py" line="121"/>
         <source>Share of the routing weight each expert received over the answer so far</source>
         <translation>Anteil am Routing-Gewicht, den jeder Experte bisher in dieser Antwort erhalten hat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="129"/>
+        <location filename="../../app/ui/experts_pane.py" line="130"/>
         <source>Show</source>
         <translation>Anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="175"/>
+        <location filename="../../app/ui/experts_pane.py" line="176"/>
         <source>“{name}” is a dense model.
 
 In a dense model every parameter works on every token: there is no router and there are no experts to choose from, so there is nothing to show here.
@@ -388,72 +388,72 @@ Jetzt aktiv: alle {total} Parameter (100 %).
 Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Token für Token Experten auswählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="189"/>
+        <location filename="../../app/ui/experts_pane.py" line="190"/>
         <source>Active now: {active} of {total} parameters ({share})</source>
         <translation>Jetzt aktiv: {active} von {total} Parametern ({share})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="197"/>
+        <location filename="../../app/ui/experts_pane.py" line="198"/>
         <source>For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.</source>
         <translation>Für jedes Token wählt der Router in jeder der {layers} MoE-Schichten {k} von {n} Experten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="203"/>
+        <location filename="../../app/ui/experts_pane.py" line="204"/>
         <source>Plus 1 shared expert per layer that works on every token (always on, not shown).</source>
         <translation>Dazu kommt je Schicht 1 gemeinsamer Experte, der an jedem Token arbeitet (immer aktiv, nicht dargestellt).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="208"/>
+        <location filename="../../app/ui/experts_pane.py" line="209"/>
         <source>Plus {count} shared experts per layer that work on every token (always on, not shown).</source>
         <translation>Dazu kommen je Schicht {count} gemeinsame Experten, die an jedem Token arbeiten (immer aktiv, nicht dargestellt).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="212"/>
+        <location filename="../../app/ui/experts_pane.py" line="213"/>
         <source>The first layer has no experts (dense).</source>
         <translation>Die erste Schicht hat keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="215"/>
+        <location filename="../../app/ui/experts_pane.py" line="216"/>
         <source>The first {count} layers have no experts (dense).</source>
         <translation>Die ersten {count} Schichten haben keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="222"/>
+        <location filename="../../app/ui/experts_pane.py" line="223"/>
         <source>Demo model with random weights: its text is gibberish, the routing mechanics are real.</source>
         <translation>Demo-Modell mit Zufallsgewichten: Sein Text ist Kauderwelsch, die Routing-Mechanik ist echt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="303"/>
+        <location filename="../../app/ui/experts_pane.py" line="305"/>
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="308"/>
+        <location filename="../../app/ui/experts_pane.py" line="311"/>
         <source>Prompt token {pos}</source>
         <translation>Eingabe-Token {pos}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="310"/>
-        <source>Answer token {pos}</source>
-        <translation>Antwort-Token {pos}</translation>
+        <location filename="../../app/ui/experts_pane.py" line="315"/>
+        <source>Answer token {n} (position {pos} of the conversation)</source>
+        <translation>Antwort-Token {n} (Position {pos} im Gespräch)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="317"/>
+        <location filename="../../app/ui/experts_pane.py" line="326"/>
+        <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
+        <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="323"/>
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="320"/>
-        <source>Coloured cells: the experts the router chose for this token. The number is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
-        <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Zahl ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/experts_pane.py" line="329"/>
+        <location filename="../../app/ui/experts_pane.py" line="336"/>
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="333"/>
+        <location filename="../../app/ui/experts_pane.py" line="340"/>
         <source>Over the {count} answer tokens so far: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über die bisherigen {count} Antwort-Tokens: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>

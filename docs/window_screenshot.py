@@ -1,0 +1,95 @@
+"""Make docs/screenshot-moe.png: the whole window, a Mixture-of-Experts model mid-answer.
+
+The models are the two a first start installs (app.core.demo_setup): Gemma 3 270M, a real dense text
+model, answers a first question; then the random-weight demo MoE is loaded and the picture is taken
+while it writes its answer, with the experts view on the current token. Offscreen, with settings and
+models in a temporary folder; nothing leaves the computer.
+
+    .venv/bin/python docs/window_screenshot.py [--lang de] [--out docs/screenshot-moe.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="moescope-screenshot-config-")
+os.environ["MOESCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="moescope-screenshot-data-")
+
+from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.core.demo_setup import DEMO_MOE_FILE, ensure_demo_models  # noqa: E402
+from app.core.paths import models_dir  # noqa: E402
+from app.ui.i18n import install_translators  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.style import apply_style  # noqa: E402
+from app.worker import start_engine_thread, stop_engine_thread  # noqa: E402
+
+
+def wait(app: QApplication, condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def ask(app: QApplication, window: MainWindow, text: str) -> None:
+    window.chat.input.setPlainText(text)
+    window.chat.send()
+    wait(app, lambda: not window.chat.generating)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", choices=("de", "en"), default="en")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-moe.png")
+    args = parser.parse_args()
+
+    QCoreApplication.setOrganizationName("MoEscope")
+    QCoreApplication.setApplicationName("MoEscope")
+    app = QApplication(sys.argv)
+    apply_style(app)
+    install_translators(app, args.lang)
+    folder = models_dir()
+    demos = {path.name: path for path in ensure_demo_models(folder)}
+    worker, thread = start_engine_thread()
+    window = MainWindow(worker, folder)
+    window.resize(1440, 860)
+    window.show()
+    try:
+        wait(app, lambda: window.engine_ready and not window.library.scanning)
+        text_model = next(path for name, path in demos.items() if name != DEMO_MOE_FILE)
+        window.load_model(str(text_model))
+        wait(app, lambda: window.model_info is not None)
+        window.chat.settings.update(max_tokens=40, temperature=0.0)
+        ask(app, window, "What is a Mixture-of-Experts model?")
+
+        window.load_model(str(demos[DEMO_MOE_FILE]))
+        wait(app, lambda: window.model_info is not None and window.model_info.is_moe)
+        window.chat.settings.update(max_tokens=400, temperature=0.8, seed=4)
+        window.chat.input.setPlainText("And how does the router choose?")
+        window.chat.send()
+        wait(app, lambda: len(window.chat.answer_text) > 90 or not window.chat.generating)
+        app.processEvents()
+        window.grab().save(str(args.out))
+        window.chat.stop_button.click()
+        wait(app, lambda: not window.chat.generating)
+    finally:
+        window.close()
+        stop_engine_thread(worker, thread)
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
