@@ -663,11 +663,6 @@ class AuditEntry:
                    verdict=str(data["verdict"]), action=data.get("action"),
                    detail=str(data.get("detail", "")))
 
-    @property
-    def leaves_computer(self) -> bool:
-        """True unless the entry stayed within this computer."""
-        return self.verdict != LOCAL
-
 
 @dataclass(frozen=True)
 class AuditSession:

@@ -336,10 +336,6 @@ class LibraryModel(QAbstractListModel):
         row = self._row(key)
         return self._items[row] if row is not None else None
 
-    def index_of(self, key: tuple) -> QModelIndex:
-        row = self._row(key)
-        return self.index(row) if row is not None else QModelIndex()
-
     def _row(self, key: tuple) -> int | None:
         for row, item in enumerate(self._items):
             if item.key == key:
