@@ -451,3 +451,22 @@ def test_translation_file_lists_every_string_in_the_code(tmp_path):
 
     committed = root / "resources" / "translations" / "moescope_de.ts"
     assert strings(fresh) - strings(committed) == set()
+
+
+def test_shared_experts_are_shown_as_always_on_columns(qtbot, tmp_path):
+    from app.core.gguf_info import inspect_gguf
+    from app.ui.experts_pane import ExpertsPane
+
+    model = write_demo_model(tmp_path / "ds.gguf", arch="deepseek2", layers=4, dense_leading=1, experts=8, top_k=2)
+    pane = ExpertsPane()
+    qtbot.addWidget(pane)
+    pane.resize(520, 700)
+    pane.show()
+    pane.set_model(inspect_gguf(model))
+    assert pane.heatmap.layers == [1, 2, 3] and pane.heatmap.n_shared == 1
+    assert "not chosen" in pane.heatmap._swatch_texts() and "shared: always on" in pane.heatmap._swatch_texts()
+    image = pane.heatmap.grab().toImage()
+    shared = pane.heatmap._shared
+    assert shared.width() > 0 and shared.left() > pane.heatmap._grid.right()
+    centre = shared.center().toPoint()
+    assert image.pixelColor(centre).name() in ("#5b6675", "#ffffff")

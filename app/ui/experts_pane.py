@@ -185,7 +185,7 @@ class ExpertsPane(QWidget):
         layers = list(info.moe_layers)
         self._row_of = {str(layer): row for row, layer in enumerate(layers)}
         self.begin_answer()
-        self.heatmap.set_shape(layers, info.n_experts)
+        self.heatmap.set_shape(layers, info.n_experts, info.n_shared_experts)
         self._active_line.setText(
             self.tr("Active now: {active} of {total} parameters ({share})").format(
                 active=format_count(info.active_params),
@@ -201,12 +201,15 @@ class ExpertsPane(QWidget):
         notes = []
         if info.n_shared_experts == 1:
             notes.append(
-                self.tr("Plus 1 shared expert per layer that works on every token (always on, not shown).")
+                self.tr(
+                    "Plus 1 shared expert per layer that works on every token (always on: the hatched column “S”)."
+                )
             )
         elif info.n_shared_experts > 1:
             notes.append(
                 self.tr(
-                    "Plus {count} shared experts per layer that work on every token (always on, not shown)."
+                    "Plus {count} shared experts per layer that work on every token (always on: the hatched "
+                    "columns “S”)."
                 ).format(count=info.n_shared_experts)
             )
         if info.n_dense_leading == 1:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.ui.colormap import ColourScale
 from app.ui.formatting import format_decimal, format_percent
 
 _UNCHOSEN = QColor("#e4e7eb")
+_SHARED = QColor("#5b6675")
 _OUTLINE = QColor("#111111")
 _AXIS_TEXT = QColor("#333333")
 _LABEL_STEPS = (1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128)
@@ -23,12 +24,14 @@ class ExpertHeatmap(QWidget):
 
     Cells the router did not choose are light grey. Chosen cells get a viridis colour and, where
     the cell is wide enough, their value printed inside; for a single token they are also outlined,
-    so the choice can be read without telling colours apart. A colour bar on the right gives the
-    scale in numbers.
+    so the choice can be read without telling colours apart. Shared experts (DeepSeek, Qwen2-MoE),
+    which run for every token without the router, stand in hatched columns of their own to the
+    right. A colour bar on the right gives the scale in numbers.
 
     Attributes:
         layers: layer indices shown as rows, top to bottom.
         n_experts: experts shown as columns.
+        n_shared: shared experts per layer, shown as always-on columns after the routed ones.
         values: array (rows × experts) of values between 0 and ``maximum``; 0 means not chosen.
         maximum: the value at the top of the colour scale.
         as_percent: whether values and legend read as percentages (shares) instead of weights.
@@ -39,6 +42,7 @@ class ExpertHeatmap(QWidget):
         super().__init__(parent)
         self.layers: list[int] = []
         self.n_experts = 0
+        self.n_shared = 0
         self.values = np.zeros((0, 0))
         self.maximum = 1.0
         self.as_percent = False
@@ -46,6 +50,7 @@ class ExpertHeatmap(QWidget):
         self._scale = ColourScale()
         self._image = QImage()
         self._grid = QRectF()
+        self._shared = QRectF()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         self.setAccessibleName(self.tr("Expert heatmap"))
@@ -56,9 +61,10 @@ class ExpertHeatmap(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(280, 180)
 
-    def set_shape(self, layers: list[int], n_experts: int) -> None:
+    def set_shape(self, layers: list[int], n_experts: int, n_shared: int = 0) -> None:
         self.layers = list(layers)
         self.n_experts = n_experts
+        self.n_shared = n_shared
         self.set_values(np.zeros((len(self.layers), n_experts)), 1.0, self.as_percent, self.legend_title)
 
     def set_values(self, values: np.ndarray, maximum: float, as_percent: bool, legend_title: str) -> None:
@@ -90,6 +96,7 @@ class ExpertHeatmap(QWidget):
         legend_width = (
             max(
                 28 + 8 + label_metrics.horizontalAdvance(self.format_value(self.maximum)),
+                28 + 8 + max(label_metrics.horizontalAdvance(text) for text in self._swatch_texts()),
                 title_metrics.horizontalAdvance(self.legend_title) // 2,
             )
             + 24
@@ -100,17 +107,47 @@ class ExpertHeatmap(QWidget):
         available_width = self.width() - left - legend_width - 16
         available_height = self.height() - top - bottom - title_metrics.height()
         rows, columns = len(self.layers), self.n_experts
-        cell_width = max(1.0, min(available_width / columns, _MAX_CELL_WIDTH))
+        shared_columns = self.n_shared + 0.5 if self.n_shared else 0.0  # half a cell apart
+        cell_width = max(1.0, min(available_width / (columns + shared_columns), _MAX_CELL_WIDTH))
         cell_height = max(1.0, min(available_height / rows, _MAX_CELL_HEIGHT))
         grid_width, grid_height = cell_width * columns, cell_height * rows
-        offset = max(0.0, (available_width - grid_width) / 2)
+        offset = max(0.0, (available_width - grid_width - shared_columns * cell_width) / 2)
         self._grid = QRectF(left + offset, top + title_metrics.height(), grid_width, grid_height)
+        self._shared = QRectF(self._grid.right() + cell_width / 2, self._grid.top(),
+                              self.n_shared * cell_width, grid_height)
 
         self._paint_axes(
             painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height
         )
         self._paint_cells(painter, label_font, label_metrics, cell_width, cell_height)
+        self._paint_shared(painter, label_font, label_metrics, cell_width, cell_height)
         self._paint_legend(painter, label_font, label_metrics, title_font, title_metrics)
+
+    def _swatch_texts(self) -> list[str]:
+        texts = [self.tr("not chosen")]
+        if self.n_shared:
+            texts.append(self.tr("shared: always on"))
+        return texts
+
+    def _paint_shared(self, painter, label_font, label_metrics, cell_width, cell_height):
+        """The shared experts: hatched, the same in every row, since no router decides about them."""
+        if not self.n_shared:
+            return
+        area = self._shared
+        gap = 2.0 if min(cell_width, cell_height) >= 10 else 0.0
+        painter.setFont(label_font)
+        painter.setPen(_AXIS_TEXT)
+        painter.drawText(
+            QRectF(area.left() - 20, area.top() - label_metrics.height() - 4, area.width() + 40,
+                   label_metrics.height()),
+            Qt.AlignmentFlag.AlignCenter,
+            self.tr("S"),
+        )
+        for row in range(len(self.layers)):
+            for column in range(self.n_shared):
+                cell = QRectF(area.left() + column * cell_width + gap / 2, area.top() + row * cell_height + gap / 2,
+                              cell_width - gap, cell_height - gap)
+                _fill_shared(painter, cell)
 
     def _paint_axes(
         self, painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height
@@ -190,7 +227,8 @@ class ExpertHeatmap(QWidget):
 
     def _paint_legend(self, painter, label_font, label_metrics, title_font, title_metrics):
         grid = self._grid
-        bar = QRectF(grid.right() + 24, grid.top(), 20, max(grid.height(), 80.0))
+        right = self._shared.right() if self.n_shared else grid.right()
+        bar = QRectF(right + 24, grid.top(), 20, max(grid.height(), 80.0))
         painter.setFont(title_font)
         painter.setPen(_AXIS_TEXT)
         painter.drawText(
@@ -215,14 +253,21 @@ class ExpertHeatmap(QWidget):
                 self.format_value(fraction * self.maximum),
             )
         swatch_top = bar.bottom() + label_metrics.height()
-        if swatch_top + label_metrics.height() <= self.height():
-            swatch = QRectF(bar.left(), swatch_top, bar.width(), label_metrics.height())
-            painter.fillRect(swatch, _UNCHOSEN)
+        for index, text in enumerate(self._swatch_texts()):
+            top = swatch_top + index * (label_metrics.height() + 6)
+            if top + label_metrics.height() > self.height():
+                break
+            swatch = QRectF(bar.left(), top, bar.width(), label_metrics.height())
+            if index == 0:
+                painter.fillRect(swatch, _UNCHOSEN)
+            else:
+                _fill_shared(painter, swatch)
+            painter.setPen(QPen(_AXIS_TEXT, 1))
             painter.drawRect(swatch)
             painter.drawText(
-                QRectF(bar.right() + 7, swatch_top, 200, label_metrics.height()),
+                QRectF(bar.right() + 7, top, 400, label_metrics.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self.tr("not chosen"),
+                text,
             )
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
@@ -236,7 +281,10 @@ class ExpertHeatmap(QWidget):
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             cell = self.cell_at(event.pos().x(), event.pos().y())
-            if cell is None:
+            if cell is None and self.n_shared and self._shared.contains(QPointF(event.pos())):
+                QToolTip.showText(event.globalPos(), self.tr("Shared expert: works on every token, no router "
+                                                             "decides about it"), self)
+            elif cell is None:
                 QToolTip.hideText()
             else:
                 row, expert = cell
@@ -249,3 +297,9 @@ class ExpertHeatmap(QWidget):
                 QToolTip.showText(event.globalPos(), text, self)
             return True
         return super().event(event)
+
+
+def _fill_shared(painter: QPainter, cell: QRectF) -> None:
+    """A shared expert's cell: dark with light diagonal hatching, unlike any colour of the scale."""
+    painter.fillRect(cell, _SHARED)
+    painter.fillRect(cell, QBrush(QColor("#ffffff"), Qt.BrushStyle.BDiagPattern))

@@ -302,28 +302,43 @@
 <context>
     <name>ExpertHeatmap</name>
     <message>
-        <location filename="../../app/ui/heatmap.py" line="51"/>
+        <location filename="../../app/ui/heatmap.py" line="56"/>
         <source>Expert heatmap</source>
         <translation>Experten-Heatmap</translation>
     </message>
     <message>
-        <location filename="../../app/ui/heatmap.py" line="124"/>
+        <location filename="../../app/ui/heatmap.py" line="129"/>
+        <source>shared: always on</source>
+        <translation>geteilt: immer aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="144"/>
+        <source>S</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="161"/>
         <source>Expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/heatmap.py" line="132"/>
+        <location filename="../../app/ui/heatmap.py" line="169"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/heatmap.py" line="225"/>
-        <location filename="../../app/ui/heatmap.py" line="247"/>
+        <location filename="../../app/ui/heatmap.py" line="127"/>
+        <location filename="../../app/ui/heatmap.py" line="295"/>
         <source>not chosen</source>
         <translation>nicht gewählt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/heatmap.py" line="244"/>
+        <location filename="../../app/ui/heatmap.py" line="285"/>
+        <source>Shared expert: works on every token, no router decides about it</source>
+        <translation>Geteilter Experte: arbeitet an jedem Token, kein Router entscheidet über ihn</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/heatmap.py" line="292"/>
         <source>Layer {layer} · expert {expert}: {value}</source>
         <translation>Schicht {layer} · Experte {expert}: {value}</translation>
     </message>
@@ -341,7 +356,7 @@ Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an je
     </message>
     <message>
         <location filename="../../app/ui/experts_pane.py" line="107"/>
-        <location filename="../../app/ui/experts_pane.py" line="229"/>
+        <location filename="../../app/ui/experts_pane.py" line="232"/>
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
@@ -398,62 +413,62 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Für jedes Token wählt der Router in jeder der {layers} MoE-Schichten {k} von {n} Experten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="204"/>
-        <source>Plus 1 shared expert per layer that works on every token (always on, not shown).</source>
-        <translation>Dazu kommt je Schicht 1 gemeinsamer Experte, der an jedem Token arbeitet (immer aktiv, nicht dargestellt).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/experts_pane.py" line="209"/>
-        <source>Plus {count} shared experts per layer that work on every token (always on, not shown).</source>
-        <translation>Dazu kommen je Schicht {count} gemeinsame Experten, die an jedem Token arbeiten (immer aktiv, nicht dargestellt).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/experts_pane.py" line="213"/>
+        <location filename="../../app/ui/experts_pane.py" line="216"/>
         <source>The first layer has no experts (dense).</source>
         <translation>Die erste Schicht hat keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="216"/>
+        <location filename="../../app/ui/experts_pane.py" line="219"/>
         <source>The first {count} layers have no experts (dense).</source>
         <translation>Die ersten {count} Schichten haben keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="223"/>
+        <location filename="../../app/ui/experts_pane.py" line="226"/>
         <source>Demo model with random weights: its text is gibberish, the routing mechanics are real.</source>
         <translation>Demo-Modell mit Zufallsgewichten: Sein Text ist Kauderwelsch, die Routing-Mechanik ist echt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="305"/>
+        <location filename="../../app/ui/experts_pane.py" line="308"/>
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="311"/>
+        <location filename="../../app/ui/experts_pane.py" line="314"/>
         <source>Prompt token {pos}</source>
         <translation>Eingabe-Token {pos}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="315"/>
+        <location filename="../../app/ui/experts_pane.py" line="318"/>
         <source>Answer token {n} (position {pos} of the conversation)</source>
         <translation>Antwort-Token {n} (Position {pos} im Gespräch)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="326"/>
+        <location filename="../../app/ui/experts_pane.py" line="329"/>
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="323"/>
+        <location filename="../../app/ui/experts_pane.py" line="326"/>
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="336"/>
+        <location filename="../../app/ui/experts_pane.py" line="205"/>
+        <source>Plus 1 shared expert per layer that works on every token (always on: the hatched column “S”).</source>
+        <translation>Dazu 1 geteilter Experte pro Schicht, der an jedem Token arbeitet (immer aktiv: die schraffierte Spalte „G“).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="211"/>
+        <source>Plus {count} shared experts per layer that work on every token (always on: the hatched columns “S”).</source>
+        <translation>Dazu {count} geteilte Experten pro Schicht, die an jedem Token arbeiten (immer aktiv: die schraffierten Spalten „G“).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts_pane.py" line="339"/>
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts_pane.py" line="340"/>
+        <location filename="../../app/ui/experts_pane.py" line="343"/>
         <source>Over the {count} answer tokens so far: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über die bisherigen {count} Antwort-Tokens: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
