@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import socket
@@ -14,13 +13,7 @@ import pytest
 
 from app.core import bundle
 from app.core.demo_model import write_demo_model
-from app.core.selftest import (
-    ConnectionWatch,
-    SelfTestFailure,
-    check_routing,
-    outgoing_connections,
-    run_self_test,
-)
+from app.core.selftest import NetworkWatch, SelfTestFailure, check_routing, run_self_test
 
 ROOT = Path(__file__).resolve().parents[1]
 INFO = {"moe_layers": [0, 2], "n_experts_used": 2, "n_experts": 4}
@@ -74,43 +67,51 @@ def test_check_routing_fails_without_tokens():
         check_routing([], INFO)
 
 
-# --- connection watch -----------------------------------------------------------------------------
+# --- network watch --------------------------------------------------------------------------------
 
 
-def test_loopback_connections_do_not_count():
+@pytest.fixture
+def watch_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOESCOPE_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_loopback_connections_do_not_count(watch_data):
+    watch = NetworkWatch(interval=0.01).start()
     server = socket.create_server(("127.0.0.1", 0))
     client = socket.create_connection(server.getsockname())
     accepted, _ = server.accept()
     try:
-        assert outgoing_connections([os.getpid()]) == []
+        assert watch.stop() == []
+        assert watch.samples >= 1
+        assert (watch_data / "audit").is_dir(), "the audit log goes to the data folder in force"
     finally:
         for sock in (accepted, client, server):
             sock.close()
 
 
-def test_a_connection_to_another_computer_is_seen():
-    # Connecting a UDP socket sends nothing; it only gives the socket a remote address
-    # (192.0.2.1 is TEST-NET-1, reserved for documentation), which is what the watch looks for.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def test_a_connection_to_another_computer_is_reported(watch_data):
+    """127.0.0.2 plays another computer (loopback only: nothing leaves this machine)."""
+    from app.core.locality import NetworkPolicy
+
+    policy = NetworkPolicy(local_networks=("127.0.0.1/32",))
+    server = socket.create_server(("127.0.0.2", 0))
+    watch = NetworkWatch(interval=0.01, policy=policy).start()
+    client = socket.create_connection(server.getsockname())
+    accepted, _ = server.accept()
     try:
-        try:
-            sock.connect(("192.0.2.1", 9))
-        except OSError as exc:
-            if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL):
-                pytest.skip(f"this machine has no route to a non-loopback address ({exc})")
-            raise
-        watch = ConnectionWatch(interval=0.01).start()
         seen = watch.stop()
-        assert any("udp 192.0.2.1:9" in line and f"pid {os.getpid()}" in line for line in seen), seen
     finally:
-        sock.close()
+        for sock in (accepted, client, server):
+            sock.close()
+    assert any(f"selftest (pid {os.getpid()}): connection 127.0.0.2:" in line for line in seen), seen
 
 
-def test_the_watch_includes_child_processes():
+def test_the_watch_includes_child_processes(watch_data):
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        watch = ConnectionWatch()
-        assert {os.getpid(), child.pid} <= set(watch.pids())
+        watch = NetworkWatch()
+        assert watch._pids() == {os.getpid(): "selftest", child.pid: "engine"}
     finally:
         child.kill()
         child.wait()

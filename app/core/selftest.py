@@ -10,8 +10,8 @@ by people who want to know whether an installation works. It
    generates a few tokens with it;
 4. builds the main window offscreen (``window_check``, given by ``app.main``: this module imports no
    Qt), with its own engine started through the worker;
-5. watches every process of the app during all of this and fails if any of them had a connection
-   to another computer (``ConnectionWatch``; the locality monitor will replace it).
+5. watches every process of the app during all of this with the locality monitor and fails if any
+   of them had a connection to another computer or tried to open one (``NetworkWatch``).
 
 It prints one line per check (``OK``/``FAIL`` and why), writes the same to ``--report FILE`` if given
 (a Windows GUI executable has no console to print to), and returns 0 if every check passed, else 1.
@@ -21,14 +21,12 @@ Nothing is written outside a temporary folder: ``MOESCOPE_DATA_DIR`` points ther
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import math
 import os
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,96 +53,56 @@ class CheckResult:
 # --- outgoing connections -------------------------------------------------------------------------
 
 
-def _is_loopback(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return (mapped or ip).is_loopback
+class NetworkWatch:
+    """The locality monitor (app.core.locality) on this process and all its descendants, every 50 ms.
 
+    Its audit log goes to the data folder in force when the watch starts (the self-test's temporary
+    one). ``extra_pids`` are watched too (processes not started as children). ``stop()`` ends the
+    watch and returns every audit entry that did not stay within this computer, in words.
 
-def outgoing_connections(pids: Iterable[int]) -> list[str]:
-    """Connections of the given processes to another computer, as 'pid 12: tcp 10.0.0.2:443 (ESTABLISHED)'.
-
-    A connection counts when it has a remote address that is not a loopback one. Processes that have
-    ended (or cannot be inspected) are left out. This is the self-test's small stand-in for the
-    locality monitor; replace it with that monitor's check when it exists.
-    """
-    import socket
-
-    import psutil
-
-    found = []
-    for pid in pids:
-        try:
-            connections = psutil.Process(pid).net_connections(kind="inet")
-        except (psutil.NoSuchProcess, psutil.ZombieProcess):
-            continue
-        except psutil.AccessDenied as exc:
-            found.append(f"pid {pid}: connections cannot be inspected ({exc})")
-            continue
-        for conn in connections:
-            if not conn.raddr or _is_loopback(conn.raddr.ip):
-                continue
-            kind = "tcp" if conn.type == socket.SOCK_STREAM else "udp"
-            found.append(f"pid {pid}: {kind} {conn.raddr.ip}:{conn.raddr.port} ({conn.status})")
-    return found
-
-
-class ConnectionWatch:
-    """Samples ``outgoing_connections`` of this process and all its descendants on a thread of its own.
-
-    ``extra_pids`` are watched too (processes not started as children). ``stop()`` ends the watch and
-    returns every distinct connection seen, plus the number of samples and of processes watched.
+    Attributes:
+        watched: every process id looked at.
+        samples: how many times the processes' sockets were listed.
     """
 
-    def __init__(self, interval: float = 0.05) -> None:
-        self.interval = interval
+    def __init__(self, interval: float = 0.05, policy=None) -> None:
+        from app.core.locality import AuditLog, ConnectionMonitor
+
         self.extra_pids: set[int] = set()
-        self.seen: list[str] = []
-        self.samples = 0
         self.watched: set[int] = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="selftest-connections", daemon=True)
+        self.monitor = ConnectionMonitor(self._pids, interval, policy=policy, audit=AuditLog(),
+                                         own_role="selftest")
 
-    def start(self) -> ConnectionWatch:
-        self._thread.start()
+    @property
+    def samples(self) -> int:
+        return self.monitor.polls
+
+    def start(self) -> NetworkWatch:
+        self.monitor.start()
         return self
 
-    def pids(self) -> list[int]:
+    def stop(self) -> list[str]:
+        from app.core.locality import LOCAL
+
+        self.monitor.stop()
+        self.monitor.poll()
+        return [
+            f"{entry.role} (pid {entry.pid}): {entry.kind} {entry.host}:{entry.port} ({entry.verdict})"
+            for entry in self.monitor.audit.entries()
+            if entry.verdict != LOCAL
+        ]
+
+    def _pids(self) -> dict[int, str]:
         import psutil
 
         me = psutil.Process()
-        pids = {me.pid, *self.extra_pids}
+        pids = {me.pid: "selftest", **{pid: "engine" for pid in self.extra_pids}}
         try:
-            pids.update(child.pid for child in me.children(recursive=True))
+            pids.update({child.pid: "engine" for child in me.children(recursive=True)})
         except psutil.Error:
             pass
-        return sorted(pids)
-
-    def sample(self) -> None:
-        pids = self.pids()
         self.watched.update(pids)
-        for found in outgoing_connections(pids):
-            if found not in self.seen:
-                self.seen.append(found)
-        self.samples += 1
-
-    def stop(self) -> list[str]:
-        self._stop.set()
-        self._thread.join()
-        self.sample()
-        return self.seen
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.sample()
-            except Exception as exc:  # noqa: BLE001 - a watch that dies must fail the test, not vanish
-                self.seen.append(f"the connection watch failed: {type(exc).__name__}: {exc}")
-                return
-            self._stop.wait(self.interval)
+        return pids
 
 
 # --- engine and routing ---------------------------------------------------------------------------
@@ -213,7 +171,7 @@ def _describe_model(path: Path, loaded: dict, tokens: list[dict], finished: dict
 
 
 def _engine_checks(
-    models_dir: Path, max_tokens: int, watch: ConnectionWatch, extra_models: list[Path]
+    models_dir: Path, max_tokens: int, watch: NetworkWatch, extra_models: list[Path]
 ) -> list[CheckResult]:
     from app.core.bundle import bundled_models, bundled_models_dir
     from app.core.demo_model import write_demo_model
@@ -325,10 +283,10 @@ def run_self_test(argv: list[str] | None = None, window_check: WindowCheck | Non
         results.append(result)
         print(result.line(), flush=True)
 
-    watch = ConnectionWatch().start()
     data_dir_before = os.environ.get("MOESCOPE_DATA_DIR")
     with tempfile.TemporaryDirectory(prefix="moescope-selftest-") as tmp:
         os.environ["MOESCOPE_DATA_DIR"] = str(Path(tmp) / "data")
+        watch = NetworkWatch().start()
         models_dir = Path(tmp) / "data" / "models"
         models_dir.mkdir(parents=True)
         try:
