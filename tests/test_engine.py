@@ -135,7 +135,7 @@ def test_engine_death_during_generation_is_reported_and_a_fresh_engine_works(eng
     engine.client.send({"cmd": "generate", "prompt": "Experten", "max_tokens": 2000})
     engine.until("token")
     os.kill(engine.client.pid, how)
-    lost, _ = engine.until("lost", timeout=10)
+    lost, _ = engine.until("lost", timeout=30)
     assert lost["returncode"] == -how
     assert signal.Signals(how).name in lost["message"]
 

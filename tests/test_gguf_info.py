@@ -18,7 +18,14 @@ import gguf
 import numpy as np
 import pytest
 
-from app.core.gguf_info import GGUFError, ModelInfo, check_expert_override, format_info_json, inspect_gguf
+from app.core.gguf_info import (
+    REASONS,
+    GGUFError,
+    ModelInfo,
+    check_expert_override,
+    format_info_json,
+    inspect_gguf,
+)
 
 F16 = np.float16
 F32 = np.float32
@@ -472,6 +479,104 @@ def test_broken_file_is_refused_with_its_name(tmp_path, build, expected):
     assert message.startswith("broken.gguf ")
     assert expected in message
     assert message.endswith(".") and "\n" not in message
+
+
+# id in BROKEN -> (GGUFError.reason, items its details must have)
+BROKEN_REASONS = {
+    "empty": ("empty", {}),
+    "three-bytes": ("not_gguf", {}),
+    "truncated-in-header": ("truncated", {"section": "the header"}),
+    "truncated-before-metadata": ("truncated", {}),
+    "truncated-in-vocabulary": ("truncated", {"section": "the metadata"}),
+    "truncated-in-tensor-table": ("truncated", {"section": "the tensor table"}),
+    "truncated-before-data": ("truncated", {"tensor": "token_embd.weight"}),
+    "truncated-in-first-tensor": ("truncated", {"tensor": "token_embd.weight"}),
+    "truncated-in-last-tensor": ("truncated", {"tensor": "blk.1.ffn_down_exps.weight"}),
+    "random-bytes": ("not_gguf", {}),
+    "magic-then-random-bytes": ("bad_version", {}),
+    "wrong-magic": ("not_gguf", {}),
+    "version-1": ("bad_version", {"version": 1}),
+    "version-99": ("bad_version", {"version": 99}),
+    "big-endian": ("big_endian", {}),
+    "absurd-tensor-count": ("truncated", {"n_tensors": 2**60}),
+    "absurd-metadata-count": ("truncated", {"n_kv": 2**60}),
+    "absurd-string-length": ("truncated", {"section": "the metadata"}),
+    "absurd-array-length": ("truncated", {"key": "tokenizer.ggml.tokens", "count": 2**40}),
+    "nested-array": ("corrupt", {"key": "tokenizer.ggml.tokens"}),
+    "unknown-value-type": ("corrupt", {"key": "general.architecture"}),
+    "unknown-tensor-type": ("unknown_data_type", {"tensor": "token_embd.weight", "type_code": 4}),
+    "too-many-dimensions": ("corrupt", {"tensor": "token_embd.weight"}),
+    "misaligned-tensor": ("corrupt", {"tensor": "token_embd.weight"}),
+    "tensor-beyond-end": ("truncated", {"tensor": "token_embd.weight"}),
+    "tensor-name-too-long": ("corrupt", {}),
+    "bad-alignment": ("bad_setting", {"key": "general.alignment", "value": 24}),
+    "text-file": ("not_gguf", {}),
+    "zip-file": ("not_gguf", {}),
+    "experts-used-above-count": ("too_many_experts_per_token", {"k": 5, "n": 4}),
+    "experts-used-zero": ("bad_setting", {"key": "qwen3moe.expert_used_count", "value": 0}),
+    "experts-used-without-experts": ("bad_setting", {"key": "llama.expert_used_count", "value": 2}),
+    "too-many-experts": ("bad_setting", {"key": "qwen3moe.expert_count", "value": 2000}),
+    "expert-groups-not-fewer-than-experts": ("bad_setting", {"key": "qwen3moe.expert_group_count"}),
+    "block-count-0": ("bad_setting", {"key": "qwen3moe.block_count", "value": 0}),
+    "block-count-600": ("bad_setting", {"key": "qwen3moe.block_count", "value": 600}),
+    "nextn-layers-above-block-count": ("bad_setting", {"key": "qwen3moe.nextn_predict_layers", "value": 3}),
+    "no-block-count": ("missing_setting", {"key": "qwen3moe.block_count"}),
+    "no-architecture": ("missing_setting", {"key": "general.architecture"}),
+    "missing-file": ("missing_file", {}),
+    "folder": ("is_folder", {}),
+}
+
+
+def test_every_broken_case_has_an_expected_reason():
+    assert BROKEN_REASONS.keys() == BROKEN.keys()
+
+
+@pytest.mark.parametrize(("build", "reason", "details"),
+                         [(BROKEN[case][0], *BROKEN_REASONS[case]) for case in BROKEN], ids=BROKEN.keys())
+def test_broken_file_is_refused_with_its_reason(tmp_path, build, reason, details):
+    path = build(tmp_path)
+    with pytest.raises(GGUFError) as caught:
+        inspect_gguf(path)
+    assert caught.value.reason == reason
+    assert caught.value.details.items() >= details.items()
+
+
+def test_file_system_refusals_have_their_reasons(tmp_path, monkeypatch):
+    path = dense_llama(tmp_path / "model.gguf")
+    with pytest.raises(GGUFError) as caught:
+        inspect_gguf(tmp_path / "gone.gguf")
+    assert (caught.value.reason, caught.value.details) == ("missing_file", {"folder": str(tmp_path)})
+
+    def refuse(error):
+        def open_(*args, **kwargs):
+            raise error
+        return open_
+
+    monkeypatch.setattr(Path, "open", refuse(PermissionError(13, "Permission denied")))
+    with pytest.raises(GGUFError) as caught:
+        inspect_gguf(path)
+    assert (caught.value.reason, caught.value.details) == ("permission", {})
+
+    monkeypatch.setattr(Path, "open", refuse(OSError(5, "Input/output error")))
+    with pytest.raises(GGUFError) as caught:
+        inspect_gguf(path)
+    assert (caught.value.reason, caught.value.details) == ("unreadable", {"error": "Input/output error"})
+    assert str(caught.value) == "model.gguf cannot be read (Input/output error)."
+
+
+def test_reasons_lists_every_reason_the_checks_give(tmp_path):
+    """REASONS lists what the checks give: the malformed files, the file system and the override."""
+    moe = inspect_gguf(qwen3moe(tmp_path / "tiny-moe.gguf"))
+    with pytest.raises(GGUFError) as caught:
+        check_expert_override(moe, 5)
+    assert (caught.value.reason, caught.value.details) == ("bad_expert_override", {"k": 5, "n": 4})
+    dense = inspect_gguf(dense_llama(tmp_path / "tiny-llama.gguf"))
+    with pytest.raises(GGUFError) as caught:
+        check_expert_override(dense, 1)
+    assert (caught.value.reason, caught.value.details) == ("bad_expert_override", {"k": 1, "n": 0})
+
+    found = {reason for reason, _ in BROKEN_REASONS.values()}
+    assert found | {"permission", "unreadable", "bad_expert_override"} == set(REASONS)
 
 
 

@@ -24,13 +24,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core.catalog import load_catalog
 from app.core.demo_model import write_demo_model
 from app.core.downloads import DownloadManager, DownloadRequest
+from app.core.gguf_info import REASONS, GGUFError
 from app.core.hardware import GB, Hardware
 from app.core.locality import NetworkPolicy
 from app.core.secrets import SERVICE, USERNAME, TokenStore
 from app.ui.i18n import install_translators
-from app.ui.library_model import HUB_FILE, HUB_REPO, INSTALLED
+from app.ui.library_model import HUB_FILE, HUB_REPO, INSTALLED, UNUSABLE
 from app.ui.library_pane import MODELS_DIR_SETTING, REFERENCES_SETTING, LibraryPane, saved_models_dir
 from app.ui.main_window import MainWindow
+from app.ui.model_errors import model_error_text
 from app.worker import EngineWorker
 
 REPO = "org/Tiny-MoE-GGUF"
@@ -490,6 +492,53 @@ def test_dropping_a_broken_file_is_refused_with_a_message(qtbot, make_pane, mode
     assert "broken.gguf" in pane.message_box.text()
     assert pane.message_box.informativeText() == "Nothing was added to the library."
     assert files_in(models_dir) == ["local-moe.gguf"] and not pane.importing
+
+
+def test_a_refused_file_is_explained_in_german(qtbot, qapp, make_pane, models_dir, tmp_path, tiny_models):
+    """Import and folder scan say why in German; the English message stays in the details for support."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "empty.gguf").write_bytes(b"")
+    half = tiny_models["moe"][: len(tiny_models["moe"]) // 2]
+    (outside / "half.gguf").write_bytes(half)
+    (models_dir / "cut-off.gguf").write_bytes(half)
+    previous = QLocale()
+    translators = install_translators(qapp, "de")
+    try:
+        pane = make_pane()
+        expected = {
+            "empty.gguf": "„empty.gguf“ ist leer (0 Byte) — vermutlich wurde der Download oder das Kopieren "
+            "abgebrochen. Bitte laden oder kopieren Sie das Modell erneut.",
+            "half.gguf": "„half.gguf“ ist unvollständig oder beschädigt — vermutlich wurde der Download oder "
+            "das Kopieren vor dem Ende abgebrochen. Bitte laden oder kopieren Sie das Modell erneut.",
+        }
+        for name, text in expected.items():
+            pane.message_box = None
+            pane.import_file(str(outside / name), mode=None)
+            qtbot.waitUntil(lambda: pane.message_box is not None and pane.message_box.isVisible())
+            box = pane.message_box
+            assert box.windowTitle() == "Diese Datei kann nicht importiert werden"
+            assert box.text() == text
+            assert box.informativeText() == "Der Bibliothek wurde nichts hinzugefügt."
+            assert box.detailedText().startswith(f"{name} is ")  # the English message, for support
+            box.close()
+        assert files_in(models_dir) == ["cut-off.gguf", "local-moe.gguf"] and not pane.importing
+
+        (unusable,) = pane.model.items((UNUSABLE,))
+        assert unusable.problem == expected["half.gguf"].replace("half.gguf", "cut-off.gguf")
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(previous)
+
+
+def test_every_reason_has_its_own_words():
+    """Each GGUFError.reason gets a sentence of its own; an unknown one falls back to the English message."""
+    details = {"error": "Input/output error", "version": 9, "key": "llama.block_count", "k": 5, "n": 4}
+    texts = {model_error_text(GGUFError("x.gguf is broken.", reason, details), "x.gguf") for reason in REASONS}
+    assert len(texts) == len(REASONS) and all("“x.gguf”" in text for text in texts)
+    unknown = GGUFError("x.gguf is broken in a new way.", "new_reason", {})
+    assert model_error_text(unknown, "x.gguf") == "x.gguf is broken in a new way."
 
 
 @pytest.mark.parametrize("choice", ["Copy into the models folder", "Use where it is"])

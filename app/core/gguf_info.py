@@ -17,7 +17,41 @@ from gguf import GGML_QUANT_SIZES, GGMLQuantizationType, GGUFValueType, LlamaFil
 
 
 class GGUFError(ValueError):
-    """A file is not a GGUF model MoEscope can use; the message says why, in plain words."""
+    """A file is not a GGUF model MoEscope can use.
+
+    ``str()`` says why in plain English, naming the file (for logs, the command line and support).
+    ``reason`` is one of REASONS, a stable identifier a user interface turns into its own words, and
+    ``details`` holds the numbers and names of the English sentence that such words can use.
+    """
+
+    def __init__(self, message: str, reason: str, details: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details or {}
+
+
+REASONS = (
+    "empty", "not_gguf", "is_folder", "missing_file", "permission", "unreadable", "truncated",
+    "bad_version", "big_endian", "unknown_data_type", "corrupt", "missing_setting", "bad_setting",
+    "too_many_experts_per_token", "bad_expert_override",
+)
+"""Every GGUFError.reason, grouped by what a user can do about it (``details`` keys in brackets):
+
+- ``empty``, ``truncated`` (``section``, or the ``tensor`` or metadata ``key`` that runs past the end,
+  or the header's ``n_kv`` and ``n_tensors``): the file is incomplete, as when a download or copy
+  stopped, or damaged.
+- ``not_gguf``: not a GGUF file at all (also a device or named pipe); ``is_folder``: a folder.
+- ``missing_file`` (``folder``), ``permission``, ``unreadable`` (``error``): the file system refused.
+- ``bad_version`` (``version``), ``big_endian``: a GGUF variant llama.cpp cannot load.
+- ``unknown_data_type`` (``tensor``, ``type_code``): weights in a data type this version does not know.
+- ``corrupt`` (the ``tensor`` or ``key`` concerned and the message's numbers, where it has any): the
+  header or tensor table is malformed; the catch-all for structural damage.
+- ``missing_setting`` (``key``), ``bad_setting`` (``key``, ``value``; a per-layer list has ``n_layers``
+  instead): a model setting llama.cpp needs is absent, or has a value it cannot use (many make it abort).
+- ``too_many_experts_per_token`` (``k``, ``n``): the file asks for more experts per token than it has.
+- ``bad_expert_override`` (``k``, ``n``; ``n`` is 0 for a dense model): a chosen experts-per-token value
+  the model cannot take.
+"""
 
 
 @dataclass(frozen=True)
@@ -124,8 +158,8 @@ _BLOCK_TENSOR = re.compile(r"blk\.(\d+)\.([^.]+)\.")
 _FILE_TYPE_PREFIXES = ("MOSTLY_", "ALL_")
 
 
-def _error(file_name: str, problem: str) -> GGUFError:
-    return GGUFError(f"{file_name} {problem}.")
+def _error(file_name: str, reason: str, problem: str, **details: object) -> GGUFError:
+    return GGUFError(f"{file_name} {problem}.", reason, details)
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -161,8 +195,8 @@ class _Reader:
     def remaining(self) -> int:
         return self.size - self.pos
 
-    def error(self, problem: str) -> GGUFError:
-        return _error(self.file_name, problem)
+    def error(self, reason: str, problem: str, **details: object) -> GGUFError:
+        return _error(self.file_name, reason, problem, **details)
 
     def _claim(self, n: int) -> None:
         if n > self.remaining:
@@ -170,7 +204,8 @@ class _Reader:
         self.pos += n
 
     def _overrun(self) -> GGUFError:
-        return self.error(f"is truncated or damaged: {self.section} runs past the end of the file")
+        return self.error("truncated", f"is truncated or damaged: {self.section} runs past the end of the file",
+                          section=self.section)
 
     def read(self, n: int) -> bytes:
         self._claim(n)
@@ -218,14 +253,14 @@ class _Reader:
 def _read_file(r: _Reader) -> tuple[dict[str, object], list[_Tensor]]:
     """Header, metadata and tensor table; checks that every tensor's data lies inside the file."""
     if r.size == 0:
-        raise r.error("is empty (0 bytes), so it is not a GGUF model file")
+        raise r.error("empty", "is empty (0 bytes), so it is not a GGUF model file")
     if r.size < len(_MAGIC) or r.read(len(_MAGIC)) != _MAGIC:
-        raise r.error("is not a GGUF model file")
+        raise r.error("not_gguf", "is not a GGUF model file")
     _check_version(r, r.u32())
     n_tensors, n_kv = r.u64(), r.u64()
     if n_kv * _MIN_KV_BYTES + n_tensors * _MIN_TENSOR_RECORD_BYTES > r.remaining:
-        raise r.error(f"is truncated or damaged: its header lists {n_kv} metadata entries and "
-                      f"{n_tensors} tensors, more than the file can hold")
+        raise r.error("truncated", f"is truncated or damaged: its header lists {n_kv} metadata entries and "
+                      f"{n_tensors} tensors, more than the file can hold", n_kv=n_kv, n_tensors=n_tensors)
 
     r.section = "the metadata"
     metadata = _read_metadata(r, n_kv)
@@ -241,8 +276,9 @@ def _check_version(r: _Reader, version: int) -> None:
     if version in _SUPPORTED_VERSIONS:
         return
     if version > 0xFFFF and not version & 0xFFFF:  # a small version number stored big-endian
-        raise r.error("is a big-endian GGUF file, which llama.cpp cannot load on this computer")
-    raise r.error(f"uses GGUF version {version}, but only versions 2 and 3 can be loaded")
+        raise r.error("big_endian", "is a big-endian GGUF file, which llama.cpp cannot load on this computer")
+    raise r.error("bad_version", f"uses GGUF version {version}, but only versions 2 and 3 can be loaded",
+                  version=version)
 
 
 def _read_metadata(r: _Reader, n_kv: int) -> dict[str, object]:
@@ -251,10 +287,10 @@ def _read_metadata(r: _Reader, n_kv: int) -> dict[str, object]:
     for _ in range(n_kv):
         raw_key = r.string(_MAX_KEPT_BYTES)
         if not raw_key:
-            raise r.error("has a metadata entry with an empty or absurdly long key")
+            raise r.error("corrupt", "has a metadata entry with an empty or absurdly long key")
         key = raw_key.decode("utf-8", errors="replace")
         if key in metadata:
-            raise r.error(f"has the metadata key {key!r} twice")
+            raise r.error("corrupt", f"has the metadata key {key!r} twice", key=key)
         metadata[key] = _read_value(r, key)
     return metadata
 
@@ -264,7 +300,8 @@ def _value_type(r: _Reader, key: str) -> GGUFValueType:
     try:
         return GGUFValueType(code)
     except ValueError:
-        raise r.error(f"has an unknown value type ({code}) for the metadata key {key!r}") from None
+        raise r.error("corrupt", f"has an unknown value type ({code}) for the metadata key {key!r}",
+                      key=key, type_code=code) from None
 
 
 def _read_value(r: _Reader, key: str) -> object:
@@ -282,12 +319,13 @@ def _read_array(r: _Reader, key: str) -> list | None:
     """A numeric array as a list when small; None for string arrays and big arrays (stepped over)."""
     item_type = _value_type(r, key)
     if item_type == GGUFValueType.ARRAY:
-        raise r.error(f"has a nested array under the metadata key {key!r}, which llama.cpp cannot read")
+        raise r.error("corrupt", f"has a nested array under the metadata key {key!r}, which llama.cpp cannot "
+                      "read", key=key)
     count = r.u64()
     item_size = 8 if item_type == GGUFValueType.STRING else _SCALARS[item_type].size
     if count > _GGUF_MAX_ARRAY_ITEMS or count * item_size > r.remaining:
-        raise r.error(f"is truncated or damaged: the metadata key {key!r} lists {count} items, "
-                      "more than the file can hold")
+        raise r.error("truncated", f"is truncated or damaged: the metadata key {key!r} lists {count} items, "
+                      "more than the file can hold", key=key, count=count)
     if item_type == GGUFValueType.STRING:
         r.skip_strings(count)
         return None
@@ -301,7 +339,8 @@ def _read_array(r: _Reader, key: str) -> list | None:
 def _alignment(file_name: str, metadata: dict[str, object]) -> int:
     alignment = metadata.get("general.alignment", _DEFAULT_ALIGNMENT)
     if not _is_count(alignment) or alignment == 0 or alignment & (alignment - 1):
-        raise _error(file_name, f"has a general.alignment of {alignment!r}, which is not a power of two")
+        raise _error(file_name, "bad_setting", f"has a general.alignment of {alignment!r}, which is not a "
+                     "power of two", key="general.alignment", value=alignment)
     return alignment
 
 
@@ -311,7 +350,7 @@ def _read_tensor_table(r: _Reader, n_tensors: int) -> list[_Tensor]:
     for _ in range(n_tensors):
         tensor = _read_tensor_record(r)
         if tensor.name in seen:
-            raise r.error(f"has two tensors named {tensor.name!r}")
+            raise r.error("corrupt", f"has two tensors named {tensor.name!r}", tensor=tensor.name)
         seen.add(tensor.name)
         tensors.append(tensor)
     return tensors
@@ -320,25 +359,30 @@ def _read_tensor_table(r: _Reader, n_tensors: int) -> list[_Tensor]:
 def _read_tensor_record(r: _Reader) -> _Tensor:
     raw_name = r.string(_GGML_MAX_NAME - 1)
     if raw_name is None:
-        raise r.error(f"has a tensor name longer than the {_GGML_MAX_NAME - 1} bytes llama.cpp allows")
+        raise r.error("corrupt", f"has a tensor name longer than the {_GGML_MAX_NAME - 1} bytes llama.cpp "
+                      "allows", max_length=_GGML_MAX_NAME - 1)
     name = raw_name.decode("utf-8", errors="replace")
     n_dims = r.u32()
     if n_dims > _GGML_MAX_DIMS:
-        raise r.error(f"gives tensor {name!r} {n_dims} dimensions, more than the {_GGML_MAX_DIMS} allowed")
+        raise r.error("corrupt", f"gives tensor {name!r} {n_dims} dimensions, more than the {_GGML_MAX_DIMS} "
+                      "allowed", tensor=name, n_dims=n_dims)
     shape = struct.unpack(f"<{n_dims}q", r.read(8 * n_dims))
     if any(dim < 0 for dim in shape):
-        raise r.error(f"gives tensor {name!r} a negative dimension")
+        raise r.error("corrupt", f"gives tensor {name!r} a negative dimension", tensor=name)
     type_code = r.u32()
     try:
         ggml_type = GGMLQuantizationType(type_code)
         block_size, type_size = GGML_QUANT_SIZES[ggml_type]
     except (ValueError, KeyError):
-        raise r.error(f"stores tensor {name!r} in an unknown data type ({type_code})") from None
+        raise r.error("unknown_data_type", f"stores tensor {name!r} in an unknown data type ({type_code})",
+                      tensor=name, type_code=type_code) from None
     row_length = shape[0] if shape else 1
     if row_length % block_size:
         raise r.error(
+            "corrupt",
             f"gives tensor {name!r} rows of {row_length} values, not a multiple of the "
-            f"{block_size}-value blocks of {ggml_type.name}"
+            f"{block_size}-value blocks of {ggml_type.name}",
+            tensor=name,
         )
     n_elements = math.prod(shape)
     return _Tensor(
@@ -355,10 +399,13 @@ def _check_tensor_data(r: _Reader, tensors: list[_Tensor], data_start: int, alig
     """Sizes are checked from the table alone; the weights themselves are never read."""
     for tensor in tensors:
         if tensor.offset % alignment:
-            raise r.error(f"places tensor {tensor.name!r} at an offset not aligned to {alignment} bytes")
+            raise r.error("corrupt", f"places tensor {tensor.name!r} at an offset not aligned to {alignment} "
+                          "bytes", tensor=tensor.name, alignment=alignment)
         if data_start + tensor.offset + tensor.n_bytes > r.size:
             raise r.error(
-                f"is truncated or damaged: the data of tensor {tensor.name!r} runs past the end of the file"
+                "truncated",
+                f"is truncated or damaged: the data of tensor {tensor.name!r} runs past the end of the file",
+                tensor=tensor.name,
             )
 
 
@@ -374,11 +421,12 @@ def _count(file_name: str, metadata: dict[str, object], key: str, default: int |
     """An integer setting; a missing one falls back to default, or is an error without one."""
     if key not in metadata:
         if default is None:
-            raise _error(file_name, f"does not give {key}, which llama.cpp needs")
+            raise _error(file_name, "missing_setting", f"does not give {key}, which llama.cpp needs", key=key)
         return default
     value = metadata[key]
     if not _is_count(value):
-        raise _error(file_name, f"has a {key} that is not a whole number ({value!r})")
+        raise _error(file_name, "bad_setting", f"has a {key} that is not a whole number ({value!r})",
+                     key=key, value=value)
     return value
 
 
@@ -388,8 +436,8 @@ def _per_layer_counts(file_name: str, metadata: dict[str, object], key: str, n_l
     if not isinstance(value, list):
         return [_count(file_name, metadata, key, default=0)] * n_layers
     if len(value) != n_layers or not all(_is_count(v) for v in value):
-        raise _error(file_name, f"has a {key} list that is not one whole number for each of its "
-                                f"{n_layers} layers")
+        raise _error(file_name, "bad_setting", f"has a {key} list that is not one whole number for each of "
+                                               f"its {n_layers} layers", key=key, n_layers=n_layers)
     return value
 
 
@@ -402,40 +450,46 @@ def _layer_count(file_name: str, metadata: dict[str, object], arch: str) -> int:
     """``<arch>.block_count``, within the range llama.cpp asserts on (it aborts the process past it)."""
     n_layers = _count(file_name, metadata, f"{arch}.block_count")
     if not 1 <= n_layers <= _LLAMA_MAX_LAYERS:
-        raise _error(file_name, f"has {n_layers} layers ({arch}.block_count), but llama.cpp needs 1 to "
-                                f"{_LLAMA_MAX_LAYERS}")
-    if _count(file_name, metadata, f"{arch}.nextn_predict_layers", default=0) > n_layers:
-        raise _error(file_name, f"has more next-token prediction layers than layers ({n_layers})")
+        raise _error(file_name, "bad_setting", f"has {n_layers} layers ({arch}.block_count), but llama.cpp "
+                                               f"needs 1 to {_LLAMA_MAX_LAYERS}",
+                     key=f"{arch}.block_count", value=n_layers)
+    n_nextn = _count(file_name, metadata, f"{arch}.nextn_predict_layers", default=0)
+    if n_nextn > n_layers:
+        raise _error(file_name, "bad_setting", f"has more next-token prediction layers than layers ({n_layers})",
+                     key=f"{arch}.nextn_predict_layers", value=n_nextn)
     return n_layers
 
 
 def _check_expert_counts(file_name: str, metadata: dict[str, object], arch: str, n_experts: int,
                          n_used: int) -> None:
     """Expert settings llama.cpp asserts on while loading: past them it aborts the process."""
-    def fail(problem: str) -> GGUFError:
-        return _error(file_name, problem)
+    def bad(key: str, value: int, problem: str) -> GGUFError:
+        return _error(file_name, "bad_setting", problem, key=f"{arch}.{key}", value=value)
 
     if n_experts > _LLAMA_MAX_EXPERTS:
-        raise fail(f"has {n_experts} experts per layer, more than the {_LLAMA_MAX_EXPERTS} llama.cpp "
-                   "supports")
+        raise bad("expert_count", n_experts, f"has {n_experts} experts per layer, more than the "
+                                             f"{_LLAMA_MAX_EXPERTS} llama.cpp supports")
     if n_used and not n_experts:
-        raise fail(f"says to use {n_used} experts per token ({arch}.expert_used_count) but has no "
-                   "experts")
+        raise bad("expert_used_count", n_used, f"says to use {n_used} experts per token "
+                                               f"({arch}.expert_used_count) but has no experts")
     if n_used > n_experts:
-        raise fail(f"asks for {n_used} experts per token but has only {n_experts} "
-                   f"({arch}.expert_used_count > {arch}.expert_count)")
+        raise _error(file_name, "too_many_experts_per_token",
+                     f"asks for {n_used} experts per token but has only {n_experts} "
+                     f"({arch}.expert_used_count > {arch}.expert_count)", k=n_used, n=n_experts)
     if n_experts > 0 and n_used == 0:
-        raise fail(f"has {n_experts} experts per layer but does not say how many to use per token "
-                   f"({arch}.expert_used_count)")
+        raise bad("expert_used_count", n_used, f"has {n_experts} experts per layer but does not say how many "
+                                               f"to use per token ({arch}.expert_used_count)")
     n_groups = _count(file_name, metadata, f"{arch}.expert_group_count", default=0)
     n_groups_used = _count(file_name, metadata, f"{arch}.expert_group_used_count", default=0)
     if n_experts == 0 and n_groups:
-        raise fail(f"has expert groups ({arch}.expert_group_count) but no experts")
+        raise bad("expert_group_count", n_groups, f"has expert groups ({arch}.expert_group_count) but no "
+                                                  "experts")
     if n_experts and n_groups >= n_experts:
-        raise fail(f"has {n_groups} expert groups for {n_experts} experts; there must be fewer groups")
+        raise bad("expert_group_count", n_groups, f"has {n_groups} expert groups for {n_experts} experts; "
+                                                  "there must be fewer groups")
     if n_groups > 1 and (n_experts % n_groups or not 0 < n_groups_used < n_groups):
-        raise fail(f"has an expert grouping llama.cpp cannot use ({n_experts} experts in {n_groups} groups, "
-                   f"{n_groups_used} used)")
+        raise bad("expert_group_count", n_groups, f"has an expert grouping llama.cpp cannot use ({n_experts} "
+                                                  f"experts in {n_groups} groups, {n_groups_used} used)")
 
 
 def _quantization(metadata: dict[str, object], tensors: list[_Tensor]) -> str:
@@ -496,9 +550,10 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
     file_name = path.name
     arch = _text(metadata, "general.architecture")
     if not arch:
-        raise _error(file_name, "does not say which model architecture it holds (general.architecture)")
+        raise _error(file_name, "missing_setting", "does not say which model architecture it holds "
+                                                   "(general.architecture)", key="general.architecture")
     if not arch.isprintable():  # it is quoted in every message about <arch>.* settings below
-        raise _error(file_name, f"has an unreadable model architecture name ({arch!r})")
+        raise _error(file_name, "corrupt", f"has an unreadable model architecture name ({arch!r})")
     n_layers = _layer_count(file_name, metadata, arch)
     n_experts = _count(file_name, metadata, f"{arch}.expert_count", default=0)
     used_per_layer = _per_layer_counts(file_name, metadata, f"{arch}.expert_used_count", n_layers)
@@ -566,17 +621,19 @@ def _read_checked(path: Path) -> tuple[int, dict[str, object], list[_Tensor]]:
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
-            raise _error(file_name, "is a folder, not a GGUF model file")
+            raise _error(file_name, "is_folder", "is a folder, not a GGUF model file")
         if not stat.S_ISREG(st.st_mode):
-            raise _error(file_name, "is not a regular file, so it is not a GGUF model file")
+            raise _error(file_name, "not_gguf", "is not a regular file, so it is not a GGUF model file")
         with path.open("rb", buffering=_BUFFER_BYTES) as fh:
             metadata, tensors = _read_file(_Reader(fh, st.st_size, file_name))
     except FileNotFoundError:
-        raise _error(file_name, f"does not exist in {path.absolute().parent}") from None
+        folder = path.absolute().parent
+        raise _error(file_name, "missing_file", f"does not exist in {folder}", folder=str(folder)) from None
     except PermissionError:
-        raise _error(file_name, "cannot be opened: permission denied") from None
+        raise _error(file_name, "permission", "cannot be opened: permission denied") from None
     except OSError as exc:
-        raise _error(file_name, f"cannot be read ({exc.strerror or exc})") from exc
+        error = exc.strerror or str(exc)
+        raise _error(file_name, "unreadable", f"cannot be read ({error})", error=error) from exc
     return st.st_size, metadata, tensors
 
 
@@ -587,10 +644,12 @@ def check_expert_override(info: ModelInfo, k: int) -> None:
 
 def _check_override(file_name: str, n_experts: int, k: int) -> None:
     if n_experts == 0:
-        raise _error(file_name, "is a dense model without experts, so experts per token cannot be changed")
+        raise _error(file_name, "bad_expert_override", "is a dense model without experts, so experts per "
+                                                       "token cannot be changed", k=k, n=0)
     if not _is_count(k) or not 1 <= k <= n_experts:
-        raise _error(file_name, f"has {n_experts} experts per layer, so experts per token must be "
-                                f"between 1 and {n_experts}, not {k!r}")
+        raise _error(file_name, "bad_expert_override", f"has {n_experts} experts per layer, so experts per "
+                                                       f"token must be between 1 and {n_experts}, not {k!r}",
+                     k=k, n=n_experts)
 
 
 def format_info_json(info: ModelInfo) -> str:

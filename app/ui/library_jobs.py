@@ -75,12 +75,14 @@ class LibraryJobs(QObject):
 
     Signals:
         modelRead(int, object): scan id, and the ScannedModel of one usable GGUF file.
-        modelUnreadable(int, str, str): scan id, path and the reason a file cannot be used.
+        modelUnreadable(int, str, object): scan id, path and the GGUFError saying why a file cannot be used
+            (for app.ui.model_errors to put in words on the GUI thread).
         scanFinished(int): the scan with this id has looked at every file.
         importChecked(str, object): a file to import is a usable model; its path and ModelInfo.
+        importRefused(str, object): a file to import is not a usable model; its path and the GGUFError.
         importProgress(int, int): bytes copied so far and in all.
         importFinished(str): a valid file was copied into the models folder; the argument is the new path.
-        importFailed(str): an import was refused or failed; nothing was left behind. The reason in words.
+        importFailed(str): an import failed for another reason; nothing was left behind. The reason in words.
         importCancelled(): a copy was stopped by ``cancel_import``; nothing was left behind.
         hardwareDetected(object): the computer was measured; the Hardware.
         deleteFinished(list, int): the paths deleted and the bytes that freed.
@@ -88,9 +90,10 @@ class LibraryJobs(QObject):
     """
 
     modelRead = Signal(int, object)
-    modelUnreadable = Signal(int, str, str)
+    modelUnreadable = Signal(int, str, object)
     scanFinished = Signal(int)
     importChecked = Signal(str, object)
+    importRefused = Signal(str, object)
     importProgress = Signal(object, object)  # bytes may pass 2**31: not int (a C++ int)
     importFinished = Signal(str)
     importFailed = Signal(str)
@@ -162,25 +165,20 @@ class LibraryJobs(QObject):
                 self._report(
                     self.modelRead, scan_id, ScannedModel(info, estimate, _read_origin(path), referenced)
                 )
-            except FileNotFoundError:
-                message = QCoreApplication.translate(
-                    "LibraryJobs", "The file is no longer there (on a drive that is not connected?)."
-                )
-                self._report(self.modelUnreadable, scan_id, str(path), message)
             except GGUFError as exc:
-                self._report(self.modelUnreadable, scan_id, str(path), str(exc))
-            except OSError as exc:
-                self._report(self.modelUnreadable, scan_id, str(path), exc.strerror or str(exc))
+                self._report(self.modelUnreadable, scan_id, str(path), exc)
             except Exception as exc:  # one file the reader chokes on must not end the scan of the others
-                self._report(self.modelUnreadable, scan_id, str(path), f"{type(exc).__name__}: {exc}")
+                error = f"{type(exc).__name__}: {exc}"
+                problem = GGUFError(f"{path.name} cannot be read ({error}).", "unreadable", {"error": error})
+                self._report(self.modelUnreadable, scan_id, str(path), problem)
         self._report(self.scanFinished, scan_id)
 
     def _checked(self, source: Path) -> ModelInfo | None:
-        """The file's header, or None after reporting importFailed."""
+        """The file's header, or None after reporting importRefused (or importFailed)."""
         try:
             return inspect_gguf(source)
         except GGUFError as exc:
-            self._report(self.importFailed, str(exc))
+            self._report(self.importRefused, str(source), exc)
         except OSError as exc:
             message = QCoreApplication.translate("LibraryJobs", "The file could not be read: {reason}")
             self._report(self.importFailed, message.format(reason=exc.strerror or exc))

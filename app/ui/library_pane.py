@@ -41,7 +41,7 @@ from app.core.downloads import (
     discard_partial,
     partial_downloads,
 )
-from app.core.gguf_info import ModelInfo
+from app.core.gguf_info import GGUFError, ModelInfo
 from app.core.hardware import Hardware, detect_hardware, free_disk_bytes
 from app.core.hub_search import HubFile, HubRepo
 from app.core.locality import NetworkPolicy
@@ -67,6 +67,7 @@ from app.ui.library_model import (
 )
 from app.ui.library_words import fit_reason, hub_error_text, ui_language
 from app.ui.model_card import ModelList
+from app.ui.model_errors import model_error_text
 from app.ui.token_dialog import TokenDialog
 
 MODELS_DIR_SETTING = "library/models_dir"
@@ -185,6 +186,7 @@ class LibraryPane(QWidget):
         self.jobs.modelUnreadable.connect(self._on_model_unreadable)
         self.jobs.scanFinished.connect(self._on_scan_finished)
         self.jobs.importChecked.connect(self._on_import_checked)
+        self.jobs.importRefused.connect(self._on_import_refused)
         self.jobs.importProgress.connect(self._on_import_progress)
         self.jobs.importFinished.connect(self._on_import_finished)
         self.jobs.importFailed.connect(self._on_import_failed)
@@ -536,7 +538,7 @@ class LibraryPane(QWidget):
         )
         self._update_state()
 
-    def _on_model_unreadable(self, scan_id: int, path: str, message: str) -> None:
+    def _on_model_unreadable(self, scan_id: int, path: str, error: GGUFError) -> None:
         if scan_id != self._scan_id:
             return
         referenced = Path(path).parent != self.models_dir
@@ -544,7 +546,7 @@ class LibraryPane(QWidget):
             size = Path(path).stat().st_size
         except OSError:
             size = None
-        item = unusable_item(path, message, size, referenced)
+        item = unusable_item(path, model_error_text(error, Path(path).name), size, referenced)
         self._seen_keys.add(item.key)
         self.models.pop(path, None)
         self.model.put(item)
@@ -801,13 +803,18 @@ class LibraryPane(QWidget):
         self._status_label.setText(self.tr("Copying was stopped; nothing was added."))
         self._next_import()
 
-    def _on_import_failed(self, message: str) -> None:
+    def _on_import_refused(self, path: str, error: GGUFError) -> None:
+        """The file is not a usable model: why in the user's words, the English message as details."""
+        self._on_import_failed(model_error_text(error, Path(path).name), str(error))
+
+    def _on_import_failed(self, message: str, details: str = "") -> None:
         self._status_label.clear()
         self.message_box = self._show_message(
             QMessageBox.Icon.Warning,
             self.tr("This file cannot be imported"),
             message,
             self.tr("Nothing was added to the library."),
+            details,
         )
         self._next_import()
 
@@ -1075,11 +1082,14 @@ class LibraryPane(QWidget):
     # --- state ------------------------------------------------------------------------------------------
 
     def _show_message(
-        self, icon: QMessageBox.Icon, title: str, text: str, informative: str = ""
+        self, icon: QMessageBox.Icon, title: str, text: str, informative: str = "", details: str = ""
     ) -> QMessageBox:
+        """A non-modal message box; ``details`` (for support, behind "Show Details…") when given."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
         if informative:
             box.setInformativeText(informative)
+        if details:
+            box.setDetailedText(details)
         self.message_box = box
         box.open()
         return box

@@ -497,27 +497,22 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryJobs</name>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="166"/>
-        <source>The file is no longer there (on a drive that is not connected?).</source>
-        <translation>Die Datei ist nicht mehr da (liegt sie auf einem Laufwerk, das nicht angeschlossen ist?).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library_jobs.py" line="185"/>
+        <location filename="../../app/ui/library_jobs.py" line="183"/>
         <source>The file could not be read: {reason}</source>
         <translation>Die Datei konnte nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="199"/>
+        <location filename="../../app/ui/library_jobs.py" line="197"/>
         <source>A file named “{name}” is already in the models folder.</source>
         <translation>Im Modellordner gibt es bereits eine Datei namens „{name}“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="214"/>
+        <location filename="../../app/ui/library_jobs.py" line="212"/>
         <source>The file could not be copied: {reason}</source>
         <translation>Die Datei konnte nicht kopiert werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="244"/>
+        <location filename="../../app/ui/library_jobs.py" line="242"/>
         <source>The file could not be deleted: {reason}</source>
         <translation>Die Datei konnte nicht gelöscht werden: {reason}</translation>
     </message>
@@ -525,470 +520,470 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryPane</name>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="346"/>
+        <location filename="../../app/ui/library_pane.py" line="348"/>
         <source>Models folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="323"/>
+        <location filename="../../app/ui/library_pane.py" line="325"/>
         <source>Import GGUF file…</source>
         <translation>GGUF-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="336"/>
+        <location filename="../../app/ui/library_pane.py" line="338"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="337"/>
+        <location filename="../../app/ui/library_pane.py" line="339"/>
         <source>Read the models folder again</source>
         <translation>Den Modellordner neu einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="308"/>
+        <location filename="../../app/ui/library_pane.py" line="310"/>
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="310"/>
+        <location filename="../../app/ui/library_pane.py" line="312"/>
         <source>Load the selected model so you can chat with it</source>
         <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="705"/>
+        <location filename="../../app/ui/library_pane.py" line="707"/>
         <source>Checking and copying “{name}”…</source>
         <translation>„{name}“ wird geprüft und kopiert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="638"/>
+        <location filename="../../app/ui/library_pane.py" line="640"/>
         <source>Loading “{name}” again…</source>
         <translation>„{name}“ wird erneut geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="215"/>
+        <location filename="../../app/ui/library_pane.py" line="217"/>
         <source>Installed</source>
         <translation>Installiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="215"/>
+        <location filename="../../app/ui/library_pane.py" line="217"/>
         <source>The models on this computer</source>
         <translation>Die Modelle auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="216"/>
+        <location filename="../../app/ui/library_pane.py" line="218"/>
         <source>Catalog</source>
         <translation>Katalog</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="216"/>
+        <location filename="../../app/ui/library_pane.py" line="218"/>
         <source>Recommended models to download</source>
         <translation>Empfohlene Modelle zum Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="217"/>
-        <location filename="../../app/ui/library_pane.py" line="249"/>
+        <location filename="../../app/ui/library_pane.py" line="219"/>
+        <location filename="../../app/ui/library_pane.py" line="251"/>
         <source>Search</source>
         <translation>Suche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="217"/>
+        <location filename="../../app/ui/library_pane.py" line="219"/>
         <source>Search Hugging Face for more models</source>
         <translation>Weitere Modelle auf Hugging Face suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="229"/>
+        <location filename="../../app/ui/library_pane.py" line="231"/>
         <source>Filter by name, purpose, licence…</source>
         <translation>Nach Name, Zweck, Lizenz filtern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="231"/>
+        <location filename="../../app/ui/library_pane.py" line="233"/>
         <source>Filter the list</source>
         <translation>Liste filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="234"/>
+        <location filename="../../app/ui/library_pane.py" line="236"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="234"/>
+        <location filename="../../app/ui/library_pane.py" line="236"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="234"/>
+        <location filename="../../app/ui/library_pane.py" line="236"/>
         <source>Fit</source>
         <translation>Passung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="236"/>
+        <location filename="../../app/ui/library_pane.py" line="238"/>
         <source>Sort by</source>
         <translation>Sortieren nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="237"/>
+        <location filename="../../app/ui/library_pane.py" line="239"/>
         <source>Sort by name, size, or how well the model fits this computer</source>
         <translation>Nach Name, Größe oder danach sortieren, wie gut das Modell zu diesem Computer passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="239"/>
+        <location filename="../../app/ui/library_pane.py" line="241"/>
         <source>Sort:</source>
         <translation>Sortierung:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="246"/>
+        <location filename="../../app/ui/library_pane.py" line="248"/>
         <source>Search Hugging Face, e.g. Qwen3 30B</source>
         <translation>Hugging Face durchsuchen, z. B. Qwen3 30B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="247"/>
+        <location filename="../../app/ui/library_pane.py" line="249"/>
         <source>Search words</source>
         <translation>Suchbegriffe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="251"/>
+        <location filename="../../app/ui/library_pane.py" line="253"/>
         <source>← All results</source>
         <translation>← Alle Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="299"/>
+        <location filename="../../app/ui/library_pane.py" line="301"/>
         <source>Stop copying</source>
         <translation>Kopieren abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="312"/>
-        <location filename="../../app/ui/library_pane.py" line="1181"/>
+        <location filename="../../app/ui/library_pane.py" line="314"/>
+        <location filename="../../app/ui/library_pane.py" line="1191"/>
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="314"/>
+        <location filename="../../app/ui/library_pane.py" line="316"/>
         <source>Download the selected model into the models folder</source>
         <translation>Das ausgewählte Modell in den Modellordner herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="316"/>
+        <location filename="../../app/ui/library_pane.py" line="318"/>
         <source>Show files</source>
         <translation>Dateien anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="318"/>
+        <location filename="../../app/ui/library_pane.py" line="320"/>
         <source>List the model files of the selected repository</source>
         <translation>Die Modelldateien des ausgewählten Repositorys anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="326"/>
+        <location filename="../../app/ui/library_pane.py" line="328"/>
         <source>Add a model file (.gguf) from this computer: copied into the models folder, or used where it is. You can also drop files onto the library.</source>
         <translation>Eine Modelldatei (.gguf) von diesem Computer hinzufügen: in den Modellordner kopiert oder dort verwendet, wo sie liegt. Sie können Dateien auch auf die Bibliothek ziehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="331"/>
+        <location filename="../../app/ui/library_pane.py" line="333"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="332"/>
-        <location filename="../../app/ui/library_pane.py" line="1162"/>
+        <location filename="../../app/ui/library_pane.py" line="334"/>
+        <location filename="../../app/ui/library_pane.py" line="1172"/>
         <source>Delete the selected model file to free space</source>
         <translation>Die ausgewählte Modelldatei löschen, um Platz freizugeben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="352"/>
+        <location filename="../../app/ui/library_pane.py" line="354"/>
         <source>Change…</source>
         <translation>Ändern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="354"/>
+        <location filename="../../app/ui/library_pane.py" line="356"/>
         <source>Use another folder for the models, e.g. on an external drive</source>
         <translation>Einen anderen Ordner für die Modelle verwenden, z. B. auf einem externen Laufwerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="362"/>
+        <location filename="../../app/ui/library_pane.py" line="364"/>
         <source>Hugging Face &amp;token…</source>
         <translation>Hugging-Face-&amp;Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="364"/>
+        <location filename="../../app/ui/library_pane.py" line="366"/>
         <source>&amp;Models folder…</source>
         <translation>&amp;Modellordner…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="460"/>
+        <location filename="../../app/ui/library_pane.py" line="462"/>
         <source>Choose the models folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="473"/>
+        <location filename="../../app/ui/library_pane.py" line="475"/>
         <source>The models folder cannot change now</source>
         <translation>Der Modellordner kann gerade nicht geändert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="475"/>
+        <location filename="../../app/ui/library_pane.py" line="477"/>
         <source>Wait until the downloads and imports have finished, or pause the downloads, then change the folder.</source>
         <translation>Warten Sie, bis Downloads und Importe fertig sind, oder halten Sie die Downloads an, und ändern Sie dann den Ordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="485"/>
+        <location filename="../../app/ui/library_pane.py" line="487"/>
         <source>This folder cannot be used</source>
         <translation>Dieser Ordner kann nicht verwendet werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="486"/>
+        <location filename="../../app/ui/library_pane.py" line="488"/>
         <source>“{folder}” cannot be created: {reason}</source>
         <translation>„{folder}“ kann nicht angelegt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="611"/>
+        <location filename="../../app/ui/library_pane.py" line="613"/>
         <source>This model probably does not fit</source>
         <translation>Dieses Modell passt wahrscheinlich nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="612"/>
+        <location filename="../../app/ui/library_pane.py" line="614"/>
         <source>“{name}” needs more memory than this computer can give: {reason}.</source>
         <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="620"/>
+        <location filename="../../app/ui/library_pane.py" line="622"/>
         <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run better.</source>
         <translation>Das Laden kann sehr lange dauern, den Computer eine Weile stark verlangsamen oder scheitern. Ein kleineres Modell oder eine kleinere Datei desselben Modells (eine niedrigere Quantisierung wie Q3_K_M) läuft besser.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="625"/>
+        <location filename="../../app/ui/library_pane.py" line="627"/>
         <source>Load anyway</source>
         <translation>Trotzdem laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="638"/>
+        <location filename="../../app/ui/library_pane.py" line="640"/>
         <source>Loading “{name}”…</source>
         <translation>„{name}“ wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="646"/>
+        <location filename="../../app/ui/library_pane.py" line="648"/>
         <source>“{name}” is ready (loaded in {seconds} s).</source>
         <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="660"/>
+        <location filename="../../app/ui/library_pane.py" line="662"/>
         <source>“{name}” could not be loaded: {message}</source>
         <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="701"/>
+        <location filename="../../app/ui/library_pane.py" line="703"/>
         <source>“{name}” is already in the models folder.</source>
         <translation>„{name}“ liegt bereits im Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="709"/>
+        <location filename="../../app/ui/library_pane.py" line="711"/>
         <source>Checking “{name}”…</source>
         <translation>„{name}“ wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="716"/>
+        <location filename="../../app/ui/library_pane.py" line="718"/>
         <source>Import a GGUF model file</source>
         <translation>GGUF-Modelldatei importieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="716"/>
+        <location filename="../../app/ui/library_pane.py" line="718"/>
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF-Modelldateien (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="746"/>
+        <location filename="../../app/ui/library_pane.py" line="748"/>
         <source>Add “{name}” to the library</source>
         <translation>„{name}“ zur Bibliothek hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="747"/>
+        <location filename="../../app/ui/library_pane.py" line="749"/>
         <source>Copy the file into the models folder, or use it where it is?</source>
         <translation>Die Datei in den Modellordner kopieren oder dort verwenden, wo sie liegt?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="753"/>
+        <location filename="../../app/ui/library_pane.py" line="755"/>
         <source>A copy takes {size} of space and stays usable when the original is gone (for example on a USB stick). Using it where it is takes no space, but the file must stay where it is.</source>
         <translation>Eine Kopie belegt {size} und bleibt nutzbar, wenn das Original nicht mehr da ist (zum Beispiel auf einem USB-Stick). Verwenden Sie die Datei dort, wo sie liegt, belegt sie keinen Platz, muss aber dort bleiben.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="757"/>
+        <location filename="../../app/ui/library_pane.py" line="759"/>
         <source>Copy into the models folder</source>
         <translation>In den Modellordner kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="758"/>
+        <location filename="../../app/ui/library_pane.py" line="760"/>
         <source>Use where it is</source>
         <translation>Dort verwenden, wo sie liegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="777"/>
+        <location filename="../../app/ui/library_pane.py" line="779"/>
         <source>“{name}” was added to the library; it stays where it is.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt; die Datei bleibt, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="787"/>
+        <location filename="../../app/ui/library_pane.py" line="789"/>
         <source>Copying… {done} of {total}</source>
         <translation>Wird kopiert… {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="794"/>
+        <location filename="../../app/ui/library_pane.py" line="796"/>
         <source>“{name}” was added to the library.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="801"/>
+        <location filename="../../app/ui/library_pane.py" line="803"/>
         <source>Copying was stopped; nothing was added.</source>
         <translation>Das Kopieren wurde abgebrochen; nichts wurde hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="808"/>
+        <location filename="../../app/ui/library_pane.py" line="814"/>
         <source>This file cannot be imported</source>
         <translation>Diese Datei kann nicht importiert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="810"/>
+        <location filename="../../app/ui/library_pane.py" line="816"/>
         <source>Nothing was added to the library.</source>
         <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="825"/>
+        <location filename="../../app/ui/library_pane.py" line="832"/>
         <source>Remove from the library</source>
         <translation>Aus der Bibliothek entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="826"/>
+        <location filename="../../app/ui/library_pane.py" line="833"/>
         <source>Remove “{name}” from the library?</source>
         <translation>„{name}“ aus der Bibliothek entfernen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="831"/>
+        <location filename="../../app/ui/library_pane.py" line="838"/>
         <source>The file stays where it is ({folder}); nothing is deleted.</source>
         <translation>Die Datei bleibt, wo sie ist ({folder}); es wird nichts gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="835"/>
+        <location filename="../../app/ui/library_pane.py" line="842"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="841"/>
+        <location filename="../../app/ui/library_pane.py" line="848"/>
         <source>Delete model</source>
         <translation>Modell löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="842"/>
+        <location filename="../../app/ui/library_pane.py" line="849"/>
         <source>Delete “{name}”?</source>
         <translation>„{name}“ löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="848"/>
+        <location filename="../../app/ui/library_pane.py" line="855"/>
         <source>This deletes the file from the models folder for good and frees {size} on the drive. You can download or import it again later.</source>
         <translation>Die Datei wird endgültig aus dem Modellordner gelöscht; das gibt {size} auf dem Laufwerk frei. Sie können sie später wieder herunterladen oder importieren.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="852"/>
+        <location filename="../../app/ui/library_pane.py" line="859"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="861"/>
+        <location filename="../../app/ui/library_pane.py" line="868"/>
         <source>“{name}” was removed from the library.</source>
         <translation>„{name}“ wurde aus der Bibliothek entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="874"/>
+        <location filename="../../app/ui/library_pane.py" line="881"/>
         <source>“{name}” was deleted; {size} were freed.</source>
         <translation>„{name}“ wurde gelöscht; {size} sind wieder frei.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="904"/>
+        <location filename="../../app/ui/library_pane.py" line="911"/>
         <source>This model cannot be downloaded</source>
         <translation>Dieses Modell kann nicht heruntergeladen werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="938"/>
+        <location filename="../../app/ui/library_pane.py" line="945"/>
         <source>“{name}” was downloaded and checked; it is now in your library.</source>
         <translation>„{name}“ wurde heruntergeladen und geprüft; es ist jetzt in Ihrer Bibliothek.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="956"/>
+        <location filename="../../app/ui/library_pane.py" line="963"/>
         <source>Not enough free space</source>
         <translation>Nicht genug freier Speicherplatz</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1002"/>
+        <location filename="../../app/ui/library_pane.py" line="1009"/>
         <source>Searching Hugging Face for “{query}”…</source>
         <translation>Hugging Face wird nach „{query}“ durchsucht…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1020"/>
+        <location filename="../../app/ui/library_pane.py" line="1027"/>
         <source>Reading the files of {repo}…</source>
         <translation>Die Dateien von {repo} werden gelesen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1094"/>
+        <location filename="../../app/ui/library_pane.py" line="1104"/>
         <source>No model in the library matches the filter.</source>
         <translation>Kein Modell in der Bibliothek passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1096"/>
+        <location filename="../../app/ui/library_pane.py" line="1106"/>
         <source>No models yet. Download one from the Catalog, or click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
         <translation>Noch keine Modelle. Laden Sie eines aus dem Katalog herunter, oder klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1101"/>
+        <location filename="../../app/ui/library_pane.py" line="1111"/>
         <source>The catalog cannot be shown: {reason}</source>
         <translation>Der Katalog kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1102"/>
+        <location filename="../../app/ui/library_pane.py" line="1112"/>
         <source>No catalog model matches the filter.</source>
         <translation>Kein Modell im Katalog passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1106"/>
+        <location filename="../../app/ui/library_pane.py" line="1116"/>
         <source>This repository has no GGUF model files.</source>
         <translation>Dieses Repository enthält keine GGUF-Modelldateien.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1108"/>
+        <location filename="../../app/ui/library_pane.py" line="1118"/>
         <source>Nothing found for “{query}”. Try fewer or other words, e.g. “Qwen3 30B”.</source>
         <translation>Nichts gefunden für „{query}“. Versuchen Sie weniger oder andere Wörter, z. B. „Qwen3 30B“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1112"/>
+        <location filename="../../app/ui/library_pane.py" line="1122"/>
         <source>No search result matches the filter.</source>
         <translation>Kein Suchergebnis passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1114"/>
+        <location filename="../../app/ui/library_pane.py" line="1124"/>
         <source>Search Hugging Face for more models in the GGUF format, e.g. “Qwen3 30B” or “OLMoE”. Only the words you search for are sent.</source>
         <translation>Suchen Sie auf Hugging Face nach weiteren Modellen im GGUF-Format, z. B. „Qwen3 30B“ oder „OLMoE“. Gesendet werden nur Ihre Suchbegriffe.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1160"/>
+        <location filename="../../app/ui/library_pane.py" line="1170"/>
         <source>This model is in use; load another one before deleting it.</source>
         <translation>Dieses Modell wird gerade verwendet; laden Sie ein anderes, bevor Sie es löschen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1171"/>
+        <location filename="../../app/ui/library_pane.py" line="1181"/>
         <source>Already in the library</source>
         <translation>Bereits in der Bibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1173"/>
+        <location filename="../../app/ui/library_pane.py" line="1183"/>
         <source>Downloading…</source>
         <translation>Wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1177"/>
+        <location filename="../../app/ui/library_pane.py" line="1187"/>
         <source>Download ({size})</source>
         <translation>Herunterladen ({size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1179"/>
+        <location filename="../../app/ui/library_pane.py" line="1189"/>
         <source>Download (about {size})</source>
         <translation>Herunterladen (etwa {size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1127"/>
+        <location filename="../../app/ui/library_pane.py" line="1137"/>
         <source>Reading the models folder…</source>
         <translation>Der Modellordner wird gelesen…</translation>
     </message>
@@ -1761,6 +1756,89 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <location filename="../../app/ui/model_card.py" line="211"/>
         <source>Gated: accept the licence on huggingface.co and add your Hugging Face token first.</source>
         <translation>Zugangsbeschränkt: Akzeptieren Sie zuerst die Lizenz auf huggingface.co und hinterlegen Sie Ihren Hugging-Face-Token.</translation>
+    </message>
+</context>
+<context>
+    <name>ModelErrors</name>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="22"/>
+        <source>“{file}” is empty (0 bytes): probably a download or copy was stopped. Download or copy the model again.</source>
+        <translation>„{file}“ ist leer (0 Byte) — vermutlich wurde der Download oder das Kopieren abgebrochen. Bitte laden oder kopieren Sie das Modell erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="28"/>
+        <source>“{file}” is incomplete or damaged: probably a download or copy was stopped before the end. Download or copy the model again.</source>
+        <translation>„{file}“ ist unvollständig oder beschädigt — vermutlich wurde der Download oder das Kopieren vor dem Ende abgebrochen. Bitte laden oder kopieren Sie das Modell erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="34"/>
+        <source>“{file}” is not a GGUF model file. MoEscope can only use models in the GGUF format (.gguf).</source>
+        <translation>„{file}“ ist keine GGUF-Modelldatei. MoEscope kann nur Modelle im GGUF-Format (.gguf) verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="39"/>
+        <source>“{file}” is a folder, not a model file. Choose the .gguf file in it.</source>
+        <translation>„{file}“ ist ein Ordner, keine Modelldatei. Wählen Sie die .gguf-Datei darin aus.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="41"/>
+        <source>“{file}” is no longer there (is it on a drive that is not connected?).</source>
+        <translation>„{file}“ ist nicht mehr da (liegt die Datei auf einem Laufwerk, das nicht angeschlossen ist?).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="45"/>
+        <source>“{file}” cannot be opened: your user account is not allowed to read it.</source>
+        <translation>„{file}“ lässt sich nicht öffnen: Ihr Benutzerkonto darf diese Datei nicht lesen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="49"/>
+        <source>“{file}” could not be read ({error}).</source>
+        <translation>„{file}“ konnte nicht gelesen werden ({error}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="51"/>
+        <source>“{file}” is in version {version} of the GGUF format; MoEscope can load only versions 2 and 3.</source>
+        <translation>„{file}“ liegt in Version {version} des GGUF-Formats vor; MoEscope kann nur die Versionen 2 und 3 laden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="56"/>
+        <source>“{file}” was saved for a different kind of computer (big-endian) and cannot be loaded on this one. Use the ordinary file of this model.</source>
+        <translation>„{file}“ wurde für einen anderen Computertyp gespeichert (Big-Endian) und kann auf diesem Computer nicht geladen werden. Verwenden Sie die gewöhnliche Datei dieses Modells.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="62"/>
+        <source>“{file}” stores its weights in a format this version of MoEscope does not know (perhaps a newer quantization). Use another file of the model, for example a Q4_K_M one.</source>
+        <translation>Die Datei „{file}“ speichert ihre Gewichte in einem Format, das diese Version von MoEscope nicht kennt (vielleicht eine neuere Quantisierung). Verwenden Sie eine andere Datei des Modells, zum Beispiel eine mit Q4_K_M.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="68"/>
+        <source>“{file}” is damaged or was made incorrectly: its inner structure is not valid, so MoEscope cannot load it. Download the model again or use another file.</source>
+        <translation>Die Datei „{file}“ ist beschädigt oder fehlerhaft erstellt; ihr innerer Aufbau ist ungültig, deshalb kann MoEscope sie nicht laden. Laden Sie das Modell erneut herunter oder verwenden Sie eine andere Datei.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="74"/>
+        <source>“{file}” lacks a setting that is needed to load it ({key}). The file was probably made incorrectly; use another file of the model.</source>
+        <translation>In „{file}“ fehlt eine Angabe, die zum Laden nötig ist ({key}). Die Datei wurde vermutlich fehlerhaft erstellt; verwenden Sie eine andere Datei des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="80"/>
+        <source>“{file}” has a model setting with an invalid value ({key}), so MoEscope cannot load it. The file was probably made incorrectly; use another file of the model.</source>
+        <translation>„{file}“ enthält eine Modelleinstellung mit ungültigem Wert ({key}), deshalb kann MoEscope die Datei nicht laden. Die Datei wurde vermutlich fehlerhaft erstellt; verwenden Sie eine andere Datei des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="86"/>
+        <source>“{file}” asks for {k} experts per token but has only {n}; the engine would crash on it. The file was probably made incorrectly; use another file of the model.</source>
+        <translation>„{file}“ verlangt {k} Experten pro Token, hat aber nur {n}; die Engine würde daran abstürzen. Die Datei wurde vermutlich fehlerhaft erstellt; verwenden Sie eine andere Datei des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="92"/>
+        <source>“{file}” is a dense model without experts, so the number of experts per token cannot be changed.</source>
+        <translation>„{file}“ ist ein dichtes Modell ohne Experten, deshalb lässt sich die Zahl der Experten pro Token nicht ändern.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="98"/>
+        <source>For “{file}”, the experts per token must be between 1 and {n}, not {k}.</source>
+        <translation>Für „{file}“ muss die Zahl der Experten pro Token zwischen 1 und {n} liegen, nicht bei {k}.</translation>
     </message>
 </context>
 <context>
