@@ -7,10 +7,13 @@ import signal
 import threading
 import time
 from collections import deque
+from pathlib import Path
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
 from app.core.engine_client import EngineClient, EngineStartError
+from app.core.gguf_info import GGUFError
+from app.ui.model_errors import model_error_text
 
 log = logging.getLogger(__name__)
 
@@ -221,10 +224,14 @@ class EngineWorker(QObject):
                 if self._phase == "loading":  # a failed load may have unloaded the model before it
                     self._loaded_request = None
                     self.loaded_path = None
-                self._load_request = None
+                request, self._load_request = self._load_request, None
                 self._phase = "idle"
             self._set_busy(False)
-            self.error.emit(str(event.get("kind", "internal")), str(event.get("message", "")))
+            message = str(event.get("message", ""))
+            if event.get("reason") and request is not None:
+                error = GGUFError(message, str(event["reason"]), dict(event.get("details") or {}))
+                message = model_error_text(error, Path(request[0]).name)
+            self.error.emit(str(event.get("kind", "internal")), message)
         elif kind == "lost":
             self._on_lost(event)
         elif kind == "network_blocked":

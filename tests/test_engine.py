@@ -11,6 +11,7 @@ import pytest
 
 from app.core.demo_model import write_demo_model
 from app.core.engine_client import EngineClient
+from app.core.gguf_info import REASONS
 from app.core.protocol import ERROR_KINDS
 from gguf_edit import rewrite_gguf
 
@@ -173,6 +174,7 @@ def test_broken_files_give_a_clear_error(engine, tmp_path, content):
     error = engine.load(bad)
     assert error["event"] == "error" and error["kind"] == "bad_model"
     assert "broken.gguf" in error["message"]
+    assert error["reason"] in REASONS and isinstance(error["details"], dict)
     assert engine.client.running
 
 

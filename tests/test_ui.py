@@ -470,3 +470,23 @@ def test_shared_experts_are_shown_as_always_on_columns(qtbot, tmp_path):
     assert shared.width() > 0 and shared.left() > pane.heatmap._grid.right()
     centre = shared.center().toPoint()
     assert image.pixelColor(centre).name() in ("#5b6675", "#ffffff")
+
+
+def test_a_broken_model_file_is_refused_at_load_in_german(qtbot, window, tmp_path):
+    """The engine checks the file again when it loads it; its refusal reaches the window in German."""
+    from PySide6.QtCore import QCoreApplication
+
+    broken = tmp_path / "kaputt.gguf"
+    broken.write_bytes(b"")
+    previous_locale = QLocale()
+    translators = install_translators(QCoreApplication.instance(), "de")
+    try:
+        with qtbot.waitSignal(window.worker.error, timeout=ENGINE_TIMEOUT_MS) as refused:
+            window.loadRequested.emit(str(broken), 512, 0)
+    finally:
+        for translator in translators:
+            QCoreApplication.removeTranslator(translator)
+        QLocale.setDefault(previous_locale)
+    kind, message = refused.args
+    assert kind == "bad_model"
+    assert "„kaputt.gguf“" in message and "leer" in message

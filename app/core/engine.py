@@ -30,12 +30,26 @@ FALLBACK_STOP = ("\nUser:", "\nuser:", "\nAssistant:")
 
 
 class EngineError(Exception):
-    """A request the engine could not carry out; ``kind`` is one of protocol.ERROR_KINDS."""
+    """A request the engine could not carry out; ``kind`` is one of protocol.ERROR_KINDS.
 
-    def __init__(self, kind: str, message: str) -> None:
+    For a model file that cannot be used, ``reason`` and ``details`` are the GGUFError's (see
+    gguf_info.REASONS), so that the window can say it in the user's language.
+    """
+
+    def __init__(self, kind: str, message: str, reason: str | None = None,
+                 details: dict | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.reason = reason
+        self.details = {key: value if isinstance(value, (int, float, str, bool)) else str(value)
+                        for key, value in (details or {}).items()}
+
+    def to_event(self) -> dict:
+        event = {"event": "error", "kind": self.kind, "message": self.message}
+        if self.reason:
+            event.update(reason=self.reason, details=self.details)
+        return event
 
 
 @dataclass
@@ -115,7 +129,7 @@ class Engine:
         try:
             info = inspect_gguf(path, experts_per_token or None)
         except GGUFError as exc:
-            raise EngineError("bad_model", str(exc)) from exc
+            raise EngineError("bad_model", str(exc), exc.reason, exc.details) from exc
         self.unload()
 
         model_params = ll.llama_model_default_params()

@@ -101,7 +101,7 @@ def run() -> int:
             else:
                 raise EngineError("bad_request", f"Unknown command {name!r}.")
         except EngineError as exc:
-            emit({"event": "error", "kind": exc.kind, "message": exc.message})
+            emit(exc.to_event())
         except (KeyError, TypeError, ValueError) as exc:
             emit({"event": "error", "kind": "bad_request", "message": f"Malformed {name!r} command: {exc}"})
         except Exception as exc:  # the host must answer every command, whatever went wrong inside

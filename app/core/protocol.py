@@ -22,7 +22,9 @@ Events (host -> client), key ``event``:
     finished        prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason
                     (stop_reason: "length" | "eos" | "stop_sequence" | "stopped" | "context_full")
     unloaded
-    error           kind, message                     kind: one of ERROR_KINDS
+    error           kind, message                     kind: one of ERROR_KINDS; for a model file that
+                                                      cannot be used also reason and details (the
+                                                      GGUFError's, see gguf_info.REASONS)
     network_blocked host, port, time, kind, reason, message
                                                       the engine's network policy refused a connection
                                                       (kind "connect" | "lookup" | "send"; reason: a
