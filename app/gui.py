@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from app.core import paths
+from app.core.system_libs import platform_failure_message
 from app.ui.i18n import install_translators
 from app.ui.library_pane import saved_models_dir
 from app.ui.locality import apply_saved_offline
@@ -21,6 +29,27 @@ from app.worker import start_engine_thread, stop_engine_thread
 def _set_application_names() -> None:
     QCoreApplication.setOrganizationName("MoEscope")
     QCoreApplication.setApplicationName("MoEscope")
+
+
+def _create_application(lang: str | None) -> QApplication:
+    """The QApplication; where Qt cannot start a platform plugin, say why in words and exit with 2.
+
+    Qt reports that as a fatal message and aborts the process, which no exception handler sees. So
+    while the application is created, a message handler prints Qt's messages as Qt would and, on the
+    fatal one, system_libs' explanation, then ends the process itself.
+    """
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        print(qFormatLogMessage(kind, context, message), file=sys.stderr, flush=True)
+        if kind == QtMsgType.QtFatalMsg:
+            print(platform_failure_message(lang), file=sys.stderr, flush=True)
+            os._exit(2)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        return QApplication(sys.argv)
+    finally:
+        qInstallMessageHandler(previous)
 
 
 def run_gui(
@@ -36,7 +65,7 @@ def run_gui(
         lang: "de" or "en" to override the system language, or None.
     """
     _set_application_names()
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = QApplication.instance() or _create_application(lang)
     app.setDesktopFileName("moescope")  # Wayland matches the window to moescope.desktop (icon, name)
     app.setWindowIcon(icon("moescope"))
     apply_style(app)

@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--experts-per-token", type=int)
     trace.add_argument("--n-ctx", type=int, default=2048)
     trace.add_argument("--json", action="store_true", help="one JSON object per line (default: a readable table)")
+    trace.add_argument("--safe", action="store_true",
+                       help="compatibility mode: load without llama.cpp's extra buffer types (weight repacking, "
+                            "AMX), which crash on some processors; slower, but works everywhere")
 
     download = commands.add_parser(
         "download", help="download a GGUF model from the Hugging Face Hub into the models folder",
@@ -88,9 +91,13 @@ def _trace(args: argparse.Namespace) -> int:
 
     request = TraceRequest(model=str(args.trace_model), prompt=args.prompt, max_tokens=args.max_tokens,
                            seed=args.seed, temperature=args.temperature,
-                           experts_per_token=args.experts_per_token, n_ctx=args.n_ctx)
+                           experts_per_token=args.experts_per_token, n_ctx=args.n_ctx, safe=args.safe)
+
+    def notice(text: str) -> None:
+        print(f"moescope: {text}", file=sys.stderr, flush=True)
+
     try:
-        for record in trace_lines(request):
+        for record in trace_lines(request, notice):
             print(json.dumps(record, ensure_ascii=False) if args.json else format_record(record), flush=True)
     except TraceError as exc:
         print(f"moescope: {exc}", file=sys.stderr)
@@ -134,8 +141,14 @@ def _download(args: argparse.Namespace) -> int:
 
 def _gui(args: argparse.Namespace) -> int:
     from app.core.paths import models_dir
+    from app.core.system_libs import window_libraries_message
 
     from app.core.bundle import bundled_models
+
+    missing = window_libraries_message(args.lang)  # before Qt, which would only abort on them
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
 
     folder = args.models_dir or models_dir()
     model = args.model or next(iter(bundled_models()), None)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
+from app.core.compat import SPEED_COST_PERCENT, CompatFallback
 from app.core.engine_client import EngineClient, EngineStartError
 from app.core.gguf_info import GGUFError
 from app.ui.model_errors import model_error_text
@@ -50,7 +51,11 @@ class EngineWorker(QObject):
         error(str, str): a command failed; kind and message in words. Kinds: the engine's
             ``protocol.ERROR_KINDS``, "engine_start" (no engine could be started) and "not_running"
             (a command found no engine).
-        engineLost(str): the engine process died unexpectedly; a sentence saying how.
+        engineLost(str): the engine process died unexpectedly; sentences saying what happened and
+            what MoEscope does about it.
+        compatibilityMode(str): the engine crashed with the fast settings of the model being loaded
+            or answering for the first time; the model is being loaded again in compatibility mode
+            (and an interrupted first answer is asked again). A sentence for the user.
         engineRestarted(): a fresh engine replaced a lost one (a model it had is being reloaded).
         busyChanged(bool): the engine started or ended loading, generating or restarting.
         networkBlocked(int, dict): the engine's network policy refused a connection; the engine's pid
@@ -65,10 +70,11 @@ class EngineWorker(QObject):
     unloaded = Signal()
     error = Signal(str, str)
     engineLost = Signal(str)
+    compatibilityMode = Signal(str)
     engineRestarted = Signal()
     busyChanged = Signal(bool)
     networkBlocked = Signal(int, object)
-    _restartRequested = Signal(bool, bool)
+    _restartRequested = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +85,9 @@ class EngineWorker(QObject):
         self._busy = False
         self._load_request: tuple[str, int, int] | None = None
         self._loaded_request: tuple[str, int, int] | None = None
+        self._generate_request: dict | None = None
+        self._retry_generate: dict | None = None
+        self._fallback = CompatFallback()
         self._losses: deque[float] = deque(maxlen=RESTART_LIMIT)
         self._restartRequested.connect(self._restart, Qt.ConnectionType.QueuedConnection)
 
@@ -101,10 +110,12 @@ class EngineWorker(QObject):
     @Slot(object)
     def generate(self, params: dict) -> None:
         """Answer ``params["messages"]``; other keys override GENERATION_DEFAULTS."""
+        command = {"cmd": "generate", **GENERATION_DEFAULTS, **params}
         with self._lock:
             self._phase = "generating"
+            self._generate_request = command
         self._set_busy(True)
-        self._send({"cmd": "generate", **GENERATION_DEFAULTS, **params})
+        self._send(command)
 
     @Slot()
     def stop(self) -> None:
@@ -154,21 +165,13 @@ class EngineWorker(QObject):
             return False
         return True
 
-    def _send_load(self, request: tuple[str, int, int]) -> None:
+    def _send_load(self, request: tuple[str, int, int], force_safe: bool = False) -> None:
         path, n_ctx, experts = request
         with self._lock:
             self._phase = "loading"
             self._load_request = request
         self._set_busy(True)
-        self._send(
-            {
-                "cmd": "load",
-                "path": path,
-                "n_ctx": n_ctx,
-                "n_threads": None,
-                "experts_per_token": experts or None,
-            }
-        )
+        self._send(self._fallback.load_command(path, n_ctx, experts, force_safe=force_safe))
 
     def _send(self, command: dict) -> None:
         client = self._client
@@ -197,22 +200,31 @@ class EngineWorker(QObject):
             return
         kind = event.get("event")
         if kind == "token":
+            self._fallback.on_answer_progress()
             self.token.emit(event)
         elif kind == "prompt_routing":
             self.promptRouting.emit(event.get("tokens", []))
         elif kind == "loaded":
+            self._fallback.on_loaded()
             with self._lock:
-                self._phase = "idle"
                 self._loaded_request, self._load_request = self._load_request, None
                 self.loaded_path = self._loaded_request[0] if self._loaded_request else None
-            self._set_busy(False)
+                retry, self._retry_generate = self._retry_generate, None
+                self._phase = "generating" if retry is not None else "idle"
             self.loaded.emit(event)
+            if retry is not None:  # the first answer that crashed the engine, asked again
+                self._send(retry)
+            else:
+                self._set_busy(False)
         elif kind == "finished":
+            self._fallback.on_answer_progress()
             with self._lock:
                 self._phase = "idle"
+                self._generate_request = None
             self._set_busy(False)
             self.finished.emit(event)
         elif kind == "unloaded":
+            self._fallback.on_unloaded()
             with self._lock:
                 self._phase = "idle"
                 self._loaded_request = None
@@ -221,10 +233,13 @@ class EngineWorker(QObject):
             self.unloaded.emit()
         elif kind == "error":
             with self._lock:
-                if self._phase == "loading":  # a failed load may have unloaded the model before it
-                    self._loaded_request = None
-                    self.loaded_path = None
+                if self._phase == "loading":  # the engine says which model, if any, it still has
+                    still_loaded = event.get("still_loaded")
+                    if not still_loaded or (self._loaded_request or ("",))[0] != still_loaded:
+                        self._loaded_request = None
+                    self.loaded_path = self._loaded_request[0] if self._loaded_request else None
                 request, self._load_request = self._load_request, None
+                self._generate_request = None
                 self._phase = "idle"
             self._set_busy(False)
             message = str(event.get("message", ""))
@@ -242,41 +257,72 @@ class EngineWorker(QObject):
         with self._lock:
             if self._phase == "closed":
                 return
-            crashed_loading = self._phase == "loading"
-            reload = not crashed_loading and self._loaded_request is not None
-            if crashed_loading:
-                self._loaded_request = None
-            self._load_request = None
-            self.loaded_path = None
+            phase = self._phase
             self._client = None
             self._phase = "restarting"
+        compat = self._fallback.should_retry_safe(phase)
+        with self._lock:
+            if compat and phase == "loading":
+                self._loaded_request = self._load_request
+            elif compat and phase == "generating":
+                self._retry_generate = self._generate_request
+            elif phase == "loading":
+                self._loaded_request = None
+            self._generate_request = None
+            self._load_request = None
+            self.loaded_path = None
         self._set_busy(True)
-        self.engineLost.emit(
-            self.tr("The engine stopped unexpectedly ({how}).").format(
-                how=self._describe_exit(event.get("returncode"))
-            )
-        )
-        self._restartRequested.emit(reload, crashed_loading)
+        if compat:
+            self.compatibilityMode.emit(self._compat_text(phase))
+            self._restartRequested.emit("compat")
+            return
+        self.engineLost.emit(self._lost_text(phase, event.get("returncode")))
+        self._restartRequested.emit("crashed_loading" if phase == "loading" else "reload")
 
-    def _describe_exit(self, returncode: int | None) -> str:
+    def _compat_text(self, phase: str) -> str:
+        doing = self.tr("while loading this model") if phase == "loading" else self.tr(
+            "while answering with this model")
+        return self.tr(
+            "The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope "
+            "switched the model to compatibility mode and will use it from now on. Answers stay the same "
+            "but may take up to about {percent} % longer."
+        ).format(doing=doing, percent=SPEED_COST_PERCENT)
+
+    def _lost_text(self, phase: str, returncode: int | None) -> str:
+        doing = {
+            "loading": self.tr("while loading the model"),
+            "generating": self.tr("while answering"),
+        }.get(phase, self.tr("while it was waiting"))
         if returncode is None:
-            return self.tr("it stopped answering")
-        if returncode < 0:
-            try:
-                name = signal.Signals(-returncode).name
-            except ValueError:
-                name = str(-returncode)
-            return self.tr("it was ended by the operating system, {name}").format(name=name)
-        return self.tr("it quit with error code {code}").format(code=returncode)
+            what = self.tr("The engine stopped answering {doing}.").format(doing=doing)
+        elif returncode < 0 and -returncode == getattr(signal, "SIGKILL", -1):
+            what = self.tr(
+                "The engine was ended from outside {doing}, perhaps by the system because memory ran out."
+            ).format(doing=doing)
+        elif returncode < 0 and -returncode in (signal.SIGTERM, signal.SIGINT):
+            what = self.tr("The engine was asked to quit from outside {doing}.").format(doing=doing)
+        elif returncode < 0 or returncode >= 0xC0000000:
+            what = self.tr("The engine crashed {doing}.").format(doing=doing)
+        else:
+            what = self.tr("The engine quit unexpectedly {doing} (error code {code}).").format(
+                doing=doing, code=returncode)
+        if phase == "loading":
+            return what + " " + self.tr(
+                "The model file may be damaged or not supported by this version of MoEscope. "
+                "You can choose another model in the Model library.")
+        return what + " " + self.tr("Your conversation is kept; MoEscope starts a fresh engine.")
 
-    @Slot(bool, bool)
-    def _restart(self, reload: bool, crashed_loading: bool) -> None:
-        """Start a fresh engine after a loss; reload the model it had unless loading that model crashed it."""
+    @Slot(str)
+    def _restart(self, how: str) -> None:
+        """Start a fresh engine after a loss. ``how``: "compat" loads the model again in compatibility
+        mode (and asks an interrupted first answer again), "reload" loads the model it had,
+        "crashed_loading" loads nothing (loading that model crashed it)."""
         now = time.monotonic()
         self._losses.append(now)
         if len(self._losses) == RESTART_LIMIT and now - self._losses[0] < RESTART_WINDOW_S:
             with self._lock:
                 self._phase = "idle"
+                self._loaded_request = self._retry_generate = None
             self._set_busy(False)
             self.error.emit(
                 "engine_start",
@@ -289,10 +335,13 @@ class EngineWorker(QObject):
         if not self._start_client():
             with self._lock:
                 self._phase = "idle"
+                self._retry_generate = None
             self._set_busy(False)
             return
         self.engineRestarted.emit()
-        if crashed_loading:
+        with self._lock:
+            request = self._loaded_request
+        if how == "crashed_loading":
             with self._lock:
                 self._phase = "idle"
             self._set_busy(False)
@@ -303,10 +352,8 @@ class EngineWorker(QObject):
                     "version of MoEscope."
                 ),
             )
-        elif reload:
-            with self._lock:
-                request = self._loaded_request
-            self._send_load(request)
+        elif request is not None:
+            self._send_load(request, force_safe=how == "compat")
         else:
             with self._lock:
                 self._phase = "idle"

@@ -5,7 +5,11 @@ prompt, greedy sampling, two contexts side by side in this one process. Pairs al
 runs first so that drift (thermal, other load) falls on both. Prints each pair, then the median
 ratio (capture / baseline) as the last line.
 
-    python bench/tap_overhead.py [--pairs 7] [--tokens 96]
+The model is loaded once in the engine process first, where a crash of llama.cpp's extra buffer types
+is survived (app.core.compat); both sides then use the mode that works on this processor, or
+compatibility mode with ``--safe``.
+
+    python bench/tap_overhead.py [--pairs 7] [--tokens 96] [--safe]
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.core.demo_model import write_demo_model  # noqa: E402
 from app.core.engine import Engine, GenerationSettings  # noqa: E402
+from app.core.trace import EngineSession  # noqa: E402
 
 PROMPT = "Mixture-of-Experts models route every token to a few experts. " * 2
 
@@ -35,11 +40,18 @@ def tokens_per_second(engine: Engine, n_tokens: int) -> float:
     return result["tokens_per_s"]
 
 
+def needs_compatibility_mode(path: Path) -> bool:
+    """Load the model in the engine process, where a crash is survived, and return the mode it ended in."""
+    with EngineSession() as session:
+        return bool(session.load(str(path), n_ctx=512)["safe"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--tokens", type=int, default=96)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--safe", action="store_true", help="compatibility mode (no extra buffer types)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -50,9 +62,11 @@ def main() -> int:
         print(f"model: {path.stat().st_size / 1e9:.2f} GB written in {time.perf_counter() - started:.1f} s")
         print(f"machine: {platform.machine()}, {platform.processor() or platform.system()}, "
               f"python {platform.python_version()}, threads {args.threads}")
+        safe = args.safe or needs_compatibility_mode(path)
+        print(f"mode: {'compatibility (no extra buffer types)' if safe else 'fast (extra buffer types on)'}")
         baseline, capture = Engine(), Engine()
-        baseline.load(str(path), n_ctx=512, n_threads=args.threads, capture=False)
-        capture.load(str(path), n_ctx=512, n_threads=args.threads, capture=True)
+        baseline.load(str(path), n_ctx=512, n_threads=args.threads, capture=False, safe=safe)
+        capture.load(str(path), n_ctx=512, n_threads=args.threads, capture=True, safe=safe)
         tokens_per_second(baseline, 8)
         tokens_per_second(capture, 8)
         ratios = []

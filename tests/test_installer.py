@@ -216,6 +216,34 @@ def test_debdeps_refuses_a_library_without_a_known_package(tmp_path):
         debdeps.depends(tmp_path / "frozen")
 
 
+def test_debdeps_depends_on_every_system_library_the_xcb_plugin_needs(tmp_path):
+    need("objdump", "binutils")
+    from app.core.system_libs import LIBRARY_PACKAGES, xcb_plugin
+
+    plugin = xcb_plugin()
+    qt_lib = plugin.parents[2] / "lib"
+    xcb_files = (plugin, qt_lib / "libQt6XcbQpa.so.6")
+    frozen = tmp_path / "frozen"
+    # A frozen folder that bundles none of the system libraries the xcb plugin needs (PyInstaller
+    # bundles most of them from the build machine; any it leaves out, the .deb must depend on).
+    # The plugin and libQt6XcbQpa as files; Qt's other libraries as links (bundled, but not read).
+    _copy_elf(plugin, frozen / "PySide6" / "Qt" / "plugins" / "platforms")
+    _copy_elf(xcb_files[1], frozen / "PySide6" / "Qt" / "lib")
+    for path in qt_lib.iterdir():
+        if not (frozen / "PySide6" / "Qt" / "lib" / path.name).exists():
+            (frozen / "PySide6" / "Qt" / "lib" / path.name).symlink_to(path)
+    depends = {item.split(" (")[0] for item in debdeps.depends(frozen).split(", ")}
+    needed = {
+        line.split()[1]
+        for path in xcb_files
+        for line in subprocess.check_output(["objdump", "-p", str(path)], text=True).splitlines()
+        if line.split()[:1] == ["NEEDED"]
+    }
+    system = needed - {path.name for path in qt_lib.iterdir()}
+    assert {LIBRARY_PACKAGES[name] for name in system} <= depends
+    assert {"libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1"} <= depends
+
+
 # --- icons, spec, workflow ------------------------------------------------------------------------
 
 

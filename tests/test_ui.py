@@ -360,7 +360,10 @@ def test_a_killed_engine_is_replaced_and_the_next_message_works(qtbot, window, d
     qtbot.waitUntil(lambda: "A fresh engine was started." in window.chat.transcript.toPlainText())
     assert window.isVisible()
     assert not window.chat.generating
-    assert "The engine stopped unexpectedly" in window.chat.transcript.toPlainText()
+    transcript = window.chat.transcript.toPlainText()
+    assert "The engine was ended from outside while answering, perhaps by the system" in transcript
+    assert "Your conversation is kept; MoEscope starts a fresh engine." in transcript
+    assert "compatibility mode" not in transcript  # a killed engine is not a crash of the model's settings
     qtbot.waitUntil(lambda: window.model_info is not None, timeout=ENGINE_TIMEOUT_MS)
     assert window.worker.pid not in (None, old_pid)
 
@@ -397,26 +400,68 @@ def test_qt_binding_keeps_singleton_references():
 
 
 @pytest.mark.slow
-def test_an_engine_that_aborts_while_loading_a_file_is_reported_and_replaced(qtbot, window, demo_models):
-    """What a file that makes llama.cpp abort() looks like to the window: the engine dies with SIGABRT
-    during the load. The engine is paused before the load so that the abort lands inside it."""
+def test_an_engine_that_aborts_while_loading_is_replaced_and_the_model_runs_in_compatibility_mode(
+        qtbot, window, demo_models):
+    """What a model that makes llama.cpp abort() while loading looks like to the window: the engine
+    dies with SIGABRT during the load (it is paused before the load so that the abort lands inside
+    it); a fresh engine loads the model again in compatibility mode."""
     old_pid = window.worker.pid
     os.kill(old_pid, signal.SIGSTOP)
     window.load_model(str(window.library.models_dir / demo_models["moe"].name))
     qtbot.waitUntil(lambda: window.library.loading_path is not None)
-    with qtbot.waitSignal(window.worker.engineRestarted, timeout=ENGINE_TIMEOUT_MS):
+    with qtbot.waitSignal(window.worker.compatibilityMode, timeout=ENGINE_TIMEOUT_MS):
         os.kill(old_pid, signal.SIGABRT)
         os.kill(old_pid, signal.SIGCONT)
-    qtbot.waitUntil(lambda: window.library.loading_path is None, timeout=ENGINE_TIMEOUT_MS)
-    assert window.isVisible() and window.model_info is None
-    assert "SIGABRT" in window.chat.transcript.toPlainText()
+    qtbot.waitUntil(lambda: window.model_info is not None, timeout=ENGINE_TIMEOUT_MS)
+    assert window.isVisible() and window.compatibility_mode
+    transcript = window.chat.transcript.toPlainText()
+    assert "The engine crashed while loading this model" in transcript
+    assert "compatibility mode" in transcript and "A fresh engine was started." not in transcript
+    assert "(compatibility mode)" in window._model_label.text()
+    assert "compatibility mode" in window.library._status_label.text()
     assert window.worker.pid not in (None, old_pid)
 
-    load(qtbot, window, demo_models["dense"])
     window.chat.settings.update(max_tokens=4, temperature=0.0)
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "Hallo")
     assert finished.args[0]["answer_tokens"] > 0
+
+
+@pytest.mark.slow
+def test_a_first_answer_that_crashes_the_engine_is_answered_again_in_compatibility_mode(
+        qtbot, monkeypatch, models_dir, demo_models):
+    """The model was fast on this processor before (no probe), but now its first batch crashes: the
+    window keeps the question, says what happened, and the answer arrives in compatibility mode."""
+    from app.core.compat import FAST, INJECT_ENV, CompatStore
+
+    model = models_dir / demo_models["moe"].name
+    CompatStore().remember(model, FAST)
+    monkeypatch.setenv(INJECT_ENV, "first-batch")
+    worker, thread = start_engine_thread()
+    window = MainWindow(worker, models_dir)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.engine_ready and not window.library.scanning, timeout=ENGINE_TIMEOUT_MS)
+        load(qtbot, window, demo_models["moe"])
+        assert not window.compatibility_mode
+        window.chat.settings.update(max_tokens=6, temperature=0.0)
+        with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
+            send(qtbot, window, "Hallo")
+        assert finished.args[0]["answer_tokens"] > 0
+        qtbot.waitUntil(lambda: not window.chat.generating)
+        transcript = window.chat.transcript.toPlainText()
+        assert "The engine crashed while answering with this model" in transcript
+        assert transcript.index("compatibility mode") < transcript.rindex(window.chat.answer_text)
+        assert [m["role"] for m in window.chat.messages] == ["user", "assistant"]
+        assert window.compatibility_mode and CompatStore().choice(model).safe
+
+        with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
+            send(qtbot, window, "Noch einmal")
+        assert finished.args[0]["answer_tokens"] > 0
+        assert transcript.count("The engine crashed") == 1
+    finally:
+        stop_engine_thread(worker, thread)
 
 
 def test_every_string_has_a_german_translation():

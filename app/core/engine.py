@@ -12,11 +12,13 @@ from __future__ import annotations
 import codecs
 import ctypes
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.core.compat import injected_crash_stages
 from app.core.gguf_info import GGUFError, ModelInfo, inspect_gguf
 from app.core.routing import RoutingTap, rows_to_positions
 
@@ -94,6 +96,7 @@ class Engine:
 
     Attributes:
         info: ModelInfo of the loaded model, or None.
+        safe: whether the loaded model runs in compatibility mode (see app.core.compat).
         stop_requested: set from any thread to end the current prompt evaluation or answer within
             one token; the caller clears it before the next generation.
     """
@@ -111,6 +114,9 @@ class Engine:
         self._vocab = None
         self._tap: RoutingTap | None = None
         self._kv_overrides = None
+        self._load_args: tuple | None = None
+        self._inject_first_batch = False
+        self.safe = False
         self._abort_callback = ll.ggml_abort_callback(lambda _data: self.stop_requested.is_set())
         self._cached_tokens: list[int] = []
         self._routing_by_pos: dict[int, dict] = {}
@@ -119,26 +125,48 @@ class Engine:
     # loading ------------------------------------------------------------------------------------
 
     def load(self, path: str, n_ctx: int = 2048, n_threads: int | None = None,
-             experts_per_token: int | None = None, capture: bool = True) -> tuple[ModelInfo, float]:
-        """Load a GGUF file; returns its ModelInfo and the seconds it took. Unloads the previous model.
+             experts_per_token: int | None = None, capture: bool = True, safe: bool = False,
+             probe: bool = False) -> tuple[ModelInfo, float]:
+        """Load a GGUF file; returns its ModelInfo and the seconds it took.
 
-        ``capture=False`` installs no expert tap at all (the benchmark's baseline).
+        ``safe`` loads in compatibility mode (no extra buffer types, see app.core.compat); ``probe``
+        evaluates one full micro-batch and one answer token right after loading, so that a model
+        that crashes llama.cpp on this processor does so while loading. ``capture=False`` installs
+        no expert tap at all (the benchmark's baseline).
+
+        If llama.cpp cannot load the file, the model loaded before is loaded again with its own
+        settings before the error is raised, so it keeps working.
         """
-        ll = self._ll
         started = time.perf_counter()
         try:
             info = inspect_gguf(path, experts_per_token or None)
         except GGUFError as exc:
             raise EngineError("bad_model", str(exc), exc.reason, exc.details) from exc
+        previous = self._load_args
         self.unload()
+        try:
+            self._load(path, info, n_ctx, n_threads, experts_per_token, capture, safe)
+        except EngineError:
+            if previous is not None:
+                self._load(*previous)
+            raise
+        if probe:
+            self._probe()
+        return info, time.perf_counter() - started
 
+    def _load(self, path: str, info: ModelInfo, n_ctx: int, n_threads: int | None,
+              experts_per_token: int | None, capture: bool, safe: bool) -> None:
+        ll = self._ll
+        inject = () if safe else injected_crash_stages()
         model_params = ll.llama_model_default_params()
-        if experts_per_token:
-            self._kv_overrides = _expert_override(info.architecture, experts_per_token)
-            model_params.kv_overrides = self._kv_overrides
+        model_params.use_extra_bufts = not safe
+        kv_overrides = _expert_override(info.architecture, experts_per_token) if experts_per_token else None
+        if kv_overrides is not None:
+            model_params.kv_overrides = kv_overrides
         model = ll.llama_model_load_from_file(os.fsencode(path), model_params)
         if not model:
             raise EngineError("load_failed", f"llama.cpp could not load {os.path.basename(path)}.")
+        _crash_if_injected("load", inject)
 
         threads = n_threads or max(1, min(8, os.cpu_count() or 1))
         ctx_params = ll.llama_context_default_params()
@@ -152,6 +180,7 @@ class Engine:
         if tap is not None:
             ctx_params.cb_eval = tap.callback
             ctx_params.cb_eval_user_data = tap.user_data
+        _crash_if_injected("context", inject)
         ctx = ll.llama_init_from_model(model, ctx_params)
         if not ctx:
             ll.llama_model_free(model)
@@ -159,11 +188,23 @@ class Engine:
         ll.llama_set_abort_callback(ctx, self._abort_callback, None)
 
         self._model, self._ctx, self._tap = model, ctx, tap
+        self._kv_overrides = kv_overrides
         self._vocab = ll.llama_model_get_vocab(model)
         self.info = info
+        self.safe = safe
+        self._load_args = (path, info, n_ctx, n_threads, experts_per_token, capture, safe)
         self._cached_tokens = []
         self._routing_by_pos = {}
-        return info, time.perf_counter() - started
+        self._inject_first_batch = "first-batch" in inject
+
+    def _probe(self) -> None:
+        """Evaluate one full micro-batch and one single token, then forget them (see app.core.compat)."""
+        n_vocab = self._ll.llama_vocab_n_tokens(self._vocab)
+        count = max(2, min(BATCH, self.n_ctx - 2))
+        tokens = [(7 * i + 1) % n_vocab for i in range(count)]
+        self._evaluate(tokens, 0)
+        self._evaluate([tokens[0]], count)
+        self._forget_from(0)
 
     @property
     def n_ctx(self) -> int:
@@ -174,8 +215,9 @@ class Engine:
             self._ll.llama_free(self._ctx)
         if self._model:
             self._ll.llama_model_free(self._model)
-        self._ctx = self._model = self._vocab = self._tap = None
+        self._ctx = self._model = self._vocab = self._tap = self._kv_overrides = None
         self.info = None
+        self._load_args = None
         self._cached_tokens = []
         self._routing_by_pos = {}
 
@@ -350,6 +392,8 @@ class Engine:
                     batch.logits[i] = want_all_rows or i == len(chunk) - 1
                 if want_all_rows:
                     self._tap.begin()
+                if self._inject_first_batch:
+                    _crash_if_injected("first-batch", {"first-batch"})
                 status = ll.llama_decode(self._ctx, batch)
                 if status == 2 or self.stop_requested.is_set():
                     self._forget_from(pos0)
@@ -420,6 +464,12 @@ def _release_before_stop(held: list[dict], text: str, stop: str) -> list[dict]:
         offset += len(event["text"])
         released.append({**event, "text": keep})
     return released
+
+
+def _crash_if_injected(stage: str, stages) -> None:
+    """Fault injection (app.core.compat.INJECT_ENV): crash the way llama.cpp's bug does at this stage."""
+    if stage in stages:
+        os.kill(os.getpid(), signal.SIGSEGV if stage == "first-batch" else signal.SIGABRT)
 
 
 def _expert_override(architecture: str, k: int):

@@ -84,9 +84,11 @@ def run() -> int:
                     n_ctx=int(command.get("n_ctx") or 2048),
                     n_threads=command.get("n_threads"),
                     experts_per_token=command.get("experts_per_token"),
+                    safe=bool(command.get("safe")),
+                    probe=bool(command.get("probe")),
                 )
                 emit({"event": "loaded", "info": info.to_dict(), "load_seconds": round(seconds, 3),
-                      "n_ctx": engine.n_ctx})
+                      "n_ctx": engine.n_ctx, "safe": engine.safe})
             elif name == "generate":
                 settings = GenerationSettings.from_command(command)
                 if command.get("messages") is not None:
@@ -101,7 +103,10 @@ def run() -> int:
             else:
                 raise EngineError("bad_request", f"Unknown command {name!r}.")
         except EngineError as exc:
-            emit(exc.to_event())
+            event = exc.to_event()
+            if name == "load":
+                event["still_loaded"] = engine.info.path if engine.info else None
+            emit(event)
         except (KeyError, TypeError, ValueError) as exc:
             emit({"event": "error", "kind": "bad_request", "message": f"Malformed {name!r} command: {exc}"})
         except Exception as exc:  # the host must answer every command, whatever went wrong inside

@@ -4,7 +4,9 @@ One JSON object per line in both directions. The engine process writes events on
 the original stdout; anything llama.cpp itself prints goes to stderr, so it cannot corrupt the stream.
 
 Commands (client -> host), key ``cmd``:
-    load      path, n_ctx, n_threads, experts_per_token (int or null)
+    load      path, n_ctx, n_threads, experts_per_token (int or null), safe (compatibility mode: no
+              extra buffer types), probe (evaluate one batch and one token while loading; see
+              app.core.compat)
     generate  either ``prompt`` (raw text, no template) or ``messages`` ([{role, content}], the
               model's chat template or a plain fallback is applied); max_tokens, temperature,
               top_p, top_k, seed, stop (list of strings)
@@ -16,7 +18,7 @@ Events (host -> client), key ``event``:
     ready           pid, version, network_policy      the host is up and waiting for commands;
                                                       network_policy: NetworkPolicy.describe() of
                                                       the policy installed in the engine process
-    loaded          info (ModelInfo dict), load_seconds, n_ctx
+    loaded          info (ModelInfo dict), load_seconds, n_ctx, safe
     prompt_routing  tokens: [{pos, token, text, source="prompt", routing}]
     token           pos, token, text, source="answer", routing
     finished        prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason
@@ -24,7 +26,9 @@ Events (host -> client), key ``event``:
     unloaded
     error           kind, message                     kind: one of ERROR_KINDS; for a model file that
                                                       cannot be used also reason and details (the
-                                                      GGUFError's, see gguf_info.REASONS)
+                                                      GGUFError's, see gguf_info.REASONS); after a
+                                                      failed ``load`` also still_loaded: the path of
+                                                      the model the engine still has, or null
     network_blocked host, port, time, kind, reason, message
                                                       the engine's network policy refused a connection
                                                       (kind "connect" | "lookup" | "send"; reason: a

@@ -164,8 +164,13 @@ def _describe_model(path: Path, loaded: dict, tokens: list[dict], finished: dict
         layers, experts, k = len(info["moe_layers"]), info["n_experts"], info["n_experts_used"]
         kind = f"MoE, {layers} routed layers x {experts} experts, top-{k}"
     speed = finished.get("tokens_per_s", 0)
+    mode = ""
+    if loaded.get("compat_switched"):
+        mode = " in compatibility mode (llama.cpp's extra buffer types crashed the engine on this processor)"
+    elif loaded.get("safe"):
+        mode = " in compatibility mode (remembered for this processor)"
     return (
-        f"{path.name} ({kind}): loaded in {loaded['load_seconds']:.2f} s, "
+        f"{path.name} ({kind}): loaded{mode} in {loaded['load_seconds']:.2f} s, "
         f"{len(tokens) - answer} prompt + {answer} answer tokens at {speed} tokens/s"
     )
 
@@ -194,6 +199,8 @@ def _engine_checks(
                 results.append(CheckResult(name, True, body()))
             except (SelfTestFailure, TraceError, OSError, ValueError, KeyError) as exc:
                 results.append(CheckResult(name, False, str(exc) or type(exc).__name__))
+            if session.client.pid is not None:  # a fresh engine after a switch to compatibility mode
+                watch.extra_pids.add(session.client.pid)
 
         def synthetic() -> str:
             path = write_demo_model(models_dir / "selftest-moe.gguf", **SYNTHETIC)

@@ -184,6 +184,22 @@ class ChatPane(QWidget):
             parts.append(reason)
         self._end_answer(" · ".join(parts))
 
+    def restart_answer(self, notice: str) -> None:
+        """The answer being written starts over (the engine is asked again): its partial text goes,
+        ``notice`` says why, and a fresh answer bubble follows it."""
+        if not self.generating or self._answer_cursor is None:
+            self.show_notice(notice)
+            return
+        frame = self._answer_cursor.currentFrame()
+        cursor = QTextCursor(self.transcript.document())
+        cursor.setPosition(frame.firstPosition() - 1)
+        cursor.setPosition(frame.lastPosition() + 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self.show_notice(notice)
+        self._answer_cursor = self._append_bubble("assistant", self._model_name or "", "")
+        self.answer_text = ""
+        self._pending_text = ""
+
     def abort_answer(self, reason: str) -> None:
         """The answer ended without statistics (engine lost, error); ``reason`` says why."""
         if self.generating:

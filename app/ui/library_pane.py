@@ -641,14 +641,14 @@ class LibraryPane(QWidget):
         self._status_label.setText(text.format(name=Path(path).name))
         self._update_state()
 
-    def set_loaded(self, info: ModelInfo, seconds: float) -> None:
+    def set_loaded(self, info: ModelInfo, seconds: float, compatibility_mode: bool = False) -> None:
         self.loading_path = None
         self.loaded_path = info.path
-        self._status_label.setText(
-            self.tr("“{name}” is ready (loaded in {seconds} s).").format(
-                name=info.name, seconds=format_decimal(seconds)
-            )
-        )
+        text = self.tr("“{name}” is ready (loaded in {seconds} s).").format(
+            name=info.name, seconds=format_decimal(seconds))
+        if compatibility_mode:
+            text += " " + self.tr("It runs in compatibility mode on this computer.")
+        self._status_label.setText(text)
         self._mark_loaded()
         self.select_path(info.path)
         self._update_state()

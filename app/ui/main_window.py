@@ -59,6 +59,8 @@ class MainWindow(QMainWindow):
         self.locality_panel: LocalityPanel | None = None
         self.model_info: ModelInfo | None = None
         self.engine_ready = False
+        self.compatibility_mode = False
+        self._switching_to_compat = False
         self._reloading = False
         self._answer_tokens = 0
         self._first_token_at: float | None = None
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         worker.unloaded.connect(self._on_unloaded)
         worker.error.connect(self._on_error)
         worker.engineLost.connect(self._on_engine_lost)
+        worker.compatibilityMode.connect(self._on_compatibility_mode)
         worker.engineRestarted.connect(self._on_engine_restarted)
         worker.busyChanged.connect(self.library.set_engine_busy)
         # Straight from the engine's reader thread: logging it blocks nobody, and the indicator hears of
@@ -197,7 +200,15 @@ class MainWindow(QMainWindow):
             self._model_label.setText(self.tr("No model loaded"))
             self.setWindowTitle("MoEscope")
         else:
-            self._model_label.setText(self.tr("Model: {name}").format(name=info.name))
+            text = self.tr("Model: {name}").format(name=info.name)
+            if self.compatibility_mode:
+                text += " " + self.tr("(compatibility mode)")
+                self._model_label.setToolTip(self.tr(
+                    "This model crashed llama.cpp's fast settings on this processor, so it runs without "
+                    "them: correct answers, somewhat slower."))
+            else:
+                self._model_label.setToolTip("")
+            self._model_label.setText(text)
             self.setWindowTitle(f"MoEscope — {info.name}")
 
     def _schedule_refresh(self) -> None:
@@ -223,7 +234,8 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, event: dict) -> None:
         info = ModelInfo.from_dict(event["info"])
         self._reloading = False
-        self.library.set_loaded(info, float(event.get("load_seconds", 0.0)))
+        self.compatibility_mode = bool(event.get("safe"))
+        self.library.set_loaded(info, float(event.get("load_seconds", 0.0)), self.compatibility_mode)
         self.experts.set_model(info)
         self._set_model(info)
 
@@ -273,15 +285,39 @@ class MainWindow(QMainWindow):
         self._flush()
         self.chat.abort_answer(self.tr("interrupted"))
         self.engine_ready = False
-        self.chat.show_notice(message + " " + self.tr("Starting a fresh engine…"), "error")
+        self.chat.show_notice(message, "error")
         info = self.model_info
         self._reloading = info is not None and self.library.loading_path is None
         if self._reloading:
             self.library.set_loading(info.path, again=True)
         self._set_model(None)
 
+    def _on_compatibility_mode(self, message: str) -> None:
+        """The model crashed the engine with its fast settings and comes back in compatibility mode;
+        an answer being written is asked again, so the conversation goes on by itself."""
+        self._refresh.stop()
+        self._flush()
+        self.engine_ready = False
+        if self.chat.generating:
+            self.chat.restart_answer(message)
+            self.experts.begin_answer()
+            self._answer_tokens = 0
+            self._first_token_at = None
+        else:
+            self.chat.show_notice(message)
+        info = self.model_info
+        path = info.path if info is not None else self.library.loading_path
+        self._reloading = False
+        self._switching_to_compat = True
+        if path is not None:
+            self.library.set_loading(path, again=True)
+        self._set_model(None)
+
     def _on_engine_restarted(self) -> None:
         self.engine_ready = True
+        if self._switching_to_compat:  # the compatibility notice already said what happens
+            self._switching_to_compat = False
+            return
         text = self.tr("A fresh engine was started.")
         if self._reloading:
             text += " " + self.tr("The model is being loaded again; you can go on in a moment.")

@@ -4,97 +4,167 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="98"/>
+        <location filename="../../app/ui/locality_panel.py" line="100"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="98"/>
+        <location filename="../../app/ui/locality_panel.py" line="100"/>
         <source>Process</source>
         <translation>Prozess</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="98"/>
+        <location filename="../../app/ui/locality_panel.py" line="100"/>
         <source>Host</source>
         <translation>Gegenstelle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="98"/>
+        <location filename="../../app/ui/locality_panel.py" line="100"/>
         <source>Port</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="98"/>
+        <location filename="../../app/ui/locality_panel.py" line="100"/>
         <source>Action</source>
         <translation>Vorgang</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="99"/>
+        <location filename="../../app/ui/locality_panel.py" line="101"/>
         <source>Verdict</source>
         <translation>Bewertung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="126"/>
+        <location filename="../../app/ui/locality_panel.py" line="101"/>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="128"/>
         <source>window</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="126"/>
+        <location filename="../../app/ui/locality_panel.py" line="128"/>
         <source>engine</source>
         <translation>Engine</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="138"/>
+        <location filename="../../app/ui/locality_panel.py" line="142"/>
         <source>local</source>
         <translation>lokal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="139"/>
+        <location filename="../../app/ui/locality_panel.py" line="143"/>
         <source>allowed (your action)</source>
         <translation>erlaubt (Ihr Auftrag)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="140"/>
+        <location filename="../../app/ui/locality_panel.py" line="144"/>
         <source>blocked</source>
         <translation>blockiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="141"/>
+        <location filename="../../app/ui/locality_panel.py" line="145"/>
         <source>UNEXPECTED</source>
         <translation>UNERWARTET</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="147"/>
+        <location filename="../../app/ui/locality_panel.py" line="151"/>
+        <source>failed: {error}</source>
+        <translation>fehlgeschlagen: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="153"/>
+        <source>not recorded</source>
+        <translation>nicht erfasst</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="155"/>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="156"/>
+        <source>name resolved</source>
+        <translation>Name aufgelöst</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="157"/>
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="158"/>
+        <source>begun, end not awaited</source>
+        <translation>begonnen, Ende nicht abgewartet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="159"/>
+        <source>nothing sent</source>
+        <translation>nichts gesendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="166"/>
+        <source>name not resolved</source>
+        <translation>Name nicht aufgelöst</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="167"/>
+        <source>connection refused by the host</source>
+        <translation>von der Gegenstelle abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="168"/>
+        <source>no route to host</source>
+        <translation>keine Route zur Gegenstelle</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="169"/>
+        <source>network unreachable</source>
+        <translation>Netzwerk nicht erreichbar</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="170"/>
+        <source>timed out</source>
+        <translation>Zeitüberschreitung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="171"/>
+        <source>connection reset</source>
+        <translation>Verbindung zurückgesetzt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="178"/>
         <source>{action} refused: offline mode</source>
         <translation>{action} abgelehnt: Offline-Modus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="149"/>
+        <location filename="../../app/ui/locality_panel.py" line="180"/>
         <source>listening socket</source>
         <translation>wartet auf Verbindungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="153"/>
+        <location filename="../../app/ui/locality_panel.py" line="184"/>
         <source>{action} (seen open)</source>
         <translation>{action} (offene Verbindung)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="151"/>
+        <location filename="../../app/ui/locality_panel.py" line="182"/>
         <source>connection attempt</source>
         <translation>Verbindungsversuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="154"/>
+        <location filename="../../app/ui/locality_panel.py" line="185"/>
         <source>open connection</source>
         <translation>offene Verbindung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="160"/>
+        <location filename="../../app/ui/locality_panel.py" line="191"/>
         <source>download from {host}</source>
         <translation>Download von {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="162"/>
+        <location filename="../../app/ui/locality_panel.py" line="193"/>
         <source>search on {host}</source>
         <translation>Suche auf {host}</translation>
     </message>
@@ -177,7 +247,7 @@
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="231"/>
+        <location filename="../../app/ui/chat_pane.py" line="247"/>
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
     </message>
@@ -259,42 +329,87 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../app/worker.py" line="149"/>
+        <location filename="../../app/worker.py" line="163"/>
         <source>The engine could not be started: {reason}</source>
         <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="181"/>
+        <location filename="../../app/worker.py" line="187"/>
         <source>The engine is not running. Please try again in a moment.</source>
         <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="248"/>
-        <source>The engine stopped unexpectedly ({how}).</source>
-        <translation>Die Engine wurde unerwartet beendet ({how}).</translation>
+        <location filename="../../app/worker.py" line="283"/>
+        <source>while loading this model</source>
+        <translation>beim Laden dieses Modells</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="256"/>
-        <source>it stopped answering</source>
-        <translation>sie hat nicht mehr geantwortet</translation>
+        <location filename="../../app/worker.py" line="284"/>
+        <source>while answering with this model</source>
+        <translation>beim Antworten mit diesem Modell</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="262"/>
-        <source>it was ended by the operating system, {name}</source>
-        <translation>vom Betriebssystem beendet, {name}</translation>
+        <location filename="../../app/worker.py" line="286"/>
+        <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. Answers stay the same but may take up to about {percent} % longer.</source>
+        <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich, können aber bis zu etwa {percent} % länger dauern.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="263"/>
-        <source>it quit with error code {code}</source>
-        <translation>Fehlercode {code}</translation>
+        <location filename="../../app/worker.py" line="293"/>
+        <source>while loading the model</source>
+        <translation>beim Laden des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="277"/>
+        <location filename="../../app/worker.py" line="294"/>
+        <source>while answering</source>
+        <translation>beim Antworten</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="295"/>
+        <source>while it was waiting</source>
+        <translation>im Leerlauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="297"/>
+        <source>The engine stopped answering {doing}.</source>
+        <translation>Die Engine hat {doing} aufgehört zu reagieren.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="300"/>
+        <source>The engine was ended from outside {doing}, perhaps by the system because memory ran out.</source>
+        <translation>Die Engine wurde {doing} von außen beendet, vielleicht vom System, weil der Arbeitsspeicher nicht reichte.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="303"/>
+        <source>The engine was asked to quit from outside {doing}.</source>
+        <translation>Die Engine wurde {doing} von außen aufgefordert, sich zu beenden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="305"/>
+        <source>The engine crashed {doing}.</source>
+        <translation>Die Engine ist {doing} abgestürzt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="307"/>
+        <source>The engine quit unexpectedly {doing} (error code {code}).</source>
+        <translation>Die Engine hat sich {doing} unerwartet beendet (Fehlercode {code}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="311"/>
+        <source>The model file may be damaged or not supported by this version of MoEscope. You can choose another model in the Model library.</source>
+        <translation>Die Modelldatei ist vielleicht beschädigt oder wird von dieser MoEscope-Version nicht unterstützt. In der Modellbibliothek können Sie ein anderes Modell wählen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="313"/>
+        <source>Your conversation is kept; MoEscope starts a fresh engine.</source>
+        <translation>Ihr Gespräch bleibt erhalten; MoEscope startet eine neue Engine.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="330"/>
         <source>The engine stopped {count} times within a minute, so it was not started again. Please restart MoEscope.</source>
         <translation>Die Engine wurde innerhalb einer Minute {count}-mal beendet und deshalb nicht erneut gestartet. Bitte starten Sie MoEscope neu.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="295"/>
+        <location filename="../../app/worker.py" line="351"/>
         <source>The engine stopped while loading this file. It may be damaged or not supported by this version of MoEscope.</source>
         <translation>Die Engine wurde beim Laden dieser Datei beendet. Die Datei ist vielleicht beschädigt oder wird von dieser Version von MoEscope nicht unterstützt.</translation>
     </message>
@@ -758,9 +873,14 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>„{name}“ wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="648"/>
+        <location filename="../../app/ui/library_pane.py" line="647"/>
         <source>“{name}” is ready (loaded in {seconds} s).</source>
         <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="650"/>
+        <source>It runs in compatibility mode on this computer.</source>
+        <translation>Es läuft auf diesem Computer im Kompatibilitätsmodus.</translation>
     </message>
     <message>
         <location filename="../../app/ui/library_pane.py" line="662"/>
@@ -1387,175 +1507,207 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityPanel</name>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="202"/>
+        <location filename="../../app/ui/locality_panel.py" line="233"/>
         <source>Data locality — MoEscope</source>
         <translation>Datenverbleib — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="238"/>
+        <location filename="../../app/ui/locality_panel.py" line="269"/>
         <source>Offline mode: refuse every connection to another computer, even downloads and searches</source>
         <translation>Offline-Modus: jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="240"/>
+        <location filename="../../app/ui/locality_panel.py" line="271"/>
         <source>Kept for the next start. Models already in the library keep working; nothing can be downloaded while it is on.</source>
         <translation>Gilt auch beim nächsten Start. Modelle in der Bibliothek funktionieren weiter; solange er an ist, kann nichts heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="263"/>
+        <location filename="../../app/ui/locality_panel.py" line="294"/>
         <source>Acknowledge warning</source>
         <translation>Warnung bestätigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="264"/>
+        <location filename="../../app/ui/locality_panel.py" line="295"/>
         <source>You have seen the warning: the indicator goes back to the current state. The entry stays in the log.</source>
         <translation>Sie haben die Warnung gesehen: Die Anzeige zeigt wieder den aktuellen Zustand. Der Eintrag bleibt im Protokoll.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="274"/>
+        <location filename="../../app/ui/locality_panel.py" line="305"/>
         <source>Where your data is stored (all on this computer)</source>
         <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="280"/>
+        <location filename="../../app/ui/locality_panel.py" line="311"/>
         <source>Not saved: kept in memory while the window is open</source>
         <translation>Nicht gespeichert: nur im Arbeitsspeicher, solange das Fenster offen ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="286"/>
+        <location filename="../../app/ui/locality_panel.py" line="317"/>
         <source>Models:</source>
         <translation>Modelle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="287"/>
+        <location filename="../../app/ui/locality_panel.py" line="318"/>
         <source>Conversations:</source>
         <translation>Unterhaltungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="288"/>
+        <location filename="../../app/ui/locality_panel.py" line="319"/>
         <source>Settings:</source>
         <translation>Einstellungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="289"/>
+        <location filename="../../app/ui/locality_panel.py" line="320"/>
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="290"/>
+        <location filename="../../app/ui/locality_panel.py" line="321"/>
         <source>Connection logs:</source>
         <translation>Verbindungsprotokolle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="303"/>
+        <location filename="../../app/ui/locality_panel.py" line="334"/>
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="318"/>
+        <location filename="../../app/ui/locality_panel.py" line="349"/>
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="319"/>
+        <location filename="../../app/ui/locality_panel.py" line="455"/>
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="330"/>
-        <location filename="../../app/ui/locality_panel.py" line="341"/>
+        <location filename="../../app/ui/locality_panel.py" line="481"/>
+        <source>{when} — {entries} entries. {verdict}</source>
+        <translation>{when} — {entries} Einträge. {verdict}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="494"/>
+        <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
+        <translation>
+            <numerusform>Nichts hat diesen Computer verlassen: %n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
+            <numerusform>Nichts hat diesen Computer verlassen: %n Versuche wurden blockiert, bevor etwas gesendet wurde.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="496"/>
+        <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
+        <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="500"/>
+        <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
+        <translation>
+            <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
+            <numerusform>%n UNERWARTETE Verbindungen oder offene Ports festgestellt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="504"/>
+        <source>Connections to other computers were made for downloads or searches you started: {actions}.</source>
+        <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="507"/>
+        <source>No connection to another computer was made for downloads or searches you started.</source>
+        <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen Computer hergestellt.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="510"/>
+        <source>%n attempt(s) failed.</source>
+        <translation>
+            <numerusform>%n Versuch ist fehlgeschlagen.</numerusform>
+            <numerusform>%n Versuche sind fehlgeschlagen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="512"/>
+        <source>%n attempt(s) blocked before anything was sent.</source>
+        <translation>
+            <numerusform>%n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
+            <numerusform>%n Versuche wurden blockiert, bevor etwas gesendet wurde.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality_panel.py" line="361"/>
+        <location filename="../../app/ui/locality_panel.py" line="372"/>
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="333"/>
+        <location filename="../../app/ui/locality_panel.py" line="364"/>
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="358"/>
+        <location filename="../../app/ui/locality_panel.py" line="389"/>
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="359"/>
+        <location filename="../../app/ui/locality_panel.py" line="390"/>
         <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="385"/>
+        <location filename="../../app/ui/locality_panel.py" line="416"/>
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="389"/>
+        <location filename="../../app/ui/locality_panel.py" line="420"/>
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="397"/>
+        <location filename="../../app/ui/locality_panel.py" line="428"/>
         <source>{time} · {process} · {where}
 {detail}</source>
         <translation>{time} · {process} · {where}
 {detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="420"/>
+        <location filename="../../app/ui/locality_panel.py" line="451"/>
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="431"/>
+        <location filename="../../app/ui/locality_panel.py" line="466"/>
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="440"/>
+        <location filename="../../app/ui/locality_panel.py" line="475"/>
         <source>No earlier sessions are kept.</source>
         <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="449"/>
-        <source>{count} for downloads or searches you started</source>
-        <translation>{count} für von Ihnen gestartete Downloads oder Suchen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality_panel.py" line="451"/>
-        <source>{count} blocked or unexpected</source>
-        <translation>{count} blockiert oder unerwartet</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality_panel.py" line="452"/>
-        <source>nothing left this computer</source>
-        <translation>nichts hat den Computer verlassen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality_panel.py" line="454"/>
-        <source>{when} — {entries} entries, {summary}</source>
-        <translation>{when} — {entries} Einträge, {summary}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality_panel.py" line="467"/>
+        <location filename="../../app/ui/locality_panel.py" line="524"/>
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="468"/>
+        <location filename="../../app/ui/locality_panel.py" line="525"/>
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="478"/>
+        <location filename="../../app/ui/locality_panel.py" line="535"/>
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="496"/>
+        <location filename="../../app/ui/locality_panel.py" line="553"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality_panel.py" line="500"/>
+        <location filename="../../app/ui/locality_panel.py" line="557"/>
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -1563,73 +1715,78 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73"/>
+        <location filename="../../app/ui/main_window.py" line="75"/>
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="74"/>
+        <location filename="../../app/ui/main_window.py" line="76"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="75"/>
+        <location filename="../../app/ui/main_window.py" line="77"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="128"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134"/>
+        <location filename="../../app/ui/main_window.py" line="137"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135"/>
+        <location filename="../../app/ui/main_window.py" line="138"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="141"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="218"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
+        <source>(compatibility mode)</source>
+        <translation>(Kompatibilitätsmodus)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="207"/>
+        <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
+        <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/main_window.py" line="286"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276"/>
-        <source>Starting a fresh engine…</source>
-        <translation>Eine neue Engine wird gestartet…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="285"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
