@@ -8,6 +8,8 @@ connection it accepts, so a test can check that nothing reached it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import json
 import os
 import queue
@@ -21,12 +23,15 @@ import urllib.request
 import huggingface_hub.constants  # imported before any policy is installed, so uninstalling restores it
 import psutil
 import pytest
+from fake_hub import FakeHub
 
 from app import __version__
 from app.core import engine_client, locality
-from app.core.audit_report import write_evidence_report
+from app.core.audit_report import verdict_sentence, write_evidence_report
 from app.core.demo_model import write_demo_model
+from app.core.downloads import DownloadRequest, HubAccess, HubError, download
 from app.core.engine_client import EngineClient
+from app.core.hub_search import search_gguf
 from app.core.locality import (
     ALLOWED,
     BLOCKED,
@@ -44,6 +49,16 @@ from app.core.locality import (
     NetworkPolicy,
     install_policy,
     uninstall_policy,
+)
+from app.core.locality_outcome import (
+    CONNECTED,
+    FAILED,
+    NAME_NOT_RESOLVED,
+    PENDING,
+    REFUSED,
+    RESOLVED,
+    short_error,
+    unsuccessful,
 )
 
 OUTSIDE = "127.0.0.2"
@@ -141,6 +156,43 @@ def gui(tmp_path):
     started.close()
 
 
+@contextlib.contextmanager
+def no_name_resolves():
+    """A name server that knows no name under ``.invalid`` stands in for the real one, which a test must
+    never ask; yields the names it was asked. (``.invalid`` never resolves anywhere, RFC 6761.)"""
+    real = locality._ORIGINALS["getaddrinfo"]
+    asked = []
+
+    def name_server(host, port, *args, **kwargs):
+        if not str(host).endswith(".invalid"):
+            return real(host, port, *args, **kwargs)  # addresses: no name server involved
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    locality._ORIGINALS["getaddrinfo"] = name_server
+    try:
+        yield asked
+    finally:
+        locality._ORIGINALS["getaddrinfo"] = real
+
+
+@pytest.fixture
+def closed_port():
+    """A port on 127.0.0.2 where nothing listens: connecting there is refused at once."""
+    with socket.socket() as bound:
+        try:
+            bound.bind((OUTSIDE, 0))
+        except OSError as exc:
+            pytest.skip(f"{OUTSIDE} is not usable on this system: {exc}")
+        yield bound.getsockname()[1]  # bound, never listening: no other test can take it meanwhile
+
+
+def attempts(entries: list[AuditEntry]) -> list[tuple]:
+    """The policy's decisions among ``entries``: (host, port, verdict, action, outcome, error)."""
+    return [(entry.host, entry.port, entry.verdict, entry.action, entry.outcome, entry.error)
+            for entry in entries if entry.kind == "attempt"]
+
+
 @pytest.fixture(scope="module")
 def small_moe(tmp_path_factory):
     return write_demo_model(tmp_path_factory.mktemp("models") / "small-moe.gguf", arch="qwen3moe", layers=3)
@@ -228,12 +280,13 @@ def test_names_are_resolved_only_for_the_running_action_and_only_its_addresses_a
         locality._ORIGINALS["getaddrinfo"] = real
     assert asked == ["models.example.org"]
     assert outside.connections(wait_for=1) == 1
-    verdicts = [(entry.host, entry.verdict, entry.action)
+    verdicts = [(entry.host, entry.verdict, entry.action, entry.outcome)
                 for entry in gui.entries() if entry.kind == "attempt"]
-    assert verdicts == [("models.example.org", BLOCKED, None),
-                        (OUTSIDE, ALLOWED, "download example.org"),  # connections are by address
-                        ("telemetry.example.net", BLOCKED, None),
-                        ("127.0.0.3", BLOCKED, None)]
+    assert verdicts == [("models.example.org", BLOCKED, None, REFUSED),
+                        ("models.example.org", ALLOWED, "download example.org", RESOLVED),
+                        (OUTSIDE, ALLOWED, "download example.org", CONNECTED),  # connections are by address
+                        ("telemetry.example.net", BLOCKED, None, REFUSED),
+                        ("127.0.0.3", BLOCKED, None, REFUSED)]
 
 
 def test_listening_sockets_are_reported(gui):
@@ -295,6 +348,105 @@ def test_offline_mode_refuses_a_download_with_a_clear_message(gui, outside):
     assert outside.connections() == 0
 
 
+def test_every_attempt_a_user_action_allowed_is_logged_with_its_outcome(gui, outside, closed_port):
+    with no_name_resolves() as asked, gui.policy.allow_action("download", OUTSIDE, also=("models.invalid",)):
+        socket.create_connection((OUTSIDE, outside.port), timeout=5).close()
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((OUTSIDE, closed_port), timeout=5)
+        with socket.socket() as sock:
+            assert sock.connect_ex((OUTSIDE, closed_port)) == errno.ECONNREFUSED
+        with pytest.raises(socket.gaierror):
+            socket.getaddrinfo("models.invalid", 443)
+    assert asked == ["models.invalid"]
+    assert outside.connections(wait_for=1) == 1
+
+    action = f"download {OUTSIDE}"
+    refused = "connection refused by the host"
+    assert attempts(gui.entries()) == [
+        (OUTSIDE, outside.port, ALLOWED, action, CONNECTED, None),
+        (OUTSIDE, closed_port, ALLOWED, action, FAILED, refused),
+        (OUTSIDE, closed_port, ALLOWED, action, FAILED, refused),
+        ("models.invalid", 443, ALLOWED, action, FAILED, NAME_NOT_RESOLVED),
+    ]
+    details = [entry.detail for entry in gui.entries() if entry.kind == "attempt"]
+    assert details[0] == f"A connection to {OUTSIDE}:{outside.port} for the {action}: connected."
+    assert details[3] == f"A name lookup of models.invalid:443 for the {action}: failed (name not resolved)."
+    on_disk = [json.loads(line) for line in gui.monitor.audit.session.path.read_text().splitlines()]
+    assert {"outcome": FAILED, "error": refused}.items() <= on_disk[1].items()
+    assert gui.tracker.state == LocalityState.local()  # what the user asked for, failed or not: no warning
+    assert verdict_sentence(gui.entries()) == (
+        f"Connections to other computers were made for downloads or searches the user started: download "
+        f"from {OUTSIDE} — {OUTSIDE}:{outside.port}.")
+
+
+def test_failures_are_told_in_a_few_words():
+    assert short_error(socket.gaierror(socket.EAI_NONAME, "Name or service not known")) == NAME_NOT_RESOLVED
+    assert short_error(socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")) == (
+        NAME_NOT_RESOLVED)
+    assert short_error(OSError(errno.EHOSTUNREACH, "No route to host")) == "no route to host"
+    assert short_error(OSError(errno.ENETUNREACH, "Network is unreachable")) == "network unreachable"
+    refused = "connection refused by the host"
+    assert short_error(ConnectionRefusedError(errno.ECONNREFUSED, "refused")) == refused
+    assert short_error(errno.ECONNREFUSED) == refused
+    assert short_error(TimeoutError("timed out")) == "timed out"
+    assert short_error(OSError(errno.EACCES, "Permission denied")) == "permission denied"
+    assert unsuccessful(BlockingIOError(errno.EINPROGRESS, "in progress")) == (PENDING, None)
+    assert unsuccessful(errno.EINPROGRESS) == (PENDING, None)
+    assert unsuccessful(errno.EHOSTUNREACH) == (FAILED, "no route to host")
+
+
+@pytest.fixture
+def hub_with_outside_cdn():
+    """A fake Hub on 127.0.0.1 whose CDN is on 127.0.0.2. Ask for it before ``gui``: starting a server
+    looks up its own name, which the policy would refuse."""
+    try:
+        hub = FakeHub(cdn_host=OUTSIDE)
+    except OSError:
+        pytest.skip(f"{OUTSIDE} is not usable on this system")
+    with hub:
+        yield hub
+
+
+def test_downloads_and_searches_through_the_hub_client_are_logged_connected_or_failed(
+        hub_with_outside_cdn, gui, tmp_path, closed_port):
+    """The real download and search code, as the window runs them: a fake Hub whose CDN is on 127.0.0.2,
+    a Hub whose name does not resolve, and a Hub on 127.0.0.2 where nothing listens."""
+    def scope(kind: str):
+        return lambda host: gui.policy.allow_action(kind, host)
+
+    hub = hub_with_outside_cdn
+    request = DownloadRequest("org/Tiny-GGUF", "tiny-Q8_0.gguf")
+    hub.add_repo(request.repo, {request.filename: b"GGUF" + bytes(1000)})
+    download(request, tmp_path / "models", HubAccess(endpoint=hub.endpoint, network_scope=scope("download")),
+             disk_free=lambda _folder: 10**12, retry_wait=0)
+    cdn_port = int(hub.cdn.rpartition(":")[2])
+    assert (OUTSIDE, cdn_port, ALLOWED, f"download {OUTSIDE}", CONNECTED, None) in attempts(gui.entries())
+    before = len(gui.entries())
+
+    with no_name_resolves() as asked, pytest.raises(HubError) as failed:
+        download(request, tmp_path / "models-2",
+                 HubAccess(endpoint="http://huggingface.invalid", network_scope=scope("download")),
+                 disk_free=lambda _folder: 10**12, retries=1, retry_wait=0)
+    assert failed.value.kind == "network" and asked == ["huggingface.invalid"] * 2  # one retry
+    with pytest.raises(HubError) as failed:
+        search_gguf("qwen", HubAccess(endpoint=f"http://{OUTSIDE}:{closed_port}",
+                                      network_scope=scope("search")))
+    assert failed.value.kind == "network"
+
+    assert attempts(gui.entries()[before:]) == [
+        ("huggingface.invalid", 80, ALLOWED, "download huggingface.invalid", FAILED, NAME_NOT_RESOLVED),
+        ("huggingface.invalid", 80, ALLOWED, "download huggingface.invalid", FAILED, NAME_NOT_RESOLVED),
+        (OUTSIDE, closed_port, ALLOWED, f"search {OUTSIDE}", FAILED, "connection refused by the host"),
+    ]
+    assert verdict_sentence(gui.entries()[before:]) == (
+        "No connection to another computer was made for downloads or searches the user started: download "
+        "from huggingface.invalid — huggingface.invalid:80 (failed: name not resolved); search on "
+        f"{OUTSIDE} — {OUTSIDE}:{closed_port} (failed: connection refused by the host).")
+    gui.monitor.poll()
+    # the only warning is the fake CDN's socket listening on 127.0.0.2 in this process, no failed attempt
+    assert gui.tracker.warning_entry.kind == "listening"
+
+
 # --- the engine process ---------------------------------------------------------------------------
 
 ENGINE_THAT_TRIES = textwrap.dedent("""
@@ -335,6 +487,48 @@ def test_connection_from_the_engine_process_is_blocked_reported_and_warns(gui, o
     assert (entry.pid, entry.role, entry.host, entry.port, entry.verdict) == (
         client.pid, "engine", OUTSIDE, outside.port, BLOCKED)
     assert gui.tracker.state == LocalityState.warning(OUTSIDE)
+
+
+ENGINE_WITH_AN_ACTION = textwrap.dedent("""
+    import socket, sys, threading, time
+    from app.core import locality
+    from app.main import main
+
+    def fetch():
+        while locality.current_policy() is None:
+            time.sleep(0.01)
+        with locality.current_policy().allow_action("download", "{host}"):
+            try:
+                socket.create_connection(("{host}", {port}), timeout=5).close()
+            except OSError:
+                pass
+
+    threading.Thread(target=fetch, daemon=True).start()
+    sys.exit(main(["--engine-host"]))
+""")
+
+
+def test_an_attempt_an_action_allowed_in_the_engine_process_is_reported_with_its_outcome(gui, closed_port,
+                                                                                          monkeypatch):
+    script = ENGINE_WITH_AN_ACTION.format(host=OUTSIDE, port=closed_port)
+    monkeypatch.setattr(engine_client, "engine_command", lambda: [sys.executable, "-c", script])
+    events: queue.Queue = queue.Queue()
+    client = EngineClient(events.put)
+    client.start()
+    try:
+        next_event(events, "ready")
+        reported = next_event(events, "network_blocked", timeout=30)  # the event's name predates allowed ones
+        gui.monitor.record_engine_event(client.pid, reported)
+    finally:
+        client.close()
+
+    assert (reported["allowed"], reported["outcome"], reported["error"]) == (
+        True, FAILED, "connection refused by the host")
+    [entry] = gui.entries()
+    assert (entry.pid, entry.role, entry.kind, entry.host, entry.port, entry.verdict, entry.action,
+            entry.outcome) == (client.pid, "engine", "attempt", OUTSIDE, closed_port, ALLOWED,
+                               f"download {OUTSIDE}", FAILED)
+    assert gui.tracker.state == LocalityState.local()
 
 
 def test_the_engine_host_and_the_command_line_install_the_policy_first(gui, outside):
@@ -423,6 +617,52 @@ def test_audit_sessions_are_kept_listed_newest_first_and_pruned(tmp_path):
     assert earlier[0].entries() == [entry]
     assert time.localtime(earlier[0].started)[:3] == (2024, 1, 3)
     assert audit.session.path.exists() and audit.entries() == []
+
+
+def test_audit_lines_written_before_outcomes_were_recorded_are_read_with_what_is_known():
+    old = {"time": 1.0, "pid": 1, "role": "gui", "host": OUTSIDE, "port": 443, "action": None, "detail": ""}
+    read = [AuditEntry.from_dict({**old, "kind": kind, "verdict": verdict})
+            for kind, verdict in (("attempt", BLOCKED), ("refused", BLOCKED), ("connection", ALLOWED),
+                                  ("attempt", ALLOWED), ("listening", LOCAL))]
+    assert [entry.outcome for entry in read] == [REFUSED, REFUSED, CONNECTED, None, None]
+    assert all(entry.error is None for entry in read)
+    # an old engine's event: no "allowed", no "outcome"
+    event = {"event": "network_blocked", "host": OUTSIDE, "port": 443, "time": 1.0, "kind": "connect",
+             "reason": "no_action", "message": "blocked"}
+    attempt = locality.NetworkAttempt.from_event(event)
+    assert (attempt.allowed, attempt.outcome) == (False, REFUSED)
+    assert locality.NetworkAttempt.from_event(attempt.to_event()) == attempt
+
+
+def entry_of(verdict: str, outcome: str | None, host: str = OUTSIDE, action: str | None = None,
+             error: str | None = None, kind: str = "attempt") -> AuditEntry:
+    return AuditEntry(time=1.0, pid=1, role="gui", kind=kind, host=host, port=443, verdict=verdict,
+                      action=action, outcome=outcome, error=error)
+
+
+def test_the_verdict_tells_nothing_refused_failed_and_made_apart():
+    search = "search huggingface.co"
+    failed = entry_of(ALLOWED, FAILED, "huggingface.co", search, NAME_NOT_RESOLVED)
+    blocked = entry_of(BLOCKED, REFUSED)
+    made = entry_of(ALLOWED, CONNECTED, "18.0.0.1", "download huggingface.co")
+    local = entry_of(LOCAL, CONNECTED, "127.0.0.1", kind="connection")
+    assert verdict_sentence([]) == verdict_sentence([local]) == (
+        "Nothing left this computer: no connection to another computer was made or attempted.")
+    assert verdict_sentence([blocked]) == (
+        "Nothing left this computer: 1 attempt(s) blocked before anything was sent.")
+    assert verdict_sentence([failed, failed, blocked]) == (
+        "No connection to another computer was made for downloads or searches the user started: search on "
+        "huggingface.co — huggingface.co:443 (failed: name not resolved). 1 attempt(s) blocked before "
+        "anything was sent.")
+    assert verdict_sentence([made, failed]) == (
+        "Connections to other computers were made for downloads or searches the user started: download from "
+        "huggingface.co — 18.0.0.1:443. No connection was made for: search on huggingface.co — "
+        "huggingface.co:443 (failed: name not resolved).")
+    assert verdict_sentence([entry_of(UNEXPECTED, CONNECTED, kind="connection"), blocked]) == (
+        "1 UNEXPECTED connection(s) or listening socket(s) seen open. 1 attempt(s) blocked before anything "
+        "was sent.")
+    legacy = entry_of(ALLOWED, None, action="download huggingface.co")  # may have failed: counted as made
+    assert verdict_sentence([legacy]).startswith("Connections to other computers were made")
 
 
 def test_evidence_report_is_one_self_contained_page(gui, tmp_path):

@@ -18,12 +18,14 @@ import pytest
 from PySide6.QtCore import QLocale, QSettings, Qt, QThread
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QFileDialog
-from test_locality import ENGINE_THAT_TRIES, OUTSIDE, OutsideServer
+from test_locality import ENGINE_THAT_TRIES, OUTSIDE, OutsideServer, no_name_resolves
 
 from app.core import engine_client
+from app.core.catalog import load_catalog
+from app.core.downloads import DownloadRequest
 from app.core.locality import (
+    ALLOWED,
     BLOCKED,
-    AuditEntry,
     AuditLog,
     LocalityKind,
     LocalityState,
@@ -33,8 +35,12 @@ from app.core.locality import (
     install_policy,
     uninstall_policy,
 )
+from app.core.locality_outcome import ERROR_WORDS, FAILED, NAME_NOT_RESOLVED
+from app.ui.download_widgets import DownloadQueue
+from app.ui.hub_browser import HubBrowser
 from app.ui.i18n import install_translators
-from app.ui.locality import OFFLINE_SETTING
+from app.ui.locality import OFFLINE_SETTING, LocalityGuard
+from app.ui.locality_panel import AuditTableModel, LocalityPanel
 from app.ui.main_window import MainWindow
 from app.worker import EngineWorker, start_engine_thread, stop_engine_thread
 
@@ -204,8 +210,11 @@ def test_the_panel_lists_the_log_live_and_exports_the_evidence_report(qtbot, win
     model = panel.session_model
     qtbot.waitUntil(lambda: model.rowCount() == 1)
     row = [model.index(0, column).data() for column in range(model.columnCount())]
-    assert row[1:] == [f"window ({os.getpid()})", OUTSIDE, str(outside.port), "connection attempt", "blocked"]
+    assert row[1:] == [f"window ({os.getpid()})", OUTSIDE, str(outside.port), "connection attempt", "blocked",
+                       "nothing sent"]
     assert panel.session_table.model() is model and panel.logs.tabText(0) == "This session (1)"
+    assert panel.session_summary.text() == (
+        "Nothing left this computer: 1 attempt(s) blocked before anything was sent.")
     assert panel.storage["models"] == str(models)
     assert panel.storage["settings"] == QSettings().fileName()
 
@@ -234,18 +243,21 @@ def test_the_panel_lists_the_log_live_and_exports_the_evidence_report(qtbot, win
 def test_the_panel_shows_earlier_sessions(qtbot, tmp_path, models, policy, no_saved_offline):
     folder = tmp_path / "audit"
     folder.mkdir()
-    earlier = AuditEntry(time=1_700_000_000.0, pid=7, role="engine", kind="attempt", host=OUTSIDE, port=443,
-                         verdict=BLOCKED, detail="blocked")
-    (folder / "session-20240103-100000-7.jsonl").write_text(json.dumps(earlier.to_dict()) + "\n")
+    # as written before outcomes were recorded: a refusal's outcome is known all the same
+    earlier = {"time": 1_700_000_000.0, "pid": 7, "role": "engine", "kind": "attempt", "host": OUTSIDE,
+               "port": 443, "verdict": BLOCKED, "action": None, "detail": "blocked"}
+    (folder / "session-20240103-100000-7.jsonl").write_text(json.dumps(earlier) + "\n")
     window = open_window(qtbot, models, policy, AuditLog(folder))
     window.show_locality_panel()
     panel = window.locality_panel
     qtbot.waitUntil(lambda: panel.earlier_model.rowCount() == 1)
     assert panel.earlier_list.count() == 1
     summary = panel.earlier_list.item(0).text()
-    assert "2024-01-03" in summary and "1 blocked or unexpected" in summary
-    row = [panel.earlier_model.index(0, column).data() for column in range(6)]
-    assert row[1:] == ["engine (7)", OUTSIDE, "443", "connection attempt", "blocked"]
+    assert summary.startswith("2024-01-03")
+    assert summary.endswith(
+        " — 1 entries. Nothing left this computer: 1 attempt(s) blocked before anything was sent.")
+    row = [panel.earlier_model.index(0, column).data() for column in range(7)]
+    assert row[1:] == ["engine (7)", OUTSIDE, "443", "connection attempt", "blocked", "nothing sent"]
     window.close()
 
 
@@ -319,3 +331,99 @@ def test_panel_follows_a_change_of_the_models_folder(qtbot, window, tmp_path):
     window.library.modelsDirChanged.emit(str(moved))
     assert panel.storage_labels["models"].text() == str(moved)
     assert panel.models_dir == moved
+
+
+# --- what the user started, and how it went --------------------------------------------------------
+
+NO_INTERNET_HUB = "http://huggingface.invalid"
+
+
+@pytest.fixture
+def guard(tmp_path, policy, no_saved_offline):
+    """The window's locality guard, without the window: policy, monitor (running) and tracker."""
+    started = LocalityGuard(lambda: None, policy=policy, audit=AuditLog(tmp_path / "audit"), interval=0.05)
+    started.start()
+    yield started
+    started.close()
+
+
+def start_a_download_and_a_search_without_internet(qtbot, guard: LocalityGuard, models: Path) -> None:
+    """A catalog download and a Hub search started with offline mode off, on a computer without internet:
+    the Hub's name does not resolve. A stand-in name server answers; the real one is never asked."""
+    entry = next(entry for entry in load_catalog() if not entry.gated)
+    downloads = DownloadQueue(models, token_provider=lambda: None, endpoint=NO_INTERNET_HUB,
+                              policy=guard.policy, retry_wait=0)
+    search = HubBrowser(token_provider=lambda: None, endpoint=NO_INTERNET_HUB, policy=guard.policy)
+    with no_name_resolves() as asked:
+        with qtbot.waitSignal(search.failed, timeout=10_000):
+            search.search("qwen")
+        job = downloads.submit(DownloadRequest(entry.repo, entry.files[0]))
+        qtbot.waitUntil(lambda: downloads.manager.status(job).state == "failed", timeout=20_000)
+        downloads.shutdown()
+    assert set(asked) == {"huggingface.invalid"}
+
+
+def open_panel(qtbot, guard: LocalityGuard, models: Path) -> LocalityPanel:
+    panel = LocalityPanel(guard, models)
+    qtbot.addWidget(panel)
+    panel.show()
+    entries = guard.monitor.audit.entries()
+    qtbot.waitUntil(lambda: panel.session_model.rowCount() == len(entries))
+    return panel
+
+
+def test_a_download_and_a_search_that_failed_without_internet_are_logged_and_reported(qtbot, guard, models,
+                                                                                       tmp_path):
+    start_a_download_and_a_search_without_internet(qtbot, guard, models)
+    entries = guard.monitor.audit.entries()
+    assert len(entries) >= 2 and {(entry.kind, entry.verdict, entry.outcome) for entry in entries} == {
+        ("attempt", ALLOWED, FAILED)}
+    assert guard.tracker.state == LocalityState.local()  # what the user asked for failed: that is no warning
+
+    panel = open_panel(qtbot, guard, models)
+    assert panel.logs.tabText(0) == f"This session ({len(entries)})"
+    assert panel.session_summary.text() == (
+        f"No connection to another computer was made for downloads or searches you started. "
+        f"{len(entries)} attempt(s) failed.")
+    model = panel.session_model
+    columns = (AuditTableModel.HOST, AuditTableModel.ACTION, AuditTableModel.VERDICT, AuditTableModel.OUTCOME)
+    rows = {tuple(model.index(row, column).data() for column in columns) for row in range(model.rowCount())}
+    assert rows == {
+        ("huggingface.invalid", "download from huggingface.invalid", "allowed (your action)",
+         "failed: name not resolved"),
+        ("huggingface.invalid", "search on huggingface.invalid", "allowed (your action)",
+         "failed: name not resolved"),
+    }
+    assert model.index(0, AuditTableModel.OUTCOME).data(Qt.ItemDataRole.BackgroundRole) is None  # no alarm
+    assert not panel.warning_box.isVisible()
+
+    with qtbot.waitSignal(panel.reportExported, timeout=10_000) as exported:
+        panel.export_report(tmp_path / "evidence.html")
+    page = Path(exported.args[0]).read_text(encoding="utf-8")
+    verdict = ("This session: No connection to another computer was made for downloads or searches the "
+               "user started: search on huggingface.invalid — huggingface.invalid:80 (failed: name not "
+               "resolved); download from huggingface.invalid — huggingface.invalid:80 (failed: name not "
+               "resolved).")
+    assert f'<p class="verdict">{verdict}</p>' in page
+    assert "Nothing left this computer" not in page and "failed: name not resolved" in page
+
+
+def test_the_outcomes_speak_german(qtbot, qapp, guard, models):
+    start_a_download_and_a_search_without_internet(qtbot, guard, models)
+    count = len(guard.monitor.audit.entries())
+    previous_locale = QLocale()
+    translators = install_translators(qapp, "de")
+    try:
+        panel = open_panel(qtbot, guard, models)
+        assert panel.session_summary.text() == (
+            f"Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen "
+            f"Computer hergestellt. {count} Versuche sind fehlgeschlagen.")
+        model = panel.session_model
+        assert model.headerData(AuditTableModel.OUTCOME, Qt.Orientation.Horizontal) == "Ergebnis"
+        assert model.index(0, AuditTableModel.OUTCOME).data() == "Fehler: Name nicht aufgelöst"
+        for words in (NAME_NOT_RESOLVED, *ERROR_WORDS.values()):
+            assert model.error_words(words) != words, words
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(previous_locale)

@@ -1,8 +1,10 @@
 """The evidence report: one self-contained HTML page a security officer can print and file.
 
 It states the app's version, the network policy and how it is enforced, where MoEscope keeps its
-files, and this session's audit log, with a one-line verdict on top. No script, no external style
-sheet, font or image: the page opens and prints the same on a computer without a network.
+files, and this session's audit log, with a verdict on top. The page is in English, for records that
+anyone can check; the panel words the same verdict in the user's language from ``summarize``. No
+script, no external style sheet, font or image: the page opens and prints the same on a computer
+without a network.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import socket
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
 from app.core.locality import ALLOWED, BLOCKED, LOCAL, UNEXPECTED, AuditEntry, ConnectionMonitor
+from app.core.locality_outcome import CONNECTED, FAILED, MADE, PENDING, REFUSED, RESOLVED, SENT
 from app.core.paths import data_dir
 
 _VERDICT_WORDS = {
@@ -25,6 +29,14 @@ _VERDICT_WORDS = {
     BLOCKED: "blocked",
     UNEXPECTED: "UNEXPECTED",
 }
+_OUTCOME_WORDS = {
+    CONNECTED: "connected",
+    RESOLVED: "name resolved",
+    SENT: "sent",
+    PENDING: "begun, end not awaited",
+    REFUSED: "nothing sent",
+}
+_PLACES_SHOWN = 4
 
 _STYLE = """
 @page { size: A4; margin: 14mm; }
@@ -64,21 +76,106 @@ def _verdict_cell(verdict: str) -> str:
     return f"<strong>{words}</strong>" if verdict in (BLOCKED, UNEXPECTED) else words
 
 
-def verdict_sentence(entries: Sequence[AuditEntry]) -> str:
-    """The verdict on one session's entries, in one English sentence."""
-    allowed = sum(1 for entry in entries if entry.verdict == ALLOWED)
-    blocked = sum(1 for entry in entries if entry.verdict == BLOCKED)
-    unexpected = sum(1 for entry in entries if entry.verdict == UNEXPECTED)
-    if not (allowed or blocked or unexpected):
-        return "Nothing left this computer: no connection to another computer was made or attempted."
+def _outcome_text(entry: AuditEntry) -> str:
+    """What became of an entry's attempt or connection, in English ("failed: no route to host")."""
+    if entry.outcome == FAILED:
+        return f"failed: {entry.error}"
+    if entry.outcome is None and entry.verdict == ALLOWED and entry.kind == "attempt":
+        return "not recorded"
+    return _OUTCOME_WORDS.get(entry.outcome or "", "—")
+
+
+def _action_text(label: str) -> str:
+    """A user action's label ("download huggingface.co") in English words ("download from huggingface.co")."""
+    kind, _, host = label.partition(" ")
+    return {"download": f"download from {host}", "search": f"search on {host}"}.get(kind, label)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What one session's audit entries amount to; the report and the panel word their verdicts from it.
+
+    Attributes:
+        reached: per user action (its label, in the order they came), where its allowed attempts reached
+            another computer (``host:port``, no repeats): connections made, datagrams sent, connections
+            begun whose end was not awaited, and, in logs written before outcomes were recorded, any
+            allowed attempt (it may have failed: counted, to be on the safe side).
+        tried: per user action that reached no other computer, what its attempts came to (``host:port``
+            and outcome words, no repeats): failed ones, and names looked up.
+        failed: how many allowed attempts failed, in all.
+        refused: how many attempts the policy refused before anything was sent.
+        unexpected: how many connections or listening sockets were seen open that the policy did not allow.
+    """
+
+    reached: dict[str, list[str]]
+    tried: dict[str, list[str]]
+    failed: int
+    refused: int
+    unexpected: int
+
+    @property
+    def nothing_left(self) -> bool:
+        """Whether no attempt the policy allowed and no unexpected socket is on record."""
+        return not (self.reached or self.tried or self.unexpected)
+
+
+def summarize(entries: Sequence[AuditEntry]) -> SessionSummary:
+    """The SessionSummary of one session's entries."""
+    reached: dict[str, list[str]] = {}
+    tried: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.verdict != ALLOWED:
+            continue
+        place = entry.host if entry.port is None else f"{entry.host}:{entry.port}"
+        label = entry.action or ""
+        if entry.outcome in MADE or entry.outcome is None:
+            group, item = reached, place
+        else:
+            group, item = tried, f"{place} ({_outcome_text(entry)})"
+        items = group.setdefault(label, [])
+        if item not in items:
+            items.append(item)
+    return SessionSummary(
+        reached=reached,
+        tried={label: items for label, items in tried.items() if label not in reached},
+        failed=sum(1 for entry in entries if entry.verdict == ALLOWED and entry.outcome == FAILED),
+        refused=sum(1 for entry in entries if entry.verdict == BLOCKED),
+        unexpected=sum(1 for entry in entries if entry.verdict == UNEXPECTED),
+    )
+
+
+def _per_action(groups: dict[str, list[str]]) -> str:
     parts = []
-    if allowed:
-        parts.append(f"{allowed} connection(s) for downloads or searches the user started")
-    if blocked:
-        parts.append(f"{blocked} attempt(s) blocked before anything was sent")
-    if unexpected:
-        parts.append(f"{unexpected} UNEXPECTED connection(s) or listening socket(s) seen open")
-    return "; ".join(parts) + "."
+    for label, items in groups.items():
+        shown = ", ".join(items[:_PLACES_SHOWN])
+        if len(items) > _PLACES_SHOWN:
+            shown += f" and {len(items) - _PLACES_SHOWN} more"
+        parts.append(f"{_action_text(label)} — {shown}")
+    return "; ".join(parts)
+
+
+def verdict_sentence(entries: Sequence[AuditEntry]) -> str:
+    """The verdict on one session's entries, in English: whether anything left this computer, what was
+    refused, which connections the user's downloads and searches made and to where, and which failed."""
+    summary = summarize(entries)
+    if summary.nothing_left:
+        if summary.refused:
+            return (f"Nothing left this computer: {summary.refused} attempt(s) blocked before anything was "
+                    f"sent.")
+        return "Nothing left this computer: no connection to another computer was made or attempted."
+    sentences = []
+    if summary.unexpected:
+        sentences.append(f"{summary.unexpected} UNEXPECTED connection(s) or listening socket(s) seen open.")
+    if summary.reached:
+        sentences.append(f"Connections to other computers were made for downloads or searches the user "
+                         f"started: {_per_action(summary.reached)}.")
+    if summary.tried:
+        lead = ("No connection was made for" if summary.reached
+                else "No connection to another computer was made for downloads or searches the user started")
+        sentences.append(f"{lead}: {_per_action(summary.tried)}.")
+    if summary.refused:
+        sentences.append(f"{summary.refused} attempt(s) blocked before anything was sent.")
+    return " ".join(sentences)
 
 
 def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir: Path, settings_location: str,
@@ -109,7 +206,8 @@ def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir:
         ("User actions running now", ", ".join(described["active_actions"]) or "none"),
         ("Enforcement", ("Every outgoing connection, datagram and name lookup of the window process and of "
                          "the engine process is checked against this policy before it is made; refused ones "
-                         "never reach the network and are logged.")),
+                         "never reach the network and are logged, allowed ones are logged with their "
+                         "outcome.")),
         ("Monitoring", (f"The sockets of both processes are listed every {monitor.interval:g} s "
                         f"({monitor.polls} checks so far); connections and listening sockets are logged.")),
         ("Hugging Face client",
@@ -126,9 +224,10 @@ def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir:
     if entries:
         rows = [(_esc(_when(entry.time)), f"{_esc(entry.role)} (pid {entry.pid})", _esc(entry.kind),
                  _esc(entry.host if entry.port is None else f"{entry.host}:{entry.port}"),
-                 _verdict_cell(entry.verdict), _esc(entry.action or "—"),
+                 _verdict_cell(entry.verdict), _esc(_outcome_text(entry)), _esc(entry.action or "—"),
                  f'<span class="small">{_esc(entry.detail)}</span>') for entry in entries]
-        headers = ("Time", "Process", "Kind", "Remote / address", "Verdict", "User action", "Detail")
+        headers = ("Time", "Process", "Kind", "Remote / address", "Verdict", "Outcome", "User action",
+                   "Detail")
         log_html = _table(headers, rows)
     else:
         log_html = "<p>No entries: no connection, connection attempt or listening socket was seen.</p>"

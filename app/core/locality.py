@@ -7,13 +7,14 @@ Three parts, none of them with Qt, used the same way by the window, the engine p
   any other host only while an action the user started (a model download, a Hub search) is running,
   and then only that action's host. Strict offline mode refuses even those. A refusal raises
   ``NetworkBlocked`` (a ``PermissionError``, so libraries that handle connection errors handle it),
-  is printed to stderr after ``BLOCKED_LOG_PREFIX`` and reaches every subscriber. Installing the
-  policy also switches the Hugging Face Hub client's telemetry, implicit token and offline flags in
+  is printed to stderr after ``BLOCKED_LOG_PREFIX`` and reaches every subscriber; so does every
+  attempt an action allowed, with its outcome (connected, name resolved, failed and why). Installing
+  the policy also switches the Hugging Face Hub client's telemetry, implicit token and offline flags in
   ``os.environ`` and exports the policy there, so the engine process started later applies the same
   policy (``install_policy()`` there reads it back).
 - **Monitor and audit log** (``ConnectionMonitor``, ``AuditLog``, ``AuditEntry``): about once a second
   psutil lists the sockets of MoEscope's own processes; every connection and every listening socket
-  is judged against the policy and written, with the policy's own refusals and the engine's
+  is judged against the policy and written, with the policy's own decisions and the engine's
   ``network_blocked`` events, to a JSON-lines file per session. The monitor catches what the socket
   wrapper cannot see (C code opening sockets itself), after the fact.
 - **Indicator state** (``LocalityTracker``, ``LocalityState``): what the status bar says right now,
@@ -25,13 +26,14 @@ the thread that tried to connect, the engine client's reader thread), so a UI mu
 its own thread, for example through a queued Qt signal.
 
 The log holds no prompts, answers, URLs or secrets: times, process ids and roles, hosts, ports, the
-kind of action (``"download huggingface.co"``) and the verdict.
+kind of action (``"download huggingface.co"``), the verdict and the outcome.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import ipaddress
 import json
 import logging
@@ -47,6 +49,7 @@ from pathlib import Path
 
 import psutil
 
+from app.core.locality_outcome import CONNECTED, FAILED, PENDING, REFUSED, RESOLVED, SENT, unsuccessful
 from app.core.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,9 @@ REASONS = {
 """A NetworkBlocked's reason codes, with English words for each."""
 
 _ATTEMPT_WORDS = {"connect": "a connection to", "lookup": "a name lookup of", "send": "a datagram to"}
+_OUTCOME_WORDS = {CONNECTED: "connected", RESOLVED: "name resolved", SENT: "sent",
+                  PENDING: "begun, its end not awaited"}
+_SUCCESS = {"connect": CONNECTED, "lookup": RESOLVED, "send": SENT}
 
 
 def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -118,6 +124,11 @@ def _port_number(port: object) -> int | None:
         return int(port)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+
+
+def _attempt_words(kind: str, host: str, port: int | None) -> str:
+    """An attempt in English words: ``"a connection to 10.0.0.1:443"``."""
+    return f"{_ATTEMPT_WORDS.get(kind, 'a connection to')} {host if port is None else f'{host}:{port}'}"
 
 
 class NetworkBlocked(PermissionError):
@@ -180,7 +191,10 @@ class NetworkAttempt:
         allowed: True when a running user action allowed it; blocked attempts are False.
         reason: REASONS key of a blocked attempt, else None.
         action: label of the user action it belonged to or was refused for, else None.
-        message: the English sentence given to the program that tried.
+        message: for a blocked attempt the English sentence given to the program that tried, for an
+            allowed one an English sentence saying what became of it.
+        outcome: one of ``locality_outcome.OUTCOMES`` (REFUSED for a blocked attempt).
+        error: why an attempt FAILED, in short (``locality_outcome.short_error``), else None.
     """
 
     time: float
@@ -191,11 +205,24 @@ class NetworkAttempt:
     reason: str | None
     action: str | None
     message: str
+    outcome: str = REFUSED
+    error: str | None = None
 
     def to_event(self) -> dict:
-        """The engine host's ``network_blocked`` protocol event for this attempt."""
+        """The engine host's ``network_blocked`` protocol event for this attempt (allowed ones too)."""
         return {"event": "network_blocked", "host": self.host, "port": self.port, "time": self.time,
-                "kind": self.kind, "reason": self.reason, "message": self.message}
+                "kind": self.kind, "reason": self.reason, "message": self.message, "allowed": self.allowed,
+                "action": self.action, "outcome": self.outcome, "error": self.error}
+
+    @classmethod
+    def from_event(cls, event: Mapping) -> NetworkAttempt:
+        """The attempt a ``network_blocked`` event reports; one without ``allowed`` and ``outcome`` (an
+        older engine's) was refused."""
+        return cls(time=float(event.get("time") or time.time()), host=str(event.get("host", "")),
+                   port=_port_number(event.get("port")), kind=str(event.get("kind") or "connect"),
+                   allowed=bool(event.get("allowed", False)), reason=event.get("reason"),
+                   action=event.get("action"), message=str(event.get("message", "")),
+                   outcome=str(event.get("outcome") or REFUSED), error=event.get("error"))
 
 
 class _Listeners:
@@ -239,7 +266,8 @@ class NetworkPolicy:
 
     Callbacks:
         subscribe_attempts(callback): ``callback(NetworkAttempt)`` for every blocked attempt and every
-            connection a user action opened, on the thread that tried.
+            connection, name lookup and datagram a user action allowed (once its outcome is known), on
+            the thread that tried.
         subscribe_changes(callback): ``callback(policy)`` when an action starts or ends or the offline
             switch changes, on the thread that changed it.
     """
@@ -405,7 +433,7 @@ class NetworkPolicy:
             for action in actions:
                 if action.permits(host):
                     return action
-        target = f"{_ATTEMPT_WORDS.get(kind, 'a connection to')} {host if port is None else f'{host}:{port}'}"
+        target = _attempt_words(kind, host, port)
         if offline:
             reason = "offline"
             message = f"Offline mode is on: MoEscope blocked {target}. Nothing leaves this computer."
@@ -423,19 +451,26 @@ class NetworkPolicy:
         """Remember the addresses a permitted name resolved to, so that connecting to them is allowed."""
         action.addresses.update(str(_ip(str(info[4][0])) or info[4][0]) for info in results)
 
-    def note_connected(self, sock: socket.socket, host: str, port: int | None, action: NetworkAction) -> None:
-        """Record a connection a user action opened, so the monitor can attribute the socket."""
+    def note_allowed(self, action: NetworkAction, host: str, port: int | None, kind: str, outcome: str,
+                     error: str | None = None, sock: socket.socket | None = None) -> None:
+        """Record an attempt ``action`` allowed and its outcome (``error``: why it failed, in short).
+
+        The socket of a connection made is remembered, so that the monitor can attribute it.
+        """
         try:
-            key = (tuple(sock.getsockname()[:2]), tuple(sock.getpeername()[:2]))
-        except OSError:
+            key = None if sock is None else (tuple(sock.getsockname()[:2]), tuple(sock.getpeername()[:2]))
+        except OSError:  # not connected (yet)
             key = None
-        with self._lock:
-            if key is not None:
+        if key is not None:
+            with self._lock:
                 self._sockets[key] = action.label
                 while len(self._sockets) > self.HISTORY:
                     self._sockets.popitem(last=False)
-        self._record(NetworkAttempt(time.time(), host, port, "connect", True, None, action.label,
-                                    f"connection for the {action.label} allowed"))
+        words = _attempt_words(kind, host, port)
+        result = f"failed ({error})" if outcome == FAILED else _OUTCOME_WORDS[outcome]
+        self._record(NetworkAttempt(time.time(), host, port, kind, True, None, action.label,
+                                    f"{words[0].upper()}{words[1:]} for the {action.label}: {result}.",
+                                    outcome, error))
 
     def _refuse(self, host: str, port: int | None, kind: str, reason: str, action: str | None,
                 message: str) -> NetworkBlocked:
@@ -545,6 +580,23 @@ def _check(host: object, port: object, kind: str) -> tuple[NetworkPolicy | None,
     return policy, policy.check(_host_text(host), _port_number(port), kind)
 
 
+def _attempt(policy: NetworkPolicy | None, action: NetworkAction | None, kind: str, host: object,
+             port: object, call: Callable[[], object], sock: socket.socket | None = None) -> object:
+    """Return ``call()``, the attempt itself; one a user action allowed is recorded with its outcome."""
+    if policy is None or action is None:
+        return call()
+    note = functools.partial(policy.note_allowed, action, _host_text(host), _port_number(port), kind,
+                             sock=sock)
+    try:
+        result = call()
+    except OSError as exc:
+        note(*unsuccessful(exc))
+        raise
+    # connect_ex reports a failure as an error number
+    note(*(unsuccessful(result) if kind == "connect" and result else (_SUCCESS[kind], None)))
+    return result
+
+
 def _target(sock: socket.socket, address: object) -> tuple[object, object] | None:
     if sock.family not in _INET or not isinstance(address, tuple) or len(address) < 2:
         return None
@@ -564,11 +616,7 @@ def _wrap_socket() -> None:
             if target is None:
                 return real[name](self, address)
             policy, action = _check(*target, "connect")
-            try:
-                return real[name](self, address)
-            finally:
-                if policy is not None and action is not None:
-                    policy.note_connected(self, _host_text(target[0]), _port_number(target[1]), action)
+            return _attempt(policy, action, "connect", *target, lambda: real[name](self, address), self)
         method.__name__ = name
         return method
 
@@ -579,9 +627,10 @@ def _wrap_socket() -> None:
     def sending(name: str) -> Callable:
         def method(self: socket.socket, *args):
             target = _target(self, args[-1]) if len(args) > fewest_before_address[name] else None
-            if target is not None:
-                _check(*target, "send")
-            return real[name](self, *args)
+            if target is None:
+                return real[name](self, *args)
+            policy, action = _check(*target, "send")
+            return _attempt(policy, action, "send", *target, lambda: real[name](self, *args))
         method.__name__ = name
         return method
 
@@ -594,7 +643,7 @@ def _wrap_socket() -> None:
             if host in (None, "", b"") or (not reverse and _ip(_host_text(host)) is not None):
                 return original(*args, **kwargs)
             policy, action = _check(host, port, "lookup")
-            result = original(*args, **kwargs)
+            result = _attempt(policy, action, "lookup", host, port, lambda: original(*args, **kwargs))
             if policy is not None and action is not None and name == "getaddrinfo":
                 policy.note_resolved(action, result)
             return result
@@ -641,6 +690,10 @@ class AuditEntry:
         verdict: one of VERDICTS.
         action: label of the user action it belonged to ("download huggingface.co"), or None.
         detail: a short English explanation.
+        outcome: one of ``locality_outcome.OUTCOMES``: for "attempt" and "refused" what became of it,
+            CONNECTED for a "connection"; None for "listening", and for an allowed attempt in a log
+            written before outcomes were recorded, whose outcome is not known.
+        error: why a FAILED attempt failed, in short ("no route to host", "name not resolved"), else None.
     """
 
     time: float
@@ -652,16 +705,25 @@ class AuditEntry:
     verdict: str
     action: str | None = None
     detail: str = ""
+    outcome: str | None = None
+    error: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping) -> AuditEntry:
-        return cls(time=float(data["time"]), pid=int(data["pid"]), role=str(data["role"]),
-                   kind=str(data["kind"]), host=str(data["host"]), port=_port_number(data.get("port")),
-                   verdict=str(data["verdict"]), action=data.get("action"),
-                   detail=str(data.get("detail", "")))
+        """An entry from its JSON line; one written before outcomes were recorded gets the outcome its
+        verdict and kind imply (a refusal sent nothing, a seen connection was made) or None."""
+        kind, verdict = str(data["kind"]), str(data["verdict"])
+        if "outcome" in data:
+            outcome = data["outcome"]
+        else:
+            outcome = REFUSED if verdict == BLOCKED else CONNECTED if kind == "connection" else None
+        return cls(time=float(data["time"]), pid=int(data["pid"]), role=str(data["role"]), kind=kind,
+                   host=str(data["host"]), port=_port_number(data.get("port")), verdict=verdict,
+                   action=data.get("action"), detail=str(data.get("detail", "")), outcome=outcome,
+                   error=data.get("error"))
 
 
 @dataclass(frozen=True)
@@ -770,8 +832,8 @@ class ConnectionMonitor:
     action (or, while one runs, is a name lookup on port 53); any other is "unexpected".
 
     The policy's own decisions in this process (``own_role``) and the engine's ``network_blocked``
-    events (passed in through ``record_engine_event``) are logged too, so refusals that never became
-    a socket are on record.
+    events (passed in through ``record_engine_event``) are logged too: refusals, which never became a
+    socket, and every attempt a user action allowed with its outcome, failed ones included.
 
     Attributes:
         policy: the policy connections are judged by.
@@ -833,12 +895,8 @@ class ConnectionMonitor:
 
     def record_engine_event(self, pid: int, event: Mapping) -> None:
         """Log an engine's ``network_blocked`` event; other events are ignored, so all may be passed."""
-        if event.get("event") != "network_blocked":
-            return
-        self.record(AuditEntry(time=float(event.get("time") or time.time()), pid=pid, role="engine",
-                               kind="attempt", host=str(event.get("host", "")),
-                               port=_port_number(event.get("port")), verdict=BLOCKED,
-                               detail=str(event.get("message", ""))))
+        if event.get("event") == "network_blocked":
+            self._record_attempt(NetworkAttempt.from_event(event), pid, "engine")
 
     def poll(self) -> None:
         """Look at every watched process's sockets once and log the ones not seen before."""
@@ -874,7 +932,8 @@ class ConnectionMonitor:
                               detail=detail)
         host, port = conn.raddr.ip, conn.raddr.port
         if self.policy.is_local(host):
-            return AuditEntry(now, pid, role, "connection", host, port, LOCAL, detail="within this computer")
+            return AuditEntry(now, pid, role, "connection", host, port, LOCAL, detail="within this computer",
+                              outcome=CONNECTED)
         action = None
         if pid == os.getpid():
             action = self.policy.explain_connection(tuple(conn.laddr), tuple(conn.raddr))
@@ -882,14 +941,18 @@ class ConnectionMonitor:
                 action = self.policy.active_actions[0].label
         if action is not None:
             return AuditEntry(now, pid, role, "connection", host, port, ALLOWED, action,
-                              "opened for a user action")
+                              "opened for a user action", CONNECTED)
         return AuditEntry(now, pid, role, "connection", host, port, UNEXPECTED,
-                          detail="open although the policy did not allow it")
+                          detail="open although the policy did not allow it", outcome=CONNECTED)
 
     def _on_attempt(self, attempt: NetworkAttempt) -> None:
+        self._record_attempt(attempt, os.getpid(), self.own_role)
+
+    def _record_attempt(self, attempt: NetworkAttempt, pid: int, role: str) -> None:
         kind = "refused" if attempt.kind == "action" else "attempt"
-        self.record(AuditEntry(attempt.time, os.getpid(), self.own_role, kind, attempt.host, attempt.port,
-                               ALLOWED if attempt.allowed else BLOCKED, attempt.action, attempt.message))
+        self.record(AuditEntry(attempt.time, pid, role, kind, attempt.host, attempt.port,
+                               ALLOWED if attempt.allowed else BLOCKED, attempt.action, attempt.message,
+                               attempt.outcome, attempt.error))
 
     def _run(self) -> None:
         while True:
@@ -960,7 +1023,8 @@ class LocalityTracker:
     A blocked attempt or an unexpected connection or listening socket turns the state to WARNING,
     which stays until ``acknowledge()``, whatever else happens. Otherwise: DOWNLOAD while a user action
     runs (the oldest one), OFFLINE in offline mode, else LOCAL. A user action refused in offline mode
-    is no warning: the user asked for it and was told why.
+    is no warning: the user asked for it and was told why. Nor is an attempt a user action allowed,
+    even one that failed: it went where the user asked, and the action says how it went.
 
     Attributes:
         state: the current LocalityState.

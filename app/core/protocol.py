@@ -29,12 +29,15 @@ Events (host -> client), key ``event``:
                                                       GGUFError's, see gguf_info.REASONS); after a
                                                       failed ``load`` also still_loaded: the path of
                                                       the model the engine still has, or null
-    network_blocked host, port, time, kind, reason, message
+    network_blocked host, port, time, kind, reason, message, allowed, action, outcome, error
                                                       the engine's network policy refused a connection
                                                       (kind "connect" | "lookup" | "send"; reason: a
-                                                      locality.REASONS key); may come at any time
-                                                      after ``ready``: clients ignore it or pass it to
-                                                      ConnectionMonitor.record_engine_event
+                                                      locality.REASONS key) or, despite the name, a
+                                                      user action allowed one (allowed true, action
+                                                      its label); outcome: a locality_outcome.OUTCOMES
+                                                      value, error: why it failed, or null. May come at
+                                                      any time after ``ready``: clients ignore it or
+                                                      pass it to ConnectionMonitor.record_engine_event
     lost            returncode, message               synthesised by the client when the process died
 
 ``routing`` maps the layer index (a string, JSON keys are strings) to ``[[expert_id, weight], ...]``

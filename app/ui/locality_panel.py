@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QShowEvent
+from PySide6.QtGui import QColor, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.audit_report import write_evidence_report
+from app.core.audit_report import summarize, write_evidence_report
 from app.core.locality import ALLOWED, BLOCKED, LOCAL, UNEXPECTED, AuditEntry, LocalityKind, LocalityState
+from app.core.locality_outcome import CONNECTED, FAILED, NAME_NOT_RESOLVED, PENDING, REFUSED, RESOLVED, SENT
 from app.core.paths import data_dir
 from app.ui.locality import LocalityGuard, state_explanation, state_words
 from app.ui.resources import icon
@@ -57,15 +58,16 @@ CONVERSATIONS_NOT_SAVED = "not saved to disk: kept in memory while the window is
 
 
 class AuditTableModel(QAbstractTableModel):
-    """Audit entries as a table: time, process, host, port, action, verdict; each row's detail as its
-    tooltip. Blocked and unexpected rows are bold and tinted, and their verdict says so in words.
+    """Audit entries as a table: time, process, host, port, action, verdict, outcome; each row's detail as
+    its tooltip. Blocked and unexpected rows are bold and tinted, and their verdict says so in words; an
+    allowed attempt that failed is not tinted (nothing went where it should not), its outcome says why.
 
     Attributes:
         entries: the entries shown, oldest first.
         with_date: whether the time column shows the date too (for earlier sessions).
     """
 
-    TIME, PROCESS, HOST, PORT, ACTION, VERDICT = range(6)
+    TIME, PROCESS, HOST, PORT, ACTION, VERDICT, OUTCOME = range(7)
 
     def __init__(self, with_date: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,14 +91,14 @@ class AuditTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.entries)
 
     def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else 6
+        return 0 if parent.isValid() else 7
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         return (self.tr("Time"), self.tr("Process"), self.tr("Host"), self.tr("Port"), self.tr("Action"),
-                self.tr("Verdict"))[section]
+                self.tr("Verdict"), self.tr("Outcome"))[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -131,7 +133,9 @@ class AuditTableModel(QAbstractTableModel):
             return "—" if entry.port is None else str(entry.port)
         if column == self.ACTION:
             return self.action_words(entry)
-        return self.verdict_words(entry.verdict)
+        if column == self.VERDICT:
+            return self.verdict_words(entry.verdict)
+        return self.outcome_words(entry)
 
     def verdict_words(self, verdict: str) -> str:
         return {
@@ -140,6 +144,33 @@ class AuditTableModel(QAbstractTableModel):
             BLOCKED: self.tr("blocked"),
             UNEXPECTED: self.tr("UNEXPECTED"),
         }.get(verdict, verdict)
+
+    def outcome_words(self, entry: AuditEntry) -> str:
+        """What became of the entry's attempt or connection, in the user's language."""
+        if entry.outcome == FAILED:
+            return self.tr("failed: {error}").format(error=self.error_words(entry.error))
+        if entry.outcome is None and entry.verdict == ALLOWED and entry.kind == "attempt":
+            return self.tr("not recorded")  # a log from before outcomes were recorded
+        return {
+            CONNECTED: self.tr("connected"),
+            RESOLVED: self.tr("name resolved"),
+            SENT: self.tr("sent"),
+            PENDING: self.tr("begun, end not awaited"),
+            REFUSED: self.tr("nothing sent"),
+        }.get(entry.outcome or "", "—")
+
+    def error_words(self, error: str | None) -> str:
+        """Why an attempt failed (``locality_outcome.short_error``'s words) in the user's language; words
+        the system gave are shown as they are."""
+        known = {
+            NAME_NOT_RESOLVED: self.tr("name not resolved"),
+            "connection refused by the host": self.tr("connection refused by the host"),
+            "no route to host": self.tr("no route to host"),
+            "network unreachable": self.tr("network unreachable"),
+            "timed out": self.tr("timed out"),
+            "connection reset": self.tr("connection reset"),
+        }
+        return known.get(error or "", error or "")
 
     def action_words(self, entry: AuditEntry) -> str:
         action = self.user_action_words(entry.action) if entry.action else ""
@@ -163,6 +194,38 @@ class AuditTableModel(QAbstractTableModel):
         return label
 
 
+class AuditTableView(QTableView):
+    """Audit entries, a row each. The action column fills the width left, unless the entries are too wide
+    for the table: then every column keeps the width its words need and the table scrolls sideways, so
+    that no action is cut short."""
+
+    def __init__(self, model: AuditTableModel, name: str) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        model.modelReset.connect(self.fit_columns)
+        model.rowsInserted.connect(self.fit_columns)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Let the action column stretch if every column fits at the width its words need."""
+        header = self.horizontalHeader()
+        needed = sum(max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+                     for column in range(header.count()))
+        fits = needed <= self.viewport().width()
+        header.setSectionResizeMode(AuditTableModel.ACTION, QHeaderView.ResizeMode.Stretch if fits
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+
 class LocalityPanel(QDialog):
     """Where data goes and stays: the state, storage locations, this session's audit log (live),
     earlier sessions, the offline switch, the warning's acknowledgement and the evidence report.
@@ -174,8 +237,9 @@ class LocalityPanel(QDialog):
         models_dir: the models folder in use.
         offline_switch: the offline-mode check box (kept in QSettings ``network/offline``).
         warning_box: shown while the indicator warns; acknowledge_button ends the warning.
-        session_model, session_table: this session's audit log.
-        earlier_list: earlier sessions, newest first; earlier_model, earlier_table: the chosen one.
+        session_model, session_table: this session's audit log; session_summary: its verdict in words.
+        earlier_list: earlier sessions, newest first, each with its verdict; earlier_model, earlier_table:
+            the chosen one.
         export_button, export_status: the evidence report and what became of it.
         jobs: the thread pool for file work.
 
@@ -201,7 +265,7 @@ class LocalityPanel(QDialog):
         self._sync_pending = False
         self.setWindowTitle(self.tr("Data locality — MoEscope"))
         self.setModal(False)
-        self.resize(980, 720)
+        self.resize(1060, 760)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -315,44 +379,31 @@ class LocalityPanel(QDialog):
 
     def _build_logs(self) -> QTabWidget:
         self.session_model = AuditTableModel(parent=self)
-        self.session_table = self._table(self.session_model, self.tr("Connections of this session"))
-        self.session_empty = QLabel(self.tr("Nothing yet: no connection, no attempt and no listening socket "
-                                            "has been seen in this session."))
-        self.session_empty.setObjectName("note")
-        self.session_empty.setWordWrap(True)
+        self.session_table = AuditTableView(self.session_model, self.tr("Connections of this session"))
+        self.session_summary = QLabel()
+        self.session_summary.setWordWrap(True)
+        self.session_summary.setTextInteractionFlags(_SELECTABLE)
         session_page = QWidget()
         session_layout = QVBoxLayout(session_page)
         session_layout.setContentsMargins(6, 6, 6, 6)
-        session_layout.addWidget(self.session_empty)
+        session_layout.addWidget(self.session_summary)
         session_layout.addWidget(self.session_table, 1)
 
         self.earlier_list = QListWidget()
+        self.earlier_list.setWordWrap(True)
         self.earlier_list.setAccessibleName(self.tr("Earlier sessions"))
         self.earlier_list.currentRowChanged.connect(self._show_earlier_session)
         self.earlier_model = AuditTableModel(with_date=True, parent=self)
-        self.earlier_table = self._table(self.earlier_model, self.tr("Connections of the chosen session"))
+        self.earlier_table = AuditTableView(self.earlier_model, self.tr("Connections of the chosen session"))
         earlier_page = QSplitter(Qt.Orientation.Vertical)
         earlier_page.addWidget(self.earlier_list)
         earlier_page.addWidget(self.earlier_table)
-        earlier_page.setSizes([110, 300])
+        earlier_page.setSizes([150, 300])
 
         self.logs = QTabWidget()
         self.logs.addTab(session_page, "")
         self.logs.addTab(earlier_page, self.tr("Earlier sessions"))
         return self.logs
-
-    def _table(self, model: AuditTableModel, name: str) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        table.setAccessibleName(name)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AuditTableModel.ACTION, QHeaderView.ResizeMode.Stretch)
-        return table
 
     def _build_footer(self) -> QHBoxLayout:
         self.export_button = QPushButton(self.tr("Export evidence report…"))
@@ -416,9 +467,13 @@ class LocalityPanel(QDialog):
         at_end = table.verticalScrollBar().value() >= table.verticalScrollBar().maximum()
         entries = self.guard.monitor.audit.entries()
         self.session_model.extend(entries[len(self.session_model.entries):])
-        count = len(self.session_model.entries)
-        self.logs.setTabText(0, self.tr("This session ({count})").format(count=count))
-        self.session_empty.setVisible(count == 0)
+        entries = self.session_model.entries
+        self.logs.setTabText(0, self.tr("This session ({count})").format(count=len(entries)))
+        if entries:
+            self.session_summary.setText(self.verdict_words(entries))
+        else:
+            self.session_summary.setText(self.tr("Nothing yet: no connection, no attempt and no listening "
+                                                 "socket has been seen in this session."))
         if at_end:
             table.scrollToBottom()
 
@@ -442,18 +497,40 @@ class LocalityPanel(QDialog):
             self.earlier_list.addItem(item)
             return
         for started, entries in sessions:
-            allowed = sum(1 for entry in entries if entry.verdict == ALLOWED)
-            problems = sum(1 for entry in entries if entry.verdict in (BLOCKED, UNEXPECTED))
-            parts = []
-            if allowed:
-                parts.append(self.tr("{count} for downloads or searches you started").format(count=allowed))
-            if problems:
-                parts.append(self.tr("{count} blocked or unexpected").format(count=problems))
-            summary = ", ".join(parts) or self.tr("nothing left this computer")
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started))
-            self.earlier_list.addItem(self.tr("{when} — {entries} entries, {summary}").format(
-                when=when, entries=len(entries), summary=summary))
+            text = self.tr("{when} — {entries} entries. {verdict}").format(
+                when=when, entries=len(entries), verdict=self.verdict_words(entries))
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
+            self.earlier_list.addItem(item)
         self.earlier_list.setCurrentRow(0)
+
+    def verdict_words(self, entries: list[AuditEntry]) -> str:
+        """The verdict on a session's entries in the user's language: the evidence report's, without the
+        hosts (the table lists them)."""
+        summary = summarize(entries)
+        if summary.nothing_left:
+            if summary.refused:
+                return self.tr("Nothing left this computer: %n attempt(s) blocked before anything was "
+                               "sent.", "", summary.refused)
+            return self.tr("Nothing left this computer: no connection to another computer was made or "
+                           "attempted.")
+        sentences = []
+        if summary.unexpected:
+            sentences.append(self.tr("%n UNEXPECTED connection(s) or listening socket(s) seen open.", "",
+                                     summary.unexpected))
+        if summary.reached:
+            actions = ", ".join(self.session_model.user_action_words(label) for label in summary.reached)
+            sentences.append(self.tr("Connections to other computers were made for downloads or searches you "
+                                     "started: {actions}.").format(actions=actions))
+        elif summary.tried:
+            sentences.append(self.tr("No connection to another computer was made for downloads or searches "
+                                     "you started."))
+        if summary.failed:
+            sentences.append(self.tr("%n attempt(s) failed.", "", summary.failed))
+        if summary.refused:
+            sentences.append(self.tr("%n attempt(s) blocked before anything was sent.", "", summary.refused))
+        return " ".join(sentences)
 
     def _show_earlier_session(self, row: int) -> None:
         sessions = self._earlier_sessions or []
