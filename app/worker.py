@@ -58,8 +58,9 @@ class EngineWorker(QObject):
             (and an interrupted first answer is asked again). A sentence for the user.
         engineRestarted(): a fresh engine replaced a lost one (a model it had is being reloaded).
         busyChanged(bool): the engine started or ended loading, generating or restarting.
-        networkBlocked(int, dict): the engine's network policy refused a connection; the engine's pid
-            and its ``network_blocked`` event. Emitted on the client's reader thread.
+        networkBlocked(int, dict): the engine's network policy saw an outgoing attempt (refused, or
+            allowed with its outcome); the engine's pid and its ``network_blocked`` event. Emitted on
+            the client's reader thread.
     """
 
     started = Signal()
