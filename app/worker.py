@@ -9,7 +9,7 @@ import time
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QLocale, QMetaObject, QObject, Qt, QThread, Signal, Slot
 
 from app.core.compat import SPEED_COST_PERCENT, CompatFallback
 from app.core.engine_client import EngineClient, EngineStartError
@@ -47,7 +47,7 @@ class EngineWorker(QObject):
         promptRouting(list): the prompt was read; its tokens with their routing.
         token(dict): one answer token (pos, token, text, source, routing).
         finished(dict): an answer is complete or was stopped; its statistics.
-        unloaded(): the model was unloaded on request.
+        unloaded(): the model was unloaded on request (also when the engine died while unloading it).
         error(str, str): a command failed; kind and message in words. Kinds: the engine's
             ``protocol.ERROR_KINDS``, "engine_start" (no engine could be started) and "not_running"
             (a command found no engine).
@@ -82,7 +82,7 @@ class EngineWorker(QObject):
         self.loaded_path: str | None = None
         self._lock = threading.Lock()
         self._client: EngineClient | None = None
-        self._phase = "idle"  # idle | loading | generating | restarting | closed
+        self._phase = "idle"  # idle | loading | generating | unloading | restarting | closed
         self._busy = False
         self._load_request: tuple[str, int, int] | None = None
         self._loaded_request: tuple[str, int, int] | None = None
@@ -127,6 +127,9 @@ class EngineWorker(QObject):
 
     @Slot()
     def unload(self) -> None:
+        with self._lock:
+            self._phase = "unloading"
+        self._set_busy(True)
         self._send({"cmd": "unload"})
 
     @Slot()
@@ -166,13 +169,13 @@ class EngineWorker(QObject):
             return False
         return True
 
-    def _send_load(self, request: tuple[str, int, int], force_safe: bool = False) -> None:
+    def _send_load(self, request: tuple[str, int, int], after_crash: bool = False) -> None:
         path, n_ctx, experts = request
         with self._lock:
             self._phase = "loading"
             self._load_request = request
         self._set_busy(True)
-        self._send(self._fallback.load_command(path, n_ctx, experts, force_safe=force_safe))
+        self._send(self._fallback.load_command(path, n_ctx, experts, after_crash=after_crash))
 
     def _send(self, command: dict) -> None:
         client = self._client
@@ -201,7 +204,8 @@ class EngineWorker(QObject):
             return
         kind = event.get("event")
         if kind == "token":
-            self._fallback.on_answer_progress()
+            if self._phase == "generating":  # not the end of an answer stopped for loading another model
+                self._fallback.on_answer_progress()
             self.token.emit(event)
         elif kind == "prompt_routing":
             self.promptRouting.emit(event.get("tokens", []))
@@ -214,15 +218,20 @@ class EngineWorker(QObject):
                 self._phase = "generating" if retry is not None else "idle"
             self.loaded.emit(event)
             if retry is not None:  # the first answer that crashed the engine, asked again
+                with self._lock:
+                    self._generate_request = retry
                 self._send(retry)
             else:
                 self._set_busy(False)
         elif kind == "finished":
-            self._fallback.on_answer_progress()
             with self._lock:
-                self._phase = "idle"
+                loading_next = self._phase == "loading"  # another model was asked for during the answer
+                if not loading_next:
+                    self._phase = "idle"
                 self._generate_request = None
-            self._set_busy(False)
+            if not loading_next:
+                self._fallback.on_answer_progress()
+                self._set_busy(False)
             self.finished.emit(event)
         elif kind == "unloaded":
             self._fallback.on_unloaded()
@@ -247,6 +256,8 @@ class EngineWorker(QObject):
             if event.get("reason") and request is not None:
                 error = GGUFError(message, str(event["reason"]), dict(event.get("details") or {}))
                 message = model_error_text(error, Path(request[0]).name)
+            elif event.get("kind") == "context_full" and isinstance(event.get("details"), dict):
+                message = self._too_long_text(event["details"]) or message
             self.error.emit(str(event.get("kind", "internal")), message)
         elif kind == "lost":
             self._on_lost(event)
@@ -261,13 +272,15 @@ class EngineWorker(QObject):
             phase = self._phase
             self._client = None
             self._phase = "restarting"
-        compat = self._fallback.should_retry_safe(phase)
+        returncode = event.get("returncode")
+        killed = _killed(returncode)
+        compat = not killed and self._fallback.should_retry_safe(phase)
         with self._lock:
             if compat and phase == "loading":
                 self._loaded_request = self._load_request
             elif compat and phase == "generating":
                 self._retry_generate = self._generate_request
-            elif phase == "loading":
+            elif phase in ("loading", "unloading"):
                 self._loaded_request = None
             self._generate_request = None
             self._load_request = None
@@ -277,8 +290,14 @@ class EngineWorker(QObject):
             self.compatibilityMode.emit(self._compat_text(phase))
             self._restartRequested.emit("compat")
             return
-        self.engineLost.emit(self._lost_text(phase, event.get("returncode")))
-        self._restartRequested.emit("crashed_loading" if phase == "loading" else "reload")
+        if phase == "unloading":  # the model is gone with the engine, as asked
+            self._fallback.on_unloaded()
+            self.unloaded.emit()
+        self.engineLost.emit(self._lost_text(phase, returncode))
+        if phase == "loading":
+            self._restartRequested.emit("killed_loading" if killed else "crashed_loading")
+        else:
+            self._restartRequested.emit("reload")
 
     def _compat_text(self, phase: str) -> str:
         doing = self.tr("while loading this model") if phase == "loading" else self.tr(
@@ -293,10 +312,11 @@ class EngineWorker(QObject):
         doing = {
             "loading": self.tr("while loading the model"),
             "generating": self.tr("while answering"),
+            "unloading": self.tr("while unloading the model"),
         }.get(phase, self.tr("while it was waiting"))
         if returncode is None:
             what = self.tr("The engine stopped answering {doing}.").format(doing=doing)
-        elif returncode < 0 and -returncode == getattr(signal, "SIGKILL", -1):
+        elif _killed(returncode):
             what = self.tr(
                 "The engine was ended from outside {doing}, perhaps by the system because memory ran out."
             ).format(doing=doing)
@@ -307,17 +327,38 @@ class EngineWorker(QObject):
         else:
             what = self.tr("The engine quit unexpectedly {doing} (error code {code}).").format(
                 doing=doing, code=returncode)
+        if phase == "loading" and _killed(returncode):
+            return what + " " + self.tr(
+                "The model may need more memory than is free: close other programs, or choose a smaller "
+                "model in the Model library.")
         if phase == "loading":
             return what + " " + self.tr(
                 "The model file may be damaged or not supported by this version of MoEscope. "
                 "You can choose another model in the Model library.")
         return what + " " + self.tr("Your conversation is kept; MoEscope starts a fresh engine.")
 
+    def _too_long_text(self, details: dict) -> str:
+        """The engine's ``context_full`` refusal in the user's words, or "" without its numbers."""
+        tokens, n_ctx = details.get("tokens"), details.get("n_ctx")
+        if not isinstance(tokens, int) or not isinstance(n_ctx, int):
+            return ""
+        locale = QLocale()
+        text = self.tr(
+            "This message is too long for the model: with it, the conversation has at least {tokens} tokens "
+            "(pieces of words), but the model reads only {n_ctx} at a time (its context)."
+        ) if details.get("at_least") else self.tr(
+            "This message is too long for the model: with it, the conversation has {tokens} tokens "
+            "(pieces of words), but the model reads only {n_ctx} at a time (its context)."
+        )
+        return text.format(tokens=locale.toString(tokens), n_ctx=locale.toString(n_ctx)) + " " + self.tr(
+            "Shorten the message, or start a new chat.")
+
     @Slot(str)
     def _restart(self, how: str) -> None:
         """Start a fresh engine after a loss. ``how``: "compat" loads the model again in compatibility
         mode (and asks an interrupted first answer again), "reload" loads the model it had,
-        "crashed_loading" loads nothing (loading that model crashed it)."""
+        "crashed_loading" loads nothing (loading that model crashed it), "killed_loading" loads nothing
+        either (the engine was killed while loading, most likely because memory ran out)."""
         now = time.monotonic()
         self._losses.append(now)
         if len(self._losses) == RESTART_LIMIT and now - self._losses[0] < RESTART_WINDOW_S:
@@ -342,7 +383,7 @@ class EngineWorker(QObject):
         self.engineRestarted.emit()
         with self._lock:
             request = self._loaded_request
-        if how == "crashed_loading":
+        if how in ("crashed_loading", "killed_loading"):
             with self._lock:
                 self._phase = "idle"
             self._set_busy(False)
@@ -351,14 +392,23 @@ class EngineWorker(QObject):
                 self.tr(
                     "The engine stopped while loading this file. It may be damaged or not supported by this "
                     "version of MoEscope."
+                ) if how == "crashed_loading" else self.tr(
+                    "The engine was ended while loading this model, most likely because the computer ran "
+                    "out of memory. Close other programs, or choose a smaller model."
                 ),
             )
         elif request is not None:
-            self._send_load(request, force_safe=how == "compat")
+            self._send_load(request, after_crash=how == "compat")
         else:
             with self._lock:
                 self._phase = "idle"
             self._set_busy(False)
+
+
+def _killed(returncode: int | None) -> bool:
+    """Whether the engine was ended by SIGKILL: from outside (the out-of-memory killer, a person), so
+    never because of the model's fast settings."""
+    return returncode is not None and returncode < 0 and -returncode == getattr(signal, "SIGKILL", -1)
 
 
 def start_engine_thread() -> tuple[EngineWorker, QThread]:

@@ -43,6 +43,7 @@ def test_make_demo_model_refuses_impossible_settings_in_words(tmp_path):
     assert not (tmp_path / "x.gguf").exists()
 
 
+@pytest.mark.slow
 def test_trace_prints_a_readable_table_and_a_summary(tmp_path):
     path = tmp_path / "demo.gguf"
     assert moescope("make-demo-model", str(path), "--layers", "2").returncode == 0
@@ -54,6 +55,7 @@ def test_trace_prints_a_readable_table_and_a_summary(tmp_path):
     assert lines[-1].startswith("-- MoEscope demo MoE") and "captured" in lines[-1]
 
 
+@pytest.mark.slow
 def test_trace_of_a_missing_model_fails_in_words(tmp_path):
     result = moescope("trace", "--model", str(tmp_path / "nope.gguf"), "--prompt", "Hallo")
     assert result.returncode == 2 and "nope.gguf" in result.stderr and "Traceback" not in result.stderr

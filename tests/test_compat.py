@@ -84,8 +84,8 @@ def test_fallback_retries_only_fast_loads_and_unproven_answers(store, model):
     assert command["safe"] is False and command["probe"] is True
     assert fallback.should_retry_safe("loading")
     assert store.choice(model).safe
-    again = fallback.load_command(str(model), 512, None, force_safe=True)
-    assert again["safe"] is True and again["probe"] is False
+    again = fallback.load_command(str(model), 512, None, after_crash=True)
+    assert again["safe"] is True and again["probe"] is True  # a model that crashes even so is broken
     assert not fallback.should_retry_safe("loading")  # compatibility mode itself crashed: a real failure
 
     store.remember(model, FAST)
@@ -100,8 +100,11 @@ def test_fallback_retries_only_fast_loads_and_unproven_answers(store, model):
     assert store.choice(model).mode == FAST
 
 
-def test_a_passed_probe_is_remembered_as_fast(store, model):
+def test_a_passed_probe_is_remembered_in_its_mode_and_a_chosen_safe_mode_not_at_all(store, model):
     fallback = CompatFallback(store)
+    fallback.load_command(str(model), 512, None, safe=True)
+    fallback.on_loaded()
+    assert store.choice(model).probe
     fallback.load_command(str(model), 512, None)
     fallback.on_loaded()
     assert store.choice(model) == store.choice(model).__class__(FAST, probe=False)

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from app.core.demo_model import DEMO_ARCHS, MIN_ROUTER_LOGIT_GAP, write_demo_model
+from app.core.trace import EngineSession
+from llama_child import run_child
 from routing_reference import expected_logits, expected_routing, min_routing_margin
 
 TEXT = "Grüße aus Köln 🚀 — hello\nworld"
@@ -37,40 +39,34 @@ def model_file(tmp_path_factory):
     return write
 
 
-def _llama(path, **kwargs):
-    import llama_cpp
-    return llama_cpp.Llama(model_path=str(path), verbose=False, **kwargs)
-
-
 def _fields(path) -> dict:
     reader = gguf.GGUFReader(str(path))
     return {key: field.contents() for key, field in reader.fields.items() if not key.startswith("tokenizer.")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("arch", "options"), VARIANTS)
 @pytest.mark.parametrize("dtype", ["f32", "f16"])
 def test_loads_and_generates(model_file, arch, options, dtype):
     path = model_file(arch, dtype=dtype, **options)
-    llm = _llama(path, n_ctx=256)
-    try:
-        completion = llm.create_completion("Hello world", max_tokens=6, temperature=0.0)
-        assert completion["choices"][0]["finish_reason"] in ("length", "stop")
-        assert llm.metadata["general.architecture"] == arch
-    finally:
-        llm.close()
+    with EngineSession(safe=True) as session:
+        loaded = session.load(str(path), n_ctx=256)
+        events = list(session.generate(prompt="Hello world", max_tokens=6, temperature=0.0))
+    assert loaded["info"]["architecture"] == arch
+    finished = events[-1]
+    # Greedy decoding of these random weights does not reach EOS within six tokens.
+    assert finished["stop_reason"] == "length" and finished["answer_tokens"] == 6
+    assert sum(event["event"] == "token" for event in events) == 6
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arch", DEMO_ARCHS)
 def test_tokenizer_round_trips_any_text(model_file, arch):
-    llm = _llama(model_file(arch, **ARCH_OPTIONS[arch]), vocab_only=True)
-    try:
-        tokens = llm.tokenize(TEXT.encode("utf-8"), add_bos=False, special=False)
-        assert llm.detokenize(tokens).decode("utf-8") == TEXT
-        with_bos = llm.tokenize(TEXT.encode("utf-8"), add_bos=True, special=False)
-        assert with_bos[0] == llm.token_bos() and with_bos[1:] == tokens
-        assert llm.token_eos() not in tokens
-    finally:
-        llm.close()
+    vocab = run_child("tokenize", model_file(arch, **ARCH_OPTIONS[arch]), TEXT)
+    assert vocab["architecture"] == arch
+    assert vocab["text"] == TEXT
+    assert vocab["with_bos"] == [vocab["bos"], *vocab["tokens"]]
+    assert vocab["eos"] not in vocab["tokens"]
 
 
 @pytest.mark.parametrize(("arch", "options"), VARIANTS)
@@ -166,23 +162,19 @@ def test_reference_refuses_a_model_that_is_not_transparent(model_file):
         expected_routing(model_file("llama"), [0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arch", DEMO_ARCHS)
 def test_transparent_logits_match_numpy(model_file, arch):
     """Every position's logits in a transparent model depend only on its token: output(norm(embedding))."""
     path = model_file(arch, transparent=True, **ARCH_OPTIONS[arch])
-    llm = _llama(path, n_ctx=256, logits_all=True)
-    try:
-        tokens = llm.tokenize(TEXT.encode("utf-8"), add_bos=True, special=False)
-        llm.eval(tokens)
-        logits = np.asarray(llm.scores[: len(tokens)])
-    finally:
-        llm.close()
-    np.testing.assert_allclose(logits, expected_logits(path, tokens), rtol=1e-4, atol=1e-4)
+    evaluated = run_child("logits", path, TEXT)
+    expected = expected_logits(path, evaluated["tokens"])
+    np.testing.assert_allclose(np.asarray(evaluated["logits"]), expected, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_readable_demo_writes_only_letters_spaces_and_punctuation(tmp_path):
     from app.core.demo_model import READABLE_BYTES
-    from app.core.trace import EngineSession
 
     model = write_demo_model(tmp_path / "readable.gguf", arch="qwen3moe", layers=4, experts=8, readable=True, seed=7)
     with EngineSession() as session:

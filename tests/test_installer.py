@@ -9,6 +9,7 @@ skip them knowingly on a machine that cannot have them (a Mac, say).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import stat
@@ -208,10 +209,10 @@ def test_debdeps_maps_system_libraries_to_packages(tmp_path):
 
 def test_debdeps_refuses_a_library_without_a_known_package(tmp_path):
     need("objdump", "binutils")
-    import llama_cpp
+    llama_cpp = Path(importlib.util.find_spec("llama_cpp").origin).parent  # found, not loaded
 
     # libggml-cpu needs libggml-base (not copied along) and libgomp: neither is in the table.
-    _copy_elf(Path(llama_cpp.__file__).parent / "lib" / "libggml-cpu.so", tmp_path / "frozen")
+    _copy_elf(llama_cpp / "lib" / "libggml-cpu.so", tmp_path / "frozen")
     with pytest.raises(SystemExit, match="libggml-base"):
         debdeps.depends(tmp_path / "frozen")
 

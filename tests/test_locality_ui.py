@@ -136,6 +136,7 @@ def test_a_blocked_connection_from_the_window_process_warns_until_acknowledged(q
     assert not panel.warning_box.isVisible()
 
 
+@pytest.mark.slow
 def test_a_blocked_connection_from_the_engine_process_reaches_the_indicator(qtbot, tmp_path, models, policy,
                                                                            outside, monkeypatch,
                                                                            no_saved_offline):

@@ -13,10 +13,13 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from app.core.demo_model import write_demo_model
 from app.core.engine import BATCH
+from app.core.routing import LayerRouting, rows_to_positions
+from app.core.trace import EngineSession
 from routing_reference import expected_routing, min_routing_margin
 
 WEIGHT_TOLERANCE = 2e-4
@@ -47,6 +50,7 @@ def assert_matches_reference(model, records, k=None):
     return tokens
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "arch, options",
     [
@@ -67,6 +71,7 @@ def test_trace_routing_matches_reference(tmp_path, arch, options):
         assert "0" not in tokens[0]["routing"], "a dense leading layer has no router"
 
 
+@pytest.mark.slow
 def test_long_prompt_spans_several_micro_batches(tmp_path):
     model = write_demo_model(tmp_path / "moe.gguf", arch="qwen3moe", layers=3, experts=8, top_k=2,
                              transparent=True, seed=5)
@@ -76,6 +81,7 @@ def test_long_prompt_spans_several_micro_batches(tmp_path):
     assert sum(t["source"] == "prompt" for t in tokens) > 2 * BATCH
 
 
+@pytest.mark.slow
 def test_experts_per_token_override(tmp_path):
     model = write_demo_model(tmp_path / "moe.gguf", arch="llama", layers=3, experts=8, top_k=2,
                              transparent=True, seed=4)
@@ -85,6 +91,7 @@ def test_experts_per_token_override(tmp_path):
     assert records[-1]["summary"]["model"]["n_experts_used"] == 4
 
 
+@pytest.mark.slow
 def test_dense_model_has_no_routing_and_says_so(tmp_path):
     model = write_demo_model(tmp_path / "dense.gguf", arch="llama", layers=2, experts=0)
     records = run_trace(model, "Hallo", max_tokens=3)
@@ -94,9 +101,8 @@ def test_dense_model_has_no_routing_and_says_so(tmp_path):
     assert summary["routing"].startswith("none")
 
 
+@pytest.mark.slow
 def test_routing_of_tokens_reused_from_the_kv_cache_is_kept(tmp_path):
-    from app.core.trace import EngineSession
-
     model = write_demo_model(tmp_path / "moe.gguf", arch="qwen3moe", layers=3, transparent=True, seed=6)
     with EngineSession() as session:
         session.load(str(model))
@@ -110,3 +116,42 @@ def test_routing_of_tokens_reused_from_the_kv_cache_is_kept(tmp_path):
     records = second_prompt + [e for e in second if e["event"] == "token"]
     records.append({"summary": {"model": {"moe_layers": [0, 1, 2]}}})
     assert_matches_reference(model, records)
+
+
+# --- rows to positions (no llama.cpp) -------------------------------------------------------------
+
+
+def layer(experts: list[list[int]], weights: list[list[float]]) -> LayerRouting:
+    """One layer's routing as the tap copies it out of llama.cpp: int32 ids, float32 weights."""
+    return LayerRouting(np.array(experts, dtype=np.int32), np.array(weights, dtype=np.float32))
+
+
+def test_rows_to_positions_gives_each_row_to_its_position_in_layer_order():
+    layers = {
+        10: layer([[3, 1], [0, 2]], [[0.6, 0.4], [0.9, 0.1]]),
+        2: layer([[5, 4], [4, 5]], [[0.75, 0.25], [0.5, 0.5]]),
+    }
+    routing = rows_to_positions(layers, first_pos=128, n_rows=2)
+    assert routing == {
+        128: {"2": [[5, 0.75], [4, 0.25]], "10": [[3, 0.6], [1, 0.4]]},
+        129: {"2": [[4, 0.5], [5, 0.5]], "10": [[0, 0.9], [2, 0.1]]},
+    }
+    assert [list(per_position) for per_position in routing.values()] == [["2", "10"], ["2", "10"]]
+    assert json.loads(json.dumps(routing)) == {str(pos): value for pos, value in routing.items()}
+
+
+def test_rows_to_positions_rounds_weights_to_six_places():
+    routing = rows_to_positions({0: layer([[1]], [[1 / 3]])}, first_pos=0, n_rows=1)
+    assert routing == {0: {"0": [[1, 0.333333]]}}
+    assert type(routing[0]["0"][0][0]) is int and type(routing[0]["0"][0][1]) is float
+
+
+def test_rows_to_positions_without_layers_gives_empty_routing_per_position():
+    assert rows_to_positions({}, first_pos=5, n_rows=3) == {5: {}, 6: {}, 7: {}}
+    assert rows_to_positions({}, first_pos=5, n_rows=0) == {}
+
+
+def test_rows_to_positions_refuses_rows_that_do_not_match_the_batch():
+    layers = {0: layer([[1, 2], [2, 3]], [[0.5, 0.5]] * 2), 3: layer([[1, 2]], [[0.5, 0.5]])}
+    with pytest.raises(RuntimeError, match="layer 3 delivered 1 routing rows for a batch of 2 tokens"):
+        rows_to_positions(layers, first_pos=0, n_rows=2)

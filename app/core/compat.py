@@ -149,7 +149,7 @@ class CompatFallback:
     or while it evaluates its first prompt in fast mode (before its first answer token, which is
     also its first single-token batch, or the end of its first answer): then the model is remembered
     as needing compatibility mode, and the caller loads it again once with
-    ``load_command(..., force_safe=True)``. A crash after that is something else (a killed process,
+    ``load_command(..., after_crash=True)``. A crash after that is something else (a killed process,
     memory running out) and is handled as such.
     """
 
@@ -160,17 +160,27 @@ class CompatFallback:
         self._proven = False
 
     def load_command(self, path: str, n_ctx: int, experts_per_token: int | None,
-                     n_threads: int | None = None, force_safe: bool = False) -> dict:
-        """The ``load`` command for ``path``, with the mode this processor needs for it."""
-        choice = Choice(SAFE, probe=False) if force_safe else self.store.choice(path)
+                     n_threads: int | None = None, safe: bool = False, after_crash: bool = False) -> dict:
+        """The ``load`` command for ``path``, with the mode this processor needs for it.
+
+        ``safe``: compatibility mode because the user asked for it (nothing is probed or remembered).
+        ``after_crash``: compatibility mode after a crash in fast mode, with a probe: a model that
+        crashes the engine even then is broken, and says so while loading rather than at every answer.
+        """
+        if after_crash:
+            choice = Choice(SAFE, probe=True)
+        elif safe:
+            choice = Choice(SAFE, probe=False)
+        else:
+            choice = self.store.choice(path)
         self._path, self._choice, self._proven = path, choice, False
         return {"cmd": "load", "path": path, "n_ctx": n_ctx, "n_threads": n_threads,
                 "experts_per_token": experts_per_token or None, "safe": choice.safe, "probe": choice.probe}
 
     def on_loaded(self) -> None:
-        """The load succeeded; a probed fast load is remembered as working."""
+        """The load succeeded; a probed load is remembered as working in its mode."""
         if self._choice is not None and self._choice.probe and self._path is not None:
-            self.store.remember(self._path, FAST, "the probe after loading passed")
+            self.store.remember(self._path, self._choice.mode, "the probe after loading passed")
 
     def on_answer_progress(self) -> None:
         """An answer token arrived or an answer finished: the model's first batches ran."""
@@ -183,7 +193,7 @@ class CompatFallback:
         """The engine died in ``phase`` ("loading", "generating", …): retry this model in compatibility mode?
 
         True means the caller should start a fresh engine and load the model again with
-        ``force_safe=True``; the store already remembers that this model needs it.
+        ``after_crash=True``; the store already remembers that this model needs it.
         """
         if self._path is None or self._choice is None or self._choice.safe:
             return False

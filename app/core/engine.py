@@ -10,6 +10,7 @@ prompt evaluation.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import ctypes
 import os
 import signal
@@ -25,6 +26,10 @@ from app.core.routing import RoutingTap, rows_to_positions
 # Prompt tokens evaluated per llama_decode: one micro-batch, so rows map to positions directly, and
 # small enough that the output rows of every position (needed for the last layer's routing) stay cheap.
 BATCH = 128
+
+# A prompt at least this long (UTF-8 bytes) is measured against the context before it is tokenized: a
+# pasted megabyte is refused at once instead of after tokenizing all of it.
+EARLY_REFUSAL_BYTES = 64 * 1024
 
 # For models without a chat template of their own (base models, the synthetic demos).
 FALLBACK_SYSTEM = "The following is a conversation between a user and a helpful assistant."
@@ -50,7 +55,9 @@ class EngineError(Exception):
     def to_event(self) -> dict:
         event = {"event": "error", "kind": self.kind, "message": self.message}
         if self.reason:
-            event.update(reason=self.reason, details=self.details)
+            event["reason"] = self.reason
+        if self.reason or self.details:
+            event["details"] = self.details
         return event
 
 
@@ -121,6 +128,7 @@ class Engine:
         self._cached_tokens: list[int] = []
         self._routing_by_pos: dict[int, dict] = {}
         self._piece_buffer = ctypes.create_string_buffer(256)
+        self._longest_piece: int | None = None
 
     # loading ------------------------------------------------------------------------------------
 
@@ -148,7 +156,8 @@ class Engine:
             self._load(path, info, n_ctx, n_threads, experts_per_token, capture, safe)
         except EngineError:
             if previous is not None:
-                self._load(*previous)
+                with contextlib.suppress(EngineError):  # the file may be gone; then nothing is loaded
+                    self._load(*previous)
             raise
         if probe:
             self._probe()
@@ -195,6 +204,7 @@ class Engine:
         self._load_args = (path, info, n_ctx, n_threads, experts_per_token, capture, safe)
         self._cached_tokens = []
         self._routing_by_pos = {}
+        self._longest_piece = None
         self._inject_first_batch = "first-batch" in inject
 
     def _probe(self) -> None:
@@ -280,13 +290,15 @@ class Engine:
             raise EngineError("not_loaded", "No model is loaded.")
         ll = self._ll
         started = time.perf_counter()
-        tokens = self.tokenize(prompt)
         n_ctx = self.n_ctx
+        self._refuse_if_surely_too_long(prompt, n_ctx)
+        tokens = self.tokenize(prompt)
         if len(tokens) >= n_ctx:
             raise EngineError(
                 "context_full",
                 f"The conversation is {len(tokens)} tokens long; the context holds {n_ctx}. "
                 "Start a new conversation or load the model with a longer context.",
+                details={"tokens": len(tokens), "n_ctx": n_ctx, "at_least": False},
             )
 
         reused = self._reuse_prefix(tokens)
@@ -326,7 +338,7 @@ class Engine:
                 held.append(self._token_event(pos, token, "answer", piece))
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
-                hit = next((s for s in stops if s in text), None)
+                hit = min((s for s in stops if s in text), key=text.index, default=None)
                 if hit is not None:
                     stop_reason = "stop_sequence"
                     held = _release_before_stop(held, text, hit)
@@ -350,6 +362,32 @@ class Engine:
             "tokens_per_s": round((len(answer) - 1) / generating, 2) if len(answer) > 1 and generating > 0 else 0.0,
             "stop_reason": stop_reason,
         }
+
+    def _refuse_if_surely_too_long(self, prompt: str, n_ctx: int) -> None:
+        """Refuse a long prompt that cannot fit, without tokenizing it.
+
+        With a BPE or SentencePiece vocabulary no token stands for more text than the vocabulary's
+        longest piece, so a prompt longer than ``n_ctx`` such pieces has more tokens than the context
+        holds. (Other vocabularies may fold whitespace, so their prompts are always tokenized.)
+        """
+        size = len(prompt.encode("utf-8", errors="replace"))
+        ll = self._ll
+        if size < max(n_ctx, EARLY_REFUSAL_BYTES) or ll.llama_vocab_type(self._vocab) not in (
+                ll.LLAMA_VOCAB_TYPE_SPM, ll.LLAMA_VOCAB_TYPE_BPE):
+            return
+        if self._longest_piece is None:
+            buffer = ctypes.create_string_buffer(1024)
+            self._longest_piece = max(
+                (abs(ll.llama_token_to_piece(self._vocab, token, buffer, len(buffer), 0, True))
+                 for token in range(ll.llama_vocab_n_tokens(self._vocab))), default=1) or 1
+        at_least = -(-size // self._longest_piece)
+        if at_least >= n_ctx:
+            raise EngineError(
+                "context_full",
+                f"The conversation is at least {at_least} tokens long ({size} bytes); the context holds "
+                f"{n_ctx}. Start a new conversation or load the model with a longer context.",
+                details={"tokens": at_least, "n_ctx": n_ctx, "at_least": True},
+            )
 
     def _token_event(self, pos: int, token: int, source: str, text: str) -> dict:
         return {"event": "token", "pos": pos, "token": token, "text": text, "source": source,

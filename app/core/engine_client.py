@@ -31,6 +31,13 @@ def engine_command() -> list[str]:
     return [sys.executable, "-m", "app", "--engine-host"]
 
 
+def engine_environment() -> dict[str, str]:
+    """The engine's environment: this process's, with ggml's crash backtrace off. Otherwise an abort in
+    llama.cpp starts gdb to print one, which takes seconds and leaves gdb's chatter, not llama.cpp's
+    message, as the engine's last words."""
+    return {**os.environ, "GGML_NO_BACKTRACE": "1"}
+
+
 def describe_exit(returncode: int | None) -> str:
     """The end of a process in words: 'was killed (SIGKILL)', 'aborted (SIGABRT)', 'exited with status 3'."""
     if returncode is None:
@@ -87,7 +94,7 @@ class EngineClient:
         try:
             process = subprocess.Popen(
                 engine_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                creationflags=creationflags,
+                creationflags=creationflags, env=engine_environment(),
             )
         except OSError as exc:
             raise EngineStartError(f"The engine process could not be started: {exc}") from exc

@@ -7,8 +7,14 @@ it refuses here is reported as a ``network_blocked`` event.
 Everything llama.cpp might print goes to stderr: the protocol stream gets its own copy of the
 stdout descriptor and descriptor 1 is pointed at stderr before llama.cpp is even imported.
 
-A reader thread takes commands off stdin so that ``stop`` is seen while the main thread is busy
-inside llama.cpp; every other command is queued and carried out in order on the main thread.
+A reader thread takes commands off stdin so that ``stop`` is seen while the work thread is busy
+inside llama.cpp; every other command is queued and carried out in order on the work thread. A
+``shutdown``, and the end of stdin (the window is gone), also end a running answer at once.
+
+The work thread has a large stack: llama.cpp's tokenizer matches some pre-tokenizer patterns with
+std::regex, which recurses once per character of a run, so a pasted run of some ten thousand digits
+overflows the usual 8 MiB main thread (SIGSEGV). WORK_STACK_BYTES is reserved address space; only
+what a long run touches becomes memory.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ import traceback
 from app import __version__
 from app.core import protocol
 from app.core.locality import install_policy
+
+WORK_STACK_BYTES = 512 * 1024 * 1024
+"""Stack of the thread that runs llama.cpp: a run of a million digits needs about 320 MiB of it."""
 
 
 class _EventWriter:
@@ -51,12 +60,27 @@ def _read_commands(commands: queue.Queue, engine_stop: threading.Event) -> None:
             continue
         if command.get("cmd") == "generate":
             engine_stop.clear()  # here, in arrival order, so a stop sent right after it is not lost
+        if command.get("cmd") == "shutdown":
+            engine_stop.set()
         commands.put(command)
+    engine_stop.set()
     commands.put({"cmd": "shutdown"})
 
 
 def run() -> int:
     """Serve commands until ``shutdown`` or the end of stdin; returns the process exit status."""
+    status: list[int] = []
+    threading.stack_size(WORK_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=lambda: status.append(_serve()), name="engine-work", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(0)
+    worker.join()
+    return status[0] if status else 1
+
+
+def _serve() -> int:
     policy = install_policy()  # the parent's policy, from the environment; before llama.cpp is imported
     protocol_fd = os.dup(1)
     os.dup2(2, 1)

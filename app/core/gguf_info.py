@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import struct
+import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,8 +45,9 @@ REASONS = (
 - ``missing_file`` (``folder``), ``permission``, ``unreadable`` (``error``): the file system refused.
 - ``bad_version`` (``version``), ``big_endian``: a GGUF variant llama.cpp cannot load.
 - ``unknown_data_type`` (``tensor``, ``type_code``): weights in a data type this version does not know.
-- ``corrupt`` (the ``tensor`` or ``key`` concerned and the message's numbers, where it has any): the
-  header or tensor table is malformed; the catch-all for structural damage.
+- ``corrupt`` (the ``tensor`` or ``key`` concerned and the message's numbers, where it has any, or the
+  ``section`` too big to hold in memory): the header or tensor table is malformed; the catch-all for
+  structural damage.
 - ``missing_setting`` (``key``), ``bad_setting`` (``key``, ``value``; a per-layer list has ``n_layers``
   instead): a model setting llama.cpp needs is absent, or has a value it cannot use (many make it abort).
 - ``too_many_experts_per_token`` (``k``, ``n``): the file asks for more experts per token than it has.
@@ -142,6 +144,28 @@ _LLAMA_MAX_EXPERTS = 1024
 # MoEscope needs a handful of short values, not the tokenizer vocabulary or the chat template text.
 _MAX_KEPT_BYTES = 64 * 1024
 
+# Memory the metadata and tensor table kept may take, all together (a real model's take a few MB at
+# most), counting this much more for the dict, set and list slots of each entry or tensor. A file with
+# a million small entries or tensors is refused before it takes a GB.
+_MAX_KEPT_TOTAL = 16 << 20
+_SLOT_BYTES = 100
+
+# Characters of a key, name or value from the file quoted in a message: a file can make one 64 kB long.
+_MAX_SHOWN = 60
+
+# Values of <arch>.rope.scaling.type llama.cpp knows (llama-model.cpp); it aborts on any other.
+_ROPE_SCALING_TYPES = ("none", "linear", "yarn", "longrope")
+
+# Architectures whose graph asserts that RoPE turns every dimension of a head (n_embd_head == n_rot in
+# llama.cpp's src/models/<arch>.cpp): a rope.dimension_count that differs aborts the process.
+_ROPE_WHOLE_HEAD_ARCHS = frozenset(
+    "apertus arcee arctic baichuan chameleon codeshell cogvlm cohere2moe dbrx deci deepseek dots1 dream "
+    "ernie4_5 ernie4_5-moe exaone-moe exaone exaone4 falcon granite granite_swa graniteswitch grok grovemoe "
+    "hunyuan-moe hunyuan_vl hy_v3 internlm2 jais2 llada-moe llada llama llama4 maincoder mellum minimax-01 "
+    "minimax-m2 mistral3 nemotron olmo olmo2 olmoe orion paddleocr pangu-embedded plamo pockettts qwen2 "
+    "qwen2moe qwen2vl qwen3 qwen3moe qwen3vl qwen3vlmoe rnd1 seed_oss smallthinker smollm3 starcoder2 talkie "
+    "xverse".split())
+
 _SCALAR_FORMATS = {
     GGUFValueType.UINT8: "B", GGUFValueType.INT8: "b", GGUFValueType.UINT16: "H",
     GGUFValueType.INT16: "h", GGUFValueType.UINT32: "I", GGUFValueType.INT32: "i",
@@ -162,10 +186,16 @@ def _error(file_name: str, reason: str, problem: str, **details: object) -> GGUF
     return GGUFError(f"{file_name} {problem}.", reason, details)
 
 
+def _shown(value: object) -> str:
+    """repr() of something read from the file, for a message, cut to _MAX_SHOWN characters."""
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 3] + "..."
+
+
 # --- Reading -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Tensor:
     """One row of the tensor table; sizes come from the shape and type, not from the data."""
 
@@ -181,7 +211,8 @@ class _Reader:
     """Reads a GGUF file front to back and refuses any read past its end.
 
     ``section`` names what is being read, so that a file that ends too early (or claims a length it
-    does not have) is reported in terms a user can relate to.
+    does not have) is reported in terms a user can relate to. ``kept`` adds up the memory that what
+    is kept of it takes (see ``keep``).
     """
 
     def __init__(self, fh: BinaryIO, size: int, file_name: str) -> None:
@@ -190,6 +221,7 @@ class _Reader:
         self.pos = 0
         self.file_name = file_name
         self.section = "the header"
+        self.kept = 0
 
     @property
     def remaining(self) -> int:
@@ -197,6 +229,17 @@ class _Reader:
 
     def error(self, reason: str, problem: str, **details: object) -> GGUFError:
         return _error(self.file_name, reason, problem, **details)
+
+    def keep(self, *values: object) -> None:
+        """Count the memory that values read and kept take; past _MAX_KEPT_TOTAL the file is refused."""
+        for value in values:
+            items = value if isinstance(value, list) else ()
+            self.kept += sys.getsizeof(value) + sum(map(sys.getsizeof, items))
+        self.kept += _SLOT_BYTES
+        if self.kept > _MAX_KEPT_TOTAL:
+            raise self.error("corrupt", f"is not a model MoEscope can read: {self.section} would take more "
+                             f"than {_MAX_KEPT_TOTAL >> 20} MB of memory, far more than any model's",
+                             section=self.section)
 
     def _claim(self, n: int) -> None:
         if n > self.remaining:
@@ -240,6 +283,25 @@ class _Reader:
                 raise self._overrun()
             seek(pos)
         self.pos = pos
+
+    def strings_unique(self, count: int) -> bool:
+        """Step over count length-prefixed strings like skip_strings; returns whether all were different.
+
+        Keeps only each string's hash (a vocabulary of 262 000 tokens costs about 10 MB while it is read).
+        """
+        read, unpack, pos, size = self._fh.read, _U64.unpack, self.pos, self.size
+        seen: set[int] = set()
+        for _ in range(count):
+            length = read(8)
+            if pos + 8 > size or len(length) != 8:
+                raise self._overrun()
+            n = unpack(length)[0]
+            pos += 8 + n
+            if pos > size:
+                raise self._overrun()
+            seen.add(hash(read(n)))
+        self.pos = pos
+        return len(seen) == count
 
     def string(self, max_len: int) -> bytes | None:
         """The next length-prefixed string, or None (stepped over) when it is longer than max_len."""
@@ -290,8 +352,10 @@ def _read_metadata(r: _Reader, n_kv: int) -> dict[str, object]:
             raise r.error("corrupt", "has a metadata entry with an empty or absurdly long key")
         key = raw_key.decode("utf-8", errors="replace")
         if key in metadata:
-            raise r.error("corrupt", f"has the metadata key {key!r} twice", key=key)
-        metadata[key] = _read_value(r, key)
+            raise r.error("corrupt", f"has the metadata key {_shown(key)} twice", key=key)
+        value = _read_value(r, key)
+        r.keep(key, value)
+        metadata[key] = value
     return metadata
 
 
@@ -300,7 +364,7 @@ def _value_type(r: _Reader, key: str) -> GGUFValueType:
     try:
         return GGUFValueType(code)
     except ValueError:
-        raise r.error("corrupt", f"has an unknown value type ({code}) for the metadata key {key!r}",
+        raise r.error("corrupt", f"has an unknown value type ({code}) for the metadata key {_shown(key)}",
                       key=key, type_code=code) from None
 
 
@@ -319,13 +383,18 @@ def _read_array(r: _Reader, key: str) -> list | None:
     """A numeric array as a list when small; None for string arrays and big arrays (stepped over)."""
     item_type = _value_type(r, key)
     if item_type == GGUFValueType.ARRAY:
-        raise r.error("corrupt", f"has a nested array under the metadata key {key!r}, which llama.cpp cannot "
-                      "read", key=key)
+        raise r.error("corrupt", f"has a nested array under the metadata key {_shown(key)}, which llama.cpp "
+                      "cannot read", key=key)
     count = r.u64()
     item_size = 8 if item_type == GGUFValueType.STRING else _SCALARS[item_type].size
     if count > _GGUF_MAX_ARRAY_ITEMS or count * item_size > r.remaining:
-        raise r.error("truncated", f"is truncated or damaged: the metadata key {key!r} lists {count} items, "
-                      "more than the file can hold", key=key, count=count)
+        raise r.error("truncated", f"is truncated or damaged: the metadata key {_shown(key)} lists {count} "
+                      "items, more than the file can hold", key=key, count=count)
+    if item_type == GGUFValueType.STRING and key == "tokenizer.ggml.tokens":
+        if not r.strings_unique(count):  # llama.cpp asserts on a vocabulary with a token twice
+            raise r.error("corrupt", "has a vocabulary in which the same token appears more than once",
+                          key=key)
+        return None
     if item_type == GGUFValueType.STRING:
         r.skip_strings(count)
         return None
@@ -339,8 +408,8 @@ def _read_array(r: _Reader, key: str) -> list | None:
 def _alignment(file_name: str, metadata: dict[str, object]) -> int:
     alignment = metadata.get("general.alignment", _DEFAULT_ALIGNMENT)
     if not _is_count(alignment) or alignment == 0 or alignment & (alignment - 1):
-        raise _error(file_name, "bad_setting", f"has a general.alignment of {alignment!r}, which is not a "
-                     "power of two", key="general.alignment", value=alignment)
+        raise _error(file_name, "bad_setting", f"has a general.alignment of {_shown(alignment)}, which is "
+                     "not a power of two", key="general.alignment", value=alignment)
     return alignment
 
 
@@ -349,6 +418,7 @@ def _read_tensor_table(r: _Reader, n_tensors: int) -> list[_Tensor]:
     seen: set[str] = set()
     for _ in range(n_tensors):
         tensor = _read_tensor_record(r)
+        r.keep(tensor, tensor.name)
         if tensor.name in seen:
             raise r.error("corrupt", f"has two tensors named {tensor.name!r}", tensor=tensor.name)
         seen.add(tensor.name)
@@ -378,21 +448,14 @@ def _read_tensor_record(r: _Reader) -> _Tensor:
                       tensor=name, type_code=type_code) from None
     row_length = shape[0] if shape else 1
     if row_length % block_size:
-        raise r.error(
-            "corrupt",
-            f"gives tensor {name!r} rows of {row_length} values, not a multiple of the "
-            f"{block_size}-value blocks of {ggml_type.name}",
-            tensor=name,
-        )
+        raise r.error("corrupt", f"gives tensor {name!r} rows of {row_length} values, not a multiple of the "
+                      f"{block_size}-value blocks of {ggml_type.name}", tensor=name)
     n_elements = math.prod(shape)
-    return _Tensor(
-        name=name,
-        ggml_type=ggml_type,
-        n_dims=n_dims,
-        n_elements=n_elements,
-        n_bytes=n_elements // block_size * type_size,
-        offset=r.u64(),
-    )
+    if n_elements >= 2**63:  # llama.cpp counts elements in an int64
+        raise r.error("corrupt", f"gives tensor {name!r} more elements than llama.cpp can count "
+                      f"({' x '.join(map(str, shape))})", tensor=name)
+    return _Tensor(name=name, ggml_type=ggml_type, n_dims=n_dims, n_elements=n_elements,
+                   n_bytes=n_elements // block_size * type_size, offset=r.u64())
 
 
 def _check_tensor_data(r: _Reader, tensors: list[_Tensor], data_start: int, alignment: int) -> None:
@@ -402,11 +465,8 @@ def _check_tensor_data(r: _Reader, tensors: list[_Tensor], data_start: int, alig
             raise r.error("corrupt", f"places tensor {tensor.name!r} at an offset not aligned to {alignment} "
                           "bytes", tensor=tensor.name, alignment=alignment)
         if data_start + tensor.offset + tensor.n_bytes > r.size:
-            raise r.error(
-                "truncated",
-                f"is truncated or damaged: the data of tensor {tensor.name!r} runs past the end of the file",
-                tensor=tensor.name,
-            )
+            raise r.error("truncated", f"is truncated or damaged: the data of tensor {tensor.name!r} runs "
+                          "past the end of the file", tensor=tensor.name)
 
 
 # --- Interpreting --------------------------------------------------------------------------------
@@ -425,7 +485,7 @@ def _count(file_name: str, metadata: dict[str, object], key: str, default: int |
         return default
     value = metadata[key]
     if not _is_count(value):
-        raise _error(file_name, "bad_setting", f"has a {key} that is not a whole number ({value!r})",
+        raise _error(file_name, "bad_setting", f"has a {key} that is not a whole number ({_shown(value)})",
                      key=key, value=value)
     return value
 
@@ -444,6 +504,39 @@ def _per_layer_counts(file_name: str, metadata: dict[str, object], key: str, n_l
 def _text(metadata: dict[str, object], key: str) -> str:
     value = metadata.get(key)
     return value if isinstance(value, str) else ""
+
+
+def _check_norm_and_rope(file_name: str, metadata: dict[str, object], arch: str) -> None:
+    """Norm epsilons and RoPE: llama.cpp aborts the process on a negative or NaN epsilon (at the first
+    token), on a scaling type it does not know (while loading), and, for most architectures, on RoPE
+    that does not turn whole heads (while loading)."""
+    for key in (f"{arch}.attention.layer_norm_rms_epsilon", f"{arch}.attention.layer_norm_epsilon"):
+        eps = metadata.get(key)
+        if isinstance(eps, float) and not eps >= 0:
+            raise _error(file_name, "bad_setting", f"has a {key} of {eps}, but it must be 0 or more",
+                         key=key, value=eps)
+    key = f"{arch}.rope.scaling.type"
+    scaling = metadata.get(key)
+    if isinstance(scaling, str) and scaling not in _ROPE_SCALING_TYPES:
+        raise _error(file_name, "bad_setting", f"has a {key} of {_shown(scaling)}, which llama.cpp does not "
+                                               "know", key=key, value=scaling)
+    key = f"{arch}.rope.dimension_count"
+    n_rot = metadata.get(key)
+    head = _head_size(metadata, arch)
+    if arch in _ROPE_WHOLE_HEAD_ARCHS and _is_count(n_rot) and head and n_rot != head:
+        raise _error(file_name, "bad_setting", f"has a {key} of {n_rot}, but a {arch} model must turn all "
+                                               f"{head} dimensions of each attention head", key=key, value=n_rot)
+
+
+def _head_size(metadata: dict[str, object], arch: str) -> int:
+    """Dimensions of one attention head's values: value_length, else embedding_length / head_count (0 if unknown)."""
+    declared = metadata.get(f"{arch}.attention.value_length")
+    if _is_count(declared):
+        return declared
+    width, heads = metadata.get(f"{arch}.embedding_length"), metadata.get(f"{arch}.attention.head_count")
+    if isinstance(heads, list) and heads:
+        heads = heads[0]
+    return width // heads if _is_count(width) and _is_count(heads) and heads else 0
 
 
 def _layer_count(file_name: str, metadata: dict[str, object], arch: str) -> int:
@@ -552,8 +645,9 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
     if not arch:
         raise _error(file_name, "missing_setting", "does not say which model architecture it holds "
                                                    "(general.architecture)", key="general.architecture")
-    if not arch.isprintable():  # it is quoted in every message about <arch>.* settings below
-        raise _error(file_name, "corrupt", f"has an unreadable model architecture name ({arch!r})")
+    if not arch.isprintable() or len(arch) > _MAX_SHOWN:  # it is in every message about <arch>.* settings
+        raise _error(file_name, "corrupt", f"has an unreadable model architecture name ({_shown(arch)})")
+    _check_norm_and_rope(file_name, metadata, arch)
     n_layers = _layer_count(file_name, metadata, arch)
     n_experts = _count(file_name, metadata, f"{arch}.expert_count", default=0)
     used_per_layer = _per_layer_counts(file_name, metadata, f"{arch}.expert_used_count", n_layers)

@@ -72,7 +72,7 @@ class EngineSession:
 
     def load(self, path: str, n_ctx: int = 2048, experts_per_token: int | None = None) -> dict:
         self._load_args = (path, n_ctx, experts_per_token)
-        self._send(self.fallback.load_command(path, n_ctx, experts_per_token, force_safe=self.force_safe))
+        self._send(self.fallback.load_command(path, n_ctx, experts_per_token, safe=self.force_safe))
         try:
             loaded = self._expect("loaded")
         except EngineLost:
@@ -86,7 +86,7 @@ class EngineSession:
         """A fresh engine, and the model loaded again in compatibility mode."""
         self._start()
         path, n_ctx, experts_per_token = self._load_args
-        self._send(self.fallback.load_command(path, n_ctx, experts_per_token, force_safe=True))
+        self._send(self.fallback.load_command(path, n_ctx, experts_per_token, after_crash=True))
         return {**self._expect("loaded"), "compat_switched": True}
 
     def generate(self, **command) -> Iterator[dict]:

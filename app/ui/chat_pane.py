@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -23,6 +23,11 @@ _BUBBLES = {
     "notice": ("#fff6da", "#e8d28a", 24, 24),
     "error": ("#fde8e8", "#e7a5a5", 24, 24),
 }
+
+SHOWN_CHARACTERS = 20_000
+"""Characters of a message shown in the transcript; the rest of a longer one (a pasted file) is only
+counted there, because laying out a megabyte of text holds the window up for a second at every resize.
+The model still gets the whole message."""
 
 
 class MessageInput(QPlainTextEdit):
@@ -134,13 +139,20 @@ class ChatPane(QWidget):
             return
         self.input.clear()
         self.messages.append({"role": "user", "content": text})
-        self._append_bubble("user", self.tr("You"), text)
+        self._append_bubble("user", self.tr("You"), self._shortened(text))
         self._answer_cursor = self._append_bubble("assistant", self._model_name, "")
         self.answer_text = ""
         self._pending_text = ""
         self.generating = True
         self._update_buttons()
         self.generateRequested.emit({**self.settings, "messages": list(self.messages)})
+
+    def _shortened(self, text: str) -> str:
+        if len(text) <= SHOWN_CHARACTERS:
+            return text
+        hidden = QLocale().toString(len(text) - SHOWN_CHARACTERS)
+        return text[:SHOWN_CHARACTERS] + "\n" + self.tr("[… {count} more characters, not shown here]").format(
+            count=hidden)
 
     def add_token(self, token: dict) -> None:
         if self.generating:

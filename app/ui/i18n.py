@@ -17,7 +17,7 @@ def translations_dir() -> str:
 def install_translators(app: QApplication, lang: str | None = None) -> list[QTranslator]:
     """Install the translators for ``lang`` ("de", "en") or else the system language.
 
-    English is the source language and needs none. A chosen ``lang`` also becomes the default
+    English is the source language and needs only its plural forms. A chosen ``lang`` also becomes the default
     locale, so numbers are written the way that language writes them. The translators are
     parented to ``app``; they are returned so that a caller can remove them again.
     """
@@ -26,12 +26,13 @@ def install_translators(app: QApplication, lang: str | None = None) -> list[QTra
         QLocale.setDefault(locale)
     language = QLocale.languageToCode(locale.language())
     if language not in SUPPORTED_LANGUAGES or language == "en":
-        return []
+        # English is the source language; its file holds only the plural forms ("1 attempt", "2 attempts").
+        files = [("moescope_en", translations_dir())]
+    else:
+        files = [(f"moescope_{language}", translations_dir()),
+                 (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
     installed = []
-    for name, folder in (
-        (f"moescope_{language}", translations_dir()),
-        (f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-    ):
+    for name, folder in files:
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)

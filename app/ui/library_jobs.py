@@ -3,6 +3,7 @@ deleting files) off the GUI thread."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
@@ -15,10 +16,57 @@ from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 from app.core.catalog import split_parts
 from app.core.downloads import ORIGIN_SUFFIX
 from app.core.gguf_info import GGUFError, ModelInfo, inspect_gguf
-from app.core.hardware import Hardware, MemoryEstimate, detect_hardware, estimate_for_file
+from app.core.hardware import Hardware, MemoryEstimate, detect_hardware, estimate_for_file, free_disk_bytes
+from app.ui.formatting import format_file_size
+
+try:
+    import fcntl
+except ImportError:  # Windows: a file being written cannot be deleted there anyway
+    fcntl = None
 
 _COPY_CHUNK = 8 * 1024 * 1024
 _PROGRESS_BYTES = 64 * 1024 * 1024  # report copy progress every this many bytes
+
+IMPORTING_SUFFIX = ".importing"
+"""An import copies into ``<name>.importing`` and renames it once complete; the library lists only
+``.gguf`` files, so a partial copy is never offered as a model."""
+
+_GONE = {errno.ENOENT, errno.ENOTDIR, errno.ENODEV, errno.ENXIO, errno.EIO, getattr(errno, "ESTALE", errno.EIO)}
+_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def disk_problem_text(exc: OSError, folder: Path) -> str:
+    """Why ``folder`` (the models folder) could not be used, in the user's words."""
+    if exc.errno in _FULL:
+        text = QCoreApplication.translate(
+            "LibraryJobs", "There is not enough free space on the drive of the models folder “{folder}”.")
+    elif exc.errno == errno.EROFS:
+        text = QCoreApplication.translate(
+            "LibraryJobs", "The models folder “{folder}” is read-only (for example on a write-protected drive).")
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        text = QCoreApplication.translate(
+            "LibraryJobs", "Your user account is not allowed to change the models folder “{folder}”.")
+    elif exc.errno in _GONE:
+        text = QCoreApplication.translate(
+            "LibraryJobs",
+            "The models folder “{folder}” is not available. If it is on an external drive, connect the drive.")
+    else:
+        text = QCoreApplication.translate("LibraryJobs", "The models folder “{folder}” cannot be used: {reason}")
+    return text.format(folder=str(folder), reason=exc.strerror or exc)
+
+
+def folder_problem(folder: Path) -> str:
+    """What keeps the library from reading and changing ``folder``, in words; "" when nothing does."""
+    try:
+        with os.scandir(folder):
+            pass
+        # access() sees a read-only drive even for root; on Windows a folder's read-only flag means nothing.
+        if os.name == "posix" and not os.access(folder, os.W_OK):
+            read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+            raise OSError(errno.EROFS if read_only else errno.EACCES, "cannot be written")
+    except OSError as exc:
+        return disk_problem_text(exc, folder)
+    return ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +102,25 @@ def files_of(path: Path) -> list[Path]:
     return [p for p in parts + sidecars if p.exists()]
 
 
+def _remove_abandoned_copies(folder: Path) -> None:
+    """Delete the partial copies that imports left when the app was killed or crashed while copying. A copy
+    still being written is locked by its import (on Windows, open files cannot be deleted) and stays."""
+    for partial in folder.glob("*" + IMPORTING_SUFFIX):
+        try:
+            if fcntl is None:
+                partial.unlink()
+                continue
+            with open(partial, "rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                partial.unlink()
+        except OSError:
+            continue
+
+
+class _SourceUnreadable(Exception):
+    """Reading the file being imported failed (not writing the copy); ``args[0]`` is the OSError."""
+
+
 def _read_origin(path: Path) -> dict:
     try:
         data = json.loads(path.with_name(path.name + ORIGIN_SUFFIX).read_text(encoding="utf-8"))
@@ -74,6 +141,8 @@ class LibraryJobs(QObject):
         pool: the QThreadPool the jobs run on.
 
     Signals:
+        folderChecked(int, str): scan id, and what keeps the library from reading and changing the models
+            folder, in words ("" when nothing does). First of every scan.
         modelRead(int, object): scan id, and the ScannedModel of one usable GGUF file.
         modelUnreadable(int, str, object): scan id, path and the GGUFError saying why a file cannot be used
             (for app.ui.model_errors to put in words on the GUI thread).
@@ -89,6 +158,7 @@ class LibraryJobs(QObject):
         deleteFailed(str): a deletion failed; the reason in words.
     """
 
+    folderChecked = Signal(int, str)
     modelRead = Signal(int, object)
     modelUnreadable = Signal(int, str, object)
     scanFinished = Signal(int)
@@ -113,7 +183,8 @@ class LibraryJobs(QObject):
         self._import_cancelled = threading.Event()
 
     def scan(self, scan_id: int, folder: Path, references: list[Path] = ()) -> None:
-        """Read every model in ``folder``, and the ``references`` (files used where they are)."""
+        """Read every model in ``folder``, and the ``references`` (files used where they are); delete the
+        partial copies of imports that were interrupted."""
         references = list(references)
         self.pool.start(lambda: self._scan(scan_id, folder, references))
 
@@ -124,10 +195,12 @@ class LibraryJobs(QObject):
         """Check that a file is a usable GGUF model, without copying it."""
         self.pool.start(lambda: self._check(source))
 
-    def import_file(self, source: Path, folder: Path) -> None:
-        """Check a file and copy it into ``folder``."""
+    def import_file(
+        self, source: Path, folder: Path, disk_free: Callable[[Path], int | None] = free_disk_bytes
+    ) -> None:
+        """Check a file and copy it into ``folder``, unless ``disk_free(folder)`` says it has no room for it."""
         self._import_cancelled.clear()
-        self.pool.start(lambda: self._import(source, folder))
+        self.pool.start(lambda: self._import(source, folder, disk_free))
 
     def delete(self, paths: list[Path]) -> None:
         self.pool.start(lambda: self._delete(paths))
@@ -151,6 +224,10 @@ class LibraryJobs(QObject):
         self._report(self.hardwareDetected, self._hardware_probe(folder))
 
     def _scan(self, scan_id: int, folder: Path, references: list[Path]) -> None:
+        problem = folder_problem(folder)
+        self._report(self.folderChecked, scan_id, problem)
+        if not problem:
+            _remove_abandoned_copies(folder)
         files = [(path, False) for path in model_files(folder)]
         files += [(path, True) for path in references if path.parent != folder]
         for path, referenced in files:
@@ -189,37 +266,64 @@ class LibraryJobs(QObject):
         if info is not None:
             self._report(self.importChecked, str(source), info)
 
-    def _import(self, source: Path, folder: Path) -> None:
-        if self._checked(source) is None:
+    def _import(self, source: Path, folder: Path, disk_free: Callable[[Path], int | None]) -> None:
+        info = self._checked(source)
+        if info is None:
             return
         target = folder / source.name
+        problem = folder_problem(folder)  # a drive that is gone is not made again on another one
+        if problem:
+            self._report(self.importFailed, problem)
+            return
         if target.exists():
             message = QCoreApplication.translate(
                 "LibraryJobs", "A file named “{name}” is already in the models folder."
             )
             self._report(self.importFailed, message.format(name=source.name))
             return
-        partial = target.with_name(target.name + ".importing")
+        free = disk_free(folder)
+        if free is not None and free < info.file_size:
+            message = QCoreApplication.translate(
+                "LibraryJobs",
+                "There is not enough free space for a copy: “{name}” needs {size}, the drive of the models "
+                "folder has {free} free. Free some space, or use the file where it is.",
+            )
+            self._report(self.importFailed, message.format(
+                name=source.name, size=format_file_size(info.file_size), free=format_file_size(free)))
+            return
+        partial = target.with_name(target.name + IMPORTING_SUFFIX)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             if not self._copy(source, partial):
                 partial.unlink(missing_ok=True)
                 self._report(self.importCancelled)
                 return
             os.replace(partial, target)
+        except _SourceUnreadable as exc:
+            partial.unlink(missing_ok=True)
+            message = QCoreApplication.translate("LibraryJobs", "The file could not be read: {reason}")
+            self._report(self.importFailed, message.format(reason=exc.args[0].strerror or exc.args[0]))
+            return
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            message = QCoreApplication.translate("LibraryJobs", "The file could not be copied: {reason}")
-            self._report(self.importFailed, message.format(reason=exc.strerror or exc))
+            self._report(self.importFailed, disk_problem_text(exc, folder))
             return
         self._report(self.importFinished, str(target))
 
     def _copy(self, source: Path, target: Path) -> bool:
-        """Copy in chunks so that a cancel takes effect quickly; returns False when cancelled."""
+        """Copy in chunks so that a cancel takes effect quickly; returns False when cancelled. The copy is
+        locked while it is written, so that a scan does not take it for an abandoned one."""
         total = source.stat().st_size
         done = reported = 0
         with open(source, "rb") as reader, open(target, "wb") as writer:
-            while chunk := reader.read(_COPY_CHUNK):
+            if fcntl is not None:
+                fcntl.flock(writer, fcntl.LOCK_EX)
+            while True:
+                try:
+                    chunk = reader.read(_COPY_CHUNK)
+                except OSError as exc:
+                    raise _SourceUnreadable(exc) from exc
+                if not chunk:
+                    break
                 if self._cancelled.is_set() or self._import_cancelled.is_set():
                     return False
                 writer.write(chunk)
@@ -240,7 +344,7 @@ class LibraryJobs(QObject):
                 continue
             except OSError as exc:
                 message = QCoreApplication.translate("LibraryJobs", "The file could not be deleted: {reason}")
-                self._report(self.deleteFailed, message.format(reason=exc.strerror or exc))
+                self._report(self.deleteFailed, message.format(reason=disk_problem_text(exc, path.parent)))
                 return
             freed += size
             deleted.append(str(path))

@@ -49,7 +49,7 @@ from app.core.secrets import TokenStore
 from app.ui.download_widgets import DownloadQueue, DownloadsPanel, error_text_for
 from app.ui.formatting import format_decimal, format_file_size
 from app.ui.hub_browser import HubBrowser
-from app.ui.library_jobs import LibraryJobs, ScannedModel, files_of
+from app.ui.library_jobs import LibraryJobs, ScannedModel, files_of, folder_problem
 from app.ui.library_model import (
     CATALOG,
     HUB_FILE,
@@ -101,6 +101,8 @@ class LibraryPane(QWidget):
         list: the Installed view's ModelList.
         current_view: the view shown.
         scanning: whether the folder is being read.
+        folder_problem: what keeps the library from reading and changing the models folder, in words, as
+            the last scan found it ("" when nothing does: the folder is there and can be written).
         importing: whether a file is being checked or copied.
         searching: whether a Hub search or file listing runs.
         loading_path: the model being loaded, or None.
@@ -142,6 +144,7 @@ class LibraryPane(QWidget):
         self.models: dict[str, ModelInfo] = {}
         self.hardware: Hardware | None = None
         self.scanning = False
+        self.folder_problem = ""
         self.importing = False
         self.searching = False
         self.loading_path: str | None = None
@@ -182,6 +185,7 @@ class LibraryPane(QWidget):
 
         self.model = LibraryModel(self)
         self.jobs = LibraryJobs(self, hardware_probe)
+        self.jobs.folderChecked.connect(self._on_folder_checked)
         self.jobs.modelRead.connect(self._on_model_read)
         self.jobs.modelUnreadable.connect(self._on_model_unreadable)
         self.jobs.scanFinished.connect(self._on_scan_finished)
@@ -351,6 +355,10 @@ class LibraryPane(QWidget):
         self._folder_label.setObjectName("detail")
         self._folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._folder_label.setWordWrap(True)
+        self._folder_problem_label = QLabel()
+        self._folder_problem_label.setObjectName("errorText")
+        self._folder_problem_label.setWordWrap(True)
+        self._folder_problem_label.hide()
         self.change_folder_button = QPushButton(self.tr("Change…"))
         self.change_folder_button.setToolTip(
             self.tr("Use another folder for the models, e.g. on an external drive")
@@ -386,6 +394,7 @@ class LibraryPane(QWidget):
         layout.addWidget(self._file_buttons)
         layout.addWidget(folder_caption)
         layout.addLayout(folder_row)
+        layout.addWidget(self._folder_problem_label)
 
     def _make_download_queue(self) -> DownloadQueue:
         queue = DownloadQueue(
@@ -517,6 +526,25 @@ class LibraryPane(QWidget):
 
     def _set_references(self, paths: list[str]) -> None:
         QSettings().setValue(REFERENCES_SETTING, list(dict.fromkeys(paths)))
+
+    def _on_folder_checked(self, scan_id: int, problem: str) -> None:
+        if scan_id != self._scan_id:
+            return
+        self._show_folder_problem(problem)
+
+    def _show_folder_problem(self, problem: str) -> None:
+        self.folder_problem = problem
+        self._folder_problem_label.setText(problem)
+        self._folder_problem_label.setVisible(bool(problem))
+        self._update_state()
+
+    def _folder_usable(self, title: str) -> bool:
+        """Whether files can go into the models folder now; if not, say why in a message box titled ``title``."""
+        problem = folder_problem(self.models_dir)
+        self._show_folder_problem(problem)
+        if problem:
+            self._show_message(QMessageBox.Icon.Warning, title, problem)
+        return not problem
 
     def _on_model_read(self, scan_id: int, scanned: ScannedModel) -> None:
         if scan_id != self._scan_id:
@@ -706,7 +734,7 @@ class LibraryPane(QWidget):
         if mode == "copy":
             self._status_label.setText(self.tr("Checking and copying “{name}”…").format(name=name))
             self._progress.setRange(0, 0)
-            self.jobs.import_file(Path(path), self.models_dir)
+            self.jobs.import_file(Path(path), self.models_dir, self._disk_free)
         else:
             self._status_label.setText(self.tr("Checking “{name}”…").format(name=name))
             self._import_modes[path] = mode
@@ -899,6 +927,8 @@ class LibraryPane(QWidget):
 
     def download(self, item: LibraryItem) -> int | None:
         """Queue the download of a catalog entry or Hub file; its job id, or None when refused."""
+        if not self._folder_usable(self.tr("This model cannot be downloaded")):
+            return None
         request = DownloadRequest(item.repo, item.filename, catalog_id=item.catalog_id)
         self._download_names[request.key] = item.name
         self._download_sizes[request.key] = item.size_bytes
@@ -971,6 +1001,8 @@ class LibraryPane(QWidget):
     def _on_resume_requested(self, key: tuple) -> None:
         row = self.downloads_panel.rows.get(key)
         if row is None:
+            return
+        if not self._folder_usable(self.tr("The download cannot continue")):
             return
         if row.job_id is None or key in self._offered:
             self._offered.pop(key, None)
@@ -1100,6 +1132,8 @@ class LibraryPane(QWidget):
         if view == "installed":
             if self.scanning:
                 return ""
+            if self.folder_problem and not self.model.items((INSTALLED, UNUSABLE)):
+                return self.folder_problem
             if filtered and self.model.items((INSTALLED, UNUSABLE)):
                 return self.tr("No model in the library matches the filter.")
             return self.tr(

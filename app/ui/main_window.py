@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.engine_ready = False
         self.compatibility_mode = False
         self._switching_to_compat = False
+        self._model_before_load: ModelInfo | None = None
         self._reloading = False
         self._answer_tokens = 0
         self._first_token_at: float | None = None
@@ -188,6 +190,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def load_model(self, path: str) -> None:
+        """Load the model file at ``path``; an answer being written is stopped first."""
+        if self.chat.generating:
+            self.worker.stop()
+        if self.model_info is not None:
+            self._model_before_load = self.model_info
         self.library.set_loading(str(path))
         self._set_model(None)
         self.loadRequested.emit(str(path), DEFAULT_CONTEXT, 0)
@@ -274,6 +281,10 @@ class MainWindow(QMainWindow):
         if self.library.loading_path is not None:
             self._reloading = False
             self.library.set_load_failed(message)
+            before, self._model_before_load = self._model_before_load, None
+            still_loaded = self.worker.loaded_path
+            if before is not None and still_loaded and os.path.realpath(before.path) == os.path.realpath(still_loaded):
+                self._set_model(before)  # the engine kept (or got back) the model it had
             return
         if self.chat.generating:
             self._flush()

@@ -1,0 +1,39 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>LocalityPanel</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="514"/>
+        <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
+        <translation>
+            <numerusform>Nothing left this computer: %n attempt blocked before anything was sent.</numerusform>
+            <numerusform>Nothing left this computer: %n attempts blocked before anything was sent.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="520"/>
+        <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
+        <translation>
+            <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
+            <numerusform>%n UNEXPECTED connections or listening sockets seen open.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="530"/>
+        <source>%n attempt(s) failed.</source>
+        <translation>
+            <numerusform>%n attempt failed.</numerusform>
+            <numerusform>%n attempts failed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality_panel.py" line="532"/>
+        <source>%n attempt(s) blocked before anything was sent.</source>
+        <translation>
+            <numerusform>%n attempt blocked before anything was sent.</numerusform>
+            <numerusform>%n attempts blocked before anything was sent.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
