@@ -120,10 +120,16 @@ class EngineWorker(QObject):
 
     @Slot()
     def stop(self) -> None:
-        """End the answer being written within a token; safe to call from any thread."""
+        """End the answer being written within a token; safe to call from any thread.
+
+        Called from another thread, the stop goes to the engine at once and is queued to this thread as
+        well: an answer asked for a moment before, whose request is still on its way here, is sent after
+        that first stop (the engine forgets stops sent before an answer) and is ended by the second."""
         client = self._client
         if client is not None:
             client.stop_generation()
+        if QThread.currentThread() is not self.thread():
+            QMetaObject.invokeMethod(self, "stop", Qt.ConnectionType.QueuedConnection)
 
     @Slot()
     def unload(self) -> None:
@@ -258,6 +264,8 @@ class EngineWorker(QObject):
                 message = model_error_text(error, Path(request[0]).name)
             elif event.get("kind") == "context_full" and isinstance(event.get("details"), dict):
                 message = self._too_long_text(event["details"]) or message
+            elif event.get("kind") == "load_failed" and isinstance(event.get("details"), dict):
+                message = self._load_failed_text(event["details"]) or message
             self.error.emit(str(event.get("kind", "internal")), message)
         elif kind == "lost":
             self._on_lost(event)
@@ -336,6 +344,20 @@ class EngineWorker(QObject):
                 "The model file may be damaged or not supported by this version of MoEscope. "
                 "You can choose another model in the Model library.")
         return what + " " + self.tr("Your conversation is kept; MoEscope starts a fresh engine.")
+
+    def _load_failed_text(self, details: dict) -> str:
+        """Why llama.cpp refused a file it was given, in the user's words ("" for an unknown stage)."""
+        if details.get("stage") == "model":
+            return self.tr(
+                "llama.cpp could not read the model into memory: there may not be enough free memory for it, "
+                "or the file is damaged.")
+        if details.get("stage") == "context" and isinstance(details.get("n_ctx"), int):
+            return self.tr(
+                "llama.cpp could not set aside its working memory for a context of {n_ctx} tokens, most "
+                "likely because there is not enough free memory. Close other programs, or choose a smaller "
+                "model."
+            ).format(n_ctx=QLocale().toString(details["n_ctx"]))
+        return ""
 
     def _too_long_text(self, details: dict) -> str:
         """The engine's ``context_full`` refusal in the user's words, or "" without its numbers."""

@@ -71,7 +71,8 @@ def library_state(window) -> dict:
     return {
         "installed": sorted(item.path for item in library.model.items((INSTALLED,))),
         "unusable": sorted(item.path for item in library.model.items((UNUSABLE,))),
-        "offered": {f"{repo}/{name}": row.state for (repo, name), row in library.downloads_panel.rows.items()},
+        "offered": {f"{repo}/{name}": row.state
+                    for (repo, name), row in library.downloads_panel.rows.items()},
         "folder_problem": library.folder_problem,
         "compatibility_mode": window.compatibility_mode,
         "loaded": window.model_info.path if window.model_info else None,
@@ -130,7 +131,8 @@ def start(action: str, argument: str | None) -> None:
             when(lambda: (repo, name) in rows and rows[(repo, name)].progress.value() > 0,
                  lambda: say("DOWNLOADING"))
 
-        when(lambda: not library.searching and library.views["search"].select_key(("hub", repo, name)), chosen)
+        when(lambda: not library.searching and library.views["search"].select_key(("hub", repo, name)),
+             chosen)
 
     def copy() -> None:
         progress = []

@@ -187,7 +187,7 @@ class Tmpfs:
             (self.folder / name).write_bytes(data)
 
     def fill(self) -> None:
-        """Take up all the free space (a file named ``filler``), as another program writing a big file does."""
+        """Take up all the free space (with a file named ``filler``), as another program's big file does."""
         chunk = b"\0" * MB
         with open(self.folder / "filler", "wb", buffering=0) as filler:
             try:

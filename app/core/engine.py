@@ -174,7 +174,8 @@ class Engine:
             model_params.kv_overrides = kv_overrides
         model = ll.llama_model_load_from_file(os.fsencode(path), model_params)
         if not model:
-            raise EngineError("load_failed", f"llama.cpp could not load {os.path.basename(path)}.")
+            raise EngineError("load_failed", f"llama.cpp could not load {os.path.basename(path)}.",
+                              details={"stage": "model"})
         _crash_if_injected("load", inject)
 
         threads = n_threads or max(1, min(8, os.cpu_count() or 1))
@@ -193,7 +194,9 @@ class Engine:
         ctx = ll.llama_init_from_model(model, ctx_params)
         if not ctx:
             ll.llama_model_free(model)
-            raise EngineError("load_failed", f"llama.cpp could not create a context for {os.path.basename(path)}.")
+            raise EngineError("load_failed",
+                              f"llama.cpp could not create a context for {os.path.basename(path)}.",
+                              details={"stage": "context", "n_ctx": ctx_params.n_ctx})
         ll.llama_set_abort_callback(ctx, self._abort_callback, None)
 
         self._model, self._ctx, self._tap = model, ctx, tap

@@ -12,9 +12,9 @@ inside llama.cpp; every other command is queued and carried out in order on the 
 ``shutdown``, and the end of stdin (the window is gone), also end a running answer at once.
 
 The work thread has a large stack: llama.cpp's tokenizer matches some pre-tokenizer patterns with
-std::regex, which recurses once per character of a run, so a pasted run of some ten thousand digits
-overflows the usual 8 MiB main thread (SIGSEGV). WORK_STACK_BYTES is reserved address space; only
-what a long run touches becomes memory.
+std::regex, which recurses once per character of a run, so a pasted run of some tens of thousands of
+digits overflowed the usual 8 MiB main thread (SIGSEGV). WORK_STACK_BYTES is reserved address space;
+only what a long run touches becomes memory.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from app.core import protocol
 from app.core.locality import install_policy
 
 WORK_STACK_BYTES = 512 * 1024 * 1024
-"""Stack of the thread that runs llama.cpp: a run of a million digits needs about 320 MiB of it."""
+"""Stack of the thread that runs llama.cpp: enough for a run of more than a million digits."""
 
 
 class _EventWriter:

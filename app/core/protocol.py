@@ -12,7 +12,7 @@ Commands (client -> host), key ``cmd``:
               top_p, top_k, seed, stop (list of strings)
     stop      ends prompt processing or generation within one token
     unload
-    shutdown
+    shutdown  ends a running answer as ``stop`` does, then the process (so does the end of stdin)
 
 Events (host -> client), key ``event``:
     ready           pid, version, network_policy      the host is up and waiting for commands;
@@ -28,7 +28,10 @@ Events (host -> client), key ``event``:
                                                       cannot be used also reason and details (the
                                                       GGUFError's, see gguf_info.REASONS); after a
                                                       failed ``load`` also still_loaded: the path of
-                                                      the model the engine still has, or null
+                                                      the model the engine still has, or null; for
+                                                      context_full also details: tokens, n_ctx and
+                                                      at_least (true when the prompt was measured by
+                                                      its length, not tokenized: tokens is a minimum)
     network_blocked host, port, time, kind, reason, message, allowed, action, outcome, error
                                                       the engine's network policy refused a connection
                                                       (kind "connect" | "lookup" | "send"; reason: a

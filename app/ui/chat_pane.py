@@ -150,9 +150,9 @@ class ChatPane(QWidget):
     def _shortened(self, text: str) -> str:
         if len(text) <= SHOWN_CHARACTERS:
             return text
-        hidden = QLocale().toString(len(text) - SHOWN_CHARACTERS)
-        return text[:SHOWN_CHARACTERS] + "\n" + self.tr("[… {count} more characters, not shown here]").format(
-            count=hidden)
+        hidden = self.tr("[… {count} more characters, not shown here]").format(
+            count=QLocale().toString(len(text) - SHOWN_CHARACTERS))
+        return text[:SHOWN_CHARACTERS] + "\n" + hidden
 
     def add_token(self, token: dict) -> None:
         if self.generating:

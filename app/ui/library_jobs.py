@@ -31,7 +31,8 @@ IMPORTING_SUFFIX = ".importing"
 """An import copies into ``<name>.importing`` and renames it once complete; the library lists only
 ``.gguf`` files, so a partial copy is never offered as a model."""
 
-_GONE = {errno.ENOENT, errno.ENOTDIR, errno.ENODEV, errno.ENXIO, errno.EIO, getattr(errno, "ESTALE", errno.EIO)}
+_GONE = {errno.ENOENT, errno.ENOTDIR, errno.ENODEV, errno.ENXIO, errno.EIO,
+         getattr(errno, "ESTALE", errno.EIO)}
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
@@ -42,16 +43,19 @@ def disk_problem_text(exc: OSError, folder: Path) -> str:
             "LibraryJobs", "There is not enough free space on the drive of the models folder “{folder}”.")
     elif exc.errno == errno.EROFS:
         text = QCoreApplication.translate(
-            "LibraryJobs", "The models folder “{folder}” is read-only (for example on a write-protected drive).")
+            "LibraryJobs",
+            "The models folder “{folder}” is read-only (for example on a write-protected drive).")
     elif exc.errno in (errno.EACCES, errno.EPERM):
         text = QCoreApplication.translate(
             "LibraryJobs", "Your user account is not allowed to change the models folder “{folder}”.")
     elif exc.errno in _GONE:
         text = QCoreApplication.translate(
             "LibraryJobs",
-            "The models folder “{folder}” is not available. If it is on an external drive, connect the drive.")
+            "The models folder “{folder}” is not available. If it is on an external drive, connect the "
+            "drive.")
     else:
-        text = QCoreApplication.translate("LibraryJobs", "The models folder “{folder}” cannot be used: {reason}")
+        text = QCoreApplication.translate(
+            "LibraryJobs", "The models folder “{folder}” cannot be used: {reason}")
     return text.format(folder=str(folder), reason=exc.strerror or exc)
 
 
@@ -198,7 +202,7 @@ class LibraryJobs(QObject):
     def import_file(
         self, source: Path, folder: Path, disk_free: Callable[[Path], int | None] = free_disk_bytes
     ) -> None:
-        """Check a file and copy it into ``folder``, unless ``disk_free(folder)`` says it has no room for it."""
+        """Check a file and copy it into ``folder``, unless ``disk_free(folder)`` says there is no room."""
         self._import_cancelled.clear()
         self.pool.start(lambda: self._import(source, folder, disk_free))
 

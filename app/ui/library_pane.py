@@ -539,7 +539,7 @@ class LibraryPane(QWidget):
         self._update_state()
 
     def _folder_usable(self, title: str) -> bool:
-        """Whether files can go into the models folder now; if not, say why in a message box titled ``title``."""
+        """Whether files can go into the models folder now; if not, a message box titled ``title`` says so."""
         problem = folder_problem(self.models_dir)
         self._show_folder_problem(problem)
         if problem:

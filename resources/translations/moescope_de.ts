@@ -172,82 +172,87 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="88"/>
+        <location filename="../../app/ui/chat_pane.py" line="93"/>
         <source>Type your message — Enter sends, Shift+Enter starts a new line</source>
         <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="94"/>
+        <location filename="../../app/ui/chat_pane.py" line="99"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="97"/>
+        <location filename="../../app/ui/chat_pane.py" line="102"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="98"/>
+        <location filename="../../app/ui/chat_pane.py" line="103"/>
         <source>Stop the answer now</source>
         <translation>Die Antwort jetzt anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="100"/>
+        <location filename="../../app/ui/chat_pane.py" line="105"/>
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="101"/>
+        <location filename="../../app/ui/chat_pane.py" line="106"/>
         <source>Forget this conversation and start afresh</source>
         <translation>Dieses Gespräch vergessen und neu beginnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="119"/>
+        <location filename="../../app/ui/chat_pane.py" line="124"/>
         <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="137"/>
+        <location filename="../../app/ui/chat_pane.py" line="142"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="169"/>
+        <location filename="../../app/ui/chat_pane.py" line="153"/>
+        <source>[… {count} more characters, not shown here]</source>
+        <translation>[… {count} weitere Zeichen, hier nicht angezeigt]</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_pane.py" line="181"/>
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="169"/>
+        <location filename="../../app/ui/chat_pane.py" line="181"/>
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="172"/>
+        <location filename="../../app/ui/chat_pane.py" line="184"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="176"/>
+        <location filename="../../app/ui/chat_pane.py" line="188"/>
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="179"/>
+        <location filename="../../app/ui/chat_pane.py" line="191"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="180"/>
+        <location filename="../../app/ui/chat_pane.py" line="192"/>
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="181"/>
+        <location filename="../../app/ui/chat_pane.py" line="193"/>
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_pane.py" line="247"/>
+        <location filename="../../app/ui/chat_pane.py" line="259"/>
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
     </message>
@@ -329,89 +334,129 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../app/worker.py" line="163"/>
+        <location filename="../../app/worker.py" line="173"/>
         <source>The engine could not be started: {reason}</source>
         <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="187"/>
+        <location filename="../../app/worker.py" line="197"/>
         <source>The engine is not running. Please try again in a moment.</source>
         <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="283"/>
+        <location filename="../../app/worker.py" line="311"/>
         <source>while loading this model</source>
         <translation>beim Laden dieses Modells</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="284"/>
+        <location filename="../../app/worker.py" line="312"/>
         <source>while answering with this model</source>
         <translation>beim Antworten mit diesem Modell</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="286"/>
+        <location filename="../../app/worker.py" line="314"/>
         <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. Answers stay the same but may take up to about {percent} % longer.</source>
         <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich, können aber bis zu etwa {percent} % länger dauern.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="293"/>
+        <location filename="../../app/worker.py" line="321"/>
         <source>while loading the model</source>
         <translation>beim Laden des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="294"/>
+        <location filename="../../app/worker.py" line="322"/>
         <source>while answering</source>
         <translation>beim Antworten</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="295"/>
+        <location filename="../../app/worker.py" line="323"/>
+        <source>while unloading the model</source>
+        <translation>beim Entladen des Modells</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="324"/>
         <source>while it was waiting</source>
         <translation>im Leerlauf</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="297"/>
+        <location filename="../../app/worker.py" line="326"/>
         <source>The engine stopped answering {doing}.</source>
         <translation>Die Engine hat {doing} aufgehört zu reagieren.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="300"/>
+        <location filename="../../app/worker.py" line="329"/>
         <source>The engine was ended from outside {doing}, perhaps by the system because memory ran out.</source>
         <translation>Die Engine wurde {doing} von außen beendet, vielleicht vom System, weil der Arbeitsspeicher nicht reichte.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="303"/>
+        <location filename="../../app/worker.py" line="332"/>
         <source>The engine was asked to quit from outside {doing}.</source>
         <translation>Die Engine wurde {doing} von außen aufgefordert, sich zu beenden.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="305"/>
+        <location filename="../../app/worker.py" line="334"/>
         <source>The engine crashed {doing}.</source>
         <translation>Die Engine ist {doing} abgestürzt.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="307"/>
+        <location filename="../../app/worker.py" line="336"/>
         <source>The engine quit unexpectedly {doing} (error code {code}).</source>
         <translation>Die Engine hat sich {doing} unerwartet beendet (Fehlercode {code}).</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="311"/>
+        <location filename="../../app/worker.py" line="340"/>
+        <source>The model may need more memory than is free: close other programs, or choose a smaller model in the Model library.</source>
+        <translation>Das Modell braucht vielleicht mehr Arbeitsspeicher, als frei ist: Schließen Sie andere Programme oder wählen Sie in der Modellbibliothek ein kleineres Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="344"/>
         <source>The model file may be damaged or not supported by this version of MoEscope. You can choose another model in the Model library.</source>
         <translation>Die Modelldatei ist vielleicht beschädigt oder wird von dieser MoEscope-Version nicht unterstützt. In der Modellbibliothek können Sie ein anderes Modell wählen.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="313"/>
+        <location filename="../../app/worker.py" line="346"/>
         <source>Your conversation is kept; MoEscope starts a fresh engine.</source>
         <translation>Ihr Gespräch bleibt erhalten; MoEscope startet eine neue Engine.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="330"/>
+        <location filename="../../app/worker.py" line="352"/>
+        <source>llama.cpp could not read the model into memory: there may not be enough free memory for it, or the file is damaged.</source>
+        <translation>llama.cpp konnte das Modell nicht in den Arbeitsspeicher laden: Vielleicht ist nicht genug Arbeitsspeicher frei, oder die Datei ist beschädigt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="356"/>
+        <source>llama.cpp could not set aside its working memory for a context of {n_ctx} tokens, most likely because there is not enough free memory. Close other programs, or choose a smaller model.</source>
+        <translation>llama.cpp konnte den Arbeitsspeicher für einen Kontext von {n_ctx} Token nicht reservieren, höchstwahrscheinlich weil nicht genug Arbeitsspeicher frei ist. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="369"/>
+        <source>This message is too long for the model: with it, the conversation has at least {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
+        <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch mindestens {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="372"/>
+        <source>This message is too long for the model: with it, the conversation has {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
+        <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="376"/>
+        <source>Shorten the message, or start a new chat.</source>
+        <translation>Kürzen Sie die Nachricht oder beginnen Sie einen neuen Chat.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="394"/>
         <source>The engine stopped {count} times within a minute, so it was not started again. Please restart MoEscope.</source>
         <translation>Die Engine wurde innerhalb einer Minute {count}-mal beendet und deshalb nicht erneut gestartet. Bitte starten Sie MoEscope neu.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="351"/>
+        <location filename="../../app/worker.py" line="415"/>
         <source>The engine stopped while loading this file. It may be damaged or not supported by this version of MoEscope.</source>
         <translation>Die Engine wurde beim Laden dieser Datei beendet. Die Datei ist vielleicht beschädigt oder wird von dieser Version von MoEscope nicht unterstützt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/worker.py" line="418"/>
+        <source>The engine was ended while loading this model, most likely because the computer ran out of memory. Close other programs, or choose a smaller model.</source>
+        <translation>Die Engine wurde beim Laden dieses Modells beendet, höchstwahrscheinlich weil der Arbeitsspeicher des Computers nicht reichte. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
     </message>
 </context>
 <context>
@@ -612,22 +657,48 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryJobs</name>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="183"/>
+        <location filename="../../app/ui/library_jobs.py" line="42"/>
+        <source>There is not enough free space on the drive of the models folder “{folder}”.</source>
+        <translation>Auf dem Laufwerk des Modellordners „{folder}“ ist nicht genug Platz frei.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="45"/>
+        <source>The models folder “{folder}” is read-only (for example on a write-protected drive).</source>
+        <translation>Der Modellordner „{folder}“ ist schreibgeschützt (zum Beispiel auf einem schreibgeschützten Laufwerk).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="49"/>
+        <source>Your user account is not allowed to change the models folder “{folder}”.</source>
+        <translation>Ihr Benutzerkonto darf den Modellordner „{folder}“ nicht ändern.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="52"/>
+        <source>The models folder “{folder}” is not available. If it is on an external drive, connect the drive.</source>
+        <translation>Der Modellordner „{folder}“ ist nicht erreichbar. Liegt er auf einem externen Laufwerk, schließen Sie das Laufwerk an.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="57"/>
+        <source>The models folder “{folder}” cannot be used: {reason}</source>
+        <translation>Der Modellordner „{folder}“ kann nicht verwendet werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_jobs.py" line="264"/>
+        <location filename="../../app/ui/library_jobs.py" line="307"/>
         <source>The file could not be read: {reason}</source>
         <translation>Die Datei konnte nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="197"/>
+        <location filename="../../app/ui/library_jobs.py" line="283"/>
         <source>A file named “{name}” is already in the models folder.</source>
         <translation>Im Modellordner gibt es bereits eine Datei namens „{name}“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="212"/>
-        <source>The file could not be copied: {reason}</source>
-        <translation>Die Datei konnte nicht kopiert werden: {reason}</translation>
+        <location filename="../../app/ui/library_jobs.py" line="290"/>
+        <source>There is not enough free space for a copy: “{name}” needs {size}, the drive of the models folder has {free} free. Free some space, or use the file where it is.</source>
+        <translation>Für eine Kopie ist nicht genug Platz frei: „{name}“ braucht {size}, auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder verwenden Sie die Datei dort, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_jobs.py" line="242"/>
+        <location filename="../../app/ui/library_jobs.py" line="350"/>
         <source>The file could not be deleted: {reason}</source>
         <translation>Die Datei konnte nicht gelöscht werden: {reason}</translation>
     </message>
@@ -635,475 +706,481 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryPane</name>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="348"/>
+        <location filename="../../app/ui/library_pane.py" line="352"/>
         <source>Models folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="325"/>
+        <location filename="../../app/ui/library_pane.py" line="329"/>
         <source>Import GGUF file…</source>
         <translation>GGUF-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="338"/>
+        <location filename="../../app/ui/library_pane.py" line="342"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="339"/>
+        <location filename="../../app/ui/library_pane.py" line="343"/>
         <source>Read the models folder again</source>
         <translation>Den Modellordner neu einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="310"/>
+        <location filename="../../app/ui/library_pane.py" line="314"/>
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="312"/>
+        <location filename="../../app/ui/library_pane.py" line="316"/>
         <source>Load the selected model so you can chat with it</source>
         <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="707"/>
+        <location filename="../../app/ui/library_pane.py" line="735"/>
         <source>Checking and copying “{name}”…</source>
         <translation>„{name}“ wird geprüft und kopiert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="640"/>
+        <location filename="../../app/ui/library_pane.py" line="668"/>
         <source>Loading “{name}” again…</source>
         <translation>„{name}“ wird erneut geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="217"/>
+        <location filename="../../app/ui/library_pane.py" line="221"/>
         <source>Installed</source>
         <translation>Installiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="217"/>
+        <location filename="../../app/ui/library_pane.py" line="221"/>
         <source>The models on this computer</source>
         <translation>Die Modelle auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="218"/>
+        <location filename="../../app/ui/library_pane.py" line="222"/>
         <source>Catalog</source>
         <translation>Katalog</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="218"/>
+        <location filename="../../app/ui/library_pane.py" line="222"/>
         <source>Recommended models to download</source>
         <translation>Empfohlene Modelle zum Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="219"/>
-        <location filename="../../app/ui/library_pane.py" line="251"/>
+        <location filename="../../app/ui/library_pane.py" line="223"/>
+        <location filename="../../app/ui/library_pane.py" line="255"/>
         <source>Search</source>
         <translation>Suche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="219"/>
+        <location filename="../../app/ui/library_pane.py" line="223"/>
         <source>Search Hugging Face for more models</source>
         <translation>Weitere Modelle auf Hugging Face suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="231"/>
+        <location filename="../../app/ui/library_pane.py" line="235"/>
         <source>Filter by name, purpose, licence…</source>
         <translation>Nach Name, Zweck, Lizenz filtern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="233"/>
+        <location filename="../../app/ui/library_pane.py" line="237"/>
         <source>Filter the list</source>
         <translation>Liste filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="236"/>
+        <location filename="../../app/ui/library_pane.py" line="240"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="236"/>
+        <location filename="../../app/ui/library_pane.py" line="240"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="236"/>
+        <location filename="../../app/ui/library_pane.py" line="240"/>
         <source>Fit</source>
         <translation>Passung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="238"/>
+        <location filename="../../app/ui/library_pane.py" line="242"/>
         <source>Sort by</source>
         <translation>Sortieren nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="239"/>
+        <location filename="../../app/ui/library_pane.py" line="243"/>
         <source>Sort by name, size, or how well the model fits this computer</source>
         <translation>Nach Name, Größe oder danach sortieren, wie gut das Modell zu diesem Computer passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="241"/>
+        <location filename="../../app/ui/library_pane.py" line="245"/>
         <source>Sort:</source>
         <translation>Sortierung:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="248"/>
+        <location filename="../../app/ui/library_pane.py" line="252"/>
         <source>Search Hugging Face, e.g. Qwen3 30B</source>
         <translation>Hugging Face durchsuchen, z. B. Qwen3 30B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="249"/>
+        <location filename="../../app/ui/library_pane.py" line="253"/>
         <source>Search words</source>
         <translation>Suchbegriffe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="253"/>
+        <location filename="../../app/ui/library_pane.py" line="257"/>
         <source>← All results</source>
         <translation>← Alle Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="301"/>
+        <location filename="../../app/ui/library_pane.py" line="305"/>
         <source>Stop copying</source>
         <translation>Kopieren abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="314"/>
-        <location filename="../../app/ui/library_pane.py" line="1191"/>
+        <location filename="../../app/ui/library_pane.py" line="318"/>
+        <location filename="../../app/ui/library_pane.py" line="1225"/>
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="316"/>
+        <location filename="../../app/ui/library_pane.py" line="320"/>
         <source>Download the selected model into the models folder</source>
         <translation>Das ausgewählte Modell in den Modellordner herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="318"/>
+        <location filename="../../app/ui/library_pane.py" line="322"/>
         <source>Show files</source>
         <translation>Dateien anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="320"/>
+        <location filename="../../app/ui/library_pane.py" line="324"/>
         <source>List the model files of the selected repository</source>
         <translation>Die Modelldateien des ausgewählten Repositorys anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="328"/>
+        <location filename="../../app/ui/library_pane.py" line="332"/>
         <source>Add a model file (.gguf) from this computer: copied into the models folder, or used where it is. You can also drop files onto the library.</source>
         <translation>Eine Modelldatei (.gguf) von diesem Computer hinzufügen: in den Modellordner kopiert oder dort verwendet, wo sie liegt. Sie können Dateien auch auf die Bibliothek ziehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="333"/>
+        <location filename="../../app/ui/library_pane.py" line="337"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="334"/>
-        <location filename="../../app/ui/library_pane.py" line="1172"/>
+        <location filename="../../app/ui/library_pane.py" line="338"/>
+        <location filename="../../app/ui/library_pane.py" line="1206"/>
         <source>Delete the selected model file to free space</source>
         <translation>Die ausgewählte Modelldatei löschen, um Platz freizugeben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="354"/>
+        <location filename="../../app/ui/library_pane.py" line="362"/>
         <source>Change…</source>
         <translation>Ändern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="356"/>
+        <location filename="../../app/ui/library_pane.py" line="364"/>
         <source>Use another folder for the models, e.g. on an external drive</source>
         <translation>Einen anderen Ordner für die Modelle verwenden, z. B. auf einem externen Laufwerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="364"/>
+        <location filename="../../app/ui/library_pane.py" line="372"/>
         <source>Hugging Face &amp;token…</source>
         <translation>Hugging-Face-&amp;Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="366"/>
+        <location filename="../../app/ui/library_pane.py" line="374"/>
         <source>&amp;Models folder…</source>
         <translation>&amp;Modellordner…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="462"/>
+        <location filename="../../app/ui/library_pane.py" line="471"/>
         <source>Choose the models folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="475"/>
+        <location filename="../../app/ui/library_pane.py" line="484"/>
         <source>The models folder cannot change now</source>
         <translation>Der Modellordner kann gerade nicht geändert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="477"/>
+        <location filename="../../app/ui/library_pane.py" line="486"/>
         <source>Wait until the downloads and imports have finished, or pause the downloads, then change the folder.</source>
         <translation>Warten Sie, bis Downloads und Importe fertig sind, oder halten Sie die Downloads an, und ändern Sie dann den Ordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="487"/>
+        <location filename="../../app/ui/library_pane.py" line="496"/>
         <source>This folder cannot be used</source>
         <translation>Dieser Ordner kann nicht verwendet werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="488"/>
+        <location filename="../../app/ui/library_pane.py" line="497"/>
         <source>“{folder}” cannot be created: {reason}</source>
         <translation>„{folder}“ kann nicht angelegt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="613"/>
+        <location filename="../../app/ui/library_pane.py" line="641"/>
         <source>This model probably does not fit</source>
         <translation>Dieses Modell passt wahrscheinlich nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="614"/>
+        <location filename="../../app/ui/library_pane.py" line="642"/>
         <source>“{name}” needs more memory than this computer can give: {reason}.</source>
         <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="622"/>
+        <location filename="../../app/ui/library_pane.py" line="650"/>
         <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run better.</source>
         <translation>Das Laden kann sehr lange dauern, den Computer eine Weile stark verlangsamen oder scheitern. Ein kleineres Modell oder eine kleinere Datei desselben Modells (eine niedrigere Quantisierung wie Q3_K_M) läuft besser.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="627"/>
+        <location filename="../../app/ui/library_pane.py" line="655"/>
         <source>Load anyway</source>
         <translation>Trotzdem laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="640"/>
+        <location filename="../../app/ui/library_pane.py" line="668"/>
         <source>Loading “{name}”…</source>
         <translation>„{name}“ wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="647"/>
+        <location filename="../../app/ui/library_pane.py" line="675"/>
         <source>“{name}” is ready (loaded in {seconds} s).</source>
         <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="650"/>
+        <location filename="../../app/ui/library_pane.py" line="678"/>
         <source>It runs in compatibility mode on this computer.</source>
         <translation>Es läuft auf diesem Computer im Kompatibilitätsmodus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="662"/>
+        <location filename="../../app/ui/library_pane.py" line="690"/>
         <source>“{name}” could not be loaded: {message}</source>
         <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="703"/>
+        <location filename="../../app/ui/library_pane.py" line="731"/>
         <source>“{name}” is already in the models folder.</source>
         <translation>„{name}“ liegt bereits im Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="711"/>
+        <location filename="../../app/ui/library_pane.py" line="739"/>
         <source>Checking “{name}”…</source>
         <translation>„{name}“ wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="718"/>
+        <location filename="../../app/ui/library_pane.py" line="746"/>
         <source>Import a GGUF model file</source>
         <translation>GGUF-Modelldatei importieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="718"/>
+        <location filename="../../app/ui/library_pane.py" line="746"/>
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF-Modelldateien (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="748"/>
+        <location filename="../../app/ui/library_pane.py" line="776"/>
         <source>Add “{name}” to the library</source>
         <translation>„{name}“ zur Bibliothek hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="749"/>
+        <location filename="../../app/ui/library_pane.py" line="777"/>
         <source>Copy the file into the models folder, or use it where it is?</source>
         <translation>Die Datei in den Modellordner kopieren oder dort verwenden, wo sie liegt?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="755"/>
+        <location filename="../../app/ui/library_pane.py" line="783"/>
         <source>A copy takes {size} of space and stays usable when the original is gone (for example on a USB stick). Using it where it is takes no space, but the file must stay where it is.</source>
         <translation>Eine Kopie belegt {size} und bleibt nutzbar, wenn das Original nicht mehr da ist (zum Beispiel auf einem USB-Stick). Verwenden Sie die Datei dort, wo sie liegt, belegt sie keinen Platz, muss aber dort bleiben.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="759"/>
+        <location filename="../../app/ui/library_pane.py" line="787"/>
         <source>Copy into the models folder</source>
         <translation>In den Modellordner kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="760"/>
+        <location filename="../../app/ui/library_pane.py" line="788"/>
         <source>Use where it is</source>
         <translation>Dort verwenden, wo sie liegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="779"/>
+        <location filename="../../app/ui/library_pane.py" line="807"/>
         <source>“{name}” was added to the library; it stays where it is.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt; die Datei bleibt, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="789"/>
+        <location filename="../../app/ui/library_pane.py" line="817"/>
         <source>Copying… {done} of {total}</source>
         <translation>Wird kopiert… {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="796"/>
+        <location filename="../../app/ui/library_pane.py" line="824"/>
         <source>“{name}” was added to the library.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="803"/>
+        <location filename="../../app/ui/library_pane.py" line="831"/>
         <source>Copying was stopped; nothing was added.</source>
         <translation>Das Kopieren wurde abgebrochen; nichts wurde hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="814"/>
+        <location filename="../../app/ui/library_pane.py" line="842"/>
         <source>This file cannot be imported</source>
         <translation>Diese Datei kann nicht importiert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="816"/>
+        <location filename="../../app/ui/library_pane.py" line="844"/>
         <source>Nothing was added to the library.</source>
         <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="832"/>
+        <location filename="../../app/ui/library_pane.py" line="860"/>
         <source>Remove from the library</source>
         <translation>Aus der Bibliothek entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="833"/>
+        <location filename="../../app/ui/library_pane.py" line="861"/>
         <source>Remove “{name}” from the library?</source>
         <translation>„{name}“ aus der Bibliothek entfernen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="838"/>
+        <location filename="../../app/ui/library_pane.py" line="866"/>
         <source>The file stays where it is ({folder}); nothing is deleted.</source>
         <translation>Die Datei bleibt, wo sie ist ({folder}); es wird nichts gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="842"/>
+        <location filename="../../app/ui/library_pane.py" line="870"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="848"/>
+        <location filename="../../app/ui/library_pane.py" line="876"/>
         <source>Delete model</source>
         <translation>Modell löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="849"/>
+        <location filename="../../app/ui/library_pane.py" line="877"/>
         <source>Delete “{name}”?</source>
         <translation>„{name}“ löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="855"/>
+        <location filename="../../app/ui/library_pane.py" line="883"/>
         <source>This deletes the file from the models folder for good and frees {size} on the drive. You can download or import it again later.</source>
         <translation>Die Datei wird endgültig aus dem Modellordner gelöscht; das gibt {size} auf dem Laufwerk frei. Sie können sie später wieder herunterladen oder importieren.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="859"/>
+        <location filename="../../app/ui/library_pane.py" line="887"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="868"/>
+        <location filename="../../app/ui/library_pane.py" line="896"/>
         <source>“{name}” was removed from the library.</source>
         <translation>„{name}“ wurde aus der Bibliothek entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="881"/>
+        <location filename="../../app/ui/library_pane.py" line="909"/>
         <source>“{name}” was deleted; {size} were freed.</source>
         <translation>„{name}“ wurde gelöscht; {size} sind wieder frei.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="911"/>
+        <location filename="../../app/ui/library_pane.py" line="930"/>
+        <location filename="../../app/ui/library_pane.py" line="941"/>
         <source>This model cannot be downloaded</source>
         <translation>Dieses Modell kann nicht heruntergeladen werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="945"/>
+        <location filename="../../app/ui/library_pane.py" line="975"/>
         <source>“{name}” was downloaded and checked; it is now in your library.</source>
         <translation>„{name}“ wurde heruntergeladen und geprüft; es ist jetzt in Ihrer Bibliothek.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="963"/>
+        <location filename="../../app/ui/library_pane.py" line="993"/>
         <source>Not enough free space</source>
         <translation>Nicht genug freier Speicherplatz</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1009"/>
+        <location filename="../../app/ui/library_pane.py" line="1005"/>
+        <source>The download cannot continue</source>
+        <translation>Der Download kann nicht fortgesetzt werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library_pane.py" line="1041"/>
         <source>Searching Hugging Face for “{query}”…</source>
         <translation>Hugging Face wird nach „{query}“ durchsucht…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1027"/>
+        <location filename="../../app/ui/library_pane.py" line="1059"/>
         <source>Reading the files of {repo}…</source>
         <translation>Die Dateien von {repo} werden gelesen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1104"/>
+        <location filename="../../app/ui/library_pane.py" line="1138"/>
         <source>No model in the library matches the filter.</source>
         <translation>Kein Modell in der Bibliothek passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1106"/>
+        <location filename="../../app/ui/library_pane.py" line="1140"/>
         <source>No models yet. Download one from the Catalog, or click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
         <translation>Noch keine Modelle. Laden Sie eines aus dem Katalog herunter, oder klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1111"/>
+        <location filename="../../app/ui/library_pane.py" line="1145"/>
         <source>The catalog cannot be shown: {reason}</source>
         <translation>Der Katalog kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1112"/>
+        <location filename="../../app/ui/library_pane.py" line="1146"/>
         <source>No catalog model matches the filter.</source>
         <translation>Kein Modell im Katalog passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1116"/>
+        <location filename="../../app/ui/library_pane.py" line="1150"/>
         <source>This repository has no GGUF model files.</source>
         <translation>Dieses Repository enthält keine GGUF-Modelldateien.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1118"/>
+        <location filename="../../app/ui/library_pane.py" line="1152"/>
         <source>Nothing found for “{query}”. Try fewer or other words, e.g. “Qwen3 30B”.</source>
         <translation>Nichts gefunden für „{query}“. Versuchen Sie weniger oder andere Wörter, z. B. „Qwen3 30B“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1122"/>
+        <location filename="../../app/ui/library_pane.py" line="1156"/>
         <source>No search result matches the filter.</source>
         <translation>Kein Suchergebnis passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1124"/>
+        <location filename="../../app/ui/library_pane.py" line="1158"/>
         <source>Search Hugging Face for more models in the GGUF format, e.g. “Qwen3 30B” or “OLMoE”. Only the words you search for are sent.</source>
         <translation>Suchen Sie auf Hugging Face nach weiteren Modellen im GGUF-Format, z. B. „Qwen3 30B“ oder „OLMoE“. Gesendet werden nur Ihre Suchbegriffe.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1170"/>
+        <location filename="../../app/ui/library_pane.py" line="1204"/>
         <source>This model is in use; load another one before deleting it.</source>
         <translation>Dieses Modell wird gerade verwendet; laden Sie ein anderes, bevor Sie es löschen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1181"/>
+        <location filename="../../app/ui/library_pane.py" line="1215"/>
         <source>Already in the library</source>
         <translation>Bereits in der Bibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1183"/>
+        <location filename="../../app/ui/library_pane.py" line="1217"/>
         <source>Downloading…</source>
         <translation>Wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1187"/>
+        <location filename="../../app/ui/library_pane.py" line="1221"/>
         <source>Download ({size})</source>
         <translation>Herunterladen ({size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1189"/>
+        <location filename="../../app/ui/library_pane.py" line="1223"/>
         <source>Download (about {size})</source>
         <translation>Herunterladen (etwa {size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library_pane.py" line="1137"/>
+        <location filename="../../app/ui/library_pane.py" line="1171"/>
         <source>Reading the models folder…</source>
         <translation>Der Modellordner wird gelesen…</translation>
     </message>
@@ -1731,7 +1808,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="130"/>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
@@ -1751,42 +1828,42 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="332"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
