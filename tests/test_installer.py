@@ -24,9 +24,9 @@ LINUX = ROOT / "installer" / "linux"
 NSIS_SCRIPT = ROOT / "installer" / "windows" / "moescope.nsi"
 sys.path.insert(0, str(LINUX))
 
-import debdeps
+import debdeps  # noqa: E402 (from installer/linux, on the path just above)
 
-from app import __version__
+from app import __version__  # noqa: E402
 
 
 def need(tool: str, package: str) -> str:

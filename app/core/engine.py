@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from app.core.compat import injected_crash_stages
 from app.core.gguf_info import GGUFError, ModelInfo, inspect_gguf
+from app.core.llama_backends import load_cpu_backends
 from app.core.routing import RoutingTap, rows_to_positions
 
 # Prompt tokens evaluated per llama_decode: one micro-batch, so rows map to positions directly, and
@@ -112,6 +113,7 @@ class Engine:
         from llama_cpp import llama_cpp as ll
 
         self._ll = ll
+        load_cpu_backends()  # a release build's CPU variants (GGML_BACKEND_DL); no-op otherwise
         ll.llama_backend_init()
         _silence_llama_log()
         self.info: ModelInfo | None = None

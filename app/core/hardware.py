@@ -101,6 +101,9 @@ def _llama_report() -> tuple[str, bool | None]:
     except Exception:  # ImportError, or OSError/RuntimeError when its shared library cannot load
         return "", None
     try:
+        from app.core.llama_backends import load_cpu_backends
+
+        load_cpu_backends()  # without it a release build (CPU variants) reports no CPU features
         raw = llama_cpp.llama_print_system_info()
         text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
         gpu = bool(llama_cpp.llama_supports_gpu_offload())

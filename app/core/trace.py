@@ -147,8 +147,9 @@ class EngineSession:
 
 COMPAT_NOTICE = (
     "The engine crashed with this model's fast settings on this processor (a llama.cpp bug with "
-    "extra buffer types), so MoEscope switched the model to compatibility mode: it answers correctly, "
-    "up to about {percent} % slower. This is remembered for this model on this computer."
+    "extra buffer types), so MoEscope switched the model to compatibility mode: it answers the same, "
+    "up to about {percent} % slower (for many models no slower at all). This is remembered for this "
+    "model on this computer."
 )
 
 
