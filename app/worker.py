@@ -88,6 +88,7 @@ class EngineWorker(QObject):
         self._loaded_request: tuple[str, int, int] | None = None
         self._generate_request: dict | None = None
         self._retry_generate: dict | None = None
+        self._compat_request: tuple[str, int, int] | None = None
         self._fallback = CompatFallback()
         self._losses: deque[float] = deque(maxlen=RESTART_LIMIT)
         self._restartRequested.connect(self._restart, Qt.ConnectionType.QueuedConnection)
@@ -285,10 +286,11 @@ class EngineWorker(QObject):
         compat = not killed and self._fallback.should_retry_safe(phase)
         with self._lock:
             if compat and phase == "loading":
-                self._loaded_request = self._load_request
+                self._compat_request = self._load_request
             elif compat and phase == "generating":
+                self._compat_request = self._loaded_request
                 self._retry_generate = self._generate_request
-            elif phase in ("loading", "unloading"):
+            elif phase == "unloading":
                 self._loaded_request = None
             self._generate_request = None
             self._load_request = None
@@ -379,14 +381,14 @@ class EngineWorker(QObject):
     def _restart(self, how: str) -> None:
         """Start a fresh engine after a loss. ``how``: "compat" loads the model again in compatibility
         mode (and asks an interrupted first answer again), "reload" loads the model it had,
-        "crashed_loading" loads nothing (loading that model crashed it), "killed_loading" loads nothing
-        either (the engine was killed while loading, most likely because memory ran out)."""
+        "crashed_loading" (loading a model crashed it) and "killed_loading" (the engine was killed while
+        loading, most likely because memory ran out) say so and load the model that was loaded before."""
         now = time.monotonic()
         self._losses.append(now)
         if len(self._losses) == RESTART_LIMIT and now - self._losses[0] < RESTART_WINDOW_S:
             with self._lock:
                 self._phase = "idle"
-                self._loaded_request = self._retry_generate = None
+                self._loaded_request = self._retry_generate = self._compat_request = None
             self._set_busy(False)
             self.error.emit(
                 "engine_start",
@@ -419,8 +421,14 @@ class EngineWorker(QObject):
                     "out of memory. Close other programs, or choose a smaller model."
                 ),
             )
+            if request is not None:  # the model that was loaded before keeps working
+                self._send_load(request)
+        elif how == "compat":
+            with self._lock:
+                request, self._compat_request = self._compat_request, None
+            self._send_load(request, after_crash=True)
         elif request is not None:
-            self._send_load(request, after_crash=how == "compat")
+            self._send_load(request)
         else:
             with self._lock:
                 self._phase = "idle"

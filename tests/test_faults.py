@@ -17,12 +17,13 @@ import json
 import os
 import shutil
 import signal
+import threading
 from pathlib import Path
 
 import psutil
 import pytest
 from fake_hub import FakeHub
-from PySide6.QtCore import QMetaObject, Qt
+from PySide6.QtCore import QMetaObject, QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox
 
 import window_helpers
@@ -80,6 +81,36 @@ def kill_when_busy(qtbot, pid: int, how: signal.Signals, still_waiting) -> None:
     os.kill(pid, how)
 
 
+def pause(qtbot, pid: int) -> None:
+    """Stop the engine (SIGSTOP) and wait until every one of its threads has stopped: a request written to
+    it now stays unread, and a signal delivered together with SIGCONT ends it before it reads anything."""
+    os.kill(pid, signal.SIGSTOP)
+    engine = psutil.Process(pid)
+    qtbot.waitUntil(lambda: all(psutil.Process(thread.id).status() == psutil.STATUS_STOPPED
+                                for thread in engine.threads()))
+
+
+class _Mark(QObject):
+    """A QObject whose ``reach`` slot, queued to the thread it lives on, says when that thread got there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached = threading.Event()
+
+    @Slot()
+    def reach(self) -> None:
+        self.reached.set()
+
+
+def worker_caught_up(worker) -> None:
+    """Return once the worker's thread has carried out every request queued to it so far (a request to
+    a paused engine is then written to it, where it stays unanswered)."""
+    mark = _Mark()
+    mark.moveToThread(worker.thread())
+    QMetaObject.invokeMethod(mark, "reach", Qt.ConnectionType.BlockingQueuedConnection)
+    assert mark.reached.is_set()
+
+
 def transcript(window) -> str:
     return window.chat.transcript.toPlainText()
 
@@ -105,10 +136,10 @@ def test_an_engine_killed_inside_a_load_is_replaced_and_the_window_says_why(qtbo
     old_pid = window.worker.pid
     path = str(window.library.models_dir / slow_model.name)
     window.library.select_path(path)
-    os.kill(old_pid, signal.SIGSTOP)  # a probed load takes a few tenths of a second: too short to hit
+    pause(qtbot, old_pid)  # a probed load takes a few tenths of a second: too short to hit
     qtbot.mouseClick(window.library.load_button, Qt.MouseButton.LeftButton)
     assert window.library.loading_path == path
-    qtbot.waitUntil(lambda: not window.library.load_button.isEnabled())
+    worker_caught_up(window.worker)
     expected = window.worker.engineRestarted if how == signal.SIGKILL else window.worker.compatibilityMode
     with qtbot.waitSignal(expected, timeout=ENGINE_TIMEOUT_MS):
         os.kill(old_pid, how)
@@ -183,9 +214,9 @@ def test_an_engine_killed_while_unloading_stays_unloaded_and_a_fresh_one_works(
         qtbot, window, demo_models, how):
     load(qtbot, window, demo_models["moe"])
     old_pid = window.worker.pid
-    os.kill(old_pid, signal.SIGSTOP)
-    # Returns once the worker has written the request to the paused engine, where it stays unanswered.
-    QMetaObject.invokeMethod(window.worker, "unload", Qt.ConnectionType.BlockingQueuedConnection)
+    pause(qtbot, old_pid)
+    QMetaObject.invokeMethod(window.worker, "unload", Qt.ConnectionType.QueuedConnection)
+    worker_caught_up(window.worker)
     with qtbot.waitSignal(window.worker.engineRestarted, timeout=ENGINE_TIMEOUT_MS):
         os.kill(old_pid, how)
         os.kill(old_pid, signal.SIGCONT)

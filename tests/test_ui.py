@@ -557,3 +557,32 @@ def test_english_plurals_are_spelled_out(qapp, tmp_path):
     spelled = {m.findtext("source") for m in committed.iter("message")
                if all(form.text for form in m.iter("numerusform"))}
     assert needed and needed <= spelled
+
+
+@pytest.mark.slow
+def test_a_file_that_crashes_the_engine_even_in_compatibility_mode_is_refused_and_the_model_before_stays(
+        qtbot, window, demo_models, tmp_path):
+    """A hostile file that passes every header check but makes llama.cpp throw at its first prompt: the
+    load is probed, crashes in fast mode and again in compatibility mode, is refused in words, and the
+    model that was loaded before is loaded again and answers."""
+    from hostile_models import CASES_BY_NAME, Base, write_base_model
+
+    base = Base(write_base_model(tmp_path / "base.gguf"))
+    hostile = window.library.models_dir / "hostile.gguf"
+    hostile.write_bytes(CASES_BY_NAME["tokenizer-spm-with-bpe-vocabulary"].build(base))
+    load(qtbot, window, demo_models["moe"])
+    moe_path = window.model_info.path
+
+    with qtbot.waitSignal(window.worker.compatibilityMode, timeout=ENGINE_TIMEOUT_MS):
+        window.load_model(str(hostile))
+    qtbot.waitUntil(lambda: window.model_info is not None and window.library.loading_path is None,
+                    timeout=ENGINE_TIMEOUT_MS)
+    assert os.path.samefile(window.model_info.path, moe_path)
+    assert "could not be loaded" in window.library._error_label.text()
+    assert "may be damaged or not supported" in window.library._error_label.text()
+    assert "The engine crashed while loading the model." in window.chat.transcript.toPlainText()
+
+    window.chat.settings.update(max_tokens=4, temperature=0.0)
+    with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
+        send(qtbot, window, "Hallo")
+    assert finished.args[0]["answer_tokens"] == 4

@@ -196,7 +196,11 @@ class CompatFallback:
         True means the caller should start a fresh engine and load the model again with
         ``after_crash=True``; the store already remembers that this model needs it.
         """
-        if self._path is None or self._choice is None or self._choice.safe:
+        if self._path is None or self._choice is None:
+            return False
+        if self._choice.safe:
+            if self._choice.probe and phase == "loading":  # broken in any mode: probe it again next time
+                self.store.forget(self._path)
             return False
         if phase == "loading" or (phase == "generating" and not self._proven):
             self.store.remember(self._path, SAFE, f"the engine crashed while {phase} with extra buffer types on")

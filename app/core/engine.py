@@ -32,6 +32,9 @@ BATCH = 128
 # pasted megabyte is refused at once instead of after tokenizing all of it.
 EARLY_REFUSAL_BYTES = 64 * 1024
 
+# Tokenized while a model is probed: letters, digits, punctuation, umlauts and an emoji.
+PROBE_TEXT = "User: Grüße aus Köln! What is 2 + 2? 🚀\nAssistant:"
+
 # For models without a chat template of their own (base models, the synthetic demos).
 FALLBACK_SYSTEM = "The following is a conversation between a user and a helpful assistant."
 FALLBACK_STOP = ("\nUser:", "\nuser:", "\nAssistant:")
@@ -213,10 +216,12 @@ class Engine:
         self._inject_first_batch = "first-batch" in inject
 
     def _probe(self) -> None:
-        """Evaluate one full micro-batch and one single token, then forget them (see app.core.compat)."""
+        """Tokenize a line of text, evaluate one full micro-batch and one single token, then forget them
+        (see app.core.compat): the tokenizer and both kinds of batch run once while loading."""
         n_vocab = self._ll.llama_vocab_n_tokens(self._vocab)
         count = max(2, min(BATCH, self.n_ctx - 2))
-        tokens = [(7 * i + 1) % n_vocab for i in range(count)]
+        text = self.tokenize(PROBE_TEXT)
+        tokens = (text + [(7 * i + 1) % n_vocab for i in range(count)])[:count]
         self._evaluate(tokens, 0)
         self._evaluate([tokens[0]], count)
         self._forget_from(0)

@@ -355,8 +355,8 @@
     </message>
     <message>
         <location filename="../../app/worker.py" line="314"/>
-        <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. Answers stay the same but may take up to about {percent} % longer.</source>
-        <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich, können aber bis zu etwa {percent} % länger dauern.</translation>
+        <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. The answers stay the same; they may come up to about {percent} % slower, and for many models no slower at all.</source>
+        <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich; sie kommen bis zu etwa {percent} % langsamer, bei vielen Modellen gar nicht langsamer.</translation>
     </message>
     <message>
         <location filename="../../app/worker.py" line="321"/>
