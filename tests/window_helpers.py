@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -115,7 +115,6 @@ class Growth:
     after: int = 0
     share: float = 0.05
     slack: int = 0
-    samples: list[int] = field(default_factory=list)
 
     @property
     def grew(self) -> int:
@@ -134,11 +133,11 @@ class Growth:
         assert self.grew <= self.allowed, self.line()
 
 
-def report(figures: dict, path: Path | None = None) -> None:
+def report(figures: dict) -> None:
     """Print a flood's figures as one JSON line (``-s`` shows it), and append it to MOESCOPE_FLOOD_LOG."""
     line = json.dumps(figures, sort_keys=True)
     print(f"\nFLOOD {line}")
-    log = path or os.environ.get("MOESCOPE_FLOOD_LOG")
+    log = os.environ.get("MOESCOPE_FLOOD_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as file:
             file.write(line + "\n")
@@ -196,9 +195,6 @@ class Tmpfs:
             except OSError as exc:
                 if exc.errno != errno.ENOSPC:
                     raise
-
-    def free(self) -> int:
-        return shutil.disk_usage(self.folder).free
 
     def close(self) -> None:
         if self.mounted:

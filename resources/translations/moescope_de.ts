@@ -334,127 +334,127 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../../app/worker.py" line="173"/>
+        <location filename="../../app/worker.py" line="174"/>
         <source>The engine could not be started: {reason}</source>
         <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="197"/>
+        <location filename="../../app/worker.py" line="198"/>
         <source>The engine is not running. Please try again in a moment.</source>
         <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="311"/>
+        <location filename="../../app/worker.py" line="313"/>
         <source>while loading this model</source>
         <translation>beim Laden dieses Modells</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="312"/>
+        <location filename="../../app/worker.py" line="314"/>
         <source>while answering with this model</source>
         <translation>beim Antworten mit diesem Modell</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="314"/>
+        <location filename="../../app/worker.py" line="316"/>
         <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. The answers stay the same; they may come up to about {percent} % slower, and for many models no slower at all.</source>
         <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich; sie kommen bis zu etwa {percent} % langsamer, bei vielen Modellen gar nicht langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="321"/>
+        <location filename="../../app/worker.py" line="323"/>
         <source>while loading the model</source>
         <translation>beim Laden des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="322"/>
+        <location filename="../../app/worker.py" line="324"/>
         <source>while answering</source>
         <translation>beim Antworten</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="323"/>
+        <location filename="../../app/worker.py" line="325"/>
         <source>while unloading the model</source>
         <translation>beim Entladen des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="324"/>
+        <location filename="../../app/worker.py" line="326"/>
         <source>while it was waiting</source>
         <translation>im Leerlauf</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="326"/>
+        <location filename="../../app/worker.py" line="328"/>
         <source>The engine stopped answering {doing}.</source>
         <translation>Die Engine hat {doing} aufgehört zu reagieren.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="329"/>
+        <location filename="../../app/worker.py" line="331"/>
         <source>The engine was ended from outside {doing}, perhaps by the system because memory ran out.</source>
         <translation>Die Engine wurde {doing} von außen beendet, vielleicht vom System, weil der Arbeitsspeicher nicht reichte.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="332"/>
+        <location filename="../../app/worker.py" line="334"/>
         <source>The engine was asked to quit from outside {doing}.</source>
         <translation>Die Engine wurde {doing} von außen aufgefordert, sich zu beenden.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="334"/>
+        <location filename="../../app/worker.py" line="336"/>
         <source>The engine crashed {doing}.</source>
         <translation>Die Engine ist {doing} abgestürzt.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="336"/>
+        <location filename="../../app/worker.py" line="338"/>
         <source>The engine quit unexpectedly {doing} (error code {code}).</source>
         <translation>Die Engine hat sich {doing} unerwartet beendet (Fehlercode {code}).</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="340"/>
+        <location filename="../../app/worker.py" line="342"/>
         <source>The model may need more memory than is free: close other programs, or choose a smaller model in the Model library.</source>
         <translation>Das Modell braucht vielleicht mehr Arbeitsspeicher, als frei ist: Schließen Sie andere Programme oder wählen Sie in der Modellbibliothek ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="344"/>
+        <location filename="../../app/worker.py" line="346"/>
         <source>The model file may be damaged or not supported by this version of MoEscope. You can choose another model in the Model library.</source>
         <translation>Die Modelldatei ist vielleicht beschädigt oder wird von dieser MoEscope-Version nicht unterstützt. In der Modellbibliothek können Sie ein anderes Modell wählen.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="346"/>
+        <location filename="../../app/worker.py" line="348"/>
         <source>Your conversation is kept; MoEscope starts a fresh engine.</source>
         <translation>Ihr Gespräch bleibt erhalten; MoEscope startet eine neue Engine.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="352"/>
+        <location filename="../../app/worker.py" line="354"/>
         <source>llama.cpp could not read the model into memory: there may not be enough free memory for it, or the file is damaged.</source>
         <translation>llama.cpp konnte das Modell nicht in den Arbeitsspeicher laden: Vielleicht ist nicht genug Arbeitsspeicher frei, oder die Datei ist beschädigt.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="356"/>
+        <location filename="../../app/worker.py" line="358"/>
         <source>llama.cpp could not set aside its working memory for a context of {n_ctx} tokens, most likely because there is not enough free memory. Close other programs, or choose a smaller model.</source>
         <translation>llama.cpp konnte den Arbeitsspeicher für einen Kontext von {n_ctx} Token nicht reservieren, höchstwahrscheinlich weil nicht genug Arbeitsspeicher frei ist. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="369"/>
+        <location filename="../../app/worker.py" line="371"/>
         <source>This message is too long for the model: with it, the conversation has at least {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
         <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch mindestens {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="372"/>
+        <location filename="../../app/worker.py" line="374"/>
         <source>This message is too long for the model: with it, the conversation has {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
         <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="376"/>
+        <location filename="../../app/worker.py" line="378"/>
         <source>Shorten the message, or start a new chat.</source>
         <translation>Kürzen Sie die Nachricht oder beginnen Sie einen neuen Chat.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="394"/>
+        <location filename="../../app/worker.py" line="396"/>
         <source>The engine stopped {count} times within a minute, so it was not started again. Please restart MoEscope.</source>
         <translation>Die Engine wurde innerhalb einer Minute {count}-mal beendet und deshalb nicht erneut gestartet. Bitte starten Sie MoEscope neu.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="415"/>
+        <location filename="../../app/worker.py" line="417"/>
         <source>The engine stopped while loading this file. It may be damaged or not supported by this version of MoEscope.</source>
         <translation>Die Engine wurde beim Laden dieser Datei beendet. Die Datei ist vielleicht beschädigt oder wird von dieser Version von MoEscope nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="418"/>
+        <location filename="../../app/worker.py" line="420"/>
         <source>The engine was ended while loading this model, most likely because the computer ran out of memory. Close other programs, or choose a smaller model.</source>
         <translation>Die Engine wurde beim Laden dieses Modells beendet, höchstwahrscheinlich weil der Arbeitsspeicher des Computers nicht reichte. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
     </message>
