@@ -8,7 +8,7 @@ weights of the layer are both computed and still alive (the experts' matmuls and
 still need them), so one read gets both. The callback itself is C (``_tapfilter.c``): it sees every
 node, and a Python call per node alone costs about 15 % of a small model's speed.
 
-Details that matter for correctness (measured, see shared/design/routing-capture.md):
+Details that matter for correctness (measured while the tap was built; tests/test_routing.py checks them):
 - ``ffn_moe_topk`` is a non-contiguous view into the argsort result; it is read with its strides.
 - The gate weights are the *last* of ``ffn_moe_weights``, ``_softmax``, ``_norm``, ``_scaled`` that
   the model's graph has (``_sum`` variants are sums, not weights).
