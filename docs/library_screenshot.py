@@ -10,30 +10,20 @@ folder.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="moescope-screenshot-config-")
+from screenshot_setup import arguments, start_app, wait  # noqa: I001 (first: sets up the environment)
 
 from fake_hub import FakeHub  # noqa: E402
 from keyring.backends import fail  # noqa: E402
-from PySide6.QtCore import QCoreApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.catalog import load_catalog  # noqa: E402
 from app.core.demo_model import write_demo_model  # noqa: E402
 from app.core.hardware import GB, Hardware  # noqa: E402
 from app.core.secrets import TokenStore  # noqa: E402
-from app.ui.i18n import install_translators  # noqa: E402
 from app.ui.library_pane import LibraryPane  # noqa: E402
-from app.ui.style import apply_style  # noqa: E402
 
 DOWNLOADING = "granite-3.1-1b-a400m-instruct-q4km"
 LAPTOP = Hardware(
@@ -49,26 +39,9 @@ LAPTOP = Hardware(
 )
 
 
-def wait(app: QApplication, condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the library did not get there in time")
-        app.processEvents()
-        time.sleep(0.02)
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--lang", choices=("de", "en"), default="en")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "library.png")
-    args = parser.parse_args()
-
-    QCoreApplication.setOrganizationName("MoEscope")
-    QCoreApplication.setApplicationName("MoEscope screenshot")
-    app = QApplication(sys.argv)
-    apply_style(app)
-    install_translators(app, args.lang)
+    args = arguments("library.png")
+    app = start_app(args.lang)
     models = Path(tempfile.mkdtemp(prefix="moescope-screenshot-")) / "models"
     models.mkdir()
     write_demo_model(models / "demo-moe.gguf", arch="qwen3moe", layers=4, experts=8, top_k=2)

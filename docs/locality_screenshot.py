@@ -10,28 +10,18 @@ those of a typical Linux desktop. Settings and data go to a temporary folder.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="moescope-screenshot-config-")
-os.environ["MOESCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="moescope-screenshot-data-")
+from screenshot_setup import arguments, start_app  # noqa: I001 (first: sets up the environment)
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.locality import ALLOWED, BLOCKED, AuditEntry, AuditLog, NetworkPolicy  # noqa: E402
 from app.core.locality_outcome import CONNECTED, FAILED, REFUSED, RESOLVED  # noqa: E402
-from app.ui.i18n import install_translators  # noqa: E402
 from app.ui.locality import LocalityGuard  # noqa: E402
 from app.ui.locality_panel import LocalityPanel  # noqa: E402
-from app.ui.style import apply_style  # noqa: E402
 
 HOME = "/home/anna"
 WINDOW, ENGINE = 19019, 4311
@@ -63,16 +53,8 @@ def staged_entries(start: float) -> list[AuditEntry]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--lang", choices=("de", "en"), default="en")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "locality-panel.png")
-    args = parser.parse_args()
-
-    QCoreApplication.setOrganizationName("MoEscope")
-    QCoreApplication.setApplicationName("MoEscope screenshot")
-    app = QApplication(sys.argv)
-    apply_style(app)
-    install_translators(app, args.lang)
+    args = arguments("locality-panel.png")
+    app = start_app(args.lang)
 
     audit = AuditLog(Path(os.environ["MOESCOPE_DATA_DIR"]) / "audit")
     guard = LocalityGuard(lambda: None, policy=NetworkPolicy(), audit=audit)

@@ -10,37 +10,15 @@ models in a temporary folder; nothing leaves the computer.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="moescope-screenshot-config-")
-os.environ["MOESCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="moescope-screenshot-data-")
+from screenshot_setup import arguments, start_app, wait  # noqa: I001 (first: sets up the environment)
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.demo_setup import DEMO_MOE_FILE, ensure_demo_models  # noqa: E402
 from app.core.paths import models_dir  # noqa: E402
-from app.ui.i18n import install_translators  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.style import apply_style  # noqa: E402
 from app.worker import start_engine_thread, stop_engine_thread  # noqa: E402
-
-
-def wait(app: QApplication, condition, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not get there in time")
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def ask(app: QApplication, window: MainWindow, text: str) -> None:
@@ -50,16 +28,8 @@ def ask(app: QApplication, window: MainWindow, text: str) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--lang", choices=("de", "en"), default="en")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-moe.png")
-    args = parser.parse_args()
-
-    QCoreApplication.setOrganizationName("MoEscope")
-    QCoreApplication.setApplicationName("MoEscope")
-    app = QApplication(sys.argv)
-    apply_style(app)
-    install_translators(app, args.lang)
+    args = arguments("screenshot-moe.png")
+    app = start_app(args.lang, "MoEscope")
     folder = models_dir()
     demos = {path.name: path for path in ensure_demo_models(folder)}
     worker, thread = start_engine_thread()

@@ -27,6 +27,9 @@ its own thread, for example through a queued Qt signal.
 
 The log holds no prompts, answers, URLs or secrets: times, process ids and roles, hosts, ports, the
 kind of action (``"download huggingface.co"``), the verdict and the outcome.
+
+Over 600 lines: policy, socket guard, audit log and monitor still live here together; the
+house issue splits them into a locality package, kept for one move.
 """
 
 from __future__ import annotations

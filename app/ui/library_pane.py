@@ -4,6 +4,9 @@ loading a model.
 Everything slow runs elsewhere: disk work and the hardware check in LibraryJobs (a thread pool),
 downloads in the DownloadQueue's threads, Hub requests in the HubBrowser's; their results reach this
 widget as queued signals.
+
+Over 600 lines: it still holds the import, download, search and folder-scan flows besides the
+layout; splitting them into controllers is the next issue (the house), kept for one move.
 """
 
 from __future__ import annotations
