@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication
 from app.core import paths
 from app.core.system_libs import platform_failure_message
 from app.ui.i18n import install_translators
-from app.ui.library_pane import saved_models_dir
-from app.ui.locality import apply_saved_offline
+from app.ui.library.pane import saved_models_dir
+from app.ui.locality.indicator import apply_saved_offline
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon
 from app.ui.style import apply_style

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
-from app.core.locality import install_policy
+from app.core.locality.guard import install_policy
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _info(path: Path) -> int:
-    from app.core.gguf_info import GGUFError, format_info_json, inspect_gguf
+    from app.core.models.gguf import GGUFError, format_info_json, inspect_gguf
 
     try:
         print(format_info_json(inspect_gguf(path)))
@@ -87,7 +87,7 @@ def _info(path: Path) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    from app.core.trace import TraceError, TraceRequest, format_record, trace_lines
+    from app.core.engine.session import TraceError, TraceRequest, format_record, trace_lines
 
     request = TraceRequest(model=str(args.trace_model), prompt=args.prompt, max_tokens=args.max_tokens,
                            seed=args.seed, temperature=args.temperature,
@@ -106,7 +106,7 @@ def _trace(args: argparse.Namespace) -> int:
 
 
 def _make_demo(args: argparse.Namespace) -> int:
-    from app.core.demo_model import write_demo_model
+    from app.core.models.demo import write_demo_model
 
     try:
         path = write_demo_model(
@@ -124,9 +124,9 @@ def _make_demo(args: argparse.Namespace) -> int:
 def _download(args: argparse.Namespace) -> int:
     import os
 
-    from app.core.downloads import run_cli_download
+    from app.core.hub.downloads import run_cli_download
     from app.core.paths import models_dir
-    from app.core.secrets import TokenStore
+    from app.core.hub.token_store import TokenStore
 
     token = os.environ.get("HF_TOKEN") or TokenStore().get()
     folder = args.download_models_dir or args.models_dir or models_dir()
@@ -143,7 +143,7 @@ def _gui(args: argparse.Namespace) -> int:
     from app.core.paths import models_dir
     from app.core.system_libs import window_libraries_message
 
-    from app.core.bundle import bundled_models
+    from app.core.models.bundle import bundled_models
 
     missing = window_libraries_message(args.lang)  # before Qt, which would only abort on them
     if missing:
@@ -153,7 +153,7 @@ def _gui(args: argparse.Namespace) -> int:
     folder = args.models_dir or models_dir()
     model = args.model or next(iter(bundled_models()), None)
     if not args.no_demo:
-        from app.core.demo_setup import ensure_demo_models
+        from app.core.models.demo_setup import ensure_demo_models
 
         demos = ensure_demo_models(folder)
         model = model or demos[0]
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     install_policy()  # before anything else: no connection leaves this computer unchecked
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--engine-host"]:
-        from app.core.engine_host import run
+        from app.core.engine.host import run
 
         return run()
     if argv[:1] == ["--self-test"]:

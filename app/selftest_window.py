@@ -88,7 +88,7 @@ def _translations_note(app) -> str:
     """Check that the German translations load: MoEscope's own (when built) and Qt's dialogs."""
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
-    from app.ui.resources import resources_dir
+    from app.core.paths import resources_dir
 
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     wanted = [("qtbase_de", qt_folder)]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale, QMetaObject, QObject, Qt, QThread, Signal, Slot
 
-from app.core.compat import SPEED_COST_PERCENT, CompatFallback
-from app.core.engine_client import EngineClient, EngineStartError
-from app.core.gguf_info import GGUFError
+from app.core.engine.compat import SPEED_COST_PERCENT, CompatFallback
+from app.core.engine.client import EngineClient, EngineStartError
+from app.core.models.gguf import GGUFError
 from app.ui.model_errors import model_error_text
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Compatibility-mode cost: llama-bench with extra buffer types on (fast) vs. off (safe).
 
-MoEscope's compatibility mode (app/core/compat.py) loads a model with
+MoEscope's compatibility mode (app/core/engine/compat.py) loads a model with
 ``llama_model_params.use_extra_bufts = False``: no weight repacking (CPU_REPACK) and no AMX buffer
 type. This script measures what that costs, with llama.cpp's own ``llama-bench`` built from the
 llama.cpp that llama-cpp-python 0.3.36 vendors, in up to three builds:

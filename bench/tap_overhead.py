@@ -6,7 +6,7 @@ runs first so that drift (thermal, other load) falls on both. Prints each pair, 
 ratio (capture / baseline) as the last line.
 
 The model is loaded once in the engine process first, where a crash of llama.cpp's extra buffer types
-is survived (app.core.compat); both sides then use the mode that works on this processor, or
+is survived (app.core.engine.compat); both sides then use the mode that works on this processor, or
 compatibility mode with ``--safe``.
 
     python bench/tap_overhead.py [--pairs 7] [--tokens 96] [--safe]
@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.demo_model import write_demo_model  # noqa: E402
-from app.core.engine import Engine, GenerationSettings  # noqa: E402
-from app.core.trace import EngineSession  # noqa: E402
+from app.core.models.demo import write_demo_model  # noqa: E402
+from app.core.engine.llama_driver import Engine, GenerationSettings  # noqa: E402
+from app.core.engine.session import EngineSession  # noqa: E402
 
 PROMPT = "Mixture-of-Experts models route every token to a few experts. " * 2
 

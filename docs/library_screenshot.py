@@ -1,6 +1,6 @@
 """Make docs/library.png: the model library with catalog entries, fit badges and a running download.
 
-Staged, and never online: a stand-in Hugging Face Hub on 127.0.0.1 (tests/fake_hub.py) serves the
+Staged, and never online: a stand-in Hugging Face Hub on 127.0.0.1 (tests/support/fake_hub.py) serves the
 catalog's Granite 3.1 1B A400M file (zeros of the right length) slowly, and the fit badges are those of
 a computer with 8 GB of memory, 3 GB of it free at the moment. Settings and models go to a temporary
 folder.
@@ -19,11 +19,11 @@ from screenshot_setup import arguments, start_app, wait  # noqa: I001 (first: se
 from fake_hub import FakeHub  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 
-from app.core.catalog import load_catalog  # noqa: E402
-from app.core.demo_model import write_demo_model  # noqa: E402
-from app.core.hardware import GB, Hardware  # noqa: E402
-from app.core.secrets import TokenStore  # noqa: E402
-from app.ui.library_pane import LibraryPane  # noqa: E402
+from app.core.models.catalog import load_catalog  # noqa: E402
+from app.core.models.demo import write_demo_model  # noqa: E402
+from app.core.models.fit import GB, Hardware  # noqa: E402
+from app.core.hub.token_store import TokenStore  # noqa: E402
+from app.ui.library.pane import LibraryPane  # noqa: E402
 
 DOWNLOADING = "granite-3.1-1b-a400m-instruct-q4km"
 LAPTOP = Hardware(

@@ -18,10 +18,10 @@ from pathlib import Path
 from screenshot_setup import arguments, start_app  # noqa: I001 (first: sets up the environment)
 
 
-from app.core.locality import ALLOWED, BLOCKED, AuditEntry, AuditLog, NetworkPolicy  # noqa: E402
-from app.core.locality_outcome import CONNECTED, FAILED, REFUSED, RESOLVED  # noqa: E402
-from app.ui.locality import LocalityGuard  # noqa: E402
-from app.ui.locality_panel import LocalityPanel  # noqa: E402
+from app.core.locality.guard import ALLOWED, BLOCKED, AuditEntry, AuditLog, NetworkPolicy  # noqa: E402
+from app.core.locality.outcome import CONNECTED, FAILED, REFUSED, RESOLVED  # noqa: E402
+from app.ui.locality.indicator import LocalityGuard  # noqa: E402
+from app.ui.locality.panel import LocalityPanel  # noqa: E402
 
 HOME = "/home/anna"
 WINDOW, ENGINE = 19019, 4311

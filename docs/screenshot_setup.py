@@ -1,6 +1,6 @@
 """The shared start of the screenshot scripts in docs/: import it before PySide6 and the app.
 
-On import: the repository (and tests/, for the stand-ins such as the fake Hub) goes on the path, Qt
+On import: the repository (and tests/support/, for the stand-ins such as the fake Hub) goes on the path, Qt
 runs offscreen unless told otherwise, and settings and data go to fresh temporary folders, so a
 screenshot never touches the user's own. ``start_app`` then makes the QApplication styled and
 translated as the window does.
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="moescope-screenshot-config-")
 os.environ["MOESCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="moescope-screenshot-data-")

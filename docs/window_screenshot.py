@@ -1,6 +1,6 @@
 """Make docs/screenshot-moe.png: the whole window, a Mixture-of-Experts model mid-answer.
 
-The models are the two a first start installs (app.core.demo_setup): Gemma 3 270M, a real dense text
+The models are the two a first start installs (app.core.models.demo_setup): Gemma 3 270M, a real dense text
 model, answers a first question; then the random-weight demo MoE is loaded and the picture is taken
 while it writes its answer, with the experts view on the current token. Offscreen, with settings and
 models in a temporary folder; nothing leaves the computer.
@@ -15,7 +15,7 @@ from screenshot_setup import arguments, start_app, wait  # noqa: I001 (first: se
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.core.demo_setup import DEMO_MOE_FILE, ensure_demo_models  # noqa: E402
+from app.core.models.demo_setup import DEMO_MOE_FILE, ensure_demo_models  # noqa: E402
 from app.core.paths import models_dir  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 from app.worker import start_engine_thread, stop_engine_thread  # noqa: E402

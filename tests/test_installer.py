@@ -200,7 +200,7 @@ def _copy_elf(source: Path, folder: Path) -> None:
 
 def test_debdeps_maps_system_libraries_to_packages(tmp_path):
     need("objdump", "binutils")
-    import app.core._tapfilter as tapfilter
+    import app.core.engine._tapfilter as tapfilter
 
     _copy_elf(Path(tapfilter.__file__), tmp_path / "frozen")
     line = debdeps.depends(tmp_path / "frozen")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core import bundle
-from app.core.demo_model import write_demo_model
+from app.core.models import bundle
+from app.core.models.demo import write_demo_model
 from app.core.selftest import NetworkWatch, SelfTestFailure, check_routing, run_self_test
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ def test_loopback_connections_do_not_count(watch_data):
 
 def test_a_connection_to_another_computer_is_reported(watch_data):
     """127.0.0.2 plays another computer (loopback only: nothing leaves this machine)."""
-    from app.core.locality import NetworkPolicy
+    from app.core.locality.guard import NetworkPolicy
 
     policy = NetworkPolicy(local_networks=("127.0.0.1/32",))
     server = socket.create_server(("127.0.0.2", 0))

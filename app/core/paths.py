@@ -1,4 +1,5 @@
-"""Where MoEscope keeps its files, per operating system, without Qt (the CLI and engine use it too).
+"""Where MoEscope keeps its files, per operating system, and where its own resources are, without Qt
+(the CLI and engine use it too).
 
 ``MOESCOPE_DATA_DIR`` overrides the base folder: tests, portable installs and kiosks use it.
 """
@@ -27,3 +28,16 @@ def data_dir() -> Path:
 
 def models_dir() -> Path:
     return data_dir() / "models"
+
+
+def install_root() -> Path:
+    """The folder holding ``resources/``: PyInstaller's ``_MEIPASS`` when frozen, else the checkout."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parents[2]
+
+
+def resources_dir() -> Path:
+    """The ``resources`` folder (icons, translations, the catalog, bundled models)."""
+    return install_root() / "resources"

@@ -6,7 +6,7 @@ by people who want to know whether an installation works. It
 1. starts the engine process the way the window does (``<frozen exe> --engine-host`` when frozen);
 2. loads a synthetic Mixture-of-Experts model written to a temporary folder, generates a few tokens
    and checks that the router's choice was captured for every MoE layer of every token;
-3. loads each model of the offline bundle (``app.core.bundle``), if the build carries one, and
+3. loads each model of the offline bundle (``app.core.models.bundle``), if the build carries one, and
    generates a few tokens with it;
 4. builds the main window offscreen (``window_check``, given by ``app.main``: this module imports no
    Qt), with its own engine started through the worker;
@@ -54,7 +54,7 @@ class CheckResult:
 
 
 class NetworkWatch:
-    """The locality monitor (app.core.locality) on this process and all its descendants, every 50 ms.
+    """The locality monitor (app.core.locality.guard) on this process and all its descendants, every 50 ms.
 
     Its audit log goes to the data folder in force when the watch starts (the self-test's temporary
     one). ``extra_pids`` are watched too (processes not started as children). ``stop()`` ends the
@@ -66,7 +66,7 @@ class NetworkWatch:
     """
 
     def __init__(self, interval: float = 0.05, policy=None) -> None:
-        from app.core.locality import AuditLog, ConnectionMonitor
+        from app.core.locality.guard import AuditLog, ConnectionMonitor
 
         self.extra_pids: set[int] = set()
         self.watched: set[int] = set()
@@ -82,7 +82,7 @@ class NetworkWatch:
         return self
 
     def stop(self) -> list[str]:
-        from app.core.locality import LOCAL
+        from app.core.locality.guard import LOCAL
 
         self.monitor.stop()
         self.monitor.poll()
@@ -178,10 +178,10 @@ def _describe_model(path: Path, loaded: dict, tokens: list[dict], finished: dict
 def _engine_checks(
     models_dir: Path, max_tokens: int, watch: NetworkWatch, extra_models: list[Path]
 ) -> list[CheckResult]:
-    from app.core.bundle import bundled_models, bundled_models_dir
-    from app.core.demo_model import write_demo_model
-    from app.core.engine_client import engine_command
-    from app.core.trace import EngineSession, TraceError
+    from app.core.models.bundle import bundled_models, bundled_models_dir
+    from app.core.models.demo import write_demo_model
+    from app.core.engine.client import engine_command
+    from app.core.engine.session import EngineSession, TraceError
 
     results = []
     try:

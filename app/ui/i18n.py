@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from app.ui.resources import resources_dir
+from app.core.paths import resources_dir
 
 SUPPORTED_LANGUAGES = ("en", "de")
 

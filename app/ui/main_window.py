@@ -10,14 +10,14 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
-from app.core.gguf_info import ModelInfo
-from app.core.locality import AuditLog, NetworkPolicy
-from app.ui.chat_pane import ChatPane
-from app.ui.experts_pane import ExpertsPane
+from app.core.models.gguf import ModelInfo
+from app.core.locality.guard import AuditLog, NetworkPolicy
+from app.ui.chat.pane import ChatPane
+from app.ui.experts.pane import ExpertsPane
 from app.ui.formatting import format_decimal
-from app.ui.library_pane import LibraryPane
-from app.ui.locality import LocalityGuard, LocalityIndicator
-from app.ui.locality_panel import LocalityPanel
+from app.ui.library.pane import LibraryPane
+from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
+from app.ui.locality.panel import LocalityPanel
 from app.ui.resources import icon
 from app.worker import EngineWorker
 

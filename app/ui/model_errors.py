@@ -1,6 +1,6 @@
 """Why a GGUF file cannot be used, in the user's language.
 
-``app.core.gguf_info`` says it in English (a GGUFError's message, kept for support as a detail) and
+``app.core.models.gguf`` says it in English (a GGUFError's message, kept for support as a detail) and
 names the kind of problem in ``GGUFError.reason``; here each reason becomes a sentence through Qt's
 translation system, with the numbers and names of ``GGUFError.details``.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.core.gguf_info import GGUFError
+from app.core.models.gguf import GGUFError
 
 translate = QCoreApplication.translate
 

@@ -1,19 +1,10 @@
-"""Where MoEscope's resource files (icons, translations) are, in a source checkout and when frozen."""
+"""Qt resources (icons); the folder itself is found by app.core.paths.resources_dir."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from PySide6.QtGui import QIcon
 
-
-def resources_dir() -> Path:
-    """The ``resources`` folder: beside the ``app`` package, or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+from app.core.paths import resources_dir
 
 
 def icon(name: str) -> QIcon:

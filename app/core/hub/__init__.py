@@ -1,0 +1,1 @@
+"""The Hugging Face Hub: access and errors, resumable downloads, search, the token store."""

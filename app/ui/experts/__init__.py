@@ -1,0 +1,1 @@
+"""The live expert view: pane, heatmap, colour map."""

@@ -1,0 +1,1 @@
+"""The model library: pane, its controllers, table model, cards, dialogs."""

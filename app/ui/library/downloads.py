@@ -1,0 +1,343 @@
+"""Downloads in the window: the DownloadQueue (a DownloadManager whose reports arrive as Qt signals, inside
+the network policy) and the DownloadsPanel showing each download with its progress and buttons."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlparse
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.hub.downloads import DownloadManager, DownloadRequest, HubAccess, JobStatus, PartialDownload
+from app.core.models.fit import free_disk_bytes
+from app.core.locality.guard import NetworkPolicy
+from app.ui.formatting import format_file_size
+from app.ui.library.words import hub_error_text, job_state_text, needs_token
+
+WHAT_DOWNLOAD = "the model file"
+"""What a download receives, in the locality indicator's words (it translates them)."""
+
+HUB_STORAGE_HOSTS = ("hf.co",)
+"""Where huggingface.co sends the bytes of large files (cdn-lfs.hf.co, cas-bridge.xethub.hf.co ...)."""
+
+
+class DownloadQueue(QObject):
+    """The window's downloads: a DownloadManager whose reports become the ``jobChanged`` signal.
+
+    Every connection runs inside the network policy, as the command line's do (each one allowed for its
+    own host); besides, while a job runs, its Hub host stays allowed as one user action, so that the
+    status bar shows one steady "Download from …" instead of flickering between connections.
+
+    Attributes:
+        models_dir: where the files go.
+        manager: the DownloadManager (its callbacks run on its worker threads).
+        policy: the NetworkPolicy the downloads run in, or None (tests without one).
+
+    Signals:
+        jobChanged(object): a job's JobStatus after any change; queued to the GUI thread.
+    """
+
+    jobChanged = Signal(object)
+
+    def __init__(
+        self,
+        models_dir: Path,
+        *,
+        token_provider: Callable[[], str | None],
+        endpoint: str | None = None,
+        policy: NetworkPolicy | None = None,
+        disk_free: Callable[[Path], int | None] = free_disk_bytes,
+        retry_wait: float = 1.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.models_dir = Path(models_dir)
+        self.policy = policy
+        self._host = urlparse(HubAccess(endpoint=endpoint).base_url).hostname or ""
+        self._held: dict[int, contextlib.ExitStack] = {}
+        self.manager = DownloadManager(
+            self.models_dir,
+            token_provider=token_provider,
+            endpoint=endpoint,
+            network_scope=self._connection_scope if policy is not None else None,
+            on_update=self._on_update,
+            disk_free=disk_free,
+            retry_wait=retry_wait,
+        )
+
+    def submit(self, request: DownloadRequest) -> int:
+        return self.manager.submit(request)
+
+    def pause(self, job_id: int) -> None:
+        self.manager.pause(job_id)
+
+    def resume(self, job_id: int) -> None:
+        self.manager.resume(job_id)
+
+    def cancel(self, job_id: int) -> None:
+        self.manager.cancel(job_id)
+
+    def busy(self) -> bool:
+        """Whether a download is queued or running."""
+        return any(job.state in ("queued", "running") for job in self.manager.jobs())
+
+    def shutdown(self) -> None:
+        """Pause running downloads (their partial files stay for the next start) and stop the threads."""
+        self.manager.shutdown(timeout=5.0)
+        for stack in self._held.values():
+            stack.close()
+        self._held.clear()
+
+    def _connection_scope(self, host: str):
+        return self.policy.allow_action("download", host, what=WHAT_DOWNLOAD)
+
+    def _on_update(self, status: JobStatus) -> None:
+        """On the manager's threads, one call at a time."""
+        if self.policy is not None:
+            self._hold_host(status)
+        with contextlib.suppress(RuntimeError):  # the window is gone: nobody listens any more
+            self.jobChanged.emit(status)
+
+    def _hold_host(self, status: JobStatus) -> None:
+        running = status.state == "running"
+        if running and status.job_id not in self._held and not self.policy.offline:
+            also = HUB_STORAGE_HOSTS if self._host == "huggingface.co" else ()
+            stack = contextlib.ExitStack()
+            try:
+                stack.enter_context(
+                    self.policy.allow_action("download", self._host, what=WHAT_DOWNLOAD, also=also)
+                )
+            except PermissionError:  # offline mode came on just now: the job's connections are refused
+                return
+            self._held[status.job_id] = stack
+        elif not running and status.job_id in self._held:
+            self._held.pop(status.job_id).close()
+
+
+class DownloadRow(QFrame):
+    """One download: name, a progress bar, where it stands in words, and its buttons.
+
+    A row is either a job of the DownloadQueue or a partial download found at start (``offered``),
+    which waits for the user to resume or discard it.
+
+    Attributes:
+        key: the request's key (repository, first file).
+        request: what is downloaded.
+        name: the name shown.
+        job_id: the queue's job, or None while only offered.
+        state: the JobStatus state, or "offered".
+        state_label, error_label, progress: the widgets showing it.
+        pause_button, resume_button, cancel_button, token_button: the buttons (some hidden per state).
+
+    Signals:
+        pauseClicked(), resumeClicked(), cancelClicked(), tokenClicked(): the user pressed that button.
+    """
+
+    pauseClicked = Signal()
+    resumeClicked = Signal()
+    cancelClicked = Signal()
+    tokenClicked = Signal()
+
+    def __init__(self, request: DownloadRequest, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = request.key
+        self.request = request
+        self.name = name
+        self.job_id: int | None = None
+        self.state = "offered"
+        self.setObjectName("downloadRow")
+        title = QLabel(name)
+        title.setObjectName("cardTitle")
+        title.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("%p %")
+        self.state_label = QLabel()
+        self.state_label.setObjectName("detail")
+        self.state_label.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorText")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.setToolTip(self.tr("Stop for now; what was downloaded is kept"))
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop and delete what was downloaded so far"))
+        self.token_button = QPushButton(self.tr("Hugging Face token…"))
+        self.pause_button.clicked.connect(self.pauseClicked)
+        self.resume_button.clicked.connect(self.resumeClicked)
+        self.cancel_button.clicked.connect(self.cancelClicked)
+        self.token_button.clicked.connect(self.tokenClicked)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        for button in (self.pause_button, self.resume_button, self.token_button, self.cancel_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(4)
+        layout.addWidget(title)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.error_label)
+        layout.addLayout(buttons)
+
+    def offer(self, partial: PartialDownload) -> None:
+        """Show a download left unfinished by an earlier session."""
+        self.state = "offered"
+        if partial.total_bytes:
+            self._set_fraction(partial.done_bytes / partial.total_bytes)
+            text = self.tr("Unfinished: {done} of {total} were downloaded before. Resume it?").format(
+                done=format_file_size(partial.done_bytes), total=format_file_size(partial.total_bytes)
+            )
+        else:
+            self._set_fraction(0.0)
+            text = self.tr("Unfinished: {done} were downloaded before. Resume it?").format(
+                done=format_file_size(partial.done_bytes)
+            )
+        self.state_label.setText(text)
+        self.error_label.clear()
+        self.cancel_button.setText(self.tr("Discard"))
+        self.cancel_button.setToolTip(self.tr("Delete what was downloaded so far"))
+        self._show_buttons(resume=True)
+
+    def set_status(self, status: JobStatus, error_text: str = "") -> None:
+        """Show a job's state; ``error_text`` says why a failed one failed."""
+        self.job_id = status.job_id
+        self.state = status.state
+        if status.progress is not None:
+            self._set_fraction(status.progress.fraction)
+        self.state_label.setText(job_state_text(status))
+        self.error_label.setText(error_text if status.state == "failed" else "")
+        self.error_label.setVisible(bool(self.error_label.text()))
+        failed = status.state == "failed"
+        self.resume_button.setText(self.tr("Try again") if failed else self.tr("Resume"))
+        self.cancel_button.setText(self.tr("Remove") if failed else self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop and delete what was downloaded so far"))
+        self._show_buttons(
+            pause=status.state in ("queued", "running"),
+            resume=status.state in ("paused", "failed"),
+            token=failed and needs_token(status.error),
+        )
+
+    def _set_fraction(self, fraction: float) -> None:
+        self.progress.setValue(round(max(0.0, min(1.0, fraction)) * 1000))
+
+    def _show_buttons(self, pause: bool = False, resume: bool = False, token: bool = False) -> None:
+        self.pause_button.setVisible(pause)
+        self.resume_button.setVisible(resume)
+        self.token_button.setVisible(token)
+        self.error_label.setVisible(bool(self.error_label.text()))
+
+
+class DownloadsPanel(QWidget):
+    """The list of downloads under the library (hidden while there are none).
+
+    Attributes:
+        rows: the DownloadRow of each download, by its request's key.
+
+    Signals:
+        pauseRequested(object), resumeRequested(object), cancelRequested(object): the user pressed that
+            button of the row with this key.
+        tokenRequested(): the user wants to add or change the Hugging Face token.
+    """
+
+    pauseRequested = Signal(object)
+    resumeRequested = Signal(object)
+    cancelRequested = Signal(object)
+    tokenRequested = Signal()
+
+    MAX_VISIBLE_ROWS = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: dict[tuple, DownloadRow] = {}
+        caption = QLabel(self.tr("Downloads"))
+        caption.setObjectName("caption")
+        self._rows_layout = QVBoxLayout()
+        self._rows_layout.setContentsMargins(0, 0, 0, 0)
+        self._rows_layout.setSpacing(4)
+        holder = QWidget()
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self._rows_layout)
+        inner.addStretch(1)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(holder)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(caption)
+        layout.addWidget(self._scroll)
+        self.setVisible(False)
+
+    def row(self, request: DownloadRequest, name: str) -> DownloadRow:
+        """The row of this request, made if there is none yet."""
+        row = self.rows.get(request.key)
+        if row is None:
+            row = DownloadRow(request, name)
+            key = request.key
+            row.pauseClicked.connect(lambda: self.pauseRequested.emit(key))
+            row.resumeClicked.connect(lambda: self.resumeRequested.emit(key))
+            row.cancelClicked.connect(lambda: self.cancelRequested.emit(key))
+            row.tokenClicked.connect(self.tokenRequested)
+            self.rows[key] = row
+            self._rows_layout.addWidget(row)
+            self.refit()
+        return row
+
+    def remove(self, key: tuple) -> None:
+        row = self.rows.pop(key, None)
+        if row is not None:
+            row.hide()
+            self._rows_layout.removeWidget(row)
+            row.deleteLater()
+            self.refit()
+
+    def refit(self) -> None:
+        """Show up to MAX_VISIBLE_ROWS rows without scrolling, the rest by scrolling."""
+        self.setVisible(bool(self.rows))
+        rows = list(self.rows.values())[: self.MAX_VISIBLE_ROWS]
+        width = self._scroll.viewport().width() or 300
+        height = sum(
+            row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height() for row in rows
+        )
+        self._scroll.setFixedHeight(height + 4 * max(0, len(rows) - 1) + 2)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.refit()
+
+
+def error_text_for(
+    status: JobStatus,
+    models_dir: Path,
+    size_bytes: int | None,
+    disk_free: Callable[[Path], int | None] = free_disk_bytes,
+) -> str:
+    """A failed job's error in words; a disk-space refusal with the numbers."""
+    if status.error is None:
+        return ""
+    needed = free = None
+    if status.error.kind == "disk_full":
+        total = status.progress.total_bytes if status.progress and status.progress.total_bytes else size_bytes
+        done = status.progress.done_bytes if status.progress else 0
+        needed = total - done if total is not None else None
+        free = disk_free(models_dir)
+    return hub_error_text(status.error, needed_bytes=needed, free_bytes=free)

@@ -1,0 +1,325 @@
+"""The model library's words: fit verdicts, download progress and Hub errors, in the user's language.
+
+The core (``app.core.models.fit``, ``app.core.hub.downloads``) says everything in English and with numbers;
+here those numbers become sentences through Qt's translation system, so the German window never shows
+an English sentence. Everything is a plain function of its arguments.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+
+from app.core.hub.downloads import DISK_MARGIN_BYTES, HubError, JobStatus, Progress
+from app.core.models.fit import GB, Fit, MemoryEstimate
+from app.ui.formatting import format_file_size
+
+translate = QCoreApplication.translate
+
+FIT_SYMBOLS = {"fits": "✓", "tight": "!", "does_not_fit": "✕"}
+"""A symbol per fit level, so that the badge never speaks through colour alone."""
+
+_LANGUAGE_NAMES = {
+    "de": QT_TRANSLATE_NOOP("LibraryWords", "German"),
+    "en": QT_TRANSLATE_NOOP("LibraryWords", "English"),
+    "fr": QT_TRANSLATE_NOOP("LibraryWords", "French"),
+    "es": QT_TRANSLATE_NOOP("LibraryWords", "Spanish"),
+    "it": QT_TRANSLATE_NOOP("LibraryWords", "Italian"),
+    "pt": QT_TRANSLATE_NOOP("LibraryWords", "Portuguese"),
+    "nl": QT_TRANSLATE_NOOP("LibraryWords", "Dutch"),
+    "pl": QT_TRANSLATE_NOOP("LibraryWords", "Polish"),
+    "ru": QT_TRANSLATE_NOOP("LibraryWords", "Russian"),
+    "zh": QT_TRANSLATE_NOOP("LibraryWords", "Chinese"),
+    "ja": QT_TRANSLATE_NOOP("LibraryWords", "Japanese"),
+    "ko": QT_TRANSLATE_NOOP("LibraryWords", "Korean"),
+    "ar": QT_TRANSLATE_NOOP("LibraryWords", "Arabic"),
+}
+
+
+def ui_language() -> str:
+    """ "de" when the window speaks German, else "en" (the catalog has descriptions in both)."""
+    return "de" if QLocale().language() == QLocale.Language.German else "en"
+
+
+def format_memory(n_bytes: int) -> str:
+    """Memory for people, rounded as hardware.format_size does, in the user's locale: "820 MB",
+    "4,7 GB", "8 GB", "21 GB"."""
+    locale = QLocale()
+    if n_bytes < GB:
+        return f"{locale.toString(round(n_bytes / 1_000_000))}\u00a0MB"
+    gb = n_bytes / GB
+    whole = gb >= 10 or round(gb, 1) == round(gb)
+    text = locale.toString(round(gb)) if whole else locale.toString(gb, "f", 1)
+    return f"{text}\u00a0GB"
+
+
+def format_duration(seconds: float) -> str:
+    """Time left, as a person says it: "40 s", "5 min", "1 h 20 min"."""
+    seconds = max(0, int(seconds))
+    if seconds >= 3600:
+        return translate("LibraryWords", "{hours} h {minutes} min").format(
+            hours=seconds // 3600, minutes=seconds % 3600 // 60
+        )
+    if seconds >= 60:
+        return translate("LibraryWords", "{minutes} min").format(minutes=round(seconds / 60))
+    return translate("LibraryWords", "{seconds} s").format(seconds=seconds)
+
+
+# --- Fit -------------------------------------------------------------------------------------------------
+
+
+def fit_label(level: str | None) -> str:
+    """The badge's short words: "Fits", "Tight", "Does not fit" (with their symbol)."""
+    if level == "fits":
+        return f"{FIT_SYMBOLS[level]} " + translate("LibraryWords", "Fits")
+    if level == "tight":
+        return f"{FIT_SYMBOLS[level]} " + translate("LibraryWords", "Tight")
+    if level == "does_not_fit":
+        return f"{FIT_SYMBOLS[level]} " + translate("LibraryWords", "Does not fit")
+    return translate("LibraryWords", "Fit unknown")
+
+
+def fit_reason(fit: Fit, exact: bool = True) -> str:
+    """Why, in words: "needs about 21 GB, this computer has 16 GB". ``exact`` False (the model's
+    attention figures are unknown, so its conversation memory was guessed generously) says "up to"."""
+    need, total, free = (
+        format_memory(fit.required_bytes),
+        format_memory(fit.total_ram),
+        format_memory(fit.available_ram),
+    )
+    if fit.level == "does_not_fit" and fit.required_bytes <= fit.total_ram:
+        text = (
+            translate("LibraryWords", "needs about {need}; of this computer's {total} only about {usable} "
+                                      "are left for a model beside the operating system")
+            if exact
+            else translate("LibraryWords", "needs up to about {need}; of this computer's {total} only about "
+                                           "{usable} are left for a model beside the operating system")
+        )
+    elif fit.level == "does_not_fit":
+        text = (
+            translate("LibraryWords", "needs about {need}, this computer has {total}")
+            if exact
+            else translate("LibraryWords", "needs up to about {need}, this computer has {total}")
+        )
+    elif fit.level == "tight":
+        text = (
+            translate(
+                "LibraryWords",
+                "needs about {need} of this computer's {total} ({free} free now); close other programs first",
+            )
+            if exact
+            else translate(
+                "LibraryWords",
+                "needs up to about {need} of this computer's {total} ({free} free now); close other "
+                "programs first",
+            )
+        )
+    else:
+        text = (
+            translate("LibraryWords", "needs about {need}, this computer has {total} ({free} free now)")
+            if exact
+            else translate(
+                "LibraryWords", "needs up to about {need}, this computer has {total} ({free} free now)"
+            )
+        )
+    return text.format(need=need, total=total, free=free, usable=format_memory(fit.usable_ram))
+
+
+def fit_sentence(fit: Fit, exact: bool = True) -> str:
+    """Badge and reason together: "✓ Fits: needs about 6 GB, this computer has 16 GB (9 GB free now)"."""
+    return translate("LibraryWords", "{verdict}: {reason}").format(
+        verdict=fit_label(fit.level), reason=fit_reason(fit, exact)
+    )
+
+
+def estimate_breakdown(estimate: MemoryEstimate) -> str:
+    """What the memory is for, for a tooltip."""
+    return translate(
+        "LibraryWords",
+        "Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}",
+    ).format(
+        weights=format_memory(estimate.weights_bytes),
+        kv=format_memory(estimate.kv_bytes),
+        tokens=QLocale().toString(estimate.n_ctx),
+        overhead=format_memory(estimate.overhead_bytes),
+    )
+
+
+def languages_text(codes: tuple[str, ...]) -> str:
+    """ "German, English and 10 more" with German first (the users this app is written for)."""
+    ordered = sorted(codes, key=lambda code: (code != "de", code != "en"))
+    named = [translate("LibraryWords", _LANGUAGE_NAMES[code]) for code in ordered if code in _LANGUAGE_NAMES][
+        :3
+    ]
+    rest = len(codes) - len(named)
+    if not named:
+        return translate("LibraryWords", "{count} languages").format(count=len(codes))
+    text = ", ".join(named)
+    return (
+        translate("LibraryWords", "{languages} and {count} more").format(languages=text, count=rest)
+        if rest
+        else text
+    )
+
+
+# --- Downloads -------------------------------------------------------------------------------------------
+
+
+def progress_text(progress: Progress) -> str:
+    """Bytes, speed and time left: "1,2 GB of 4,7 GB · 12,3 MB/s · about 5 min left"."""
+    done, total = format_file_size(progress.done_bytes), format_file_size(progress.total_bytes)
+    text = translate("LibraryWords", "{done} of {total}").format(done=done, total=total)
+    if progress.file_count > 1:
+        text += " · " + translate("LibraryWords", "part {index} of {count}").format(
+            index=progress.file_index, count=progress.file_count
+        )
+    if progress.phase == "checking":
+        return text + " · " + translate("LibraryWords", "checking the part downloaded earlier…")
+    if progress.phase == "verifying":
+        return text + " · " + translate("LibraryWords", "verifying the checksum…")
+    if progress.speed_bps > 0:
+        text += " · " + translate("LibraryWords", "{speed}/s").format(
+            speed=format_file_size(int(progress.speed_bps))
+        )
+        if progress.eta_s is not None:
+            text += " · " + translate("LibraryWords", "about {time} left").format(
+                time=format_duration(progress.eta_s)
+            )
+    return text
+
+
+def job_state_text(status: JobStatus) -> str:
+    """One line on where a download stands (its error is told by hub_error_text)."""
+    progress = status.progress
+    if status.state == "queued":
+        return translate("LibraryWords", "Waiting: starts when the download before it is finished")
+    if status.state == "running":
+        return (
+            progress_text(progress) if progress else translate("LibraryWords", "Connecting to Hugging Face…")
+        )
+    if status.state == "paused":
+        if progress and progress.total_bytes:
+            return translate("LibraryWords", "Paused at {done} of {total}").format(
+                done=format_file_size(progress.done_bytes), total=format_file_size(progress.total_bytes)
+            )
+        return translate("LibraryWords", "Paused")
+    if status.state == "done":
+        return translate("LibraryWords", "Downloaded and checked")
+    if status.state == "cancelled":
+        return translate("LibraryWords", "Cancelled")
+    return translate("LibraryWords", "Failed")
+
+
+def hub_error_text(
+    error: HubError,
+    *,
+    needed_bytes: int | None = None,
+    free_bytes: int | None = None,
+    searching: bool = False,
+) -> str:
+    """The error in the user's words, by its kind. For ``disk_full``, ``needed_bytes`` (still to
+    download) and ``free_bytes`` put numbers in the sentence when known."""
+    kind = error.kind
+    if kind == "not_found":
+        return (
+            translate(
+                "LibraryWords",
+                "Nothing by that name was found on Hugging Face (it does not exist, or it is private).",
+            )
+            if searching
+            else translate(
+                "LibraryWords",
+                "This model was not found on Hugging Face: the repository or the file does not exist "
+                "(any more), or it is private.",
+            )
+        )
+    if kind == "gated_needs_token":
+        return translate(
+            "LibraryWords",
+            "This model is gated: accept its licence on its page at huggingface.co, then add your "
+            "Hugging Face token under Settings › Hugging Face token….",
+        )
+    if kind == "no_access":
+        return translate(
+            "LibraryWords",
+            "Your Hugging Face token has no access to this model yet: accept its licence on its page "
+            "at huggingface.co, then try again.",
+        )
+    if kind == "bad_token":
+        return translate(
+            "LibraryWords",
+            "Hugging Face did not accept your token. Check or replace it under Settings › Hugging Face "
+            "token….",
+        )
+    if kind == "network":
+        return (
+            translate(
+                "LibraryWords",
+                "No connection to Hugging Face, or it is not answering. Check the internet connection "
+                "and try again.",
+            )
+            if searching
+            else translate(
+                "LibraryWords",
+                "The connection to Hugging Face was lost or it is not answering. What was downloaded "
+                "so far is kept: try again later and the download continues where it stopped.",
+            )
+        )
+    if kind == "bad_response":
+        return translate(
+            "LibraryWords",
+            "Hugging Face's answer was incomplete, so the file could not be checked. Try again later.",
+        )
+    if kind == "disk_full":
+        if needed_bytes is not None and free_bytes is not None:
+            return translate(
+                "LibraryWords",
+                "Not enough free space: the download needs about {need} (and some room to spare), "
+                "the drive of the models folder has {free} free. Free some space or choose another "
+                "models folder.",
+            ).format(
+                need=format_file_size(needed_bytes + DISK_MARGIN_BYTES), free=format_file_size(free_bytes)
+            )
+        return translate(
+            "LibraryWords",
+            "Not enough free space on the drive of the models folder. Free some space or choose "
+            "another models folder.",
+        )
+    if kind == "local_io":
+        return translate(
+            "LibraryWords", "The models folder cannot be written to. Choose another models folder."
+        )
+    if kind == "checksum_mismatch":
+        return translate(
+            "LibraryWords",
+            "The downloaded file did not match Hugging Face's checksum, so it was deleted and is not "
+            "in the library. Try again; if it happens again, the connection is changing the data.",
+        )
+    if kind == "cancelled":
+        return translate("LibraryWords", "The download was cancelled and its partial file removed.")
+    if kind == "blocked":
+        return (
+            translate(
+                "LibraryWords",
+                "Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off "
+                "to search.",
+            )
+            if searching
+            else translate(
+                "LibraryWords",
+                "Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off "
+                "to download.",
+            )
+        )
+    if kind == "exists":
+        return translate(
+            "LibraryWords",
+            "A different file with this name is already in the models folder. Delete or rename it first.",
+        )
+    if kind == "invalid":
+        return translate("LibraryWords", "This is not a GGUF model file MoEscope can download.")
+    return translate("LibraryWords", "Something MoEscope did not foresee went wrong. Try again later.")
+
+
+def needs_token(error: HubError | None) -> bool:
+    """Whether adding or changing the Hugging Face token may fix this error."""
+    return error is not None and error.kind in ("gated_needs_token", "no_access", "bad_token")

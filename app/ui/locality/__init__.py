@@ -1,0 +1,1 @@
+"""The data-locality indicator and its panel."""

@@ -1,0 +1,581 @@
+"""LocalityPanel: where MoEscope keeps data, every connection of this session and of earlier ones, the
+offline switch, and the evidence report for a security officer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.locality.report import summarize, write_evidence_report
+from app.core.locality.guard import ALLOWED, BLOCKED, LOCAL, UNEXPECTED, AuditEntry, LocalityKind, LocalityState
+from app.core.locality.outcome import CONNECTED, FAILED, NAME_NOT_RESOLVED, PENDING, REFUSED, RESOLVED, SENT
+from app.core.paths import data_dir
+from app.ui.locality.indicator import LocalityGuard, state_explanation, state_words
+from app.ui.resources import icon
+
+_ICONS = {LocalityKind.LOCAL: "local", LocalityKind.DOWNLOAD: "download",
+          LocalityKind.OFFLINE: "offline", LocalityKind.WARNING: "warning"}
+_ROW_TINTS = {BLOCKED: QColor("#fff1c2"), UNEXPECTED: QColor("#fde2e1")}
+_SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+_ROOT = QModelIndex()
+Index = QModelIndex | QPersistentModelIndex
+
+CONVERSATIONS_NOT_SAVED = "not saved to disk: kept in memory while the window is open"
+"""The evidence report's (English) words for where conversations are kept."""
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Audit entries as a table: time, process, host, port, action, verdict, outcome; each row's detail as
+    its tooltip. Blocked and unexpected rows are bold and tinted, and their verdict says so in words; an
+    allowed attempt that failed is not tinted (nothing went where it should not), its outcome says why.
+
+    Attributes:
+        entries: the entries shown, oldest first.
+        with_date: whether the time column shows the date too (for earlier sessions).
+    """
+
+    TIME, PROCESS, HOST, PORT, ACTION, VERDICT, OUTCOME = range(7)
+
+    def __init__(self, with_date: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[AuditEntry] = []
+        self.with_date = with_date
+
+    def set_entries(self, entries: list[AuditEntry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def extend(self, entries: list[AuditEntry]) -> None:
+        if not entries:
+            return
+        first = len(self.entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+        self.entries.extend(entries)
+        self.endInsertRows()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else 7
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Time"), self.tr("Process"), self.tr("Host"), self.tr("Port"), self.tr("Action"),
+                self.tr("Verdict"), self.tr("Outcome"))[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell_text(entry, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.detail or None
+        problem = entry.verdict in _ROW_TINTS
+        if role == Qt.ItemDataRole.FontRole and problem and index.column() == self.VERDICT:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _ROW_TINTS.get(entry.verdict)
+        if role == Qt.ItemDataRole.ForegroundRole and problem:
+            return QColor("#1f1f1f")
+        return None
+
+    def cell_text(self, entry: AuditEntry, column: int) -> str:
+        """What a cell shows, in the user's language."""
+        if column == self.TIME:
+            return time.strftime("%Y-%m-%d %H:%M:%S" if self.with_date else "%H:%M:%S",
+                                 time.localtime(entry.time))
+        if column == self.PROCESS:
+            role = {"gui": self.tr("window"), "engine": self.tr("engine")}.get(entry.role, entry.role)
+            return f"{role} ({entry.pid})"
+        if column == self.HOST:
+            return entry.host
+        if column == self.PORT:
+            return "—" if entry.port is None else str(entry.port)
+        if column == self.ACTION:
+            return self.action_words(entry)
+        if column == self.VERDICT:
+            return self.verdict_words(entry.verdict)
+        return self.outcome_words(entry)
+
+    def verdict_words(self, verdict: str) -> str:
+        return {
+            LOCAL: self.tr("local"),
+            ALLOWED: self.tr("allowed (your action)"),
+            BLOCKED: self.tr("blocked"),
+            UNEXPECTED: self.tr("UNEXPECTED"),
+        }.get(verdict, verdict)
+
+    def outcome_words(self, entry: AuditEntry) -> str:
+        """What became of the entry's attempt or connection, in the user's language."""
+        if entry.outcome == FAILED:
+            return self.tr("failed: {error}").format(error=self.error_words(entry.error))
+        if entry.outcome is None and entry.verdict == ALLOWED and entry.kind == "attempt":
+            return self.tr("not recorded")  # a log from before outcomes were recorded
+        return {
+            CONNECTED: self.tr("connected"),
+            RESOLVED: self.tr("name resolved"),
+            SENT: self.tr("sent"),
+            PENDING: self.tr("begun, end not awaited"),
+            REFUSED: self.tr("nothing sent"),
+        }.get(entry.outcome or "", "—")
+
+    def error_words(self, error: str | None) -> str:
+        """Why an attempt failed (``locality_outcome.short_error``'s words) in the user's language; words
+        the system gave are shown as they are."""
+        known = {
+            NAME_NOT_RESOLVED: self.tr("name not resolved"),
+            "connection refused by the host": self.tr("connection refused by the host"),
+            "no route to host": self.tr("no route to host"),
+            "network unreachable": self.tr("network unreachable"),
+            "timed out": self.tr("timed out"),
+            "connection reset": self.tr("connection reset"),
+        }
+        return known.get(error or "", error or "")
+
+    def action_words(self, entry: AuditEntry) -> str:
+        action = self.user_action_words(entry.action) if entry.action else ""
+        if entry.kind == "refused":
+            return self.tr("{action} refused: offline mode").format(action=action)
+        if entry.kind == "listening":
+            return self.tr("listening socket")
+        if entry.kind == "attempt":
+            return action or self.tr("connection attempt")
+        if action:
+            return self.tr("{action} (seen open)").format(action=action)
+        return self.tr("open connection")
+
+    def user_action_words(self, label: str) -> str:
+        """A user action's label ("download huggingface.co") in the user's language."""
+        kind, _, host = label.partition(" ")
+        if kind == "download":
+            return self.tr("download from {host}").format(host=host)
+        if kind == "search":
+            return self.tr("search on {host}").format(host=host)
+        return label
+
+
+class AuditTableView(QTableView):
+    """Audit entries, a row each. The action column fills the width left, unless the entries are too wide
+    for the table: then every column keeps the width its words need and the table scrolls sideways, so
+    that no action is cut short."""
+
+    def __init__(self, model: AuditTableModel, name: str) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setAccessibleName(name)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        model.modelReset.connect(self.fit_columns)
+        model.rowsInserted.connect(self.fit_columns)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Let the action column stretch if every column fits at the width its words need."""
+        header = self.horizontalHeader()
+        needed = sum(max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+                     for column in range(header.count()))
+        fits = needed <= self.viewport().width()
+        header.setSectionResizeMode(AuditTableModel.ACTION, QHeaderView.ResizeMode.Stretch if fits
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+
+class LocalityPanel(QDialog):
+    """Where data goes and stays: the state, storage locations, this session's audit log (live),
+    earlier sessions, the offline switch, the warning's acknowledgement and the evidence report.
+
+    Non-modal. Earlier sessions are read and the report is written on the panel's own thread pool.
+
+    Attributes:
+        guard: the window's LocalityGuard (policy, monitor, tracker).
+        models_dir: the models folder in use.
+        offline_switch: the offline-mode check box (kept in QSettings ``network/offline``).
+        warning_box: shown while the indicator warns; acknowledge_button ends the warning.
+        session_model, session_table: this session's audit log; session_summary: its verdict in words.
+        earlier_list: earlier sessions, newest first, each with its verdict; earlier_model, earlier_table:
+            the chosen one.
+        export_button, export_status: the evidence report and what became of it.
+        jobs: the thread pool for file work.
+
+    Signals:
+        reportExported(str): the evidence report was written; its path.
+        reportFailed(str): the report could not be written; why.
+    """
+
+    reportExported = Signal(str)
+    reportFailed = Signal(str)
+    _entryArrived = Signal()
+    _stateArrived = Signal(object)
+    _earlierLoaded = Signal(object)
+
+    def __init__(self, guard: LocalityGuard, models_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.guard = guard
+        self.models_dir = Path(models_dir)
+        self.jobs = QThreadPool(self)
+        self.jobs.setMaxThreadCount(1)
+        self._earlier_sessions: list[tuple[float, list[AuditEntry]]] | None = None
+        self._sync_lock = threading.Lock()
+        self._sync_pending = False
+        self.setWindowTitle(self.tr("Data locality — MoEscope"))
+        self.setModal(False)
+        self.resize(1060, 760)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addLayout(self._build_header())
+        layout.addWidget(self._build_warning_box())
+        layout.addWidget(self._build_storage())
+        layout.addWidget(self._build_logs(), 1)
+        layout.addLayout(self._build_footer())
+
+        for signal, slot in ((self._entryArrived, self._sync_entries), (self._stateArrived, self._show_state),
+                             (self._earlierLoaded, self._show_earlier)):
+            signal.connect(slot, Qt.ConnectionType.QueuedConnection)
+        self.reportExported.connect(self._on_exported)
+        self.reportFailed.connect(self._on_export_failed)
+        unsubscribe = [guard.monitor.subscribe(self._on_entry),
+                       guard.tracker.subscribe(self._stateArrived.emit)]
+        self.destroyed.connect(lambda *_args: [stop() for stop in unsubscribe])
+        self._sync_entries()
+        self._show_state(guard.tracker.state)
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        self._state_icon = QLabel()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("activeLine")
+        self.state_label.setWordWrap(True)
+        self.explanation_label = QLabel()
+        self.explanation_label.setWordWrap(True)
+        self.policy_label = QLabel()
+        self.policy_label.setObjectName("note")
+        self.policy_label.setWordWrap(True)
+        self.offline_switch = QCheckBox(
+            self.tr("Offline mode: refuse every connection to another computer, even downloads and searches")
+        )
+        self.offline_switch.setToolTip(self.tr("Kept for the next start. Models already in the library keep "
+                                               "working; nothing can be downloaded while it is on."))
+        self.offline_switch.toggled.connect(self.guard.set_offline)
+        words = QVBoxLayout()
+        words.setSpacing(4)
+        for widget in (self.state_label, self.explanation_label, self.policy_label, self.offline_switch):
+            words.addWidget(widget)
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(self._state_icon, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(words, 1)
+        return header
+
+    def _build_warning_box(self) -> QFrame:
+        self.warning_box = QFrame()
+        self.warning_box.setObjectName("localityWarning")
+        self.warning_box.setStyleSheet(
+            "QFrame#localityWarning { background: #fff1c2; border: 1px solid #c27c00; border-radius: 6px; }"
+            " QFrame#localityWarning QLabel { color: #3d1200; }"
+        )
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setTextInteractionFlags(_SELECTABLE)
+        self.acknowledge_button = QPushButton(self.tr("Acknowledge warning"))
+        self.acknowledge_button.setToolTip(self.tr("You have seen the warning: the indicator goes back to "
+                                                   "the current state. The entry stays in the log."))
+        self.acknowledge_button.clicked.connect(self.guard.tracker.acknowledge)
+        row = QHBoxLayout(self.warning_box)
+        row.setContentsMargins(10, 8, 10, 8)
+        row.addWidget(self.warning_label, 1)
+        row.addWidget(self.acknowledge_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        return self.warning_box
+
+    def _build_storage(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Where your data is stored (all on this computer)"))
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        audit = self.guard.monitor.audit
+        self.storage = {
+            "models": str(self.models_dir),
+            "conversations": self.tr("Not saved: kept in memory while the window is open"),
+            "settings": QSettings().fileName(),
+            "data": str(data_dir()),
+            "audit": str(audit.directory),
+        }
+        captions = {
+            "models": self.tr("Models:"),
+            "conversations": self.tr("Conversations:"),
+            "settings": self.tr("Settings:"),
+            "data": self.tr("Application data:"),
+            "audit": self.tr("Connection logs:"),
+        }
+        self.storage_labels: dict[str, QLabel] = {}
+        for key, where in self.storage.items():
+            value = QLabel(where)
+            self.storage_labels[key] = value
+            value.setTextInteractionFlags(_SELECTABLE)
+            value.setWordWrap(True)
+            caption = QLabel(captions[key])
+            caption.setObjectName("caption")
+            caption.setBuddy(value)
+            form.addRow(caption, value)
+        if audit.write_error:
+            problem = QLabel(self.tr("The connection log could not be written to disk ({error}); it is kept "
+                                     "in memory for this session.").format(error=audit.write_error))
+            problem.setObjectName("problem")
+            problem.setWordWrap(True)
+            form.addRow(problem)
+        return box
+
+    def set_models_dir(self, folder: str) -> None:
+        """The library moved to another models folder: show it, and report it in exports."""
+        self.models_dir = Path(folder)
+        self.storage["models"] = folder
+        self.storage_labels["models"].setText(folder)
+
+    def _build_logs(self) -> QTabWidget:
+        self.session_model = AuditTableModel(parent=self)
+        self.session_table = AuditTableView(self.session_model, self.tr("Connections of this session"))
+        self.session_summary = QLabel()
+        self.session_summary.setWordWrap(True)
+        self.session_summary.setTextInteractionFlags(_SELECTABLE)
+        session_page = QWidget()
+        session_layout = QVBoxLayout(session_page)
+        session_layout.setContentsMargins(6, 6, 6, 6)
+        session_layout.addWidget(self.session_summary)
+        session_layout.addWidget(self.session_table, 1)
+
+        self.earlier_list = QListWidget()
+        self.earlier_list.setWordWrap(True)
+        self.earlier_list.setAccessibleName(self.tr("Earlier sessions"))
+        self.earlier_list.currentRowChanged.connect(self._show_earlier_session)
+        self.earlier_model = AuditTableModel(with_date=True, parent=self)
+        self.earlier_table = AuditTableView(self.earlier_model, self.tr("Connections of the chosen session"))
+        earlier_page = QSplitter(Qt.Orientation.Vertical)
+        earlier_page.addWidget(self.earlier_list)
+        earlier_page.addWidget(self.earlier_table)
+        earlier_page.setSizes([150, 300])
+
+        self.logs = QTabWidget()
+        self.logs.addTab(session_page, "")
+        self.logs.addTab(earlier_page, self.tr("Earlier sessions"))
+        return self.logs
+
+    def _build_footer(self) -> QHBoxLayout:
+        self.export_button = QPushButton(self.tr("Export evidence report…"))
+        self.export_button.setToolTip(self.tr("A one-page HTML report for your records or your security "
+                                              "officer: version, network policy, storage and this session's "
+                                              "log."))
+        self.export_button.clicked.connect(self.choose_report_file)
+        self.export_status = QLabel()
+        self.export_status.setObjectName("note")
+        self.export_status.setWordWrap(True)
+        self.export_status.setTextInteractionFlags(_SELECTABLE)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        footer = QHBoxLayout()
+        footer.addWidget(self.export_button)
+        footer.addWidget(self.export_status, 1)
+        footer.addWidget(buttons)
+        return footer
+
+    # --- state and log ----------------------------------------------------------------------------
+
+    def _show_state(self, state: LocalityState) -> None:
+        size = self.fontMetrics().height() * 2 + 8
+        self._state_icon.setPixmap(icon(_ICONS[state.kind]).pixmap(size, size))
+        warning = self.guard.tracker.warning_entry
+        self.state_label.setText(state_words(state))
+        self.explanation_label.setText(state_explanation(state, warning))
+        policy = self.guard.policy
+        if policy.offline:
+            self.policy_label.setText(self.tr("Rule: connections only within this computer. Downloads and "
+                                              "searches are refused. No telemetry, no update checks."))
+        else:
+            self.policy_label.setText(self.tr(
+                "Rule: connections only within this computer, except to the host of a download or search you "
+                "start, while it runs. No telemetry, no update checks."))
+        self.offline_switch.blockSignals(True)
+        self.offline_switch.setChecked(policy.offline)
+        self.offline_switch.blockSignals(False)
+        self.warning_box.setVisible(state.kind is LocalityKind.WARNING)
+        if state.kind is LocalityKind.WARNING and warning is not None:
+            where = warning.host if warning.port is None else f"{warning.host}:{warning.port}"
+            self.warning_label.setText(self.tr("{time} · {process} · {where}\n{detail}").format(
+                time=self.session_model.cell_text(warning, AuditTableModel.TIME),
+                process=self.session_model.cell_text(warning, AuditTableModel.PROCESS),
+                where=where, detail=warning.detail))
+
+    def _on_entry(self, _entry: AuditEntry) -> None:
+        """Any thread: ask the GUI thread to look at the log, unless it is asked already (bursts of
+        entries cost one look, not one each)."""
+        with self._sync_lock:
+            if self._sync_pending:
+                return
+            self._sync_pending = True
+        self._entryArrived.emit()
+
+    def _sync_entries(self) -> None:
+        """Append the entries the log gained since the last look (the log only grows)."""
+        with self._sync_lock:
+            self._sync_pending = False
+        table = self.session_table
+        at_end = table.verticalScrollBar().value() >= table.verticalScrollBar().maximum()
+        entries = self.guard.monitor.audit.entries()
+        self.session_model.extend(entries[len(self.session_model.entries):])
+        entries = self.session_model.entries
+        self.logs.setTabText(0, self.tr("This session ({count})").format(count=len(entries)))
+        if entries:
+            self.session_summary.setText(self.verdict_words(entries))
+        else:
+            self.session_summary.setText(self.tr("Nothing yet: no connection, no attempt and no listening "
+                                                 "socket has been seen in this session."))
+        if at_end:
+            table.scrollToBottom()
+
+    # --- earlier sessions -------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._earlier_sessions is None:
+            self._earlier_sessions = []
+            self.earlier_list.addItem(self.tr("Reading…"))
+            audit = self.guard.monitor.audit
+            self.jobs.start(lambda: self._earlierLoaded.emit(
+                [(session.started, session.entries()) for session in audit.earlier_sessions()]))
+
+    def _show_earlier(self, sessions: list[tuple[float, list[AuditEntry]]]) -> None:
+        self._earlier_sessions = sessions
+        self.earlier_list.clear()
+        if not sessions:
+            item = QListWidgetItem(self.tr("No earlier sessions are kept."))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.earlier_list.addItem(item)
+            return
+        for started, entries in sessions:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started))
+            text = self.tr("{when} — {entries} entries. {verdict}").format(
+                when=when, entries=len(entries), verdict=self.verdict_words(entries))
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
+            self.earlier_list.addItem(item)
+        self.earlier_list.setCurrentRow(0)
+
+    def verdict_words(self, entries: list[AuditEntry]) -> str:
+        """The verdict on a session's entries in the user's language: the evidence report's, without the
+        hosts (the table lists them)."""
+        summary = summarize(entries)
+        if summary.nothing_left:
+            if summary.refused:
+                return self.tr("Nothing left this computer: %n attempt(s) blocked before anything was "
+                               "sent.", "", summary.refused)
+            return self.tr("Nothing left this computer: no connection to another computer was made or "
+                           "attempted.")
+        sentences = []
+        if summary.unexpected:
+            sentences.append(self.tr("%n UNEXPECTED connection(s) or listening socket(s) seen open.", "",
+                                     summary.unexpected))
+        if summary.reached:
+            actions = ", ".join(self.session_model.user_action_words(label) for label in summary.reached)
+            sentences.append(self.tr("Connections to other computers were made for downloads or searches you "
+                                     "started: {actions}.").format(actions=actions))
+        elif summary.tried:
+            sentences.append(self.tr("No connection to another computer was made for downloads or searches "
+                                     "you started."))
+        if summary.failed:
+            sentences.append(self.tr("%n attempt(s) failed.", "", summary.failed))
+        if summary.refused:
+            sentences.append(self.tr("%n attempt(s) blocked before anything was sent.", "", summary.refused))
+        return " ".join(sentences)
+
+    def _show_earlier_session(self, row: int) -> None:
+        sessions = self._earlier_sessions or []
+        self.earlier_model.set_entries(sessions[row][1] if 0 <= row < len(sessions) else [])
+
+    # --- evidence report --------------------------------------------------------------------------
+
+    def choose_report_file(self) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M")
+        suggested = str(Path.home() / f"moescope-evidence-{stamp}.html")
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Export evidence report"), suggested,
+                                                    self.tr("Web page (*.html)"))
+        if path:
+            if not path.lower().endswith((".html", ".htm")):
+                path += ".html"
+            self.export_report(Path(path))
+
+    def export_report(self, path: Path) -> None:
+        """Write the evidence report to ``path`` on the panel's thread pool; reportExported or reportFailed
+        tells how it went."""
+        self.export_button.setEnabled(False)
+        self.export_status.setText(self.tr("Writing the report…"))
+        monitor, models_dir = self.guard.monitor, self.models_dir
+        settings_location = self.storage["settings"]
+
+        def write() -> None:
+            try:
+                written = write_evidence_report(path, monitor, models_dir=models_dir,
+                                                settings_location=settings_location,
+                                                extra_locations=[("Conversations", CONVERSATIONS_NOT_SAVED)])
+            except OSError as exc:
+                self.reportFailed.emit(str(exc))
+            else:
+                self.reportExported.emit(str(written))
+
+        self.jobs.start(write)
+
+    def _on_exported(self, path: str) -> None:
+        self.export_button.setEnabled(True)
+        self.export_status.setText(self.tr("Report saved: {path}").format(path=path))
+
+    def _on_export_failed(self, reason: str) -> None:
+        self.export_button.setEnabled(True)
+        self.export_status.setText(self.tr("The report could not be saved: {reason}").format(reason=reason))
+
+    def shutdown(self) -> None:
+        """Wait for file work still running (the window is closing)."""
+        self.jobs.waitForDone(10_000)

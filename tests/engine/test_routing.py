@@ -1,0 +1,157 @@
+"""The expert tap is correct: `moescope trace` agrees with an independent numpy computation.
+
+Transparent demo models make every layer's router input depend only on the token, so
+tests/support/routing_reference.py can compute from the file alone which experts llama.cpp must choose and
+with what weight. The comparison covers prompt and answer tokens, every MoE layer including the last,
+prompts longer than one micro-batch, dense leading layers, shared experts and the experts-per-token
+override.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from app.core.models.demo import write_demo_model
+from app.core.engine.llama_driver import BATCH
+from app.core.engine.routing_tap import LayerRouting, rows_to_positions
+from app.core.engine.session import EngineSession
+from routing_reference import expected_routing, min_routing_margin
+
+WEIGHT_TOLERANCE = 2e-4
+
+
+def run_trace(model, prompt, *extra, max_tokens=6) -> list[dict]:
+    command = [sys.executable, "-m", "app", "trace", "--model", str(model), "--prompt", prompt,
+               "--max-tokens", str(max_tokens), "--json", *map(str, extra)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def assert_matches_reference(model, records, k=None):
+    tokens = [r for r in records if "summary" not in r]
+    ids = [r["token"] for r in tokens]
+    assert min_routing_margin(model, ids, k) > 1e-3, "the test model has a near-tie; choose another seed"
+    expected = expected_routing(model, ids, k)
+    summary = records[-1]["summary"]
+    for record, want in zip(tokens, expected):
+        got = record["routing"]
+        assert sorted(int(layer) for layer in got) == summary["model"]["moe_layers"] == sorted(want)
+        for layer, experts in want.items():
+            got_ids = [e for e, _ in got[str(layer)]]
+            assert got_ids == [e for e, _ in experts], (record["pos"], record["source"], layer)
+            for (_, got_w), (_, want_w) in zip(got[str(layer)], experts):
+                assert got_w == pytest.approx(want_w, abs=WEIGHT_TOLERANCE)
+    return tokens
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "arch, options",
+    [
+        ("llama", {}),
+        ("qwen3moe", {}),
+        ("deepseek2", {"dense_leading": 1, "shared_experts": 1}),
+    ],
+)
+def test_trace_routing_matches_reference(tmp_path, arch, options):
+    model = write_demo_model(tmp_path / f"{arch}.gguf", arch=arch, layers=4, experts=8, top_k=2,
+                             transparent=True, seed=3, **options)
+    records = run_trace(model, "Grüße aus Köln!", max_tokens=6)
+    tokens = assert_matches_reference(model, records)
+    sources = [t["source"] for t in tokens]
+    assert sources.count("answer") == 6 and sources[0] == "prompt"
+    assert [t["pos"] for t in tokens] == list(range(len(tokens)))
+    if options.get("dense_leading"):
+        assert "0" not in tokens[0]["routing"], "a dense leading layer has no router"
+
+
+@pytest.mark.slow
+def test_long_prompt_spans_several_micro_batches(tmp_path):
+    model = write_demo_model(tmp_path / "moe.gguf", arch="qwen3moe", layers=3, experts=8, top_k=2,
+                             transparent=True, seed=5)
+    prompt = "Der Router wählt für jedes Token wenige Experten aus. " * 6
+    records = run_trace(model, prompt, max_tokens=2)
+    tokens = assert_matches_reference(model, records)
+    assert sum(t["source"] == "prompt" for t in tokens) > 2 * BATCH
+
+
+@pytest.mark.slow
+def test_experts_per_token_override(tmp_path):
+    model = write_demo_model(tmp_path / "moe.gguf", arch="llama", layers=3, experts=8, top_k=2,
+                             transparent=True, seed=4)
+    records = run_trace(model, "Hallo", "--experts-per-token", 4, max_tokens=3)
+    tokens = assert_matches_reference(model, records, k=4)
+    assert all(len(experts) == 4 for t in tokens for experts in t["routing"].values())
+    assert records[-1]["summary"]["model"]["n_experts_used"] == 4
+
+
+@pytest.mark.slow
+def test_dense_model_has_no_routing_and_says_so(tmp_path):
+    model = write_demo_model(tmp_path / "dense.gguf", arch="llama", layers=2, experts=0)
+    records = run_trace(model, "Hallo", max_tokens=3)
+    assert all(r["routing"] == {} for r in records[:-1])
+    summary = records[-1]["summary"]
+    assert summary["model"]["is_moe"] is False
+    assert summary["routing"].startswith("none")
+
+
+@pytest.mark.slow
+def test_routing_of_tokens_reused_from_the_kv_cache_is_kept(tmp_path):
+    model = write_demo_model(tmp_path / "moe.gguf", arch="qwen3moe", layers=3, transparent=True, seed=6)
+    with EngineSession() as session:
+        session.load(str(model))
+        first = list(session.generate(prompt="Guten Morgen", max_tokens=3, temperature=0.0))
+        second = list(session.generate(prompt="Guten Morgen, Köln", max_tokens=3, temperature=0.0))
+    first_prompt = first[0]["tokens"]
+    second_prompt = second[0]["tokens"]
+    shared = len(first_prompt)
+    assert [t["token"] for t in second_prompt[:shared]] == [t["token"] for t in first_prompt]
+    assert [t["routing"] for t in second_prompt[:shared]] == [t["routing"] for t in first_prompt]
+    records = second_prompt + [e for e in second if e["event"] == "token"]
+    records.append({"summary": {"model": {"moe_layers": [0, 1, 2]}}})
+    assert_matches_reference(model, records)
+
+
+# --- rows to positions (no llama.cpp) -------------------------------------------------------------
+
+
+def layer(experts: list[list[int]], weights: list[list[float]]) -> LayerRouting:
+    """One layer's routing as the tap copies it out of llama.cpp: int32 ids, float32 weights."""
+    return LayerRouting(np.array(experts, dtype=np.int32), np.array(weights, dtype=np.float32))
+
+
+def test_rows_to_positions_gives_each_row_to_its_position_in_layer_order():
+    layers = {
+        10: layer([[3, 1], [0, 2]], [[0.6, 0.4], [0.9, 0.1]]),
+        2: layer([[5, 4], [4, 5]], [[0.75, 0.25], [0.5, 0.5]]),
+    }
+    routing = rows_to_positions(layers, first_pos=128, n_rows=2)
+    assert routing == {
+        128: {"2": [[5, 0.75], [4, 0.25]], "10": [[3, 0.6], [1, 0.4]]},
+        129: {"2": [[4, 0.5], [5, 0.5]], "10": [[0, 0.9], [2, 0.1]]},
+    }
+    assert [list(per_position) for per_position in routing.values()] == [["2", "10"], ["2", "10"]]
+    assert json.loads(json.dumps(routing)) == {str(pos): value for pos, value in routing.items()}
+
+
+def test_rows_to_positions_rounds_weights_to_six_places():
+    routing = rows_to_positions({0: layer([[1]], [[1 / 3]])}, first_pos=0, n_rows=1)
+    assert routing == {0: {"0": [[1, 0.333333]]}}
+    assert type(routing[0]["0"][0][0]) is int and type(routing[0]["0"][0][1]) is float
+
+
+def test_rows_to_positions_without_layers_gives_empty_routing_per_position():
+    assert rows_to_positions({}, first_pos=5, n_rows=3) == {5: {}, 6: {}, 7: {}}
+    assert rows_to_positions({}, first_pos=5, n_rows=0) == {}
+
+
+def test_rows_to_positions_refuses_rows_that_do_not_match_the_batch():
+    layers = {0: layer([[1, 2], [2, 3]], [[0.5, 0.5]] * 2), 3: layer([[1, 2]], [[0.5, 0.5]])}
+    with pytest.raises(RuntimeError, match="layer 3 delivered 1 routing rows for a batch of 2 tokens"):
+        rows_to_positions(layers, first_pos=0, n_rows=2)

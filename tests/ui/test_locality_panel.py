@@ -1,0 +1,430 @@
+"""The window's data-locality indicator and panel, driven through the real policy, monitor and tracker.
+
+Loopback only, as in test_locality.py: a policy for which only 127.0.0.1 is this computer is installed
+for each test, so 127.0.0.2, where a server the test starts listens, counts as another computer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, QSettings, Qt, QThread
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QFileDialog
+from outside import ENGINE_THAT_TRIES, OUTSIDE, OutsideServer, no_name_resolves
+
+from app.core.engine import client as engine_client
+from app.core.models.catalog import load_catalog
+from app.core.hub.downloads import DownloadRequest
+from app.core.locality.guard import (
+    ALLOWED,
+    BLOCKED,
+    AuditLog,
+    LocalityKind,
+    LocalityState,
+    NetworkBlocked,
+    NetworkPolicy,
+    current_policy,
+    install_policy,
+    uninstall_policy,
+)
+from app.core.locality.outcome import ERROR_WORDS, FAILED, NAME_NOT_RESOLVED
+from app.ui.library.downloads import DownloadQueue
+from app.ui.library.hub_browser import HubBrowser
+from app.ui.i18n import install_translators
+from app.ui.locality.indicator import OFFLINE_SETTING, LocalityGuard
+from app.ui.locality.panel import AuditTableModel, LocalityPanel
+from app.ui.main_window import MainWindow
+from app.worker import EngineWorker, start_engine_thread, stop_engine_thread
+
+LOCAL_TEXT = "Local — nothing leaves this computer"
+OFFLINE_TEXT = "Offline mode — network blocked"
+DOWNLOAD_TEXT = f"Download from {OUTSIDE} — only the model file is received"
+WARNING_TEXT = f"Warning: unexpected connection to {OUTSIDE}"
+
+
+@pytest.fixture
+def policy():
+    """127.0.0.2 is another computer; the policy in force before the test is put back afterwards."""
+    previous = current_policy()
+    installed = install_policy(NetworkPolicy(local_networks=("127.0.0.1/32",)))
+    yield installed
+    if previous is None:
+        uninstall_policy()
+    else:
+        install_policy(previous)
+
+
+@pytest.fixture
+def outside(tmp_path):
+    server = OutsideServer(tmp_path / "accepted.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def no_saved_offline():
+    QSettings().remove(OFFLINE_SETTING)
+    yield
+    QSettings().remove(OFFLINE_SETTING)
+
+
+@pytest.fixture
+def models(tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    return folder
+
+
+def open_window(qtbot, models: Path, policy: NetworkPolicy, audit: AuditLog,
+                worker: EngineWorker | None = None) -> MainWindow:
+    """The main window with ``worker``, or with one whose thread never runs (no engine at all)."""
+    if worker is None:
+        worker = EngineWorker()
+        worker.moveToThread(QThread())
+    window = MainWindow(worker, models, policy=policy, audit=audit)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.library.scanning)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, models, policy, no_saved_offline):
+    main_window = open_window(qtbot, models, policy, AuditLog(tmp_path / "audit"))
+    yield main_window
+    main_window.close()  # stops the monitor while the test's policy is still installed
+
+
+def connect_outside(port: int) -> None:
+    with pytest.raises(NetworkBlocked):
+        socket.create_connection((OUTSIDE, port), timeout=5)
+
+
+def test_a_blocked_connection_from_the_window_process_warns_until_acknowledged(qtbot, window, outside):
+    indicator = window.locality
+    assert indicator.state == LocalityState.local() and indicator.text_label.text() == LOCAL_TEXT
+
+    connect_outside(outside.port)
+    qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.WARNING)
+    assert indicator.text_label.text() == WARNING_TEXT
+    assert outside.connections() == 0
+    [entry] = window.locality_guard.monitor.audit.entries()
+    assert (entry.role, entry.host, entry.port, entry.verdict) == ("gui", OUTSIDE, outside.port, BLOCKED)
+
+    with window.locality_guard.policy.allow_action("download", host=OUTSIDE):  # does not hide the warning
+        qtbot.wait(50)
+        assert indicator.state.kind is LocalityKind.WARNING
+    qtbot.wait(50)
+    assert indicator.text_label.text() == WARNING_TEXT
+
+    qtbot.mouseClick(indicator, Qt.MouseButton.LeftButton)
+    panel = window.locality_panel
+    assert panel is not None and panel.isVisible() and not panel.isModal()
+    assert panel.warning_box.isVisible()
+    assert f"{OUTSIDE}:{outside.port}" in panel.warning_label.text()
+    qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: indicator.state == LocalityState.local())
+    assert indicator.text_label.text() == LOCAL_TEXT
+    assert not panel.warning_box.isVisible()
+
+
+@pytest.mark.slow
+def test_a_blocked_connection_from_the_engine_process_reaches_the_indicator(qtbot, tmp_path, models, policy,
+                                                                           outside, monkeypatch,
+                                                                           no_saved_offline):
+    """The real engine host, started by the window's worker, with a thread that tries to connect out."""
+    script = ENGINE_THAT_TRIES.format(host=OUTSIDE, port=outside.port)
+    monkeypatch.setattr(engine_client, "engine_command", lambda: [sys.executable, "-c", script])
+    worker, thread = start_engine_thread()
+    try:
+        window = open_window(qtbot, models, policy, AuditLog(tmp_path / "audit"), worker)
+        qtbot.waitUntil(lambda: window.engine_ready, timeout=60_000)
+        assert window.locality_guard.processes() == {os.getpid(): "gui", worker.pid: "engine"}
+        qtbot.waitUntil(lambda: window.locality.state.kind is LocalityKind.WARNING, timeout=30_000)
+        engine_pid = worker.pid
+        window.close()
+    finally:
+        stop_engine_thread(worker, thread)
+    assert window.locality.text_label.text() == WARNING_TEXT
+    [entry] = window.locality_guard.monitor.audit.entries()
+    assert (entry.pid, entry.role, entry.host, entry.port, entry.verdict) == (
+        engine_pid, "engine", OUTSIDE, outside.port, BLOCKED)
+    assert outside.connections() == 0
+
+
+def test_a_download_shows_the_download_state_and_returns_to_local(qtbot, window, outside):
+    indicator = window.locality
+    seen = []
+    with window.locality_guard.policy.allow_action("download", host=OUTSIDE):
+        qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.DOWNLOAD)
+        seen.append(indicator.text_label.text())
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with no_proxy.open(f"http://{OUTSIDE}:{outside.port}/model.gguf", timeout=10) as response:
+            assert response.read() == b"GGUF model bytes"
+    qtbot.waitUntil(lambda: indicator.state == LocalityState.local())
+    assert seen == [DOWNLOAD_TEXT]
+    assert indicator.text_label.text() == LOCAL_TEXT
+    assert outside.connections(wait_for=1) == 1
+    assert {entry.verdict for entry in window.locality_guard.monitor.audit.entries()} == {"allowed"}
+
+
+def test_the_offline_switch_blocks_downloads_and_is_kept_for_the_next_start(qtbot, tmp_path, models, window,
+                                                                             policy):
+    window.show_locality_panel()
+    panel = window.locality_panel
+    assert not panel.offline_switch.isChecked() and not policy.offline  # off by default
+    qtbot.mouseClick(panel.offline_switch, Qt.MouseButton.LeftButton)
+    assert policy.offline and QSettings().value(OFFLINE_SETTING, type=bool) is True
+    qtbot.waitUntil(lambda: window.locality.state == LocalityState.offline())
+    assert window.locality.text_label.text() == OFFLINE_TEXT
+    assert json.loads(os.environ["MOESCOPE_NETWORK_POLICY"])["offline"] is True  # for engines started later
+
+    with pytest.raises(NetworkBlocked, match="Offline mode is on"), policy.allow_action("download", OUTSIDE):
+        pytest.fail("a download ran in offline mode")
+    qtbot.wait(50)
+    assert window.locality.state == LocalityState.offline()  # refused as asked: no warning
+
+    again = open_window(qtbot, models, NetworkPolicy(local_networks=("127.0.0.1/32",)),
+                        AuditLog(tmp_path / "audit-2"))
+    assert again.locality_guard.policy.offline
+    assert again.locality.text_label.text() == OFFLINE_TEXT
+    again.close()
+
+    qtbot.mouseClick(panel.offline_switch, Qt.MouseButton.LeftButton)
+    assert not policy.offline and QSettings().value(OFFLINE_SETTING, type=bool) is False
+    qtbot.waitUntil(lambda: window.locality.state == LocalityState.local())
+
+
+def test_the_panel_lists_the_log_live_and_exports_the_evidence_report(qtbot, window, models, outside,
+                                                                      tmp_path, monkeypatch):
+    connect_outside(outside.port)
+    qtbot.mouseClick(window.locality, Qt.MouseButton.LeftButton)
+    panel = window.locality_panel
+    model = panel.session_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    row = [model.index(0, column).data() for column in range(model.columnCount())]
+    assert row[1:] == [f"window ({os.getpid()})", OUTSIDE, str(outside.port), "connection attempt", "blocked",
+                       "nothing sent"]
+    assert panel.session_table.model() is model and panel.logs.tabText(0) == "This session (1)"
+    assert panel.session_summary.text() == (
+        "Nothing left this computer: 1 attempt(s) blocked before anything was sent.")
+    assert panel.storage["models"] == str(models)
+    assert panel.storage["settings"] == QSettings().fileName()
+
+    other_thread = threading.Thread(target=connect_outside, args=(outside.port + 1,))
+    other_thread.start()
+    other_thread.join()
+    qtbot.waitUntil(lambda: model.rowCount() == 2)  # live, from another thread
+    assert model.index(1, 3).data() == str(outside.port + 1)
+
+    target = tmp_path / "reports" / "evidence"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    with qtbot.waitSignal(panel.reportExported, timeout=10_000) as exported:
+        qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    report = Path(exported.args[0])
+    assert report == target.with_suffix(".html")
+    page = report.read_text(encoding="utf-8")
+    for port in (outside.port, outside.port + 1):
+        assert f"{OUTSIDE}:{port}" in page
+    assert page.count("<strong>blocked</strong>") == 2
+    assert str(models) in page and "Conversations" in page
+    assert str(report) in panel.export_status.text() and panel.export_button.isEnabled()
+    assert outside.connections() == 0
+
+
+def test_the_panel_shows_earlier_sessions(qtbot, tmp_path, models, policy, no_saved_offline):
+    folder = tmp_path / "audit"
+    folder.mkdir()
+    # as written before outcomes were recorded: a refusal's outcome is known all the same
+    earlier = {"time": 1_700_000_000.0, "pid": 7, "role": "engine", "kind": "attempt", "host": OUTSIDE,
+               "port": 443, "verdict": BLOCKED, "action": None, "detail": "blocked"}
+    (folder / "session-20240103-100000-7.jsonl").write_text(json.dumps(earlier) + "\n")
+    window = open_window(qtbot, models, policy, AuditLog(folder))
+    window.show_locality_panel()
+    panel = window.locality_panel
+    qtbot.waitUntil(lambda: panel.earlier_model.rowCount() == 1)
+    assert panel.earlier_list.count() == 1
+    summary = panel.earlier_list.item(0).text()
+    assert summary.startswith("2024-01-03")
+    assert summary.endswith(
+        " — 1 entries. Nothing left this computer: 1 attempt(s) blocked before anything was sent.")
+    row = [panel.earlier_model.index(0, column).data() for column in range(7)]
+    assert row[1:] == ["engine (7)", OUTSIDE, "443", "connection attempt", "blocked", "nothing sent"]
+    window.close()
+
+
+def walk_through_states(qtbot, window, outside) -> list[tuple[LocalityKind, str]]:
+    """Local, download, offline, warning: the indicator's kind and words at each, with checks on the way."""
+    indicator = window.locality
+    policy = window.locality_guard.policy
+    seen = []
+
+    def look() -> None:
+        interface = QAccessible.queryAccessibleInterface(indicator)
+        words = indicator.text_label.text()
+        assert indicator.accessibleName() == words == indicator.text()
+        assert interface.text(QAccessible.Text.Name) == words
+        assert interface.role() == QAccessible.Role.Button
+        description = interface.text(QAccessible.Text.Description)
+        assert description == indicator.toolTip() and "/models/demo.gguf" in description
+        seen.append((indicator.state.kind, words, indicator.icon_label.pixmap().toImage()))
+
+    window.locality.set_model_path("/models/demo.gguf")
+    look()
+    with policy.allow_action("download", host=OUTSIDE):
+        qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.DOWNLOAD)
+        look()
+    policy.offline = True
+    qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.OFFLINE)
+    look()
+    connect_outside(outside.port)
+    qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.WARNING)
+    look()
+    policy.offline = False
+    images = [image for _kind, _words, image in seen]
+    assert all(images[i] != images[j] for i in range(4) for j in range(i + 1, 4)), "icons must differ"
+    return [(kind, words) for kind, words, _image in seen]
+
+
+def test_the_indicator_says_in_words_and_to_screen_readers_what_it_shows(qtbot, window, outside):
+    assert walk_through_states(qtbot, window, outside) == [
+        (LocalityKind.LOCAL, LOCAL_TEXT), (LocalityKind.DOWNLOAD, DOWNLOAD_TEXT),
+        (LocalityKind.OFFLINE, OFFLINE_TEXT), (LocalityKind.WARNING, WARNING_TEXT)]
+
+
+def test_the_indicator_speaks_german(qtbot, qapp, tmp_path, models, policy, outside, no_saved_offline):
+    previous_locale = QLocale()
+    translators = install_translators(qapp, "de")
+    try:
+        assert translators, "moescope_de.qm was not found"
+        window = open_window(qtbot, models, policy, AuditLog(tmp_path / "audit"))
+        assert walk_through_states(qtbot, window, outside) == [
+            (LocalityKind.LOCAL, "Lokal — keine Daten verlassen diesen Computer"),
+            (LocalityKind.DOWNLOAD, f"Download von {OUTSIDE} — nur die Modelldatei wird empfangen"),
+            (LocalityKind.OFFLINE, "Offline-Modus — Netzwerk gesperrt"),
+            (LocalityKind.WARNING, f"Warnung: unerwartete Verbindung zu {OUTSIDE}"),
+        ]
+        window.show_locality_panel()
+        assert window.locality_panel.acknowledge_button.text() == "Warnung bestätigen"
+        assert window.locality_panel.export_button.text() == "Nachweis exportieren …"
+        window.close()
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(previous_locale)
+
+
+def test_panel_follows_a_change_of_the_models_folder(qtbot, window, tmp_path):
+    window.show_locality_panel()
+    panel = window.locality_panel
+    qtbot.addWidget(panel)
+    moved = tmp_path / "external-drive" / "models"
+    moved.mkdir(parents=True)
+    window.library.modelsDirChanged.emit(str(moved))
+    assert panel.storage_labels["models"].text() == str(moved)
+    assert panel.models_dir == moved
+
+
+# --- what the user started, and how it went --------------------------------------------------------
+
+NO_INTERNET_HUB = "http://huggingface.invalid"
+
+
+@pytest.fixture
+def guard(tmp_path, policy, no_saved_offline):
+    """The window's locality guard, without the window: policy, monitor (running) and tracker."""
+    started = LocalityGuard(lambda: None, policy=policy, audit=AuditLog(tmp_path / "audit"), interval=0.05)
+    started.start()
+    yield started
+    started.close()
+
+
+def start_a_download_and_a_search_without_internet(qtbot, guard: LocalityGuard, models: Path) -> None:
+    """A catalog download and a Hub search started with offline mode off, on a computer without internet:
+    the Hub's name does not resolve. A stand-in name server answers; the real one is never asked."""
+    entry = next(entry for entry in load_catalog() if not entry.gated)
+    downloads = DownloadQueue(models, token_provider=lambda: None, endpoint=NO_INTERNET_HUB,
+                              policy=guard.policy, retry_wait=0)
+    search = HubBrowser(token_provider=lambda: None, endpoint=NO_INTERNET_HUB, policy=guard.policy)
+    with no_name_resolves() as asked:
+        with qtbot.waitSignal(search.failed, timeout=10_000):
+            search.search("qwen")
+        job = downloads.submit(DownloadRequest(entry.repo, entry.files[0]))
+        qtbot.waitUntil(lambda: downloads.manager.status(job).state == "failed", timeout=20_000)
+        downloads.shutdown()
+    assert set(asked) == {"huggingface.invalid"}
+
+
+def open_panel(qtbot, guard: LocalityGuard, models: Path) -> LocalityPanel:
+    panel = LocalityPanel(guard, models)
+    qtbot.addWidget(panel)
+    panel.show()
+    entries = guard.monitor.audit.entries()
+    qtbot.waitUntil(lambda: panel.session_model.rowCount() == len(entries))
+    return panel
+
+
+def test_a_download_and_a_search_that_failed_without_internet_are_logged_and_reported(qtbot, guard, models,
+                                                                                       tmp_path):
+    start_a_download_and_a_search_without_internet(qtbot, guard, models)
+    entries = guard.monitor.audit.entries()
+    assert len(entries) >= 2 and {(entry.kind, entry.verdict, entry.outcome) for entry in entries} == {
+        ("attempt", ALLOWED, FAILED)}
+    assert guard.tracker.state == LocalityState.local()  # what the user asked for failed: that is no warning
+
+    panel = open_panel(qtbot, guard, models)
+    assert panel.logs.tabText(0) == f"This session ({len(entries)})"
+    assert panel.session_summary.text() == (
+        f"No connection to another computer was made for downloads or searches you started. "
+        f"{len(entries)} attempt(s) failed.")
+    model = panel.session_model
+    columns = (AuditTableModel.HOST, AuditTableModel.ACTION, AuditTableModel.VERDICT, AuditTableModel.OUTCOME)
+    rows = {tuple(model.index(row, column).data() for column in columns) for row in range(model.rowCount())}
+    assert rows == {
+        ("huggingface.invalid", "download from huggingface.invalid", "allowed (your action)",
+         "failed: name not resolved"),
+        ("huggingface.invalid", "search on huggingface.invalid", "allowed (your action)",
+         "failed: name not resolved"),
+    }
+    assert model.index(0, AuditTableModel.OUTCOME).data(Qt.ItemDataRole.BackgroundRole) is None  # no alarm
+    assert not panel.warning_box.isVisible()
+
+    with qtbot.waitSignal(panel.reportExported, timeout=10_000) as exported:
+        panel.export_report(tmp_path / "evidence.html")
+    page = Path(exported.args[0]).read_text(encoding="utf-8")
+    verdict = ("This session: No connection to another computer was made for downloads or searches the "
+               "user started: search on huggingface.invalid — huggingface.invalid:80 (failed: name not "
+               "resolved); download from huggingface.invalid — huggingface.invalid:80 (failed: name not "
+               "resolved).")
+    assert f'<p class="verdict">{verdict}</p>' in page
+    assert "Nothing left this computer" not in page and "failed: name not resolved" in page
+
+
+def test_the_outcomes_speak_german(qtbot, qapp, guard, models):
+    start_a_download_and_a_search_without_internet(qtbot, guard, models)
+    count = len(guard.monitor.audit.entries())
+    previous_locale = QLocale()
+    translators = install_translators(qapp, "de")
+    try:
+        panel = open_panel(qtbot, guard, models)
+        assert panel.session_summary.text() == (
+            f"Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen "
+            f"Computer hergestellt. {count} Versuche sind fehlgeschlagen.")
+        model = panel.session_model
+        assert model.headerData(AuditTableModel.OUTCOME, Qt.Orientation.Horizontal) == "Ergebnis"
+        assert model.index(0, AuditTableModel.OUTCOME).data() == "Fehler: Name nicht aufgelöst"
+        for words in (NAME_NOT_RESOLVED, *ERROR_WORDS.values()):
+            assert model.error_words(words) != words, words
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(previous_locale)
