@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from app.core import paths
 from app.core.system_libs import platform_failure_message
 from app.ui.i18n import install_translators
-from app.ui.library.pane import saved_models_dir
+from app.ui import settings
 from app.ui.locality.indicator import apply_saved_offline
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon
@@ -71,7 +71,7 @@ def run_gui(
     apply_style(app)
     install_translators(app, lang)
     models_dir = Path(models_dir) if models_dir else paths.models_dir()
-    chosen = saved_models_dir()  # the folder picked in the library, unless another one was asked for
+    chosen = settings.models_dir()  # the folder picked in the library, unless another one was asked for
     if chosen is not None and chosen.is_dir() and models_dir == paths.models_dir():
         models_dir = chosen
     models_dir.mkdir(parents=True, exist_ok=True)

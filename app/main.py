@@ -7,11 +7,11 @@ executable, so that a frozen build needs no Python of its own.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from app import __version__
+from app.core.defaults import DEFAULT_CONTEXT
 from app.core.locality.guard import install_policy
 
 
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--seed", type=int, default=0)
     trace.add_argument("--temperature", type=float, default=0.0)
     trace.add_argument("--experts-per-token", type=int)
-    trace.add_argument("--n-ctx", type=int, default=2048)
+    trace.add_argument("--n-ctx", type=int, default=DEFAULT_CONTEXT)
     trace.add_argument("--json", action="store_true", help="one JSON object per line (default: a readable table)")
     trace.add_argument("--safe", action="store_true",
                        help="compatibility mode: load without llama.cpp's extra buffer types (weight repacking, "
@@ -73,70 +73,6 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--readable", action="store_true",
                       help="make the random text look like words (letters and spaces only)")
     return parser
-
-
-def _info(path: Path) -> int:
-    from app.core.models.gguf import GGUFError, format_info_json, inspect_gguf
-
-    try:
-        print(format_info_json(inspect_gguf(path)))
-    except GGUFError as exc:
-        print(f"moescope: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def _trace(args: argparse.Namespace) -> int:
-    from app.core.engine.session import TraceError, TraceRequest, format_record, trace_lines
-
-    request = TraceRequest(model=str(args.trace_model), prompt=args.prompt, max_tokens=args.max_tokens,
-                           seed=args.seed, temperature=args.temperature,
-                           experts_per_token=args.experts_per_token, n_ctx=args.n_ctx, safe=args.safe)
-
-    def notice(text: str) -> None:
-        print(f"moescope: {text}", file=sys.stderr, flush=True)
-
-    try:
-        for record in trace_lines(request, notice):
-            print(json.dumps(record, ensure_ascii=False) if args.json else format_record(record), flush=True)
-    except TraceError as exc:
-        print(f"moescope: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def _make_demo(args: argparse.Namespace) -> int:
-    from app.core.models.demo import write_demo_model
-
-    try:
-        path = write_demo_model(
-            args.path, arch=args.arch, layers=args.layers, experts=args.experts, top_k=args.top_k,
-            embd=args.embd, ff=args.ff, dense_leading=args.dense_leading, shared_experts=args.shared_experts,
-            dtype=args.dtype, seed=args.seed, transparent=args.transparent, readable=args.readable,
-        )
-    except (ValueError, OSError) as exc:
-        print(f"moescope: {exc}", file=sys.stderr)
-        return 2
-    print(path)
-    return 0
-
-
-def _download(args: argparse.Namespace) -> int:
-    import os
-
-    from app.core.hub.downloads import run_cli_download
-    from app.core.paths import models_dir
-    from app.core.hub.token_store import TokenStore
-
-    token = os.environ.get("HF_TOKEN") or TokenStore().get()
-    folder = args.download_models_dir or args.models_dir or models_dir()
-    policy = install_policy()  # each connection is allowed only for its own host, while it is open
-
-    def scope(host: str):
-        return policy.allow_action("download", host, what="the model file")
-
-    return run_cli_download(args.repo, args.filename, folder, revision=args.revision, token=token,
-                            network_scope=scope)
 
 
 def _gui(args: argparse.Namespace) -> int:
@@ -176,11 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test(argv[1:], window_check=check_window)
     args = _parser().parse_args(argv)
     if args.command == "info":
-        return _info(args.path)
+        from app.cli.info import run_info
+
+        return run_info(args)
     if args.command == "trace":
-        return _trace(args)
+        from app.cli.trace import run_trace
+
+        return run_trace(args)
     if args.command == "make-demo-model":
-        return _make_demo(args)
+        from app.cli.make_demo_model import run_make_demo_model
+
+        return run_make_demo_model(args)
     if args.command == "download":
-        return _download(args)
+        from app.cli.download import run_cli_download
+
+        return run_cli_download(args)
     return _gui(args)

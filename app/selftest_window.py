@@ -35,6 +35,7 @@ def check_window(models_dir: Path, model: Path) -> str:
         from PySide6.QtCore import QCoreApplication, QSettings
         from PySide6.QtWidgets import QApplication
 
+        from app.ui.engine_words import problem_text
         from app.ui.main_window import MainWindow
         from app.ui.resources import icon
         from app.worker import start_engine_thread, stop_engine_thread
@@ -58,7 +59,7 @@ def check_window(models_dir: Path, model: Path) -> str:
     worker.started.connect(started.set)
     worker.loaded.connect(lambda _event: loaded.set())
     worker.error.connect(
-        lambda kind, message: (failed.append(f"{kind}: {message}"), started.set(), loaded.set())
+        lambda problem: (failed.append(f"{problem.kind}: {problem_text(problem)}"), started.set(), loaded.set())
     )
     window = None
     try:

@@ -24,26 +24,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.models.demo import write_demo_model  # noqa: E402
-from app.core.engine.llama_driver import Engine, GenerationSettings  # noqa: E402
+from app.core.engine.llama_driver import Engine  # noqa: E402
+from app.core.engine.protocol import Generate  # noqa: E402
 from app.core.engine.session import EngineSession  # noqa: E402
+from app.core.models.demo import write_demo_model  # noqa: E402
 
 PROMPT = "Mixture-of-Experts models route every token to a few experts. " * 2
 
 
 def tokens_per_second(engine: Engine, n_tokens: int) -> float:
     engine.reset()
-    settings = GenerationSettings(max_tokens=n_tokens, temperature=0.0, repeat_penalty=1.0)
-    result = engine.generate(PROMPT, settings, lambda _event: None)
-    if result["answer_tokens"] != n_tokens:
-        raise RuntimeError(f"expected {n_tokens} tokens, got {result['answer_tokens']} ({result['stop_reason']})")
-    return result["tokens_per_s"]
+    request = Generate(prompt=PROMPT, max_tokens=n_tokens, temperature=0.0, repeat_penalty=1.0)
+    result = engine.generate(request, lambda _event: None)
+    if result.answer_tokens != n_tokens:
+        raise RuntimeError(f"expected {n_tokens} tokens, got {result.answer_tokens} ({result.stop_reason})")
+    return result.tokens_per_s
 
 
 def needs_compatibility_mode(path: Path) -> bool:
     """Load the model in the engine process, where a crash is survived, and return the mode it ended in."""
     with EngineSession() as session:
-        return bool(session.load(str(path), n_ctx=512)["safe"])
+        return session.load(str(path), n_ctx=512).safe
 
 
 def main() -> int:

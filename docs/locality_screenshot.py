@@ -18,8 +18,9 @@ from pathlib import Path
 from screenshot_setup import arguments, start_app  # noqa: I001 (first: sets up the environment)
 
 
-from app.core.locality.guard import ALLOWED, BLOCKED, AuditEntry, AuditLog, NetworkPolicy  # noqa: E402
+from app.core.locality.audit import AuditEntry, AuditLog  # noqa: E402
 from app.core.locality.outcome import CONNECTED, FAILED, REFUSED, RESOLVED  # noqa: E402
+from app.core.locality.policy import ALLOWED, BLOCKED, NetworkPolicy  # noqa: E402
 from app.ui.locality.indicator import LocalityGuard  # noqa: E402
 from app.ui.locality.panel import LocalityPanel  # noqa: E402
 

@@ -1,4 +1,5 @@
-"""The command line as a speaker or administrator uses it: info, make-demo-model, trace (human form)."""
+"""The command line as a speaker or administrator uses it: info, make-demo-model, download (against the
+fake Hub), trace (human form)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import subprocess
 import sys
 
 import pytest
+
+from app.cli.download import format_progress
+from app.core.hub.transfer import Progress
+from hub_fixtures import FILE, GATED, REPO, data_of, files_in, hub, run_cli  # noqa: F401 (hub: a fixture)
 
 
 def moescope(*args: str) -> subprocess.CompletedProcess:
@@ -41,6 +46,29 @@ def test_make_demo_model_refuses_impossible_settings_in_words(tmp_path):
     result = moescope("make-demo-model", str(tmp_path / "x.gguf"), "--experts", "4", "--top-k", "6")
     assert result.returncode == 2 and "top_k" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.gguf").exists()
+
+
+def test_cli_download_respects_hf_endpoint_resumes_and_verifies(hub, tmp_path):
+    hub.drop_at[FILE] = [1_500_000]
+    done = run_cli(hub, REPO, FILE, "--models-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / FILE)
+    assert (tmp_path / FILE).read_bytes() == data_of(hub, REPO, FILE)
+    assert "100.0%" in done.stderr
+    assert hub.cdn_gets(FILE)[-1].headers["range"] == "bytes=1500000-"
+
+
+def test_cli_download_failure_says_why_with_exit_status_2(hub, tmp_path):
+    failed = run_cli(hub, GATED, "Gated-Q8_0.gguf", "--models-dir", str(tmp_path))
+    assert failed.returncode == 2
+    assert "is gated" in failed.stderr and "Traceback" not in failed.stderr
+    assert files_in(tmp_path) == []
+
+
+def test_format_progress():
+    line = format_progress(Progress(9_300_000_000, 18_600_000_000, 42_100_000, 221, 1, 1, "x.gguf",
+                                    "downloading"))
+    assert "50.0%" in line and "9.3 GB of 19 GB" in line and "42 MB/s" in line and "4 min left" in line
 
 
 @pytest.mark.slow

@@ -9,18 +9,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from app.core.engine.protocol import ANSWER, Routing, Token
 from app.core.models import bundle
 from app.core.models.demo import write_demo_model
+from app.core.models.gguf import ModelInfo
 from app.core.selftest import NetworkWatch, SelfTestFailure, check_routing, run_self_test
 
 ROOT = Path(__file__).resolve().parents[1]
-INFO = {"moe_layers": [0, 2], "n_experts_used": 2, "n_experts": 4}
+INFO = ModelInfo(path="/models/m.gguf", file_size=1, architecture="llama", name="m", size_label="",
+                 quantization="F32", n_layers=3, n_embd=64, context_length=512, n_experts=4, n_experts_used=2,
+                 n_dense_leading=0, n_shared_experts=0, moe_layers=[0, 2])
 
 
-def _token(pos: int, routing: dict) -> dict:
-    return {"pos": pos, "source": "answer", "routing": routing}
+def _token(pos: int, routing: dict[int, list[list]]) -> Token:
+    """A token whose routing is ``{layer: [[expert, weight], ...]}``."""
+    layers = tuple(routing)
+    experts = np.array([[expert for expert, _ in chosen] for chosen in routing.values()], dtype=np.int32)
+    weights = np.array([[weight for _, weight in chosen] for chosen in routing.values()], dtype=np.float32)
+    return Token(pos, 0, "x", ANSWER, Routing(layers, experts.reshape(len(layers), -1), weights.reshape(len(layers), -1)))
 
 
 def _self_test(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -41,8 +50,8 @@ def _self_test(*args: str, env: dict | None = None, timeout: float = 240) -> sub
 
 def test_check_routing_accepts_every_moe_layer_routed():
     tokens = [
-        _token(0, {"0": [[1, 0.7], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}),
-        _token(1, {"0": [[2, 0.9], [0, 0.1]], "2": [[3, 0.6], [1, 0.4]]}),
+        _token(0, {0: [[1, 0.7], [3, 0.3]], 2: [[0, 0.5], [2, 0.5]]}),
+        _token(1, {0: [[2, 0.9], [0, 0.1]], 2: [[3, 0.6], [1, 0.4]]}),
     ]
     assert "all 2 MoE layer(s)" in check_routing(tokens, INFO)
 
@@ -50,11 +59,12 @@ def test_check_routing_accepts_every_moe_layer_routed():
 @pytest.mark.parametrize(
     "routing, complaint",
     [
-        ({"0": [[1, 0.7], [3, 0.3]]}, "no routing for MoE layer(s) 2"),
-        ({"0": [[1, 1.0]], "2": [[0, 0.5], [2, 0.5]]}, "1 experts instead of 2"),
-        ({"0": [[1, 0.7], [9, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "expert 9 does not exist"),
-        ({"0": [[1, 0.7], [1, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "the same expert was chosen twice"),
-        ({"0": [[1, float("nan")], [3, 0.3]], "2": [[0, 0.5], [2, 0.5]]}, "is not a weight"),
+        ({0: [[1, 0.7], [3, 0.3]]}, "no routing for MoE layer(s) 2"),
+        ({0: [[1, 1.0]], 2: [[0, 1.0]]}, "layer 0: 1 experts instead of 2"),
+        ({0: [[1, 0.7], [9, 0.3]], 2: [[0, 0.5], [2, 0.5]]}, "expert 9 does not exist"),
+        ({0: [[1, 0.7], [1, 0.3]], 2: [[0, 0.5], [2, 0.5]]}, "the same expert was chosen twice"),
+        ({0: [[1, float("nan")], [3, 0.3]], 2: [[0, 0.5], [2, 0.5]]}, "is not a weight"),
+        ({0: [[1, -0.5], [3, 0.3]], 2: [[0, 0.5], [2, 0.5]]}, "gate weight -0.5 is not a weight"),
     ],
 )
 def test_check_routing_names_what_is_wrong(routing, complaint):
@@ -92,7 +102,7 @@ def test_loopback_connections_do_not_count(watch_data):
 
 def test_a_connection_to_another_computer_is_reported(watch_data):
     """127.0.0.2 plays another computer (loopback only: nothing leaves this machine)."""
-    from app.core.locality.guard import NetworkPolicy
+    from app.core.locality.policy import NetworkPolicy
 
     policy = NetworkPolicy(local_networks=("127.0.0.1/32",))
     server = socket.create_server(("127.0.0.2", 0))

@@ -29,8 +29,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
+
+if TYPE_CHECKING:  # imported where used, so that a broken installation is a failed check, not a crash
+    from app.core.engine.protocol import Finished, Loaded, Token
+    from app.core.engine.session import EngineSession
+    from app.core.models.gguf import ModelInfo
 
 PROMPT = "MoEscope self-test: which experts does the router pick?"
 SYNTHETIC = {"arch": "llama", "layers": 4, "experts": 8, "top_k": 2, "embd": 64, "ff": 128, "seed": 5}
@@ -54,7 +60,7 @@ class CheckResult:
 
 
 class NetworkWatch:
-    """The locality monitor (app.core.locality.guard) on this process and all its descendants, every 50 ms.
+    """The locality monitor (app.core.locality.monitor) on this process and all its descendants, every 50 ms.
 
     Its audit log goes to the data folder in force when the watch starts (the self-test's temporary
     one). ``extra_pids`` are watched too (processes not started as children). ``stop()`` ends the
@@ -66,7 +72,8 @@ class NetworkWatch:
     """
 
     def __init__(self, interval: float = 0.05, policy=None) -> None:
-        from app.core.locality.guard import AuditLog, ConnectionMonitor
+        from app.core.locality.audit import AuditLog
+        from app.core.locality.monitor import ConnectionMonitor
 
         self.extra_pids: set[int] = set()
         self.watched: set[int] = set()
@@ -82,7 +89,7 @@ class NetworkWatch:
         return self
 
     def stop(self) -> list[str]:
-        from app.core.locality.guard import LOCAL
+        from app.core.locality.policy import LOCAL
 
         self.monitor.stop()
         self.monitor.poll()
@@ -108,70 +115,65 @@ class NetworkWatch:
 # --- engine and routing ---------------------------------------------------------------------------
 
 
-def check_routing(tokens: list[dict], info: dict) -> str:
+def check_routing(tokens: list[Token], info: ModelInfo) -> str:
     """Raise SelfTestFailure unless every token has a valid routing entry for every MoE layer."""
-    layers = [str(layer) for layer in info["moe_layers"]]
-    k = int(info["n_experts_used"])
-    n = int(info["n_experts"])
+    layers = list(info.moe_layers)
+    k, n = info.n_experts_used, info.n_experts
     if not tokens:
         raise SelfTestFailure("the engine reported no tokens")
     for token in tokens:
-        routing = token.get("routing") or {}
-        where = f"token {token.get('pos')} ({token.get('source')})"
-        missing = [layer for layer in layers if layer not in routing]
+        routing = token.routing
+        where = f"token {token.pos} ({token.source})"
+        missing = [str(layer) for layer in layers if layer not in routing.layers]
         if missing:
             raise SelfTestFailure(f"{where} has no routing for MoE layer(s) {', '.join(missing)}")
         for layer in layers:
-            chosen = routing[layer]
+            row = routing.layers.index(layer)
+            chosen, weights = routing.experts[row].tolist(), routing.weights[row].tolist()
             if len(chosen) != k:
                 raise SelfTestFailure(f"{where}, layer {layer}: {len(chosen)} experts instead of {k}")
-            for expert, weight in chosen:
-                if not 0 <= int(expert) < n:
+            for expert, weight in zip(chosen, weights):
+                if not 0 <= expert < n:
                     raise SelfTestFailure(f"{where}, layer {layer}: expert {expert} does not exist")
                 if not (math.isfinite(weight) and weight >= 0):
                     raise SelfTestFailure(f"{where}, layer {layer}: gate weight {weight} is not a weight")
-            if len({int(expert) for expert, _ in chosen}) != k:
+            if len(set(chosen)) != k:
                 raise SelfTestFailure(f"{where}, layer {layer}: the same expert was chosen twice")
     return f"every token routed in all {len(layers)} MoE layer(s), {k} of {n} experts each"
 
 
-def run_model(session, path: Path, max_tokens: int) -> tuple[dict, list[dict], dict]:
-    """Load ``path`` in an EngineSession and generate; returns (loaded event, tokens, finished event)."""
+def run_model(session: EngineSession, path: Path, max_tokens: int) -> tuple[Loaded, list[Token], Finished]:
+    """Load ``path`` in an EngineSession and generate; returns (its Loaded event, the prompt and answer
+    tokens, the Finished event)."""
+    from app.core.engine import protocol
+
     loaded = session.load(str(path), n_ctx=512)
-    tokens: list[dict] = []
-    finished: dict = {}
-    for event in session.generate(prompt=PROMPT, max_tokens=max_tokens, seed=0, temperature=0.0, stop=[]):
-        if event["event"] == "prompt_routing":
-            tokens.extend(event["tokens"])
-        elif event["event"] == "token":
-            tokens.append(event)
-        elif event["event"] == "finished":
-            finished = event
-    answer = [token for token in tokens if token.get("source") == "answer"]
-    if not answer:
+    events = list(session.generate(protocol.Generate(prompt=PROMPT, max_tokens=max_tokens, seed=0, temperature=0.0)))
+    tokens = list(protocol.prompt_and_answer(events))
+    finished = events[-1]
+    if not any(token.source == protocol.ANSWER for token in tokens):
         raise SelfTestFailure(
-            f"{path.name}: the model loaded but generated no token "
-            f"(stop reason {finished.get('stop_reason')!r})"
+            f"{path.name}: the model loaded but generated no token (stop reason {finished.stop_reason!r})"
         )
     return loaded, tokens, finished
 
 
-def _describe_model(path: Path, loaded: dict, tokens: list[dict], finished: dict) -> str:
-    info = loaded["info"]
-    answer = sum(1 for token in tokens if token.get("source") == "answer")
+def _describe_model(path: Path, loaded: Loaded, tokens: list[Token], finished: Finished, switched: bool) -> str:
+    from app.core.engine.protocol import ANSWER
+
+    info = loaded.info
+    answer = sum(1 for token in tokens if token.source == ANSWER)
     kind = "dense"
-    if info["is_moe"]:
-        layers, experts, k = len(info["moe_layers"]), info["n_experts"], info["n_experts_used"]
-        kind = f"MoE, {layers} routed layers x {experts} experts, top-{k}"
-    speed = finished.get("tokens_per_s", 0)
+    if info.is_moe:
+        kind = f"MoE, {len(info.moe_layers)} routed layers x {info.n_experts} experts, top-{info.n_experts_used}"
     mode = ""
-    if loaded.get("compat_switched"):
+    if switched:
         mode = " in compatibility mode (llama.cpp's extra buffer types crashed the engine on this processor)"
-    elif loaded.get("safe"):
+    elif loaded.safe:
         mode = " in compatibility mode (remembered for this processor)"
     return (
-        f"{path.name} ({kind}): loaded{mode} in {loaded['load_seconds']:.2f} s, "
-        f"{len(tokens) - answer} prompt + {answer} answer tokens at {speed} tokens/s"
+        f"{path.name} ({kind}): loaded{mode} in {loaded.load_seconds:.2f} s, "
+        f"{len(tokens) - answer} prompt + {answer} answer tokens at {finished.tokens_per_s} tokens/s"
     )
 
 
@@ -181,12 +183,12 @@ def _engine_checks(
     from app.core.models.bundle import bundled_models, bundled_models_dir
     from app.core.models.demo import write_demo_model
     from app.core.engine.client import engine_command
-    from app.core.engine.session import EngineSession, TraceError
+    from app.core.engine.session import EngineSession, SessionError
 
     results = []
     try:
         session = EngineSession().__enter__()
-    except TraceError as exc:
+    except SessionError as exc:
         return [CheckResult("engine", False, f"the engine process did not start: {exc}")]
     try:
         pid = session.client.pid
@@ -197,7 +199,7 @@ def _engine_checks(
         def attempt(name: str, body: Callable[[], str]) -> None:
             try:
                 results.append(CheckResult(name, True, body()))
-            except (SelfTestFailure, TraceError, OSError, ValueError, KeyError) as exc:
+            except (SelfTestFailure, SessionError, OSError, ValueError, KeyError) as exc:
                 results.append(CheckResult(name, False, str(exc) or type(exc).__name__))
             if session.client.pid is not None:  # a fresh engine after a switch to compatibility mode
                 watch.extra_pids.add(session.client.pid)
@@ -205,18 +207,17 @@ def _engine_checks(
         def synthetic() -> str:
             path = write_demo_model(models_dir / "selftest-moe.gguf", **SYNTHETIC)
             loaded, tokens, finished = run_model(session, path, max_tokens)
-            return (
-                f"{_describe_model(path, loaded, tokens, finished)}; {check_routing(tokens, loaded['info'])}"
-            )
+            detail = _describe_model(path, loaded, tokens, finished, session.compat_switched)
+            return f"{detail}; {check_routing(tokens, loaded.info)}"
 
         attempt("routing", synthetic)
 
         def run_and_check(path: Path) -> Callable[[], str]:
             def body() -> str:
                 loaded, tokens, finished = run_model(session, path, max_tokens)
-                detail = _describe_model(path, loaded, tokens, finished)
-                if loaded["info"]["is_moe"]:
-                    return f"{detail}; {check_routing(tokens, loaded['info'])}"
+                detail = _describe_model(path, loaded, tokens, finished, session.compat_switched)
+                if loaded.info.is_moe:
+                    return f"{detail}; {check_routing(tokens, loaded.info)}"
                 return f"{detail}; a dense model has no routing to capture"
 
             return body

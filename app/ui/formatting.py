@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from app.core import units
+
 _VISIBLE_WHITESPACE = str.maketrans({" ": "␣", "\n": "↵", "\t": "→", "\r": ""})
 
 
@@ -25,7 +27,7 @@ def format_count(count: int) -> str:
 
 
 def format_decimal(value: float, decimals: int = 1) -> str:
-    return QLocale().toString(float(value), "f", decimals)
+    return _locale_number(value, decimals)
 
 
 def format_percent(share: float) -> str:
@@ -35,8 +37,24 @@ def format_percent(share: float) -> str:
     return f"{QLocale().toString(percent, 'f', decimals)}\u00a0%"
 
 
-def format_file_size(size: int) -> str:
-    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+def _locale_number(value: float, decimals: int) -> str:
+    return QLocale().toString(float(value), "f", decimals)
+
+
+def format_size(n_bytes: int) -> str:
+    """Bytes as "820 MB", "4,7 GB", "21 GB" in the user's locale (the rounding of app.core.units), with
+    a no-break space so that number and unit stay on one line."""
+    return units.format_size(n_bytes, number=_locale_number, space="\u00a0")
+
+
+def format_duration(seconds: float) -> str:
+    """Time left, as a person says it: "40 s", "5 min", "1 h 20 min"."""
+    words = {
+        "hours": QCoreApplication.translate("Formatting", "{hours} h {minutes} min"),
+        "minutes": QCoreApplication.translate("Formatting", "{minutes} min"),
+        "seconds": QCoreApplication.translate("Formatting", "{seconds} s"),
+    }
+    return units.format_duration(seconds, words)
 
 
 def visible_token(text: str) -> str:

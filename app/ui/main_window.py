@@ -6,22 +6,27 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
+from app.core.defaults import DEFAULT_CONTEXT
+from app.core.engine import protocol
+from app.core.engine.supervisor import Loss, Problem
+from app.core.locality.audit import AuditLog
+from app.core.locality.policy import NetworkPolicy
 from app.core.models.gguf import ModelInfo
-from app.core.locality.guard import AuditLog, NetworkPolicy
 from app.ui.chat.pane import ChatPane
+from app.ui.engine_words import compat_text, lost_text, problem_text
 from app.ui.experts.pane import ExpertsPane
 from app.ui.formatting import format_decimal
 from app.ui.library.pane import LibraryPane
 from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
 from app.ui.locality.panel import LocalityPanel
+from app.ui import settings
 from app.ui.resources import icon
 from app.worker import EngineWorker
 
-DEFAULT_CONTEXT = 2048
 REFRESH_INTERVAL_MS = 16
 
 
@@ -45,7 +50,7 @@ class MainWindow(QMainWindow):
 
     Signals:
         loadRequested(str, int, int): queued to ``worker.load`` (path, context size, experts per token).
-        generateRequested(dict): queued to ``worker.generate``.
+        generateRequested(Generate): queued to ``worker.generate``.
     """
 
     loadRequested = Signal(str, int, int)
@@ -98,12 +103,10 @@ class MainWindow(QMainWindow):
         worker.compatibilityMode.connect(self._on_compatibility_mode)
         worker.engineRestarted.connect(self._on_engine_restarted)
         worker.busyChanged.connect(self.library.set_engine_busy)
+        guard = self.locality_guard
         # Straight from the engine's reader thread: logging it blocks nobody, and the indicator hears of
         # it through the tracker's queued signal.
-        worker.networkBlocked.connect(
-            self.locality_guard.record_engine_event, Qt.ConnectionType.DirectConnection
-        )
-        guard = self.locality_guard
+        worker.networkBlocked.connect(guard.record_engine_attempt, Qt.ConnectionType.DirectConnection)
         self.destroyed.connect(lambda *_args: guard.close())
         self.chat.generateRequested.connect(self._on_generate_requested)
         self.chat.stopRequested.connect(worker.stop, Qt.ConnectionType.DirectConnection)
@@ -140,10 +143,10 @@ class MainWindow(QMainWindow):
         reset = QAction(self.tr("&Reset layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
-        settings = self.menuBar().addMenu(self.tr("&Settings"))
-        settings.setObjectName("settingsMenu")
-        settings.addAction(self.library.token_action)
-        settings.addAction(self.library.models_dir_action)
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        settings_menu.setObjectName("settingsMenu")
+        settings_menu.addAction(self.library.token_action)
+        settings_menu.addAction(self.library.models_dir_action)
 
     def reset_layout(self) -> None:
         """Library on the left, chat in the middle, experts on the right."""
@@ -157,11 +160,9 @@ class MainWindow(QMainWindow):
         )
 
     def _restore_window_state(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("window/geometry")
+        geometry, state = settings.window_layout()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
-        state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
 
@@ -179,9 +180,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        settings.set_window_layout(self.saveGeometry(), self.saveState())
         self.library.shutdown()
         if self.locality_panel is not None:
             self.locality_panel.close()
@@ -238,11 +237,11 @@ class MainWindow(QMainWindow):
     def _on_engine_started(self) -> None:
         self.engine_ready = True
 
-    def _on_loaded(self, event: dict) -> None:
-        info = ModelInfo.from_dict(event["info"])
+    def _on_loaded(self, event: protocol.Loaded) -> None:
+        info = event.info
         self._reloading = False
-        self.compatibility_mode = bool(event.get("safe"))
-        self.library.set_loaded(info, float(event.get("load_seconds", 0.0)), self.compatibility_mode)
+        self.compatibility_mode = event.safe
+        self.library.set_loaded(info, event.load_seconds, self.compatibility_mode)
         self.experts.set_model(info)
         self._set_model(info)
 
@@ -251,18 +250,18 @@ class MainWindow(QMainWindow):
         self.experts.set_model(None)
         self._set_model(None)
 
-    def _on_generate_requested(self, params: dict) -> None:
+    def _on_generate_requested(self, request: protocol.Generate) -> None:
         self.experts.begin_answer()
         self._answer_tokens = 0
         self._first_token_at = None
         self._speed_label.clear()
-        self.generateRequested.emit(params)
+        self.generateRequested.emit(request)
 
-    def _on_prompt_routing(self, tokens: list) -> None:
-        self.experts.add_prompt_routing(tokens)
+    def _on_prompt_routing(self, event: protocol.PromptRouting) -> None:
+        self.experts.add_prompt_routing(event.tokens)
         self._schedule_refresh()
 
-    def _on_token(self, token: dict) -> None:
+    def _on_token(self, token: protocol.Token) -> None:
         if self._first_token_at is None:
             self._first_token_at = time.monotonic()
         self._answer_tokens += 1
@@ -270,14 +269,15 @@ class MainWindow(QMainWindow):
         self.experts.add_token(token)
         self._schedule_refresh()
 
-    def _on_finished(self, stats: dict) -> None:
+    def _on_finished(self, stats: protocol.Finished) -> None:
         self._refresh.stop()
         self._flush()
         self.chat.finish_answer(stats)
-        if stats.get("answer_tokens"):
-            self._show_speed(float(stats.get("tokens_per_s") or 0.0))
+        if stats.answer_tokens:
+            self._show_speed(stats.tokens_per_s)
 
-    def _on_error(self, kind: str, message: str) -> None:
+    def _on_error(self, problem: Problem) -> None:
+        message = problem_text(problem)
         if self.library.loading_path is not None:
             self._reloading = False
             self.library.set_load_failed(message)
@@ -291,21 +291,22 @@ class MainWindow(QMainWindow):
             self.chat.abort_answer(self.tr("no answer: an error occurred"))
         self.chat.show_notice(message, "error")
 
-    def _on_engine_lost(self, message: str) -> None:
+    def _on_engine_lost(self, loss: Loss) -> None:
         self._refresh.stop()
         self._flush()
         self.chat.abort_answer(self.tr("interrupted"))
         self.engine_ready = False
-        self.chat.show_notice(message, "error")
+        self.chat.show_notice(lost_text(loss), "error")
         info = self.model_info
         self._reloading = info is not None and self.library.loading_path is None
         if self._reloading:
             self.library.set_loading(info.path, again=True)
         self._set_model(None)
 
-    def _on_compatibility_mode(self, message: str) -> None:
+    def _on_compatibility_mode(self, loss: Loss) -> None:
         """The model crashed the engine with its fast settings and comes back in compatibility mode;
         an answer being written is asked again, so the conversation goes on by itself."""
+        message = compat_text(loss)
         self._refresh.stop()
         self._flush()
         self.engine_ready = False

@@ -4,167 +4,167 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="100"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="100"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
         <source>Process</source>
         <translation>Prozess</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="100"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
         <source>Host</source>
         <translation>Gegenstelle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="100"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
         <source>Port</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="100"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
         <source>Action</source>
         <translation>Vorgang</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="101"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="63"/>
         <source>Verdict</source>
         <translation>Bewertung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="101"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="63"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="128"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="90"/>
         <source>window</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="128"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="90"/>
         <source>engine</source>
         <translation>Engine</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="142"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="104"/>
         <source>local</source>
         <translation>lokal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="143"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="105"/>
         <source>allowed (your action)</source>
         <translation>erlaubt (Ihr Auftrag)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="144"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="106"/>
         <source>blocked</source>
         <translation>blockiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="145"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="107"/>
         <source>UNEXPECTED</source>
         <translation>UNERWARTET</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="151"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="113"/>
         <source>failed: {error}</source>
         <translation>Fehler: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="153"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="115"/>
         <source>not recorded</source>
         <translation>nicht erfasst</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="155"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="117"/>
         <source>connected</source>
         <translation>verbunden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="156"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="118"/>
         <source>name resolved</source>
         <translation>Name aufgelöst</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="157"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="119"/>
         <source>sent</source>
         <translation>gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="158"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="120"/>
         <source>begun, end not awaited</source>
         <translation>begonnen, Ende nicht abgewartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="159"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="121"/>
         <source>nothing sent</source>
         <translation>nichts gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="166"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="128"/>
         <source>name not resolved</source>
         <translation>Name nicht aufgelöst</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="167"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="129"/>
         <source>connection refused by the host</source>
         <translation>von der Gegenstelle abgelehnt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="168"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="130"/>
         <source>no route to host</source>
         <translation>keine Route zur Gegenstelle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="169"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="131"/>
         <source>network unreachable</source>
         <translation>Netzwerk nicht erreichbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="170"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="132"/>
         <source>timed out</source>
         <translation>Zeitüberschreitung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="171"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="133"/>
         <source>connection reset</source>
         <translation>Verbindung zurückgesetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="178"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="140"/>
         <source>{action} refused: offline mode</source>
         <translation>{action} abgelehnt: Offline-Modus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="180"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="142"/>
         <source>listening socket</source>
         <translation>wartet auf Verbindungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="184"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="146"/>
         <source>{action} (seen open)</source>
         <translation>{action} (offene Verbindung)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="182"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="144"/>
         <source>connection attempt</source>
         <translation>Verbindungsversuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="185"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="147"/>
         <source>open connection</source>
         <translation>offene Verbindung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="191"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="153"/>
         <source>download from {host}</source>
         <translation>Download von {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="193"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="155"/>
         <source>search on {host}</source>
         <translation>Suche auf {host}</translation>
     </message>
@@ -172,153 +172,255 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="93"/>
+        <location filename="../../app/ui/chat/pane.py" line="96"/>
         <source>Type your message — Enter sends, Shift+Enter starts a new line</source>
         <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="99"/>
+        <location filename="../../app/ui/chat/pane.py" line="102"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="102"/>
+        <location filename="../../app/ui/chat/pane.py" line="105"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="103"/>
+        <location filename="../../app/ui/chat/pane.py" line="106"/>
         <source>Stop the answer now</source>
         <translation>Die Antwort jetzt anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="105"/>
+        <location filename="../../app/ui/chat/pane.py" line="108"/>
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="106"/>
+        <location filename="../../app/ui/chat/pane.py" line="109"/>
         <source>Forget this conversation and start afresh</source>
         <translation>Dieses Gespräch vergessen und neu beginnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="124"/>
+        <location filename="../../app/ui/chat/pane.py" line="127"/>
         <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="142"/>
+        <location filename="../../app/ui/chat/pane.py" line="145"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="153"/>
+        <location filename="../../app/ui/chat/pane.py" line="156"/>
         <source>[… {count} more characters, not shown here]</source>
         <translation>[… {count} weitere Zeichen, hier nicht angezeigt]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="181"/>
+        <location filename="../../app/ui/chat/pane.py" line="184"/>
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="181"/>
+        <location filename="../../app/ui/chat/pane.py" line="184"/>
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="184"/>
+        <location filename="../../app/ui/chat/pane.py" line="186"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="188"/>
+        <location filename="../../app/ui/chat/pane.py" line="187"/>
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="191"/>
+        <location filename="../../app/ui/chat/pane.py" line="189"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="192"/>
+        <location filename="../../app/ui/chat/pane.py" line="190"/>
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="193"/>
+        <location filename="../../app/ui/chat/pane.py" line="191"/>
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="259"/>
+        <location filename="../../app/ui/chat/pane.py" line="257"/>
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
     </message>
 </context>
 <context>
+    <name>DeleteFlow</name>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="42"/>
+        <source>Remove from the library</source>
+        <translation>Aus der Bibliothek entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="43"/>
+        <source>Remove “{name}” from the library?</source>
+        <translation>„{name}“ aus der Bibliothek entfernen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="48"/>
+        <source>The file stays where it is ({folder}); nothing is deleted.</source>
+        <translation>Die Datei bleibt, wo sie ist ({folder}); es wird nichts gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="52"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="57"/>
+        <source>Delete model</source>
+        <translation>Modell löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="58"/>
+        <source>Delete “{name}”?</source>
+        <translation>„{name}“ löschen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="64"/>
+        <source>This deletes the file from the models folder for good and frees {size} on the drive. You can download or import it again later.</source>
+        <translation>Die Datei wird endgültig aus dem Modellordner gelöscht; das gibt {size} auf dem Laufwerk frei. Sie können sie später wieder herunterladen oder importieren.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="68"/>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="76"/>
+        <source>“{name}” was removed from the library.</source>
+        <translation>„{name}“ wurde aus der Bibliothek entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/delete_flow.py" line="87"/>
+        <source>“{name}” was deleted; {size} were freed.</source>
+        <translation>„{name}“ wurde gelöscht; {size} sind wieder frei.</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadController</name>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="202"/>
+        <location filename="../../app/ui/library/download_controller.py" line="213"/>
+        <source>This model cannot be downloaded</source>
+        <translation>Dieses Modell kann nicht heruntergeladen werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="222"/>
+        <source>Already in the library</source>
+        <translation>Bereits in der Bibliothek</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="224"/>
+        <source>Downloading…</source>
+        <translation>Wird heruntergeladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="228"/>
+        <source>Download ({size})</source>
+        <translation>Herunterladen ({size})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="230"/>
+        <source>Download (about {size})</source>
+        <translation>Herunterladen (etwa {size})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="232"/>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="285"/>
+        <source>“{name}” was downloaded and checked; it is now in your library.</source>
+        <translation>„{name}“ wurde heruntergeladen und geprüft; es ist jetzt in Ihrer Bibliothek.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="303"/>
+        <source>Not enough free space</source>
+        <translation>Nicht genug freier Speicherplatz</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="315"/>
+        <source>The download cannot continue</source>
+        <translation>Der Download kann nicht fortgesetzt werden</translation>
+    </message>
+</context>
+<context>
     <name>DownloadRow</name>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="174"/>
+        <location filename="../../app/ui/library/downloads.py" line="70"/>
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="175"/>
+        <location filename="../../app/ui/library/downloads.py" line="71"/>
         <source>Stop for now; what was downloaded is kept</source>
         <translation>Vorerst anhalten; das bereits Heruntergeladene bleibt erhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="176"/>
-        <location filename="../../app/ui/library/downloads.py" line="227"/>
+        <location filename="../../app/ui/library/downloads.py" line="72"/>
+        <location filename="../../app/ui/library/downloads.py" line="123"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="177"/>
-        <location filename="../../app/ui/library/downloads.py" line="228"/>
+        <location filename="../../app/ui/library/downloads.py" line="73"/>
+        <location filename="../../app/ui/library/downloads.py" line="124"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="178"/>
-        <location filename="../../app/ui/library/downloads.py" line="229"/>
+        <location filename="../../app/ui/library/downloads.py" line="74"/>
+        <location filename="../../app/ui/library/downloads.py" line="125"/>
         <source>Stop and delete what was downloaded so far</source>
         <translation>Beenden und das bisher Heruntergeladene löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="179"/>
+        <location filename="../../app/ui/library/downloads.py" line="75"/>
         <source>Hugging Face token…</source>
         <translation>Hugging-Face-Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="203"/>
+        <location filename="../../app/ui/library/downloads.py" line="99"/>
         <source>Unfinished: {done} of {total} were downloaded before. Resume it?</source>
         <translation>Unvollständig: {done} von {total} wurden bereits heruntergeladen. Fortsetzen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="208"/>
+        <location filename="../../app/ui/library/downloads.py" line="104"/>
         <source>Unfinished: {done} were downloaded before. Resume it?</source>
         <translation>Unvollständig: {done} wurden bereits heruntergeladen. Fortsetzen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="213"/>
+        <location filename="../../app/ui/library/downloads.py" line="109"/>
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="214"/>
+        <location filename="../../app/ui/library/downloads.py" line="110"/>
         <source>Delete what was downloaded so far</source>
         <translation>Das bisher Heruntergeladene löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="227"/>
+        <location filename="../../app/ui/library/downloads.py" line="123"/>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="228"/>
+        <location filename="../../app/ui/library/downloads.py" line="124"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
@@ -326,137 +428,137 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="268"/>
+        <location filename="../../app/ui/library/downloads.py" line="164"/>
         <source>Downloads</source>
         <translation>Downloads</translation>
     </message>
 </context>
 <context>
-    <name>EngineWorker</name>
+    <name>EngineWords</name>
     <message>
-        <location filename="../../app/worker.py" line="174"/>
-        <source>The engine could not be started: {reason}</source>
-        <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="198"/>
-        <source>The engine is not running. Please try again in a moment.</source>
-        <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="313"/>
-        <source>while loading this model</source>
-        <translation>beim Laden dieses Modells</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="314"/>
-        <source>while answering with this model</source>
-        <translation>beim Antworten mit diesem Modell</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="316"/>
-        <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. The answers stay the same; they may come up to about {percent} % slower, and for many models no slower at all.</source>
-        <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich; sie kommen bis zu etwa {percent} % langsamer, bei vielen Modellen gar nicht langsamer.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="323"/>
-        <source>while loading the model</source>
-        <translation>beim Laden des Modells</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="324"/>
-        <source>while answering</source>
-        <translation>beim Antworten</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="325"/>
-        <source>while unloading the model</source>
-        <translation>beim Entladen des Modells</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="326"/>
-        <source>while it was waiting</source>
-        <translation>im Leerlauf</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="328"/>
-        <source>The engine stopped answering {doing}.</source>
-        <translation>Die Engine hat {doing} aufgehört zu reagieren.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="331"/>
-        <source>The engine was ended from outside {doing}, perhaps by the system because memory ran out.</source>
-        <translation>Die Engine wurde {doing} von außen beendet, vielleicht vom System, weil der Arbeitsspeicher nicht reichte.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="334"/>
-        <source>The engine was asked to quit from outside {doing}.</source>
-        <translation>Die Engine wurde {doing} von außen aufgefordert, sich zu beenden.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="336"/>
-        <source>The engine crashed {doing}.</source>
-        <translation>Die Engine ist {doing} abgestürzt.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="338"/>
-        <source>The engine quit unexpectedly {doing} (error code {code}).</source>
-        <translation>Die Engine hat sich {doing} unerwartet beendet (Fehlercode {code}).</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="342"/>
-        <source>The model may need more memory than is free: close other programs, or choose a smaller model in the Model library.</source>
-        <translation>Das Modell braucht vielleicht mehr Arbeitsspeicher, als frei ist: Schließen Sie andere Programme oder wählen Sie in der Modellbibliothek ein kleineres Modell.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="346"/>
-        <source>The model file may be damaged or not supported by this version of MoEscope. You can choose another model in the Model library.</source>
-        <translation>Die Modelldatei ist vielleicht beschädigt oder wird von dieser MoEscope-Version nicht unterstützt. In der Modellbibliothek können Sie ein anderes Modell wählen.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="348"/>
-        <source>Your conversation is kept; MoEscope starts a fresh engine.</source>
-        <translation>Ihr Gespräch bleibt erhalten; MoEscope startet eine neue Engine.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="354"/>
-        <source>llama.cpp could not read the model into memory: there may not be enough free memory for it, or the file is damaged.</source>
-        <translation>llama.cpp konnte das Modell nicht in den Arbeitsspeicher laden: Vielleicht ist nicht genug Arbeitsspeicher frei, oder die Datei ist beschädigt.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="358"/>
-        <source>llama.cpp could not set aside its working memory for a context of {n_ctx} tokens, most likely because there is not enough free memory. Close other programs, or choose a smaller model.</source>
-        <translation>llama.cpp konnte den Arbeitsspeicher für einen Kontext von {n_ctx} Token nicht reservieren, höchstwahrscheinlich weil nicht genug Arbeitsspeicher frei ist. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="371"/>
-        <source>This message is too long for the model: with it, the conversation has at least {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
-        <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch mindestens {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="374"/>
-        <source>This message is too long for the model: with it, the conversation has {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
-        <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="378"/>
-        <source>Shorten the message, or start a new chat.</source>
-        <translation>Kürzen Sie die Nachricht oder beginnen Sie einen neuen Chat.</translation>
-    </message>
-    <message>
-        <location filename="../../app/worker.py" line="396"/>
+        <location filename="../../app/ui/engine_words.py" line="38"/>
         <source>The engine stopped {count} times within a minute, so it was not started again. Please restart MoEscope.</source>
         <translation>Die Engine wurde innerhalb einer Minute {count}-mal beendet und deshalb nicht erneut gestartet. Bitte starten Sie MoEscope neu.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="417"/>
+        <location filename="../../app/ui/engine_words.py" line="44"/>
+        <source>The engine could not be started: {reason}</source>
+        <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="46"/>
+        <source>The engine is not running. Please try again in a moment.</source>
+        <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="48"/>
         <source>The engine stopped while loading this file. It may be damaged or not supported by this version of MoEscope.</source>
         <translation>Die Engine wurde beim Laden dieser Datei beendet. Die Datei ist vielleicht beschädigt oder wird von dieser Version von MoEscope nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../../app/worker.py" line="420"/>
+        <location filename="../../app/ui/engine_words.py" line="54"/>
         <source>The engine was ended while loading this model, most likely because the computer ran out of memory. Close other programs, or choose a smaller model.</source>
         <translation>Die Engine wurde beim Laden dieses Modells beendet, höchstwahrscheinlich weil der Arbeitsspeicher des Computers nicht reichte. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="71"/>
+        <source>while loading this model</source>
+        <translation>beim Laden dieses Modells</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="71"/>
+        <source>while answering with this model</source>
+        <translation>beim Antworten mit diesem Modell</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="73"/>
+        <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. The answers stay the same; they may come up to about {percent} % slower, and for many models no slower at all.</source>
+        <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich; sie kommen bis zu etwa {percent} % langsamer, bei vielen Modellen gar nicht langsamer.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="84"/>
+        <source>while loading the model</source>
+        <translation>beim Laden des Modells</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="85"/>
+        <source>while answering</source>
+        <translation>beim Antworten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="86"/>
+        <source>while unloading the model</source>
+        <translation>beim Entladen des Modells</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="87"/>
+        <source>while it was waiting</source>
+        <translation>im Leerlauf</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="90"/>
+        <source>The engine stopped answering {doing}.</source>
+        <translation>Die Engine hat {doing} aufgehört zu reagieren.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="92"/>
+        <source>The engine was ended from outside {doing}, perhaps by the system because memory ran out.</source>
+        <translation>Die Engine wurde {doing} von außen beendet, vielleicht vom System, weil der Arbeitsspeicher nicht reichte.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="97"/>
+        <source>The engine was asked to quit from outside {doing}.</source>
+        <translation>Die Engine wurde {doing} von außen aufgefordert, sich zu beenden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="99"/>
+        <source>The engine quit unexpectedly {doing} (error code {code}).</source>
+        <translation>Die Engine hat sich {doing} unerwartet beendet (Fehlercode {code}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="102"/>
+        <source>The engine crashed {doing}.</source>
+        <translation>Die Engine ist {doing} abgestürzt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="104"/>
+        <source>The model may need more memory than is free: close other programs, or choose a smaller model in the Model library.</source>
+        <translation>Das Modell braucht vielleicht mehr Arbeitsspeicher, als frei ist: Schließen Sie andere Programme oder wählen Sie in der Modellbibliothek ein kleineres Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="109"/>
+        <source>The model file may be damaged or not supported by this version of MoEscope. You can choose another model in the Model library.</source>
+        <translation>Die Modelldatei ist vielleicht beschädigt oder wird von dieser MoEscope-Version nicht unterstützt. In der Modellbibliothek können Sie ein anderes Modell wählen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="113"/>
+        <source>Your conversation is kept; MoEscope starts a fresh engine.</source>
+        <translation>Ihr Gespräch bleibt erhalten; MoEscope startet eine neue Engine.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="119"/>
+        <source>llama.cpp could not read the model into memory: there may not be enough free memory for it, or the file is damaged.</source>
+        <translation>llama.cpp konnte das Modell nicht in den Arbeitsspeicher laden: Vielleicht ist nicht genug Arbeitsspeicher frei, oder die Datei ist beschädigt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="124"/>
+        <source>llama.cpp could not set aside its working memory for a context of {n_ctx} tokens, most likely because there is not enough free memory. Close other programs, or choose a smaller model.</source>
+        <translation>llama.cpp konnte den Arbeitsspeicher für einen Kontext von {n_ctx} Token nicht reservieren, höchstwahrscheinlich weil nicht genug Arbeitsspeicher frei ist. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="139"/>
+        <source>This message is too long for the model: with it, the conversation has at least {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
+        <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch mindestens {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="143"/>
+        <source>This message is too long for the model: with it, the conversation has {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
+        <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="148"/>
+        <source>Shorten the message, or start a new chat.</source>
+        <translation>Kürzen Sie die Nachricht oder beginnen Sie einen neuen Chat.</translation>
     </message>
 </context>
 <context>
@@ -506,7 +608,7 @@
 <context>
     <name>ExpertsPane</name>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="66"/>
+        <location filename="../../app/ui/experts/pane.py" line="69"/>
         <source>No model loaded yet.
 
 Load a model in the Model library to see which experts work on each word the model reads and writes.</source>
@@ -515,38 +617,38 @@ Load a model in the Model library to see which experts work on each word the mod
 Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="107"/>
-        <location filename="../../app/ui/experts/pane.py" line="232"/>
+        <location filename="../../app/ui/experts/pane.py" line="110"/>
+        <location filename="../../app/ui/experts/pane.py" line="236"/>
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="115"/>
+        <location filename="../../app/ui/experts/pane.py" line="118"/>
         <source>This token</source>
         <translation>Dieses Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="116"/>
+        <location filename="../../app/ui/experts/pane.py" line="119"/>
         <source>Whole answer</source>
         <translation>Ganze Antwort</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="118"/>
+        <location filename="../../app/ui/experts/pane.py" line="121"/>
         <source>Experts the router picked for the newest token, with their gate weights</source>
         <translation>Die Experten, die der Router für das neueste Token gewählt hat, mit ihren Gewichten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="121"/>
+        <location filename="../../app/ui/experts/pane.py" line="124"/>
         <source>Share of the routing weight each expert received over the answer so far</source>
         <translation>Anteil am Routing-Gewicht, den jeder Experte bisher in dieser Antwort erhalten hat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="130"/>
+        <location filename="../../app/ui/experts/pane.py" line="133"/>
         <source>Show</source>
         <translation>Anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="176"/>
+        <location filename="../../app/ui/experts/pane.py" line="179"/>
         <source>“{name}” is a dense model.
 
 In a dense model every parameter works on every token: there is no router and there are no experts to choose from, so there is nothing to show here.
@@ -563,142 +665,311 @@ Jetzt aktiv: alle {total} Parameter (100 %).
 Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Token für Token Experten auswählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="190"/>
+        <location filename="../../app/ui/experts/pane.py" line="194"/>
         <source>Active now: {active} of {total} parameters ({share})</source>
         <translation>Jetzt aktiv: {active} von {total} Parametern ({share})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="198"/>
+        <location filename="../../app/ui/experts/pane.py" line="202"/>
         <source>For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.</source>
         <translation>Für jedes Token wählt der Router in jeder der {layers} MoE-Schichten {k} von {n} Experten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="216"/>
+        <location filename="../../app/ui/experts/pane.py" line="220"/>
         <source>The first layer has no experts (dense).</source>
         <translation>Die erste Schicht hat keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="219"/>
+        <location filename="../../app/ui/experts/pane.py" line="223"/>
         <source>The first {count} layers have no experts (dense).</source>
         <translation>Die ersten {count} Schichten haben keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="226"/>
+        <location filename="../../app/ui/experts/pane.py" line="230"/>
         <source>Demo model with random weights: its text is gibberish, the routing mechanics are real.</source>
         <translation>Demo-Modell mit Zufallsgewichten: Sein Text ist Kauderwelsch, die Routing-Mechanik ist echt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="308"/>
+        <location filename="../../app/ui/experts/pane.py" line="315"/>
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="314"/>
+        <location filename="../../app/ui/experts/pane.py" line="321"/>
         <source>Prompt token {pos}</source>
         <translation>Eingabe-Token {pos}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="318"/>
+        <location filename="../../app/ui/experts/pane.py" line="325"/>
         <source>Answer token {n} (position {pos} of the conversation)</source>
         <translation>Antwort-Token {n} (Position {pos} im Gespräch)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="329"/>
+        <location filename="../../app/ui/experts/pane.py" line="336"/>
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="326"/>
+        <location filename="../../app/ui/experts/pane.py" line="333"/>
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="205"/>
+        <location filename="../../app/ui/experts/pane.py" line="209"/>
         <source>Plus 1 shared expert per layer that works on every token (always on: the hatched column “S”).</source>
         <translation>Dazu 1 geteilter Experte pro Schicht, der an jedem Token arbeitet (immer aktiv: die schraffierte Spalte „G“).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="211"/>
+        <location filename="../../app/ui/experts/pane.py" line="215"/>
         <source>Plus {count} shared experts per layer that work on every token (always on: the hatched columns “S”).</source>
         <translation>Dazu {count} geteilte Experten pro Schicht, die an jedem Token arbeiten (immer aktiv: die schraffierten Spalten „G“).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="339"/>
+        <location filename="../../app/ui/experts/pane.py" line="346"/>
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="343"/>
+        <location filename="../../app/ui/experts/pane.py" line="350"/>
         <source>Over the {count} answer tokens so far: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über die bisherigen {count} Antwort-Tokens: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
 </context>
 <context>
+    <name>FolderScan</name>
+    <message>
+        <location filename="../../app/ui/library/folder_scan.py" line="110"/>
+        <source>Choose the models folder</source>
+        <translation>Modellordner wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/folder_scan.py" line="124"/>
+        <source>The models folder cannot change now</source>
+        <translation>Der Modellordner kann gerade nicht geändert werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/folder_scan.py" line="126"/>
+        <source>Wait until the downloads and imports have finished, or pause the downloads, then change the folder.</source>
+        <translation>Warten Sie, bis Downloads und Importe fertig sind, oder halten Sie die Downloads an, und ändern Sie dann den Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/folder_scan.py" line="136"/>
+        <source>This folder cannot be used</source>
+        <translation>Dieser Ordner kann nicht verwendet werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/folder_scan.py" line="137"/>
+        <source>“{folder}” cannot be created: {reason}</source>
+        <translation>„{folder}“ kann nicht angelegt werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/folder_scan.py" line="156"/>
+        <source>No model in the library matches the filter.</source>
+        <translation>Kein Modell in der Bibliothek passt zum Filter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/folder_scan.py" line="158"/>
+        <source>No models yet. Download one from the Catalog, or click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
+        <translation>Noch keine Modelle. Laden Sie eines aus dem Katalog herunter, oder klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
+    </message>
+</context>
+<context>
     <name>Formatting</name>
     <message>
-        <location filename="../../app/ui/formatting.py" line="15"/>
+        <location filename="../../app/ui/formatting.py" line="17"/>
         <source>B</source>
         <comment>billion</comment>
         <translation>Mrd.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="16"/>
+        <location filename="../../app/ui/formatting.py" line="18"/>
         <source>M</source>
         <comment>million</comment>
         <translation>Mio.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="17"/>
+        <location filename="../../app/ui/formatting.py" line="19"/>
         <source>K</source>
         <comment>thousand</comment>
         <translation>Tsd.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="53"/>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} Std. {minutes} Min.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="54"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} Min.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/formatting.py" line="55"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} Sek.</translation>
+    </message>
+</context>
+<context>
+    <name>HubSearch</name>
+    <message>
+        <location filename="../../app/ui/library/hub_search.py" line="65"/>
+        <source>Searching Hugging Face for “{query}”…</source>
+        <translation>Hugging Face wird nach „{query}“ durchsucht…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/hub_search.py" line="70"/>
+        <source>Reading the files of {repo}…</source>
+        <translation>Die Dateien von {repo} werden gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/hub_search.py" line="78"/>
+        <source>This repository has no GGUF model files.</source>
+        <translation>Dieses Repository enthält keine GGUF-Modelldateien.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/hub_search.py" line="80"/>
+        <source>Nothing found for “{query}”. Try fewer or other words, e.g. “Qwen3 30B”.</source>
+        <translation>Nichts gefunden für „{query}“. Versuchen Sie weniger oder andere Wörter, z. B. „Qwen3 30B“.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/hub_search.py" line="84"/>
+        <source>No search result matches the filter.</source>
+        <translation>Kein Suchergebnis passt zum Filter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/hub_search.py" line="86"/>
+        <source>Search Hugging Face for more models in the GGUF format, e.g. “Qwen3 30B” or “OLMoE”. Only the words you search for are sent.</source>
+        <translation>Suchen Sie auf Hugging Face nach weiteren Modellen im GGUF-Format, z. B. „Qwen3 30B“ oder „OLMoE“. Gesendet werden nur Ihre Suchbegriffe.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFlow</name>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="75"/>
+        <source>Import a GGUF model file</source>
+        <translation>GGUF-Modelldatei importieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="77"/>
+        <source>GGUF model files (*.gguf)</source>
+        <translation>GGUF-Modelldateien (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="112"/>
+        <source>“{name}” is already in the models folder.</source>
+        <translation>„{name}“ liegt bereits im Modellordner.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="116"/>
+        <source>Checking and copying “{name}”…</source>
+        <translation>„{name}“ wird geprüft und kopiert…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="120"/>
+        <source>Checking “{name}”…</source>
+        <translation>„{name}“ wird geprüft…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="132"/>
+        <source>Add “{name}” to the library</source>
+        <translation>„{name}“ zur Bibliothek hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="133"/>
+        <source>Copy the file into the models folder, or use it where it is?</source>
+        <translation>Die Datei in den Modellordner kopieren oder dort verwenden, wo sie liegt?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="139"/>
+        <source>A copy takes {size} of space and stays usable when the original is gone (for example on a USB stick). Using it where it is takes no space, but the file must stay where it is.</source>
+        <translation>Eine Kopie belegt {size} und bleibt nutzbar, wenn das Original nicht mehr da ist (zum Beispiel auf einem USB-Stick). Verwenden Sie die Datei dort, wo sie liegt, belegt sie keinen Platz, muss aber dort bleiben.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="143"/>
+        <source>Copy into the models folder</source>
+        <translation>In den Modellordner kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="144"/>
+        <source>Use where it is</source>
+        <translation>Dort verwenden, wo sie liegt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="162"/>
+        <source>“{name}” was added to the library; it stays where it is.</source>
+        <translation>„{name}“ wurde zur Bibliothek hinzugefügt; die Datei bleibt, wo sie ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="171"/>
+        <source>Copying… {done} of {total}</source>
+        <translation>Wird kopiert… {done} von {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="176"/>
+        <source>“{name}” was added to the library.</source>
+        <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="185"/>
+        <source>Copying was stopped; nothing was added.</source>
+        <translation>Das Kopieren wurde abgebrochen; nichts wurde hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="196"/>
+        <source>This file cannot be imported</source>
+        <translation>Diese Datei kann nicht importiert werden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/import_flow.py" line="198"/>
+        <source>Nothing was added to the library.</source>
+        <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
     </message>
 </context>
 <context>
     <name>LibraryJobs</name>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="42"/>
+        <location filename="../../app/ui/library/jobs.py" line="34"/>
         <source>There is not enough free space on the drive of the models folder “{folder}”.</source>
         <translation>Auf dem Laufwerk des Modellordners „{folder}“ ist nicht genug Platz frei.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="45"/>
+        <location filename="../../app/ui/library/jobs.py" line="37"/>
         <source>The models folder “{folder}” is read-only (for example on a write-protected drive).</source>
         <translation>Der Modellordner „{folder}“ ist schreibgeschützt (zum Beispiel auf einem schreibgeschützten Laufwerk).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="49"/>
+        <location filename="../../app/ui/library/jobs.py" line="41"/>
         <source>Your user account is not allowed to change the models folder “{folder}”.</source>
         <translation>Ihr Benutzerkonto darf den Modellordner „{folder}“ nicht ändern.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="52"/>
+        <location filename="../../app/ui/library/jobs.py" line="44"/>
         <source>The models folder “{folder}” is not available. If it is on an external drive, connect the drive.</source>
         <translation>Der Modellordner „{folder}“ ist nicht erreichbar. Liegt er auf einem externen Laufwerk, schließen Sie das Laufwerk an.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="57"/>
+        <location filename="../../app/ui/library/jobs.py" line="49"/>
         <source>The models folder “{folder}” cannot be used: {reason}</source>
         <translation>Der Modellordner „{folder}“ kann nicht verwendet werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="264"/>
-        <location filename="../../app/ui/library/jobs.py" line="307"/>
+        <location filename="../../app/ui/library/jobs.py" line="175"/>
+        <location filename="../../app/ui/library/jobs.py" line="213"/>
         <source>The file could not be read: {reason}</source>
         <translation>Die Datei konnte nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="283"/>
+        <location filename="../../app/ui/library/jobs.py" line="194"/>
         <source>A file named “{name}” is already in the models folder.</source>
         <translation>Im Modellordner gibt es bereits eine Datei namens „{name}“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="290"/>
+        <location filename="../../app/ui/library/jobs.py" line="201"/>
         <source>There is not enough free space for a copy: “{name}” needs {size}, the drive of the models folder has {free} free. Free some space, or use the file where it is.</source>
         <translation>Für eine Kopie ist nicht genug Platz frei: „{name}“ braucht {size}, auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder verwenden Sie die Datei dort, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="350"/>
+        <location filename="../../app/ui/library/jobs.py" line="231"/>
         <source>The file could not be deleted: {reason}</source>
         <translation>Die Datei konnte nicht gelöscht werden: {reason}</translation>
     </message>
@@ -706,481 +977,199 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryPane</name>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="355"/>
+        <location filename="../../app/ui/library/pane.py" line="238"/>
         <source>Models folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="332"/>
+        <location filename="../../app/ui/library/pane.py" line="223"/>
         <source>Import GGUF file…</source>
         <translation>GGUF-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="345"/>
+        <location filename="../../app/ui/library/pane.py" line="235"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="346"/>
+        <location filename="../../app/ui/library/pane.py" line="233"/>
         <source>Read the models folder again</source>
         <translation>Den Modellordner neu einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="317"/>
+        <location filename="../../app/ui/library/pane.py" line="209"/>
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="319"/>
+        <location filename="../../app/ui/library/pane.py" line="209"/>
         <source>Load the selected model so you can chat with it</source>
         <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="738"/>
-        <source>Checking and copying “{name}”…</source>
-        <translation>„{name}“ wird geprüft und kopiert…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="671"/>
-        <source>Loading “{name}” again…</source>
-        <translation>„{name}“ wird erneut geladen…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="224"/>
+        <location filename="../../app/ui/library/pane.py" line="143"/>
         <source>Installed</source>
         <translation>Installiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="224"/>
+        <location filename="../../app/ui/library/pane.py" line="143"/>
         <source>The models on this computer</source>
         <translation>Die Modelle auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="225"/>
+        <location filename="../../app/ui/library/pane.py" line="144"/>
         <source>Catalog</source>
         <translation>Katalog</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="225"/>
+        <location filename="../../app/ui/library/pane.py" line="144"/>
         <source>Recommended models to download</source>
         <translation>Empfohlene Modelle zum Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="226"/>
-        <location filename="../../app/ui/library/pane.py" line="258"/>
+        <location filename="../../app/ui/library/pane.py" line="145"/>
+        <location filename="../../app/ui/library/pane.py" line="173"/>
         <source>Search</source>
         <translation>Suche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="226"/>
+        <location filename="../../app/ui/library/pane.py" line="145"/>
         <source>Search Hugging Face for more models</source>
         <translation>Weitere Modelle auf Hugging Face suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="238"/>
+        <location filename="../../app/ui/library/pane.py" line="154"/>
         <source>Filter by name, purpose, licence…</source>
         <translation>Nach Name, Zweck, Lizenz filtern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="240"/>
+        <location filename="../../app/ui/library/pane.py" line="156"/>
         <source>Filter the list</source>
         <translation>Liste filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="243"/>
+        <location filename="../../app/ui/library/pane.py" line="159"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="243"/>
+        <location filename="../../app/ui/library/pane.py" line="159"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="243"/>
+        <location filename="../../app/ui/library/pane.py" line="159"/>
         <source>Fit</source>
         <translation>Passung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="245"/>
+        <location filename="../../app/ui/library/pane.py" line="161"/>
         <source>Sort by</source>
         <translation>Sortieren nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="246"/>
+        <location filename="../../app/ui/library/pane.py" line="162"/>
         <source>Sort by name, size, or how well the model fits this computer</source>
         <translation>Nach Name, Größe oder danach sortieren, wie gut das Modell zu diesem Computer passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="248"/>
+        <location filename="../../app/ui/library/pane.py" line="166"/>
         <source>Sort:</source>
         <translation>Sortierung:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="255"/>
+        <location filename="../../app/ui/library/pane.py" line="170"/>
         <source>Search Hugging Face, e.g. Qwen3 30B</source>
         <translation>Hugging Face durchsuchen, z. B. Qwen3 30B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="256"/>
+        <location filename="../../app/ui/library/pane.py" line="171"/>
         <source>Search words</source>
         <translation>Suchbegriffe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="260"/>
+        <location filename="../../app/ui/library/pane.py" line="174"/>
         <source>← All results</source>
         <translation>← Alle Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="308"/>
+        <location filename="../../app/ui/library/pane.py" line="204"/>
         <source>Stop copying</source>
         <translation>Kopieren abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="321"/>
-        <location filename="../../app/ui/library/pane.py" line="1228"/>
+        <location filename="../../app/ui/library/pane.py" line="212"/>
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="323"/>
+        <location filename="../../app/ui/library/pane.py" line="212"/>
         <source>Download the selected model into the models folder</source>
         <translation>Das ausgewählte Modell in den Modellordner herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="325"/>
+        <location filename="../../app/ui/library/pane.py" line="216"/>
         <source>Show files</source>
         <translation>Dateien anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="327"/>
+        <location filename="../../app/ui/library/pane.py" line="216"/>
         <source>List the model files of the selected repository</source>
         <translation>Die Modelldateien des ausgewählten Repositorys anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="335"/>
+        <location filename="../../app/ui/library/pane.py" line="225"/>
         <source>Add a model file (.gguf) from this computer: copied into the models folder, or used where it is. You can also drop files onto the library.</source>
         <translation>Eine Modelldatei (.gguf) von diesem Computer hinzufügen: in den Modellordner kopiert oder dort verwendet, wo sie liegt. Sie können Dateien auch auf die Bibliothek ziehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="340"/>
+        <location filename="../../app/ui/library/pane.py" line="231"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="341"/>
-        <location filename="../../app/ui/library/pane.py" line="1209"/>
+        <location filename="../../app/ui/library/pane.py" line="231"/>
+        <location filename="../../app/ui/library/pane.py" line="502"/>
         <source>Delete the selected model file to free space</source>
         <translation>Die ausgewählte Modelldatei löschen, um Platz freizugeben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="365"/>
+        <location filename="../../app/ui/library/pane.py" line="243"/>
         <source>Change…</source>
         <translation>Ändern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="367"/>
+        <location filename="../../app/ui/library/pane.py" line="244"/>
         <source>Use another folder for the models, e.g. on an external drive</source>
         <translation>Einen anderen Ordner für die Modelle verwenden, z. B. auf einem externen Laufwerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="375"/>
+        <location filename="../../app/ui/library/pane.py" line="252"/>
         <source>Hugging Face &amp;token…</source>
         <translation>Hugging-Face-&amp;Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="377"/>
+        <location filename="../../app/ui/library/pane.py" line="254"/>
         <source>&amp;Models folder…</source>
         <translation>&amp;Modellordner…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="474"/>
-        <source>Choose the models folder</source>
-        <translation>Modellordner wählen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="487"/>
-        <source>The models folder cannot change now</source>
-        <translation>Der Modellordner kann gerade nicht geändert werden</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="489"/>
-        <source>Wait until the downloads and imports have finished, or pause the downloads, then change the folder.</source>
-        <translation>Warten Sie, bis Downloads und Importe fertig sind, oder halten Sie die Downloads an, und ändern Sie dann den Ordner.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="499"/>
-        <source>This folder cannot be used</source>
-        <translation>Dieser Ordner kann nicht verwendet werden</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="500"/>
-        <source>“{folder}” cannot be created: {reason}</source>
-        <translation>„{folder}“ kann nicht angelegt werden: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="644"/>
-        <source>This model probably does not fit</source>
-        <translation>Dieses Modell passt wahrscheinlich nicht</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="645"/>
-        <source>“{name}” needs more memory than this computer can give: {reason}.</source>
-        <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="653"/>
-        <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run better.</source>
-        <translation>Das Laden kann sehr lange dauern, den Computer eine Weile stark verlangsamen oder scheitern. Ein kleineres Modell oder eine kleinere Datei desselben Modells (eine niedrigere Quantisierung wie Q3_K_M) läuft besser.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="658"/>
-        <source>Load anyway</source>
-        <translation>Trotzdem laden</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="671"/>
-        <source>Loading “{name}”…</source>
-        <translation>„{name}“ wird geladen…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="678"/>
-        <source>“{name}” is ready (loaded in {seconds} s).</source>
-        <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="681"/>
-        <source>It runs in compatibility mode on this computer.</source>
-        <translation>Es läuft auf diesem Computer im Kompatibilitätsmodus.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="693"/>
-        <source>“{name}” could not be loaded: {message}</source>
-        <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="734"/>
-        <source>“{name}” is already in the models folder.</source>
-        <translation>„{name}“ liegt bereits im Modellordner.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="742"/>
-        <source>Checking “{name}”…</source>
-        <translation>„{name}“ wird geprüft…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="749"/>
-        <source>Import a GGUF model file</source>
-        <translation>GGUF-Modelldatei importieren</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="749"/>
-        <source>GGUF model files (*.gguf)</source>
-        <translation>GGUF-Modelldateien (*.gguf)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="779"/>
-        <source>Add “{name}” to the library</source>
-        <translation>„{name}“ zur Bibliothek hinzufügen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="780"/>
-        <source>Copy the file into the models folder, or use it where it is?</source>
-        <translation>Die Datei in den Modellordner kopieren oder dort verwenden, wo sie liegt?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="786"/>
-        <source>A copy takes {size} of space and stays usable when the original is gone (for example on a USB stick). Using it where it is takes no space, but the file must stay where it is.</source>
-        <translation>Eine Kopie belegt {size} und bleibt nutzbar, wenn das Original nicht mehr da ist (zum Beispiel auf einem USB-Stick). Verwenden Sie die Datei dort, wo sie liegt, belegt sie keinen Platz, muss aber dort bleiben.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="790"/>
-        <source>Copy into the models folder</source>
-        <translation>In den Modellordner kopieren</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="791"/>
-        <source>Use where it is</source>
-        <translation>Dort verwenden, wo sie liegt</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="810"/>
-        <source>“{name}” was added to the library; it stays where it is.</source>
-        <translation>„{name}“ wurde zur Bibliothek hinzugefügt; die Datei bleibt, wo sie ist.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="820"/>
-        <source>Copying… {done} of {total}</source>
-        <translation>Wird kopiert… {done} von {total}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="827"/>
-        <source>“{name}” was added to the library.</source>
-        <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="834"/>
-        <source>Copying was stopped; nothing was added.</source>
-        <translation>Das Kopieren wurde abgebrochen; nichts wurde hinzugefügt.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="845"/>
-        <source>This file cannot be imported</source>
-        <translation>Diese Datei kann nicht importiert werden</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="847"/>
-        <source>Nothing was added to the library.</source>
-        <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="863"/>
-        <source>Remove from the library</source>
-        <translation>Aus der Bibliothek entfernen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="864"/>
-        <source>Remove “{name}” from the library?</source>
-        <translation>„{name}“ aus der Bibliothek entfernen?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="869"/>
-        <source>The file stays where it is ({folder}); nothing is deleted.</source>
-        <translation>Die Datei bleibt, wo sie ist ({folder}); es wird nichts gelöscht.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="873"/>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="879"/>
-        <source>Delete model</source>
-        <translation>Modell löschen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="880"/>
-        <source>Delete “{name}”?</source>
-        <translation>„{name}“ löschen?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="886"/>
-        <source>This deletes the file from the models folder for good and frees {size} on the drive. You can download or import it again later.</source>
-        <translation>Die Datei wird endgültig aus dem Modellordner gelöscht; das gibt {size} auf dem Laufwerk frei. Sie können sie später wieder herunterladen oder importieren.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="890"/>
-        <source>Delete</source>
-        <translation>Löschen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="899"/>
-        <source>“{name}” was removed from the library.</source>
-        <translation>„{name}“ wurde aus der Bibliothek entfernt.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="912"/>
-        <source>“{name}” was deleted; {size} were freed.</source>
-        <translation>„{name}“ wurde gelöscht; {size} sind wieder frei.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="933"/>
-        <location filename="../../app/ui/library/pane.py" line="944"/>
-        <source>This model cannot be downloaded</source>
-        <translation>Dieses Modell kann nicht heruntergeladen werden</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="978"/>
-        <source>“{name}” was downloaded and checked; it is now in your library.</source>
-        <translation>„{name}“ wurde heruntergeladen und geprüft; es ist jetzt in Ihrer Bibliothek.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="996"/>
-        <source>Not enough free space</source>
-        <translation>Nicht genug freier Speicherplatz</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1008"/>
-        <source>The download cannot continue</source>
-        <translation>Der Download kann nicht fortgesetzt werden</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1044"/>
-        <source>Searching Hugging Face for “{query}”…</source>
-        <translation>Hugging Face wird nach „{query}“ durchsucht…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1062"/>
-        <source>Reading the files of {repo}…</source>
-        <translation>Die Dateien von {repo} werden gelesen…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1141"/>
-        <source>No model in the library matches the filter.</source>
-        <translation>Kein Modell in der Bibliothek passt zum Filter.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1143"/>
-        <source>No models yet. Download one from the Catalog, or click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
-        <translation>Noch keine Modelle. Laden Sie eines aus dem Katalog herunter, oder klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1148"/>
+        <location filename="../../app/ui/library/pane.py" line="457"/>
         <source>The catalog cannot be shown: {reason}</source>
         <translation>Der Katalog kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="1149"/>
+        <location filename="../../app/ui/library/pane.py" line="458"/>
         <source>No catalog model matches the filter.</source>
         <translation>Kein Modell im Katalog passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="1153"/>
-        <source>This repository has no GGUF model files.</source>
-        <translation>Dieses Repository enthält keine GGUF-Modelldateien.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1155"/>
-        <source>Nothing found for “{query}”. Try fewer or other words, e.g. “Qwen3 30B”.</source>
-        <translation>Nichts gefunden für „{query}“. Versuchen Sie weniger oder andere Wörter, z. B. „Qwen3 30B“.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1159"/>
-        <source>No search result matches the filter.</source>
-        <translation>Kein Suchergebnis passt zum Filter.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1161"/>
-        <source>Search Hugging Face for more models in the GGUF format, e.g. “Qwen3 30B” or “OLMoE”. Only the words you search for are sent.</source>
-        <translation>Suchen Sie auf Hugging Face nach weiteren Modellen im GGUF-Format, z. B. „Qwen3 30B“ oder „OLMoE“. Gesendet werden nur Ihre Suchbegriffe.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1207"/>
+        <location filename="../../app/ui/library/pane.py" line="500"/>
         <source>This model is in use; load another one before deleting it.</source>
         <translation>Dieses Modell wird gerade verwendet; laden Sie ein anderes, bevor Sie es löschen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="1218"/>
-        <source>Already in the library</source>
-        <translation>Bereits in der Bibliothek</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1220"/>
-        <source>Downloading…</source>
-        <translation>Wird heruntergeladen…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1224"/>
-        <source>Download ({size})</source>
-        <translation>Herunterladen ({size})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1226"/>
-        <source>Download (about {size})</source>
-        <translation>Herunterladen (etwa {size})</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/pane.py" line="1174"/>
+        <location filename="../../app/ui/library/pane.py" line="473"/>
         <source>Reading the models folder…</source>
         <translation>Der Modellordner wird gelesen…</translation>
     </message>
@@ -1188,395 +1177,428 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryWords</name>
     <message>
-        <location filename="../../app/ui/library/words.py" line="22"/>
+        <location filename="../../app/ui/library/words.py" line="24"/>
         <source>German</source>
         <translation>Deutsch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="23"/>
+        <location filename="../../app/ui/library/words.py" line="25"/>
         <source>English</source>
         <translation>Englisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="24"/>
+        <location filename="../../app/ui/library/words.py" line="26"/>
         <source>French</source>
         <translation>Französisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="25"/>
+        <location filename="../../app/ui/library/words.py" line="27"/>
         <source>Spanish</source>
         <translation>Spanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="26"/>
+        <location filename="../../app/ui/library/words.py" line="28"/>
         <source>Italian</source>
         <translation>Italienisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="27"/>
+        <location filename="../../app/ui/library/words.py" line="29"/>
         <source>Portuguese</source>
         <translation>Portugiesisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="28"/>
+        <location filename="../../app/ui/library/words.py" line="30"/>
         <source>Dutch</source>
         <translation>Niederländisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="29"/>
+        <location filename="../../app/ui/library/words.py" line="31"/>
         <source>Polish</source>
         <translation>Polnisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="30"/>
+        <location filename="../../app/ui/library/words.py" line="32"/>
         <source>Russian</source>
         <translation>Russisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="31"/>
+        <location filename="../../app/ui/library/words.py" line="33"/>
         <source>Chinese</source>
         <translation>Chinesisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="32"/>
+        <location filename="../../app/ui/library/words.py" line="34"/>
         <source>Japanese</source>
         <translation>Japanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="33"/>
+        <location filename="../../app/ui/library/words.py" line="35"/>
         <source>Korean</source>
         <translation>Koreanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="34"/>
+        <location filename="../../app/ui/library/words.py" line="36"/>
         <source>Arabic</source>
         <translation>Arabisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="59"/>
-        <source>{hours} h {minutes} min</source>
-        <translation>{hours} Std. {minutes} Min.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/words.py" line="63"/>
-        <source>{minutes} min</source>
-        <translation>{minutes} Min.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/words.py" line="64"/>
-        <source>{seconds} s</source>
-        <translation>{seconds} Sek.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/library/words.py" line="73"/>
+        <location filename="../../app/ui/library/words.py" line="51"/>
         <source>Fits</source>
         <translation>Passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="75"/>
+        <location filename="../../app/ui/library/words.py" line="53"/>
         <source>Tight</source>
         <translation>Knapp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="77"/>
+        <location filename="../../app/ui/library/words.py" line="55"/>
         <source>Does not fit</source>
         <translation>Passt nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="78"/>
+        <location filename="../../app/ui/library/words.py" line="56"/>
         <source>Fit unknown</source>
         <translation>Passung unbekannt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="91"/>
+        <location filename="../../app/ui/library/words.py" line="69"/>
         <source>needs about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="94"/>
+        <location filename="../../app/ui/library/words.py" line="72"/>
         <source>needs up to about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht bis zu etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="99"/>
+        <location filename="../../app/ui/library/words.py" line="77"/>
         <source>needs about {need}, this computer has {total}</source>
         <translation>braucht etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="101"/>
+        <location filename="../../app/ui/library/words.py" line="79"/>
         <source>needs up to about {need}, this computer has {total}</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="105"/>
+        <location filename="../../app/ui/library/words.py" line="83"/>
         <source>needs about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
         <translation>braucht etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="110"/>
+        <location filename="../../app/ui/library/words.py" line="88"/>
         <source>needs up to about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
         <translation>braucht bis zu etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="118"/>
+        <location filename="../../app/ui/library/words.py" line="96"/>
         <source>needs about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="120"/>
+        <location filename="../../app/ui/library/words.py" line="98"/>
         <source>needs up to about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="129"/>
+        <location filename="../../app/ui/library/words.py" line="107"/>
         <source>{verdict}: {reason}</source>
         <translation>{verdict}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="136"/>
+        <location filename="../../app/ui/library/words.py" line="114"/>
         <source>Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}</source>
         <translation>Modell {weights} + Gesprächsspeicher {kv} (für {tokens} Token) + Programm {overhead}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="155"/>
+        <location filename="../../app/ui/library/words.py" line="133"/>
         <source>{count} languages</source>
         <translation>{count} Sprachen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="158"/>
+        <location filename="../../app/ui/library/words.py" line="136"/>
         <source>{languages} and {count} more</source>
         <translation>{languages} und {count} weitere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="170"/>
+        <location filename="../../app/ui/library/words.py" line="148"/>
         <source>{done} of {total}</source>
         <translation>{done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="172"/>
+        <location filename="../../app/ui/library/words.py" line="150"/>
         <source>part {index} of {count}</source>
         <translation>Teil {index} von {count}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="176"/>
+        <location filename="../../app/ui/library/words.py" line="154"/>
         <source>checking the part downloaded earlier…</source>
         <translation>der früher heruntergeladene Teil wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="178"/>
+        <location filename="../../app/ui/library/words.py" line="156"/>
         <source>verifying the checksum…</source>
         <translation>die Prüfsumme wird kontrolliert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="180"/>
+        <location filename="../../app/ui/library/words.py" line="158"/>
         <source>{speed}/s</source>
         <translation>{speed}/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="184"/>
+        <location filename="../../app/ui/library/words.py" line="162"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="194"/>
+        <location filename="../../app/ui/library/words.py" line="172"/>
         <source>Waiting: starts when the download before it is finished</source>
         <translation>Wartet: beginnt, sobald der vorherige Download fertig ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="197"/>
+        <location filename="../../app/ui/library/words.py" line="175"/>
         <source>Connecting to Hugging Face…</source>
         <translation>Verbindung zu Hugging Face wird hergestellt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="201"/>
+        <location filename="../../app/ui/library/words.py" line="179"/>
         <source>Paused at {done} of {total}</source>
         <translation>Angehalten bei {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="204"/>
+        <location filename="../../app/ui/library/words.py" line="182"/>
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="206"/>
+        <location filename="../../app/ui/library/words.py" line="184"/>
         <source>Downloaded and checked</source>
         <translation>Heruntergeladen und geprüft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="208"/>
+        <location filename="../../app/ui/library/words.py" line="186"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="209"/>
+        <location filename="../../app/ui/library/words.py" line="187"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="224"/>
+        <location filename="../../app/ui/library/words.py" line="202"/>
         <source>Nothing by that name was found on Hugging Face (it does not exist, or it is private).</source>
         <translation>Unter diesem Namen wurde auf Hugging Face nichts gefunden (es existiert nicht oder ist privat).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="229"/>
+        <location filename="../../app/ui/library/words.py" line="207"/>
         <source>This model was not found on Hugging Face: the repository or the file does not exist (any more), or it is private.</source>
         <translation>Dieses Modell wurde auf Hugging Face nicht gefunden: Das Repository oder die Datei existiert nicht (mehr) oder ist privat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="236"/>
+        <location filename="../../app/ui/library/words.py" line="214"/>
         <source>This model is gated: accept its licence on its page at huggingface.co, then add your Hugging Face token under Settings › Hugging Face token….</source>
         <translation>Dieses Modell ist zugangsbeschränkt: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und hinterlegen Sie dann Ihren Hugging-Face-Token unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="242"/>
+        <location filename="../../app/ui/library/words.py" line="220"/>
         <source>Your Hugging Face token has no access to this model yet: accept its licence on its page at huggingface.co, then try again.</source>
         <translation>Ihr Hugging-Face-Token hat noch keinen Zugriff auf dieses Modell: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="248"/>
+        <location filename="../../app/ui/library/words.py" line="226"/>
         <source>Hugging Face did not accept your token. Check or replace it under Settings › Hugging Face token….</source>
         <translation>Hugging Face hat Ihren Token nicht akzeptiert. Prüfen oder ersetzen Sie ihn unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="255"/>
+        <location filename="../../app/ui/library/words.py" line="233"/>
         <source>No connection to Hugging Face, or it is not answering. Check the internet connection and try again.</source>
         <translation>Keine Verbindung zu Hugging Face, oder der Dienst antwortet nicht. Prüfen Sie die Internetverbindung und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="261"/>
+        <location filename="../../app/ui/library/words.py" line="239"/>
         <source>The connection to Hugging Face was lost or it is not answering. What was downloaded so far is kept: try again later and the download continues where it stopped.</source>
         <translation>Die Verbindung zu Hugging Face ist abgebrochen, oder der Dienst antwortet nicht. Das bisher Heruntergeladene bleibt erhalten: Versuchen Sie es später erneut, dann geht der Download dort weiter, wo er aufgehört hat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="268"/>
+        <location filename="../../app/ui/library/words.py" line="246"/>
         <source>Hugging Face&apos;s answer was incomplete, so the file could not be checked. Try again later.</source>
         <translation>Die Antwort von Hugging Face war unvollständig, daher konnte die Datei nicht geprüft werden. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="274"/>
+        <location filename="../../app/ui/library/words.py" line="252"/>
         <source>Not enough free space: the download needs about {need} (and some room to spare), the drive of the models folder has {free} free. Free some space or choose another models folder.</source>
         <translation>Nicht genug freier Speicherplatz: Der Download braucht etwa {need} (mit etwas Reserve), auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="282"/>
+        <location filename="../../app/ui/library/words.py" line="260"/>
         <source>Not enough free space on the drive of the models folder. Free some space or choose another models folder.</source>
         <translation>Auf dem Laufwerk des Modellordners ist nicht genug Platz frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="288"/>
+        <location filename="../../app/ui/library/words.py" line="266"/>
         <source>The models folder cannot be written to. Choose another models folder.</source>
         <translation>In den Modellordner kann nicht geschrieben werden. Wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="292"/>
+        <location filename="../../app/ui/library/words.py" line="270"/>
         <source>The downloaded file did not match Hugging Face&apos;s checksum, so it was deleted and is not in the library. Try again; if it happens again, the connection is changing the data.</source>
         <translation>Die heruntergeladene Datei stimmte nicht mit der Prüfsumme von Hugging Face überein; sie wurde deshalb gelöscht und ist nicht in der Bibliothek. Versuchen Sie es erneut; passiert es wieder, verändert die Verbindung die Daten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="298"/>
+        <location filename="../../app/ui/library/words.py" line="276"/>
         <source>The download was cancelled and its partial file removed.</source>
         <translation>Der Download wurde abgebrochen und die unvollständige Datei entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="301"/>
+        <location filename="../../app/ui/library/words.py" line="279"/>
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to search.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um zu suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="307"/>
+        <location filename="../../app/ui/library/words.py" line="285"/>
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to download.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um herunterzuladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="314"/>
+        <location filename="../../app/ui/library/words.py" line="292"/>
         <source>A different file with this name is already in the models folder. Delete or rename it first.</source>
         <translation>Im Modellordner liegt bereits eine andere Datei mit diesem Namen. Löschen oder benennen Sie sie zuerst um.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="319"/>
+        <location filename="../../app/ui/library/words.py" line="297"/>
         <source>This is not a GGUF model file MoEscope can download.</source>
         <translation>Dies ist keine GGUF-Modelldatei, die MoEscope herunterladen kann.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="320"/>
+        <location filename="../../app/ui/library/words.py" line="298"/>
         <source>Something MoEscope did not foresee went wrong. Try again later.</source>
         <translation>Etwas Unvorhergesehenes ist schiefgegangen. Versuchen Sie es später erneut.</translation>
     </message>
 </context>
 <context>
+    <name>LoadFlow</name>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="58"/>
+        <source>This model probably does not fit</source>
+        <translation>Dieses Modell passt wahrscheinlich nicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="59"/>
+        <source>“{name}” needs more memory than this computer can give: {reason}.</source>
+        <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="67"/>
+        <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run better.</source>
+        <translation>Das Laden kann sehr lange dauern, den Computer eine Weile stark verlangsamen oder scheitern. Ein kleineres Modell oder eine kleinere Datei desselben Modells (eine niedrigere Quantisierung wie Q3_K_M) läuft besser.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="72"/>
+        <source>Load anyway</source>
+        <translation>Trotzdem laden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="84"/>
+        <source>Loading “{name}” again…</source>
+        <translation>„{name}“ wird erneut geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="84"/>
+        <source>Loading “{name}”…</source>
+        <translation>„{name}“ wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="91"/>
+        <source>“{name}” is ready (loaded in {seconds} s).</source>
+        <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="94"/>
+        <source>It runs in compatibility mode on this computer.</source>
+        <translation>Es läuft auf diesem Computer im Kompatibilitätsmodus.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/load_flow.py" line="106"/>
+        <source>“{name}” could not be loaded: {message}</source>
+        <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
+    </message>
+</context>
+<context>
     <name>LocalityIndicator</name>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="121"/>
+        <location filename="../../app/ui/locality/indicator.py" line="108"/>
         <source>the model file</source>
         <translation>die Modelldatei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="122"/>
+        <location filename="../../app/ui/locality/indicator.py" line="109"/>
         <source>the search results</source>
         <translation>die Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="130"/>
+        <location filename="../../app/ui/locality/indicator.py" line="117"/>
         <source>Download from {host} — only {what} is received</source>
         <translation>Download von {host} — nur {what} wird empfangen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="134"/>
+        <location filename="../../app/ui/locality/indicator.py" line="121"/>
         <source>Offline mode — network blocked</source>
         <translation>Offline-Modus — Netzwerk gesperrt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="136"/>
+        <location filename="../../app/ui/locality/indicator.py" line="123"/>
         <source>Warning: unexpected connection to {host}</source>
         <translation>Warnung: unerwartete Verbindung zu {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="139"/>
+        <location filename="../../app/ui/locality/indicator.py" line="126"/>
         <source>Local — nothing leaves this computer</source>
         <translation>Lokal — keine Daten verlassen diesen Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="145"/>
+        <location filename="../../app/ui/locality/indicator.py" line="132"/>
         <source>MoEscope is receiving {what} from {host}, as you asked. Nothing you type is sent; no other computer can be reached meanwhile.</source>
         <translation>MoEscope empfängt {what} von {host}, wie von Ihnen veranlasst. Nichts, was Sie eingeben, wird gesendet; kein anderer Computer ist währenddessen erreichbar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="151"/>
+        <location filename="../../app/ui/locality/indicator.py" line="138"/>
         <source>Offline mode is on: MoEscope opens no connection to another computer, not even for downloads or searches.</source>
         <translation>Der Offline-Modus ist an: MoEscope öffnet keine Verbindung zu einem anderen Computer, auch nicht für Downloads oder Suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="158"/>
+        <location filename="../../app/ui/locality/indicator.py" line="145"/>
         <source>A connection to {host} was seen open although MoEscope did not allow it. It was logged.</source>
         <translation>Eine Verbindung zu {host} war offen, obwohl MoEscope sie nicht erlaubt hat. Sie wurde protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="162"/>
+        <location filename="../../app/ui/locality/indicator.py" line="149"/>
         <source>Something in MoEscope tried to connect to {host}. It was blocked before anything was sent, and logged.</source>
         <translation>Ein Teil von MoEscope hat versucht, sich mit {host} zu verbinden. Das wurde blockiert, bevor etwas gesendet wurde, und protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="167"/>
+        <location filename="../../app/ui/locality/indicator.py" line="154"/>
         <source>The model runs in a separate process on this computer. MoEscope sends nothing you type over the network.</source>
         <translation>Das Modell läuft in einem eigenen Prozess auf diesem Computer. MoEscope sendet nichts, was Sie eingeben, über das Netzwerk.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="254"/>
+        <location filename="../../app/ui/locality/indicator.py" line="241"/>
         <source>Model file: {path}</source>
         <translation>Modelldatei: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="256"/>
+        <location filename="../../app/ui/locality/indicator.py" line="243"/>
         <source>No model loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="258"/>
+        <location filename="../../app/ui/locality/indicator.py" line="245"/>
         <source>Click to see the details and acknowledge the warning.</source>
         <translation>Klicken Sie hier, um die Einzelheiten zu sehen und die Warnung zu bestätigen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="260"/>
+        <location filename="../../app/ui/locality/indicator.py" line="247"/>
         <source>Click to see where your data is stored, the connection log and the offline switch.</source>
         <translation>Klicken Sie hier für die Speicherorte Ihrer Daten, das Verbindungsprotokoll und den Offline-Schalter.</translation>
     </message>
@@ -1584,87 +1606,87 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityPanel</name>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="266"/>
+        <location filename="../../app/ui/locality/panel.py" line="83"/>
         <source>Data locality — MoEscope</source>
         <translation>Datenverbleib — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="302"/>
+        <location filename="../../app/ui/locality/panel.py" line="119"/>
         <source>Offline mode: refuse every connection to another computer, even downloads and searches</source>
         <translation>Offline-Modus: jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="304"/>
+        <location filename="../../app/ui/locality/panel.py" line="121"/>
         <source>Kept for the next start. Models already in the library keep working; nothing can be downloaded while it is on.</source>
         <translation>Gilt auch beim nächsten Start. Modelle in der Bibliothek funktionieren weiter; solange er an ist, kann nichts heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="327"/>
+        <location filename="../../app/ui/locality/panel.py" line="144"/>
         <source>Acknowledge warning</source>
         <translation>Warnung bestätigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="328"/>
+        <location filename="../../app/ui/locality/panel.py" line="145"/>
         <source>You have seen the warning: the indicator goes back to the current state. The entry stays in the log.</source>
         <translation>Sie haben die Warnung gesehen: Die Anzeige zeigt wieder den aktuellen Zustand. Der Eintrag bleibt im Protokoll.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="338"/>
+        <location filename="../../app/ui/locality/panel.py" line="155"/>
         <source>Where your data is stored (all on this computer)</source>
         <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="344"/>
+        <location filename="../../app/ui/locality/panel.py" line="161"/>
         <source>Not saved: kept in memory while the window is open</source>
         <translation>Nicht gespeichert: nur im Arbeitsspeicher, solange das Fenster offen ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="350"/>
+        <location filename="../../app/ui/locality/panel.py" line="167"/>
         <source>Models:</source>
         <translation>Modelle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="351"/>
+        <location filename="../../app/ui/locality/panel.py" line="168"/>
         <source>Conversations:</source>
         <translation>Unterhaltungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="352"/>
+        <location filename="../../app/ui/locality/panel.py" line="169"/>
         <source>Settings:</source>
         <translation>Einstellungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="353"/>
+        <location filename="../../app/ui/locality/panel.py" line="170"/>
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="354"/>
+        <location filename="../../app/ui/locality/panel.py" line="171"/>
         <source>Connection logs:</source>
         <translation>Verbindungsprotokolle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="367"/>
+        <location filename="../../app/ui/locality/panel.py" line="184"/>
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="382"/>
+        <location filename="../../app/ui/locality/panel.py" line="199"/>
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="475"/>
+        <location filename="../../app/ui/locality/panel.py" line="292"/>
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="501"/>
+        <location filename="../../app/ui/locality/panel.py" line="318"/>
         <source>{when} — {entries} entries. {verdict}</source>
         <translation>{when} — {entries} Einträge. {verdict}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="514"/>
+        <location filename="../../app/ui/locality/panel.py" line="331"/>
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nichts hat diesen Computer verlassen: %n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -1672,12 +1694,12 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="516"/>
+        <location filename="../../app/ui/locality/panel.py" line="333"/>
         <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
         <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="520"/>
+        <location filename="../../app/ui/locality/panel.py" line="337"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
@@ -1685,17 +1707,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="524"/>
+        <location filename="../../app/ui/locality/panel.py" line="341"/>
         <source>Connections to other computers were made for downloads or searches you started: {actions}.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="527"/>
+        <location filename="../../app/ui/locality/panel.py" line="344"/>
         <source>No connection to another computer was made for downloads or searches you started.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen Computer hergestellt.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="530"/>
+        <location filename="../../app/ui/locality/panel.py" line="347"/>
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n Versuch ist fehlgeschlagen.</numerusform>
@@ -1703,7 +1725,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="532"/>
+        <location filename="../../app/ui/locality/panel.py" line="349"/>
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -1711,80 +1733,80 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="394"/>
-        <location filename="../../app/ui/locality/panel.py" line="405"/>
+        <location filename="../../app/ui/locality/panel.py" line="211"/>
+        <location filename="../../app/ui/locality/panel.py" line="222"/>
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="397"/>
+        <location filename="../../app/ui/locality/panel.py" line="214"/>
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="409"/>
+        <location filename="../../app/ui/locality/panel.py" line="226"/>
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="410"/>
+        <location filename="../../app/ui/locality/panel.py" line="227"/>
         <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="436"/>
+        <location filename="../../app/ui/locality/panel.py" line="253"/>
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="440"/>
+        <location filename="../../app/ui/locality/panel.py" line="257"/>
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="448"/>
+        <location filename="../../app/ui/locality/panel.py" line="265"/>
         <source>{time} · {process} · {where}
 {detail}</source>
         <translation>{time} · {process} · {where}
 {detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="471"/>
+        <location filename="../../app/ui/locality/panel.py" line="288"/>
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="486"/>
+        <location filename="../../app/ui/locality/panel.py" line="303"/>
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="495"/>
+        <location filename="../../app/ui/locality/panel.py" line="312"/>
         <source>No earlier sessions are kept.</source>
         <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="544"/>
+        <location filename="../../app/ui/locality/panel.py" line="361"/>
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="545"/>
+        <location filename="../../app/ui/locality/panel.py" line="362"/>
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="555"/>
+        <location filename="../../app/ui/locality/panel.py" line="372"/>
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="573"/>
+        <location filename="../../app/ui/locality/panel.py" line="390"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="577"/>
+        <location filename="../../app/ui/locality/panel.py" line="394"/>
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -1792,78 +1814,78 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="77"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="78"/>
+        <location filename="../../app/ui/main_window.py" line="83"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="84"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130"/>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="136"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="145"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="146"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="143"/>
+        <location filename="../../app/ui/main_window.py" line="149"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
         <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="332"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="338"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -2078,73 +2100,73 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>TokenDialog</name>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="47"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="50"/>
         <source>Hugging Face token</source>
         <translation>Hugging-Face-Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="51"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="54"/>
         <source>Some models on Hugging Face are gated: you accept their licence on the model&apos;s page at huggingface.co, and MoEscope needs your personal access token to download them. Create one there under Settings › Access Tokens; the “Read” kind is enough. Other models need no token.</source>
         <translation>Manche Modelle auf Hugging Face sind zugangsbeschränkt: Sie akzeptieren ihre Lizenz auf der Seite des Modells bei huggingface.co, und MoEscope braucht Ihren persönlichen Zugangstoken, um sie herunterzuladen. Sie erstellen ihn dort unter Settings › Access Tokens; die Art „Read“ genügt. Andere Modelle brauchen keinen Token.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="63"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="66"/>
         <source>Paste a token (hf_…)</source>
         <translation>Token einfügen (hf_…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="64"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="67"/>
         <source>New Hugging Face token</source>
         <translation>Neuer Hugging-Face-Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="67"/>
-        <location filename="../../app/ui/library/token_dialog.py" line="144"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="70"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="147"/>
         <source>Save token</source>
         <translation>Token speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="70"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="73"/>
         <source>Remove token</source>
         <translation>Token entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="100"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="103"/>
         <source>A token has no spaces in it. Please copy it again.</source>
         <translation>Ein Token enthält keine Leerzeichen. Bitte kopieren Sie ihn noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="104"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="107"/>
         <source>The token was saved.</source>
         <translation>Der Token wurde gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="110"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="113"/>
         <source>The token was removed.</source>
         <translation>Der Token wurde entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="118"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="121"/>
         <source>A token is stored: {masked}</source>
         <translation>Ein Token ist hinterlegt: {masked}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="120"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="123"/>
         <source>No token is stored.</source>
         <translation>Es ist kein Token hinterlegt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="124"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="127"/>
         <source>It is kept in this computer&apos;s password store (keyring), never in a file of MoEscope.</source>
         <translation>Er liegt in der Passwortverwaltung (Schlüsselbund) dieses Computers, nie in einer Datei von MoEscope.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="131"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="134"/>
         <source>This computer has no password store (keyring) MoEscope can use, so the token is kept for this session only: it is forgotten when MoEscope closes, and never written to a file.</source>
         <translation>Dieser Computer hat keine Passwortverwaltung (Schlüsselbund), die MoEscope nutzen kann. Der Token gilt deshalb nur für diese Sitzung: Er wird beim Beenden von MoEscope vergessen und nie in eine Datei geschrieben.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="144"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="147"/>
         <source>Replace token</source>
         <translation>Token ersetzen</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>LocalityPanel</name>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="514"/>
+        <location filename="../../app/ui/locality/panel.py" line="331"/>
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nothing left this computer: %n attempt blocked before anything was sent.</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="520"/>
+        <location filename="../../app/ui/locality/panel.py" line="337"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
@@ -20,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="530"/>
+        <location filename="../../app/ui/locality/panel.py" line="347"/>
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n attempt failed.</numerusform>
@@ -28,7 +28,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="532"/>
+        <location filename="../../app/ui/locality/panel.py" line="349"/>
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n attempt blocked before anything was sent.</numerusform>

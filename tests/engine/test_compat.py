@@ -19,8 +19,11 @@ from pathlib import Path
 import pytest
 
 from app.core.engine.compat import FAST, INJECT_ENV, SAFE, CompatFallback, CompatStore, cpu_signature
-from app.core.models.demo import write_demo_model
+from app.core.engine.exits import ABORTED
+from app.core.engine.protocol import Finished, Generate, Load, Token
 from app.core.engine.session import EngineLost, EngineSession
+from app.core.engine.supervisor import LOADING
+from app.core.models.demo import write_demo_model
 
 
 @pytest.fixture
@@ -81,22 +84,22 @@ def test_cpu_signature_is_stable_and_short():
 def test_fallback_retries_only_fast_loads_and_unproven_answers(store, model):
     fallback = CompatFallback(store)
     command = fallback.load_command(str(model), 512, None)
-    assert command["safe"] is False and command["probe"] is True
-    assert fallback.should_retry_safe("loading")
+    assert command == Load(str(model), 512, safe=False, probe=True)
+    assert fallback.should_retry_safe(loading=True)
     assert store.choice(model).safe
     again = fallback.load_command(str(model), 512, None, after_crash=True)
-    assert again["safe"] is True and again["probe"] is True  # a model that crashes even so is broken
-    assert not fallback.should_retry_safe("loading")  # compatibility mode itself crashed: a real failure
+    assert again.safe is True and again.probe is True  # a model that crashes even so is broken
+    assert not fallback.should_retry_safe(loading=True)  # compatibility mode itself crashed: a real failure
 
     store.remember(model, FAST)
     fallback.load_command(str(model), 512, None)
     fallback.on_loaded()
-    assert not fallback.should_retry_safe("idle")
-    assert fallback.should_retry_safe("generating")  # the first answer had not finished
+    assert not fallback.should_retry_safe()  # waiting
+    assert fallback.should_retry_safe(generating=True)  # the first answer had not finished
     store.remember(model, FAST)
     fallback.load_command(str(model), 512, None)
     fallback.on_answer_progress()
-    assert not fallback.should_retry_safe("generating")  # proven: a later crash is something else
+    assert not fallback.should_retry_safe(generating=True)  # proven: a later crash is something else
     assert store.choice(model).mode == FAST
 
 
@@ -110,9 +113,9 @@ def test_a_passed_probe_is_remembered_in_its_mode_and_a_chosen_safe_mode_not_at_
     assert store.choice(model) == store.choice(model).__class__(FAST, probe=False)
 
 
-def _answer(session: EngineSession, prompt: str = "Hallo Welt") -> tuple[str, dict]:
-    events = list(session.generate(prompt=prompt, max_tokens=6, temperature=0.0, seed=1))
-    return "".join(e["text"] for e in events if e["event"] == "token"), events[-1]
+def _answer(session: EngineSession, prompt: str = "Hallo Welt") -> tuple[str, Finished]:
+    events = list(session.generate(Generate(prompt=prompt, max_tokens=6, temperature=0.0, seed=1)))
+    return "".join(e.text for e in events if isinstance(e, Token)), events[-1]
 
 
 @pytest.mark.slow
@@ -127,16 +130,16 @@ def test_a_crash_while_loading_switches_to_compatibility_mode_and_is_remembered(
     with EngineSession(compat_store=store) as session:
         first_pid = session.client.pid
         loaded = session.load(str(model), n_ctx=512)
-        assert loaded["safe"] and loaded["compat_switched"]
+        assert loaded.safe and session.compat_switched
         assert session.client.pid != first_pid
         text, finished = _answer(session)
-    assert text == reference and finished["answer_tokens"] > 0
+    assert text == reference and finished.answer_tokens > 0
     assert store.choice(model).safe
 
     with EngineSession(compat_store=store) as session:  # the next load goes straight to what works
         pid = session.client.pid
         loaded = session.load(str(model), n_ctx=512)
-        assert loaded["safe"] and "compat_switched" not in loaded and session.client.pid == pid
+        assert loaded.safe and not session.compat_switched and session.client.pid == pid
 
 
 @pytest.mark.slow
@@ -145,9 +148,10 @@ def test_a_crash_in_the_first_answer_of_a_fast_model_is_answered_again_in_compat
     store.remember(model, FAST)  # known fast from an earlier run: no probe, so the crash comes in the answer
     monkeypatch.setenv(INJECT_ENV, "first-batch")
     with EngineSession(compat_store=store) as session:
-        assert session.load(str(model), n_ctx=512)["safe"] is False
+        assert session.load(str(model), n_ctx=512).safe is False
         text, finished = _answer(session)
-    assert finished["event"] == "finished" and finished["answer_tokens"] > 0 and text
+        assert session.compat_switched and session.supervisor.loaded_path == str(model)
+    assert isinstance(finished, Finished) and finished.answer_tokens > 0 and text
     assert store.choice(model).safe
 
 
@@ -164,8 +168,10 @@ def test_a_crash_in_compatibility_mode_is_an_error_not_a_loop(store, model):
         os.kill(pid, signal.SIGSTOP)
         os.kill(pid, signal.SIGABRT)  # delivered when it continues, whatever it is doing then
         threading.Timer(0.2, _continue, (pid,)).start()
-        with pytest.raises(EngineLost, match="SIGABRT"):
+        with pytest.raises(EngineLost, match="SIGABRT") as lost:
             session.load(str(model), n_ctx=256)
+    assert lost.value.loss.phase == LOADING and lost.value.loss.exit.kind == ABORTED
+    assert not lost.value.loss.compat
     assert store.choice(model).probe  # nothing was remembered
 
 
@@ -212,5 +218,5 @@ def test_real_amx_crash_models_answer_like_compatibility_mode(tmp_path, which):
     with EngineSession(compat_store=store) as session:
         loaded = session.load(str(path), n_ctx=512)
         text, finished = _answer(session, "The capital of France is")
-    assert finished["answer_tokens"] > 0 and text == reference
-    assert loaded["safe"] == store.choice(path).safe
+    assert finished.answer_tokens > 0 and text == reference
+    assert loaded.safe == store.choice(path).safe

@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.models.gguf import REASONS, GGUFError, ModelInfo, inspect_gguf
-from app.core.engine.session import EngineSession, TraceError
+from app.core.engine.protocol import USER, ChatMessage, Finished, Generate, PromptRouting
+from app.core.engine.session import EngineSession, SessionError
 from hostile_models import (
     CASES,
     GGUF_INFO,
@@ -52,7 +53,7 @@ MAX_PEAK_BYTES = 64 << 20   # Python memory reading any one file may take
 MAX_SECONDS = 10.0          # per file, with tracemalloc slowing every allocation down
 MAX_MESSAGE = 300           # characters of a GGUFError message
 N_CTX = 256
-CHAT = [{"role": "user", "content": "hi"}]
+CHAT = (ChatMessage(USER, "hi"),)
 
 REFUSED = [case.name for case in CASES if case.stopped_by in (GGUF_INFO, LLAMA_CPP)]
 HOSTILE_CONTENTS = [case.name for case in CASES if case.stopped_by == NOBODY]
@@ -314,11 +315,11 @@ def test_one_engine_refuses_every_bad_file_and_keeps_its_model(corpus, tmp_path)
     with EngineSession() as session, deadline(session, 600):
         session.load(str(good), n_ctx=N_CTX)
         for name in REFUSED:
-            with pytest.raises(TraceError) as caught:
+            with pytest.raises(SessionError) as caught:
                 session.load(str(corpus[name]), n_ctx=N_CTX)
             assert session.client.running, f"{name}.gguf crashed the engine: {caught.value}"
             errors[name] = str(caught.value)
-        events = list(session.generate(prompt="Hello", max_tokens=4, temperature=0, seed=1))
+        events = list(session.generate(Generate(prompt="Hello", max_tokens=4, temperature=0, seed=1)))
 
     for name, message in errors.items():
         if case_of(corpus[name]).stopped_by == GGUF_INFO:
@@ -327,7 +328,7 @@ def test_one_engine_refuses_every_bad_file_and_keeps_its_model(corpus, tmp_path)
             assert message == str(caught.value)
         else:
             assert f"{name}.gguf" in message and "llama.cpp" in message, message
-    assert events[-1]["event"] == "finished" and events[-1]["prompt_tokens"] > 0
+    assert isinstance(events[-1], Finished) and events[-1].prompt_tokens > 0
 
 
 @pytest.mark.slow
@@ -339,10 +340,10 @@ def test_hostile_contents_load_and_chat_templates_are_never_run(corpus):
     with EngineSession() as session, deadline(session, 600):
         for name in HOSTILE_CONTENTS:
             session.load(str(corpus[name]), n_ctx=N_CTX)
-            events = list(session.generate(messages=CHAT, max_tokens=4, temperature=0, seed=1))
-            routing = next(event for event in events if event["event"] == "prompt_routing")
-            prompt = "".join(token["text"] for token in routing["tokens"])
-            assert events[-1]["event"] == "finished", name
+            events = list(session.generate(Generate(messages=CHAT, max_tokens=4, temperature=0, seed=1)))
+            routing = next(event for event in events if isinstance(event, PromptRouting))
+            prompt = "".join(token.text for token in routing.tokens)
+            assert isinstance(events[-1], Finished), name
             assert "hi" in prompt and len(prompt) < 200, f"{name}: {prompt!r}"
             assert "__class__" not in prompt and "range(" not in prompt, f"{name}: {prompt!r}"
 
@@ -354,7 +355,7 @@ def test_hostile_contents_load_and_chat_templates_are_never_run(corpus):
 @pytest.mark.parametrize("name", [case.name for case in CASES if case.stopped_by == UNCAUGHT])
 def test_engine_survives_settings_llama_cpp_aborts_on(corpus, name):
     with EngineSession() as session, deadline(session, 120):
-        with contextlib.suppress(TraceError):
+        with contextlib.suppress(SessionError):
             session.load(str(corpus[name]), n_ctx=N_CTX)
-            list(session.generate(messages=CHAT, max_tokens=2, temperature=0, seed=1))
+            list(session.generate(Generate(messages=CHAT, max_tokens=2, temperature=0, seed=1)))
         assert session.client.running, f"{name}.gguf crashed the engine"

@@ -16,10 +16,13 @@ import sys
 import numpy as np
 import pytest
 
-from app.core.models.demo import write_demo_model
+from app.cli.trace import token_record
+from app.core.engine import protocol
 from app.core.engine.llama_driver import BATCH
+from app.core.engine.protocol import EMPTY_ROUTING, Generate, Routing
 from app.core.engine.routing_tap import LayerRouting, rows_to_positions
 from app.core.engine.session import EngineSession
+from app.core.models.demo import write_demo_model
 from routing_reference import expected_routing, min_routing_margin
 
 WEIGHT_TOLERANCE = 2e-4
@@ -106,14 +109,15 @@ def test_routing_of_tokens_reused_from_the_kv_cache_is_kept(tmp_path):
     model = write_demo_model(tmp_path / "moe.gguf", arch="qwen3moe", layers=3, transparent=True, seed=6)
     with EngineSession() as session:
         session.load(str(model))
-        first = list(session.generate(prompt="Guten Morgen", max_tokens=3, temperature=0.0))
-        second = list(session.generate(prompt="Guten Morgen, Köln", max_tokens=3, temperature=0.0))
-    first_prompt = first[0]["tokens"]
-    second_prompt = second[0]["tokens"]
+        first = list(session.generate(Generate(prompt="Guten Morgen", max_tokens=3, temperature=0.0)))
+        second = list(session.generate(Generate(prompt="Guten Morgen, Köln", max_tokens=3, temperature=0.0)))
+    first_prompt = first[0].tokens
+    second_prompt = second[0].tokens
     shared = len(first_prompt)
-    assert [t["token"] for t in second_prompt[:shared]] == [t["token"] for t in first_prompt]
-    assert [t["routing"] for t in second_prompt[:shared]] == [t["routing"] for t in first_prompt]
-    records = second_prompt + [e for e in second if e["event"] == "token"]
+    assert [t.token for t in second_prompt[:shared]] == [t.token for t in first_prompt]
+    assert [t.routing for t in second_prompt[:shared]] == [t.routing for t in first_prompt]
+    # as ``moescope trace --json`` prints them
+    records = [json.loads(json.dumps(token_record(t))) for t in protocol.prompt_and_answer(second)]
     records.append({"summary": {"model": {"moe_layers": [0, 1, 2]}}})
     assert_matches_reference(model, records)
 
@@ -132,26 +136,40 @@ def test_rows_to_positions_gives_each_row_to_its_position_in_layer_order():
         2: layer([[5, 4], [4, 5]], [[0.75, 0.25], [0.5, 0.5]]),
     }
     routing = rows_to_positions(layers, first_pos=128, n_rows=2)
-    assert routing == {
-        128: {"2": [[5, 0.75], [4, 0.25]], "10": [[3, 0.6], [1, 0.4]]},
-        129: {"2": [[4, 0.5], [5, 0.5]], "10": [[0, 0.9], [2, 0.1]]},
-    }
-    assert [list(per_position) for per_position in routing.values()] == [["2", "10"], ["2", "10"]]
-    assert json.loads(json.dumps(routing)) == {str(pos): value for pos, value in routing.items()}
+    assert list(routing) == [128, 129]
+    assert all(r.layers == (2, 10) for r in routing.values())
+    assert routing[128].by_layer() == {2: [[5, 0.75], [4, 0.25]], 10: [[3, 0.6], [1, 0.4]]}
+    assert routing[129].by_layer() == {2: [[4, 0.5], [5, 0.5]], 10: [[0, 0.9], [2, 0.1]]}
+    assert routing[128].experts.dtype == np.int32 and routing[128].weights.dtype == np.float32
+    assert not routing[128].experts.flags.writeable and not routing[128].weights.flags.writeable
 
 
-def test_rows_to_positions_rounds_weights_to_six_places():
-    routing = rows_to_positions({0: layer([[1]], [[1 / 3]])}, first_pos=0, n_rows=1)
-    assert routing == {0: {"0": [[1, 0.333333]]}}
-    assert type(routing[0]["0"][0][0]) is int and type(routing[0]["0"][0][1]) is float
+def test_routing_crosses_the_wire_with_int_layers_and_weights_rounded_to_six_places():
+    routing = rows_to_positions({0: layer([[1]], [[1 / 3]]), 7: layer([[2]], [[2 / 3]])}, first_pos=0, n_rows=1)[0]
+    wire = routing.to_wire()
+    assert wire == {"layers": [0, 7], "experts": [[1], [2]], "weights": [[0.333333], [0.666667]]}
+    assert json.loads(json.dumps(wire)) == wire
+    back = Routing.from_wire(wire)
+    assert back.layers == (0, 7) and back.experts.tolist() == [[1], [2]]
+    assert back.by_layer() == {0: [[1, 0.333333]], 7: [[2, 0.666667]]}
+    token = protocol.Token(3, 42, "x", protocol.ANSWER, routing)
+    assert protocol.decode_event(protocol.encode(token)) == protocol.Token(3, 42, "x", protocol.ANSWER, back)
+    assert type(back.by_layer()[0][0][0]) is int and type(back.by_layer()[0][0][1]) is float
 
 
 def test_rows_to_positions_without_layers_gives_empty_routing_per_position():
-    assert rows_to_positions({}, first_pos=5, n_rows=3) == {5: {}, 6: {}, 7: {}}
+    assert rows_to_positions({}, first_pos=5, n_rows=3) == {5: EMPTY_ROUTING, 6: EMPTY_ROUTING, 7: EMPTY_ROUTING}
     assert rows_to_positions({}, first_pos=5, n_rows=0) == {}
+    assert not EMPTY_ROUTING and EMPTY_ROUTING.to_wire() is None and Routing.from_wire(None) is EMPTY_ROUTING
 
 
 def test_rows_to_positions_refuses_rows_that_do_not_match_the_batch():
     layers = {0: layer([[1, 2], [2, 3]], [[0.5, 0.5]] * 2), 3: layer([[1, 2]], [[0.5, 0.5]])}
     with pytest.raises(RuntimeError, match="layer 3 delivered 1 routing rows for a batch of 2 tokens"):
         rows_to_positions(layers, first_pos=0, n_rows=2)
+
+
+def test_rows_to_positions_refuses_layers_that_chose_different_numbers_of_experts():
+    layers = {0: layer([[1, 2]], [[0.5, 0.5]]), 3: layer([[1]], [[1.0]])}
+    with pytest.raises(RuntimeError, match="layer 3 chose 1 experts per token, layer 0 2"):
+        rows_to_positions(layers, first_pos=0, n_rows=1)

@@ -1,6 +1,6 @@
 """Stop sequences: answer text that could be the start of one is held back, then shown in order or cut.
 
-The engine's hold-back is three pure functions of app.core.engine.llama_driver (no llama.cpp needed); ``stream``
+The engine's hold-back is three pure functions of app.core.engine.stops (no llama.cpp needed); ``stream``
 feeds them token texts the way Engine.generate does.
 """
 
@@ -9,44 +9,45 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from app.core.engine.llama_driver import _overlap, _release_before_stop, _release_safe
+from app.core.engine.protocol import ANSWER, Token
+from app.core.engine.stops import overlap, release_before_stop, release_safe
 
 USER = "\nUser:"
 
 
-def token(pos: int, text: str) -> dict:
-    return {"event": "token", "pos": pos, "text": text}
+def token(pos: int, text: str) -> Token:
+    return Token(pos, pos, text, ANSWER)
 
 
-def joined(events: list[dict]) -> str:
-    return "".join(event["text"] for event in events)
+def joined(events: list[Token]) -> str:
+    return "".join(event.text for event in events)
 
 
-def stream(pieces: list[str], stops: list[str]) -> tuple[list[str], list[dict]]:
+def stream(pieces: list[str], stops: list[str]) -> tuple[list[str], list[Token]]:
     """Token texts through the hold-back, ending at the earliest stop sequence in the text.
 
     Returns the text shown after each token and the token events shown in the end (an answer that
     ends without a stop shows what was still held).
     """
-    shown: list[dict] = []
+    shown: list[Token] = []
     after_each: list[str] = []
-    held: list[dict] = []
+    held: list[Token] = []
     text = ""
     for pos, piece in enumerate(pieces):
         text += piece
         held.append(token(pos, piece))
         found = [stop for stop in stops if stop in text]
         if found:
-            shown += _release_before_stop(held, text, min(found, key=text.index))
+            shown += release_before_stop(held, text, min(found, key=text.index))
             after_each.append(joined(shown))
             return after_each, shown
-        held = _release_safe(held, text, stops, shown.append)
+        held = release_safe(held, text, stops, shown.append)
         after_each.append(joined(shown))
     return after_each, shown + held
 
 
 @pytest.mark.parametrize(
-    "text, stop, overlap",
+    "text, stop, expected",
     [
         ("", USER, 0),
         ("Paris.", USER, 0),
@@ -61,27 +62,27 @@ def stream(pieces: list[str], stops: list[str]) -> tuple[list[str], list[dict]]:
         ("🚀", "🚀!", 1),
     ],
 )
-def test_overlap_is_the_longest_end_of_the_text_that_starts_the_stop(text, stop, overlap):
-    assert _overlap(text, stop) == overlap
+def test_overlap_is_the_longest_end_of_the_text_that_starts_the_stop(text, stop, expected):
+    assert overlap(text, stop) == expected
 
 
 def test_without_stops_every_held_token_is_released_in_order():
     held = [token(0, "\nUs"), token(1, "er:")]
     shown = []
-    assert _release_safe(held, "\nUser:", [], shown.append) == []
+    assert release_safe(held, "\nUser:", [], shown.append) == []
     assert shown == [token(0, "\nUs"), token(1, "er:")]
 
 
 def test_release_keeps_only_the_tokens_that_could_start_a_stop():
     held = [token(0, "Hello"), token(1, " wor"), token(2, "ld\nU")]
     shown = []
-    assert _release_safe(held, "Hello world\nU", [USER], shown.append) == [token(2, "ld\nU")]
+    assert release_safe(held, "Hello world\nU", [USER], shown.append) == [token(2, "ld\nU")]
     assert shown == [token(0, "Hello"), token(1, " wor")]
 
 
 def test_release_before_stop_cuts_the_token_the_stop_starts_in():
     held = [token(4, "Yes"), token(5, ". \nUs"), token(6, "er: next")]
-    assert _release_before_stop(held, "Sure. Yes. \nUser: next", USER) == [token(4, "Yes"), token(5, ". ")]
+    assert release_before_stop(held, "Sure. Yes. \nUser: next", USER) == [token(4, "Yes"), token(5, ". ")]
 
 
 def test_text_that_cannot_start_a_stop_is_shown_at_once():
@@ -168,8 +169,8 @@ STOPS = st.lists(st.text(alphabet="ab\nö🚀", min_size=1, max_size=3), max_siz
 def test_the_hold_back_shows_exactly_the_text_before_the_stop_in_order(pieces, stops):
     after_each, shown = stream(pieces, stops)
     assert joined(shown) == _answer_until_stop(pieces, stops)
-    assert [event["pos"] for event in shown] == list(range(len(shown)))
-    assert all(pieces[event["pos"]].startswith(event["text"]) for event in shown)
+    assert [event.pos for event in shown] == list(range(len(shown)))
+    assert all(pieces[event.pos].startswith(event.text) for event in shown)
     ended_by_stop = any(stop in "".join(pieces[:len(after_each)]) for stop in stops)
     for count, text_shown in enumerate(after_each[:-1] if ended_by_stop else after_each, start=1):
         text = "".join(pieces[:count])

@@ -27,30 +27,17 @@ from outside import ENGINE_THAT_TRIES, OUTSIDE, OutsideServer, no_name_resolves,
 
 from app import __version__
 from app.core.engine import client as engine_client
-from app.core.locality import guard as locality
-from app.core.locality.report import verdict_sentence, write_evidence_report
-from app.core.models.demo import write_demo_model
-from app.core.hub.downloads import DownloadRequest, HubAccess, HubError, download
+from app.core.engine import protocol
 from app.core.engine.client import EngineClient
+from app.core.hub.access import HubAccess
+from app.core.hub.errors import HubError
+from app.core.hub.request import DownloadRequest
+from app.core.hub.transfer import download
 from app.core.hub.search import search_gguf
-from app.core.locality.guard import (
-    ALLOWED,
-    BLOCKED,
-    BLOCKED_LOG_PREFIX,
-    LOCAL,
-    POLICY_ENV,
-    UNEXPECTED,
-    AuditEntry,
-    AuditLog,
-    ConnectionMonitor,
-    LocalityKind,
-    LocalityState,
-    LocalityTracker,
-    NetworkBlocked,
-    NetworkPolicy,
-    install_policy,
-    uninstall_policy,
-)
+from app.core.locality import guard
+from app.core.locality.audit import AuditEntry, AuditLog
+from app.core.locality.guard import install_policy, uninstall_policy
+from app.core.locality.monitor import ConnectionMonitor
 from app.core.locality.outcome import (
     CONNECTED,
     FAILED,
@@ -61,12 +48,20 @@ from app.core.locality.outcome import (
     short_error,
     unsuccessful,
 )
-
-
-
-
-
-
+from app.core.locality.policy import (
+    ALLOWED,
+    BLOCKED,
+    BLOCKED_LOG_PREFIX,
+    LOCAL,
+    POLICY_ENV,
+    UNEXPECTED,
+    NetworkAttempt,
+    NetworkBlocked,
+    NetworkPolicy,
+)
+from app.core.locality.report import verdict_sentence, write_evidence_report
+from app.core.locality.state import LocalityKind, LocalityState, LocalityTracker
+from app.core.models.demo import write_demo_model
 
 
 @pytest.fixture
@@ -104,8 +99,6 @@ def gui(tmp_path):
     started.close()
 
 
-
-
 @pytest.fixture
 def closed_port():
     """A port on 127.0.0.2 where nothing listens: connecting there is refused at once."""
@@ -128,12 +121,12 @@ def small_moe(tmp_path_factory):
     return write_demo_model(tmp_path_factory.mktemp("models") / "small-moe.gguf", arch="qwen3moe", layers=3)
 
 
-def next_event(events: queue.Queue, name: str, timeout: float = 60.0) -> dict:
+def next_event(events: queue.Queue, kind: type, timeout: float = 60.0) -> protocol.Event:
     deadline = time.monotonic() + timeout
     while True:
         event = events.get(timeout=max(0.1, deadline - time.monotonic()))
-        assert event["event"] not in ("error", "lost"), event
-        if event["event"] == name:
+        assert not isinstance(event, (protocol.Error, protocol.Lost)), event
+        if isinstance(event, kind):
             return event
 
 
@@ -186,7 +179,7 @@ def test_every_other_way_out_is_blocked_too(gui, outside):
 def test_names_are_resolved_only_for_the_running_action_and_only_its_addresses_are_reached(gui, outside):
     """A fake name server stands in for the real one, which must never be asked in a test."""
     asked = []
-    real = locality._ORIGINALS["getaddrinfo"]
+    real = guard._ORIGINALS["getaddrinfo"]
 
     def name_server(host, port, *args, **kwargs):
         if host != "models.example.org":
@@ -194,7 +187,7 @@ def test_names_are_resolved_only_for_the_running_action_and_only_its_addresses_a
         asked.append(host)
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (OUTSIDE, int(port)))]
 
-    locality._ORIGINALS["getaddrinfo"] = name_server
+    guard._ORIGINALS["getaddrinfo"] = name_server
     try:
         with pytest.raises(NetworkBlocked, match="name lookup of models.example.org"):
             socket.getaddrinfo("models.example.org", outside.port)
@@ -207,7 +200,7 @@ def test_names_are_resolved_only_for_the_running_action_and_only_its_addresses_a
             with pytest.raises(NetworkBlocked):
                 socket.create_connection(("127.0.0.3", outside.port), timeout=5)
     finally:
-        locality._ORIGINALS["getaddrinfo"] = real
+        guard._ORIGINALS["getaddrinfo"] = real
     assert asked == ["models.example.org"]
     assert outside.connections(wait_for=1) == 1
     verdicts = [(entry.host, entry.verdict, entry.action, entry.outcome)
@@ -380,7 +373,6 @@ def test_downloads_and_searches_through_the_hub_client_are_logged_connected_or_f
 # --- the engine process ---------------------------------------------------------------------------
 
 
-
 @pytest.mark.slow
 def test_connection_from_the_engine_process_is_blocked_reported_and_warns(gui, outside, monkeypatch):
     """The real engine host, started by EngineClient, with a thread that tries to connect out."""
@@ -390,13 +382,13 @@ def test_connection_from_the_engine_process_is_blocked_reported_and_warns(gui, o
     client = EngineClient(events.put)
     client.start()
     try:
-        assert next_event(events, "ready")["network_policy"]["local_networks"] == ["127.0.0.1/32"]
-        blocked = next_event(events, "network_blocked", timeout=30)
-        gui.monitor.record_engine_event(client.pid, blocked)
+        assert next_event(events, protocol.Ready).network_policy["local_networks"] == ["127.0.0.1/32"]
+        blocked = next_event(events, protocol.NetworkBlocked, timeout=30).attempt
+        gui.monitor.record_engine_attempt(client.pid, blocked)
     finally:
         client.close()
 
-    assert (blocked["host"], blocked["port"], blocked["reason"]) == (OUTSIDE, outside.port, "no_action")
+    assert (blocked.host, blocked.port, blocked.reason) == (OUTSIDE, outside.port, "no_action")
     assert outside.connections() == 0
     [entry] = gui.entries()
     assert (entry.pid, entry.role, entry.host, entry.port, entry.verdict) == (
@@ -406,13 +398,13 @@ def test_connection_from_the_engine_process_is_blocked_reported_and_warns(gui, o
 
 ENGINE_WITH_AN_ACTION = textwrap.dedent("""
     import socket, sys, threading, time
-    from app.core.locality import guard as locality
+    from app.core.locality.guard import current_policy
     from app.main import main
 
     def fetch():
-        while locality.current_policy() is None:
+        while current_policy() is None:
             time.sleep(0.01)
-        with locality.current_policy().allow_action("download", "{host}"):
+        with current_policy().allow_action("download", "{host}"):
             try:
                 socket.create_connection(("{host}", {port}), timeout=5).close()
             except OSError:
@@ -432,13 +424,14 @@ def test_an_attempt_an_action_allowed_in_the_engine_process_is_reported_with_its
     client = EngineClient(events.put)
     client.start()
     try:
-        next_event(events, "ready")
-        reported = next_event(events, "network_blocked", timeout=30)  # the event's name predates allowed ones
-        gui.monitor.record_engine_event(client.pid, reported)
+        next_event(events, protocol.Ready)
+        # the event's name predates allowed attempts
+        reported = next_event(events, protocol.NetworkBlocked, timeout=30).attempt
+        gui.monitor.record_engine_attempt(client.pid, reported)
     finally:
         client.close()
 
-    assert (reported["allowed"], reported["outcome"], reported["error"]) == (
+    assert (reported.allowed, reported.outcome, reported.error) == (
         True, FAILED, "connection refused by the host")
     [entry] = gui.entries()
     assert (entry.pid, entry.role, entry.kind, entry.host, entry.port, entry.verdict, entry.action,
@@ -453,7 +446,7 @@ def test_the_engine_host_and_the_command_line_install_the_policy_first(gui, outs
     client = EngineClient(events.put)
     client.start()
     try:
-        policy = next_event(events, "ready")["network_policy"]
+        policy = next_event(events, protocol.Ready).network_policy
     finally:
         client.close()
     assert policy["installed"] and not policy["offline"] and policy["local_networks"] == ["127.0.0.1/32"]
@@ -486,16 +479,16 @@ def test_a_whole_chat_session_on_a_local_model_opens_no_socket(gui, small_moe):
     client = EngineClient(events.put)
     client.start()
     try:
-        next_event(events, "ready")
+        next_event(events, protocol.Ready)
         gui.pids[client.pid] = "engine"
         psutil.Process(client.pid).net_connections(kind="inet")  # the engine can be watched at all
         polls_before = gui.monitor.polls
-        client.send({"cmd": "load", "path": str(small_moe), "n_ctx": 512})
-        next_event(events, "loaded")
+        client.send(protocol.Load(str(small_moe), n_ctx=512))
+        next_event(events, protocol.Loaded)
         for question in ("Hallo!", "Was ist ein Experte?"):
-            client.send({"cmd": "generate", "messages": [{"role": "user", "content": question}],
-                         "max_tokens": 8, "seed": 1})
-            next_event(events, "finished")
+            client.send(protocol.Generate(messages=(protocol.ChatMessage(protocol.USER, question),), max_tokens=8,
+                                          seed=1))
+            next_event(events, protocol.Finished)
         gui.monitor.poll()
         assert gui.monitor.polls > polls_before
     finally:
@@ -545,11 +538,11 @@ def test_audit_lines_written_before_outcomes_were_recorded_are_read_with_what_is
     assert [entry.outcome for entry in read] == [REFUSED, REFUSED, CONNECTED, None, None]
     assert all(entry.error is None for entry in read)
     # an old engine's event: no "allowed", no "outcome"
-    event = {"event": "network_blocked", "host": OUTSIDE, "port": 443, "time": 1.0, "kind": "connect",
-             "reason": "no_action", "message": "blocked"}
-    attempt = locality.NetworkAttempt.from_event(event)
+    event = {protocol.EVENT_KEY: protocol.NETWORK_BLOCKED, "host": OUTSIDE, "port": 443, "time": 1.0,
+             "kind": "connect", "reason": "no_action", "message": "blocked"}
+    attempt = protocol.decode_event(json.dumps(event).encode()).attempt
     assert (attempt.allowed, attempt.outcome) == (False, REFUSED)
-    assert locality.NetworkAttempt.from_event(attempt.to_event()) == attempt
+    assert NetworkAttempt.from_dict(attempt.to_dict()) == attempt
 
 
 def entry_of(verdict: str, outcome: str | None, host: str = OUTSIDE, action: str | None = None,

@@ -6,8 +6,9 @@ import gguf
 import numpy as np
 import pytest
 
-from app.core.models.demo import DEMO_ARCHS, MIN_ROUTER_LOGIT_GAP, write_demo_model
+from app.core.engine.protocol import Generate, Token
 from app.core.engine.session import EngineSession
+from app.core.models.demo import DEMO_ARCHS, MIN_ROUTER_LOGIT_GAP, write_demo_model
 from llama_child import run_child
 from routing_reference import expected_logits, expected_routing, min_routing_margin
 
@@ -51,12 +52,12 @@ def test_loads_and_generates(model_file, arch, options, dtype):
     path = model_file(arch, dtype=dtype, **options)
     with EngineSession(safe=True) as session:
         loaded = session.load(str(path), n_ctx=256)
-        events = list(session.generate(prompt="Hello world", max_tokens=6, temperature=0.0))
-    assert loaded["info"]["architecture"] == arch
+        events = list(session.generate(Generate(prompt="Hello world", max_tokens=6, temperature=0.0)))
+    assert loaded.info.architecture == arch
     finished = events[-1]
     # Greedy decoding of these random weights does not reach EOS within six tokens.
-    assert finished["stop_reason"] == "length" and finished["answer_tokens"] == 6
-    assert sum(event["event"] == "token" for event in events) == 6
+    assert finished.stop_reason == "length" and finished.answer_tokens == 6
+    assert sum(isinstance(event, Token) for event in events) == 6
 
 
 @pytest.mark.slow
@@ -179,8 +180,9 @@ def test_readable_demo_writes_only_letters_spaces_and_punctuation(tmp_path):
     model = write_demo_model(tmp_path / "readable.gguf", arch="qwen3moe", layers=4, experts=8, readable=True, seed=7)
     with EngineSession() as session:
         session.load(str(model))
-        events = list(session.generate(prompt="Hallo, wie geht es?", max_tokens=80, temperature=0.8, seed=1))
-    text = "".join(e["text"] for e in events if e["event"] == "token")
+        events = list(session.generate(Generate(prompt="Hallo, wie geht es?", max_tokens=80, temperature=0.8,
+                                                seed=1)))
+    text = "".join(e.text for e in events if isinstance(e, Token))
     assert len(text) >= 10
     assert set(text) <= set(READABLE_BYTES.decode())
 

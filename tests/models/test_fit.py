@@ -189,7 +189,7 @@ def test_does_not_fit_says_what_it_needs_and_what_there_is():
 
 def test_tight_when_more_than_is_free_now_or_most_of_the_memory():
     busy = fit(10 * GB, computer(16, 8))
-    assert busy.level == "tight" and "8.0 GB free now" in busy.reason_en and "close other programs" in busy.reason_en
+    assert busy.level == "tight" and "8 GB free now" in busy.reason_en and "close other programs" in busy.reason_en
     big = fit(13 * GB, computer(16, 15))
     assert big.level == "tight"
 
@@ -197,7 +197,7 @@ def test_tight_when_more_than_is_free_now_or_most_of_the_memory():
 def test_fits():
     verdict = fit(5 * GB, computer(16, 12))
     assert verdict.level == "fits"
-    assert verdict.reason_en == "needs about 5.0 GB, this computer has 16 GB (12 GB free now)"
+    assert verdict.reason_en == "needs about 5 GB, this computer has 16 GB (12 GB free now)"
 
 
 def test_a_small_computer_keeps_two_gigabytes_for_the_system():
@@ -206,7 +206,7 @@ def test_a_small_computer_keeps_two_gigabytes_for_the_system():
 
 
 @pytest.mark.parametrize("n, text", [(820_000_000, "820 MB"), (4_680_000_000, "4.7 GB"),
-                                     (21_400_000_000, "21 GB"), (0, "0 MB")])
+                                     (21_400_000_000, "21 GB"), (0, "0 B"), (5 * GB, "5 GB"), (12_600_000, "13 MB")])
 def test_format_size(n, text):
     assert format_size(n) == text
 
@@ -215,6 +215,6 @@ def test_does_not_fit_within_total_memory_says_what_the_system_keeps():
     verdict = fit(int(7 * GB), computer(8, 6))
     assert verdict.level == "does_not_fit"
     assert verdict.reason_en == (
-        "needs about 7.0 GB; of this computer's 8.0 GB only about 6.0 GB are left for a model beside the "
+        "needs about 7 GB; of this computer's 8 GB only about 6 GB are left for a model beside the "
         "operating system"
     )

@@ -116,7 +116,7 @@ def start(action: str, argument: str | None) -> None:
             window.worker.finished.connect(lambda stats: finished.append(stats))
             chat.send()
             when(lambda: finished and not chat.generating,
-                 lambda: (say("ANSWERED", finished[0]["answer_tokens"]), window.close()))
+                 lambda: (say("ANSWERED", finished[0].answer_tokens), window.close()))
 
         when(lambda: window.model_info is not None, ask)
 

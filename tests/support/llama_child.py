@@ -1,6 +1,6 @@
 """llama.cpp for tests, in a process of its own: an abort() there fails one test, never the whole run.
 
-Tests call ``run_child(operation, model, argument)``. The child (``python -m tests.llama_child``)
+Tests call ``run_child(operation, model, argument)``. The child (``python -m tests.support.llama_child``)
 loads the model in compatibility mode (no extra buffer types, see app.core.engine.compat), prints one JSON
 object on its own copy of stdout (llama.cpp's output goes to stderr) and exits. If it dies, the test
 fails with its exit status and the end of its stderr.
@@ -10,8 +10,8 @@ Operations, for what the engine protocol does not offer:
         text put back together, the BOS and EOS tokens and llama.cpp's ``general.architecture``.
     logits MODEL TEXT: TEXT's tokens (with BOS) evaluated in one batch, and every position's logits.
     stop-after MODEL N: app.core.engine.llama_driver.Engine generating greedily, asked to stop from its ``emit``
-        callback right after the N-th answer token; the ``finished`` event it returned, with
-        ``emitted_tokens``: how many token events it emitted.
+        callback right after the N-th answer token; the Finished event it returned (its wire form), with
+        ``emitted_tokens``: how many Token events it emitted.
 """
 
 from __future__ import annotations
@@ -31,15 +31,15 @@ def run_child(operation: str, model, argument, timeout: float = 300) -> dict:
     """Run one operation in a child process and return what it printed; a dead child fails the test."""
     import pytest
 
-    from app.core.engine.client import describe_exit
+    from app.core.engine.exits import EngineExit
 
-    command = [sys.executable, "-m", "tests.llama_child", operation, str(model), str(argument)]
+    command = [sys.executable, "-m", "tests.support.llama_child", operation, str(model), str(argument)]
     # Without a backtrace (gdb's, where installed), llama.cpp's own message is the end of stderr.
     env = {**os.environ, "GGML_NO_BACKTRACE": "1"}
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         tail = "\n".join(result.stderr.splitlines()[-STDERR_LINES:])
-        pytest.fail(f"llama.cpp ({operation} {Path(model).name}) {describe_exit(result.returncode)}:\n{tail}",
+        pytest.fail(f"llama.cpp ({operation} {Path(model).name}) {EngineExit(result.returncode).describe()}:\n{tail}",
                     pytrace=False)
     return json.loads(result.stdout)
 
@@ -109,20 +109,21 @@ def logits(path: str, text: str) -> dict:
 
 
 def stop_after(path: str, count: str) -> dict:
-    from app.core.engine.llama_driver import Engine, GenerationSettings
+    from app.core.engine.llama_driver import Engine
+    from app.core.engine.protocol import Generate, Token
 
     engine = Engine()
     engine.load(path, n_ctx=512, safe=True)
     answer = []
 
-    def emit(event: dict) -> None:
-        if event["event"] == "token":
+    def emit(event) -> None:
+        if isinstance(event, Token):
             answer.append(event)
             if len(answer) == int(count):
                 engine.stop_requested.set()
 
-    finished = engine.generate("Experten", GenerationSettings(max_tokens=200, temperature=0.0), emit)
-    return {**finished, "emitted_tokens": len(answer)}
+    finished = engine.generate(Generate(prompt="Experten", max_tokens=200, temperature=0.0), emit)
+    return {**finished.to_wire(), "emitted_tokens": len(answer)}
 
 
 OPERATIONS = {"tokenize": tokenize, "logits": logits, "stop-after": stop_after}

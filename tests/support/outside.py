@@ -12,10 +12,9 @@ import time
 
 import pytest
 
-from app.core.locality import guard as locality
+from app.core.locality import guard
 
 OUTSIDE = "127.0.0.2"
-
 
 
 def outside_unusable(why: object) -> None:
@@ -25,7 +24,6 @@ def outside_unusable(why: object) -> None:
     if sys.platform.startswith("linux"):
         pytest.fail(message + " (Linux always has it: the locality tests need it)")
     pytest.skip(message + " (add it with: sudo ifconfig lo0 alias 127.0.0.2 up)")
-
 
 
 SERVER = textwrap.dedent("""
@@ -57,7 +55,6 @@ SERVER = textwrap.dedent("""
 """)
 
 
-
 class OutsideServer:
     """An HTTP server on 127.0.0.2 in a process of its own; ``connections()`` counts what it accepted."""
 
@@ -87,12 +84,11 @@ class OutsideServer:
         self.process.wait()
 
 
-
 @contextlib.contextmanager
 def no_name_resolves():
     """A name server that knows no name under ``.invalid`` stands in for the real one, which a test must
     never ask; yields the names it was asked. (``.invalid`` never resolves anywhere, RFC 6761.)"""
-    real = locality._ORIGINALS["getaddrinfo"]
+    real = guard._ORIGINALS["getaddrinfo"]
     asked = []
 
     def name_server(host, port, *args, **kwargs):
@@ -101,21 +97,20 @@ def no_name_resolves():
         asked.append(host)
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    locality._ORIGINALS["getaddrinfo"] = name_server
+    guard._ORIGINALS["getaddrinfo"] = name_server
     try:
         yield asked
     finally:
-        locality._ORIGINALS["getaddrinfo"] = real
-
+        guard._ORIGINALS["getaddrinfo"] = real
 
 
 ENGINE_THAT_TRIES = textwrap.dedent("""
     import socket, sys, threading, time
-    from app.core.locality import guard as locality
+    from app.core.locality.guard import current_policy
     from app.main import main
 
     def phone_home():
-        while locality.current_policy() is None:
+        while current_policy() is None:
             time.sleep(0.01)
         try:
             socket.create_connection(("{host}", {port}), timeout=5).close()

@@ -23,9 +23,7 @@ def computer(total_gb: float, free_gb: float) -> Hardware:
     )
 
 
-
 LAPTOP = computer(16, 11)
-
 
 
 class MemoryKeyring(KeyringBackend):
@@ -45,6 +43,3 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service, username):
         del self.passwords[(service, username)]
-
-
-

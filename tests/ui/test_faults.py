@@ -28,8 +28,9 @@ from PySide6.QtWidgets import QMessageBox
 
 import window_helpers
 from app.core.engine import client as engine_client
+from app.core.engine.protocol import ASSISTANT
 from app.core.models.catalog import load_catalog
-from app.core.locality.guard import NetworkPolicy
+from app.core.locality.policy import NetworkPolicy
 from app.core.hub.token_store import TokenStore
 from app.ui.library.table_model import INSTALLED, catalog_item
 from app.ui.library.pane import LibraryPane
@@ -121,7 +122,7 @@ def answer_again(qtbot, window) -> None:
     window.chat.settings.update(max_tokens=4, temperature=0.0)
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "Are you back?")
-    assert finished.args[0]["answer_tokens"] > 0
+    assert finished.args[0].answer_tokens > 0
     qtbot.waitUntil(lambda: not window.chat.generating)
 
 
@@ -204,7 +205,7 @@ def test_an_engine_that_crashes_while_answering_is_replaced_and_the_next_message
     said = transcript(window)
     assert "The engine crashed while answering. Your conversation is kept" in said
     assert "compatibility mode" not in said and not window.compatibility_mode
-    assert window.chat.messages[-1]["role"] == "assistant"  # what was written so far is kept
+    assert window.chat.messages[-1].role == ASSISTANT  # what was written so far is kept
     answer_again(qtbot, window)
 
 
@@ -480,7 +481,7 @@ def test_an_import_larger_than_the_free_space_is_refused_before_copying(
     library.import_file(str(source))
     said = message(qtbot, library)
     assert "This file cannot be imported" in said and "not enough free space for a copy" in said
-    assert "“twelve.gguf” needs 12.6 MB" in said.replace("\u00a0", " ")
+    assert "“twelve.gguf” needs 13 MB" in said.replace("\u00a0", " ")
     assert list(models.iterdir()) == [] and not library.importing
 
 

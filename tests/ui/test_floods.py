@@ -23,9 +23,13 @@ from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication
 
 import window_helpers
-from app.core.models.demo import write_demo_model
+from app.core.defaults import DEFAULT_CONTEXT
+from app.core.engine import protocol
 from app.core.engine.client import EngineClient
+from app.core.engine.protocol import USER, ChatMessage, Error, Finished, Generate, Load, Loaded, Lost
+from app.core.models.demo import write_demo_model
 from app.ui.chat.pane import SHOWN_CHARACTERS
+from app.ui.engine_words import problem_text
 from app.ui.main_window import MainWindow
 from app.worker import start_engine_thread, stop_engine_thread
 from window_helpers import ENGINE_TIMEOUT_MS, load, send, start_long_answer
@@ -87,7 +91,7 @@ class Heartbeat:
 
 
 def paste_and_send(qtbot, window: MainWindow, text: str) -> tuple[str, float]:
-    """Paste ``text`` into the message box with Ctrl+V, press Enter; the error shown, and seconds to it."""
+    """Paste ``text`` into the message box with Ctrl+V, press Enter; the error said, and seconds to it."""
     QApplication.clipboard().setText(text)
     window.chat.input.setFocus()
     window.chat.input.paste()
@@ -95,7 +99,7 @@ def paste_and_send(qtbot, window: MainWindow, text: str) -> tuple[str, float]:
     with qtbot.waitSignal(window.worker.error, timeout=ENGINE_TIMEOUT_MS) as refused:
         qtbot.keyClick(window.chat.input, "\r")
     qtbot.waitUntil(lambda: not window.chat.generating)
-    return refused.args[1], time.perf_counter() - started
+    return problem_text(refused.args[0]), time.perf_counter() - started
 
 
 @pytest.mark.slow
@@ -126,12 +130,12 @@ def test_a_pasted_megabyte_is_refused_as_too_long_at_once_and_the_window_stays_r
 
     assert said.startswith("This message is too long for the model: with it, the conversation has at least ")
     number = QLocale().toString
-    assert f"but the model reads only {number(2048)} at a time (its context). Shorten the message" in said
+    assert f"but the model reads only {number(DEFAULT_CONTEXT)} at a time (its context). Shorten the message" in said
     assert said in transcript
     assert f"[… {number(PASTED - SHOWN_CHARACTERS)} more characters, not shown here]" in transcript
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "And now?")
-    assert finished.args[0]["answer_tokens"] > 0
+    assert finished.args[0].answer_tokens > 0
     report({"flood": "1 MB prompt", "rounds": rounds, "bytes": PASTED, "seconds_to_refusal": max(seconds),
             "longest_gui_block_s": round(heartbeat.longest, 3), **figures})
     assert max(seconds) < 10, "the engine took too long to refuse the prompt"
@@ -140,7 +144,7 @@ def test_a_pasted_megabyte_is_refused_as_too_long_at_once_and_the_window_stays_r
     engine.check()
 
 
-def send_and_stop(qtbot, window: MainWindow) -> dict:
+def send_and_stop(qtbot, window: MainWindow) -> Finished:
     """Send a message and press Stop at once; the ``finished`` statistics."""
     chat = window.chat
     chat.input.setPlainText("Keep talking")
@@ -163,14 +167,14 @@ def test_500_send_and_stop_cycles_stop_every_answer_and_leak_nothing(qtbot, wind
     cycles, reasons = 500, []
     started = time.perf_counter()
     for cycle in range(cycles):
-        reasons.append(send_and_stop(qtbot, window)["stop_reason"])
+        reasons.append(send_and_stop(qtbot, window).stop_reason)
         if cycle % 25 == 24:
             window.chat.new_chat()  # as someone would who keeps trying; the transcript is kept otherwise
     seconds = time.perf_counter() - started
     figures = remeasure(window, gui, engine)
     report({"flood": "send/stop", "cycles": cycles, "seconds": round(seconds, 1),
-            "not_stopped": len(reasons) - reasons.count("stopped"), **figures})
-    assert reasons == ["stopped"] * cycles
+            "not_stopped": len(reasons) - reasons.count(protocol.STOP_STOPPED), **figures})
+    assert reasons == [protocol.STOP_STOPPED] * cycles
     gui.check()
     engine.check()
 
@@ -189,7 +193,7 @@ def test_switching_models_while_answering_stops_the_answer_and_loads_the_other(
                         and not window.chat.generating and window.library.load_button.isEnabled(),
                         timeout=ENGINE_TIMEOUT_MS)
         window.chat.new_chat()
-        return finished.args[0]["stop_reason"]
+        return finished.args[0].stop_reason
 
     for target in models[::-1]:
         switch(target)
@@ -202,7 +206,7 @@ def test_switching_models_while_answering_stops_the_answer_and_loads_the_other(
     figures = remeasure(window, gui, engine)
     report({"flood": "switch models while answering", "switches": switches, "seconds": round(seconds, 1),
             **figures})
-    assert reasons == ["stopped"] * switches
+    assert reasons == [protocol.STOP_STOPPED] * switches
     assert "stopped" in window.chat.transcript.toPlainText() or window.chat.messages == []
     gui.check()
     engine.check()
@@ -273,19 +277,19 @@ def test_a_pasted_long_number_is_measured_without_crashing_the_engine(tmp_path):
     client = EngineClient(events.put)
     client.start()
     try:
-        client.send({"cmd": "load", "path": str(model), "n_ctx": 65536})
-        assert next_event(events, "loaded", "error")["event"] == "loaded"
+        client.send(Load(str(model), n_ctx=65536))
+        assert isinstance(next_event(events, Loaded, Error), Loaded)
         digits = "".join(str(i % 10) for i in range(200_000))
-        client.send({"cmd": "generate", "messages": [{"role": "user", "content": digits}], "max_tokens": 4})
-        refused = next_event(events, "error", "finished", "lost")
+        client.send(Generate(messages=(ChatMessage(USER, digits),), max_tokens=4))
+        refused = next_event(events, Error, Finished, Lost)
     finally:
         client.close()
-    assert refused["event"] == "error" and refused["kind"] == "context_full", refused
-    assert refused["details"]["tokens"] > 65536 and not refused["details"]["at_least"]
+    assert isinstance(refused, Error) and refused.kind == protocol.CONTEXT_FULL, refused
+    assert refused.details["tokens"] > 65536 and not refused.details["at_least"]
 
 
-def next_event(events: queue.Queue, *names: str) -> dict:
+def next_event(events: queue.Queue, *kinds: type) -> protocol.Event:
     while True:
         event = events.get(timeout=ENGINE_TIMEOUT_MS / 1000)
-        if event["event"] in names:
+        if isinstance(event, kinds):
             return event

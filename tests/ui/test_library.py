@@ -22,14 +22,17 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.models.catalog import load_catalog
 from app.core.models.demo import write_demo_model
-from app.core.hub.downloads import DownloadManager, DownloadRequest
+from app.core.hub.queue import DownloadManager
+from app.core.hub.request import DownloadRequest
 from app.core.models.gguf import REASONS, GGUFError
 from app.core.models.fit import Hardware
-from app.core.locality.guard import NetworkPolicy
+from app.core.locality.policy import NetworkPolicy
 from app.core.hub.token_store import SERVICE, USERNAME, TokenStore
+from app.ui.formatting import format_size
 from app.ui.i18n import install_translators
 from app.ui.library.table_model import HUB_FILE, HUB_REPO, INSTALLED, UNUSABLE
-from app.ui.library.pane import MODELS_DIR_SETTING, REFERENCES_SETTING, LibraryPane, saved_models_dir
+from app.ui import settings
+from app.ui.library.pane import LibraryPane
 from app.ui.main_window import MainWindow
 from app.ui.model_errors import model_error_text
 from app.worker import EngineWorker
@@ -41,12 +44,6 @@ GATED = "org/Gated-GGUF"
 GATED_FILE = "gated-Q8_0.gguf"
 TOKEN = "hf_LibraryUiTestToken1234567890"
 DOWNLOAD_TIMEOUT_MS = 30_000
-
-
-
-
-
-
 
 
 @pytest.fixture(scope="session")
@@ -113,9 +110,9 @@ def keyring_backend() -> MemoryKeyring:
 @pytest.fixture
 def make_pane(qtbot, hub, catalog, models_dir, keyring_backend):
     """Build a LibraryPane on the fake Hub; its folder read and its computer measured."""
-    settings = QSettings()
-    for key in (REFERENCES_SETTING, MODELS_DIR_SETTING):
-        settings.remove(key)
+    stored = QSettings()
+    for key in (settings.REFERENCES, settings.MODELS_DIR):
+        stored.remove(key)
     panes = []
 
     def make(hardware: Hardware = LAPTOP, folder: Path = models_dir, **kwargs) -> LibraryPane:
@@ -139,8 +136,8 @@ def make_pane(qtbot, hub, catalog, models_dir, keyring_backend):
         pane.shutdown()
         if pane.message_box is not None:
             pane.message_box.close()
-    for key in (REFERENCES_SETTING, MODELS_DIR_SETTING):
-        settings.remove(key)
+    for key in (settings.REFERENCES, settings.MODELS_DIR):
+        stored.remove(key)
 
 
 def words(text: str) -> str:
@@ -195,9 +192,9 @@ def test_catalog_entries_are_listed_with_fit_badges_in_words(make_pane, catalog)
         assert card.fit_text.split(":")[0] in ("✓ Fits", "! Tight", "✕ Does not fit"), card.fit_text
         assert "about" in card.fit_text and "16 GB" in words(card.fit_text)
     qwen = shown[("catalog", "qwen3-30b-a3b-q4km")]
-    assert words(qwen.fit_text) == "✕ Does not fit: needs about 21 GB, this computer has 16 GB"
+    assert words(qwen.fit_text) == "✕ Does not fit: needs about 20 GB, this computer has 16 GB"
     assert "30.5\u00a0B total · 3.3\u00a0B active" in qwen.lines and "128 experts, 8 per token" in qwen.lines
-    assert words(shown[("catalog", "gemma-3-1b-it-q4km")].fit_text).startswith("✓ Fits: needs about 1.9 GB")
+    assert words(shown[("catalog", "gemma-3-1b-it-q4km")].fit_text).startswith("✓ Fits: needs about 1.7 GB")
     assert words(shown[("catalog", "deepseek-v2-lite-chat-q4km")].fit_text).startswith(
         "! Tight: needs about 12 GB"
     )
@@ -232,7 +229,7 @@ def test_catalog_speaks_german(qtbot, qapp, make_pane):
         card = cards(pane, "catalog")[("catalog", "qwen3-30b-a3b-q4km")]
         entry = next(e for e in pane.catalog if e.id == "qwen3-30b-a3b-q4km")
         assert card.summary == entry.describe("de")
-        assert words(card.fit_text) == "✕ Passt nicht: braucht etwa 21 GB, dieser Computer hat 16 GB"
+        assert words(card.fit_text) == "✕ Passt nicht: braucht etwa 20 GB, dieser Computer hat 16 GB"
         assert pane.view_buttons["catalog"].text() == "Katalog"
     finally:
         for translator in translators:
@@ -351,7 +348,7 @@ def test_too_little_disk_space_is_refused_before_anything_is_downloaded(qtbot, m
     pane = make_pane(disk_free=lambda _folder: 100_000_000)
     row = start_download(qtbot, pane, "catalog", ("catalog", "tiny-moe"))
     qtbot.waitUntil(lambda: row.state == "failed", timeout=DOWNLOAD_TIMEOUT_MS)
-    assert "Not enough free space" in row.error_label.text() and "100.0 MB free" in words(
+    assert "Not enough free space" in row.error_label.text() and "100 MB free" in words(
         row.error_label.text()
     )
     qtbot.waitUntil(lambda: pane.message_box is not None and pane.message_box.isVisible())
@@ -365,7 +362,7 @@ def test_a_gated_model_asks_for_a_token_and_works_with_one(qtbot, make_pane, hub
     qtbot.waitUntil(lambda: row.state == "failed", timeout=DOWNLOAD_TIMEOUT_MS)
     assert "This model is gated" in row.error_label.text() and row.token_button.isVisible()
     click(qtbot, row.token_button)
-    dialog = pane.token_dialog
+    dialog = pane.token.dialog
     qtbot.waitUntil(dialog.isVisible)
     qtbot.keyClicks(dialog.token_edit, TOKEN)
     click(qtbot, dialog.save_button)
@@ -548,10 +545,7 @@ def test_delete_asks_with_the_space_it_frees_and_removes_the_file(qtbot, make_pa
     click(qtbot, pane.delete_button)
     box = pane.message_box
     assert box.text() == f"Delete “{pane.models[str(path)].name}”?"
-    assert (
-        f"frees {QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)}"
-        in box.informativeText()
-    )
+    assert f"frees {format_size(size)} on the drive" in box.informativeText()
     press(box, "Cancel")
     assert path.exists()
 
@@ -580,7 +574,7 @@ def test_changing_the_models_folder_is_remembered_and_the_library_follows(
         assert pane.set_models_dir(other)
     qtbot.waitUntil(lambda: not pane.scanning)
     assert installed_names(pane) == ["elsewhere.gguf"]
-    assert saved_models_dir() == other and pane.downloads.models_dir == other
+    assert settings.models_dir() == other and pane.downloads.queue.models_dir == other
 
 
 # --- Loading --------------------------------------------------------------------------------------
@@ -595,7 +589,7 @@ def test_loading_a_model_that_does_not_fit_asks_first(qtbot, make_pane, models_d
     click(qtbot, pane.load_button)
     box = pane.message_box
     assert box.isVisible() and box.windowTitle() == "This model probably does not fit"
-    assert "needs about" in box.text() and "of this computer's 1 GB only about 0 MB" in words(box.text())
+    assert "needs about" in box.text() and "of this computer's 1 GB only about 0 B are left" in words(box.text())
     press(box, "Cancel")
     assert requested == []
 
@@ -621,7 +615,7 @@ def test_the_token_goes_to_the_keyring_only(
     caplog.set_level(logging.DEBUG)
     pane = make_pane()
     pane.token_action.trigger()
-    dialog = pane.token_dialog
+    dialog = pane.token.dialog
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.status_label.text() == "No token is stored." and not dialog.remove_button.isEnabled()
     assert "password store (keyring)" in dialog.storage_label.text()
@@ -651,13 +645,13 @@ def test_the_token_goes_to_the_keyring_only(
 
 def test_without_a_keyring_the_dialog_says_the_token_is_kept_for_this_session(qtbot, make_pane):
     pane = make_pane(token_store=TokenStore(fail.Keyring()))
-    pane.open_token_dialog()
-    dialog = pane.token_dialog
+    pane.token.open_dialog()
+    dialog = pane.token.dialog
     assert "kept for this session only" in dialog.storage_label.text()
     qtbot.keyClicks(dialog.token_edit, TOKEN)
     click(qtbot, dialog.save_button)
     assert dialog.status_label.text() == "A token is stored: hf_…7890"
-    assert pane.token_store().get() == TOKEN and not pane.token_store().persistent
+    assert pane.token.store().get() == TOKEN and not pane.token.store().persistent
 
 
 def test_the_window_has_the_library_settings_in_its_menu(qtbot, models_dir):

@@ -22,25 +22,19 @@ from outside import ENGINE_THAT_TRIES, OUTSIDE, OutsideServer, no_name_resolves
 
 from app.core.engine import client as engine_client
 from app.core.models.catalog import load_catalog
-from app.core.hub.downloads import DownloadRequest
-from app.core.locality.guard import (
-    ALLOWED,
-    BLOCKED,
-    AuditLog,
-    LocalityKind,
-    LocalityState,
-    NetworkBlocked,
-    NetworkPolicy,
-    current_policy,
-    install_policy,
-    uninstall_policy,
-)
+from app.core.hub.request import DownloadRequest
+from app.core.locality.audit import AuditLog
+from app.core.locality.guard import current_policy, install_policy, uninstall_policy
 from app.core.locality.outcome import ERROR_WORDS, FAILED, NAME_NOT_RESOLVED
-from app.ui.library.downloads import DownloadQueue
-from app.ui.library.hub_browser import HubBrowser
+from app.core.locality.policy import ALLOWED, BLOCKED, NetworkBlocked, NetworkPolicy
+from app.core.locality.state import LocalityKind, LocalityState
 from app.ui.i18n import install_translators
-from app.ui.locality.indicator import OFFLINE_SETTING, LocalityGuard
-from app.ui.locality.panel import AuditTableModel, LocalityPanel
+from app.ui.library.download_controller import DownloadQueue
+from app.ui.library.hub_browser import HubBrowser
+from app.ui.locality.audit_table import AuditTableModel
+from app.ui.locality.indicator import LocalityGuard
+from app.ui.locality.panel import LocalityPanel
+from app.ui.settings import OFFLINE as OFFLINE_SETTING
 from app.ui.main_window import MainWindow
 from app.worker import EngineWorker, start_engine_thread, stop_engine_thread
 

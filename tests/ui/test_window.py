@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QThread, QTimer
 
+from app.core.engine.protocol import ANSWER, ASSISTANT, STOP_STOPPED, USER, ChatMessage, Loaded, Routing, Token
 from app.core.models.demo import write_demo_model
 from app.core.models.gguf import ModelInfo
 from app.ui.experts.colormap import ColourScale
+from app.ui.engine_words import problem_text
 from app.ui.formatting import format_count, format_percent, visible_token
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow
@@ -93,7 +95,7 @@ def silent_window(qtbot, models_dir):
 
 
 
-def big_moe_info() -> dict:
+def big_moe_info() -> ModelInfo:
     """A Qwen3-30B-A3B-sized header: 48 MoE layers, 128 experts, 8 per token."""
     return ModelInfo(
         path="/models/big.gguf",
@@ -113,7 +115,7 @@ def big_moe_info() -> dict:
         has_chat_template=True,
         total_params=30_500_000_000,
         active_params=3_300_000_000,
-    ).to_dict()
+    )
 
 
 # --- pieces without an engine -----------------------------------------------------------------
@@ -143,7 +145,7 @@ def test_enter_sends_and_shift_enter_starts_a_new_line(qtbot, silent_window):
     assert chat.input.toPlainText() == "first line\nsecond line"
     with qtbot.waitSignal(chat.generateRequested) as request:
         qtbot.keyClick(chat.input, Qt.Key.Key_Return)
-    assert request.args[0]["messages"] == [{"role": "user", "content": "first line\nsecond line"}]
+    assert request.args[0].messages == (ChatMessage(USER, "first line\nsecond line"),)
     assert chat.input.toPlainText() == ""
     assert chat.stop_button.isEnabled() and not chat.send_button.isEnabled()
 
@@ -167,31 +169,17 @@ def test_german_translation_is_used(qtbot, qapp, tmp_path):
 
 def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
     window = silent_window
-    window.worker.loaded.emit({"info": big_moe_info(), "load_seconds": 1.0, "n_ctx": 2048})
+    window.worker.loaded.emit(Loaded(big_moe_info(), load_seconds=1.0, n_ctx=2048, safe=False))
     assert window.experts.showing == "moe"
     send(qtbot, window, "Hello")
     rng = np.random.default_rng(0)
     routings = [
-        {
-            str(layer): [
-                [int(e), float(w)]
-                for e, w in zip(rng.choice(128, 8, replace=False), rng.dirichlet(np.ones(8)), strict=True)
-            ]
-            for layer in range(48)
-        }
+        Routing(tuple(range(48)),
+                np.array([rng.choice(128, 8, replace=False) for _layer in range(48)], dtype=np.int32),
+                rng.dirichlet(np.ones(8), size=48).astype(np.float32))
         for _ in range(64)
     ]
-    events = [
-        {
-            "event": "token",
-            "pos": pos,
-            "token": pos,
-            "text": "x",
-            "source": "answer",
-            "routing": routings[pos % len(routings)],
-        }
-        for pos in range(5000)
-    ]
+    events = [Token(pos, pos, "x", ANSWER, routings[pos % len(routings)]) for pos in range(5000)]
     heatmap_paints = PaintRecorder(window.experts.heatmap)
     refreshes = []  # after each refresh of the view: whether routing is still waiting to be counted
     window._refresh.timeout.connect(lambda: refreshes.append(window.experts.has_pending))
@@ -241,7 +229,7 @@ def test_chat_streams_text_and_the_heatmap_follows_the_tokens(qtbot, window, dem
 
     assert streamed_while_generating
     assert window.chat.answer_text
-    assert window.chat.messages[-1] == {"role": "assistant", "content": window.chat.answer_text}
+    assert window.chat.messages[-1] == ChatMessage(ASSISTANT, window.chat.answer_text)
     transcript = window.chat.transcript.toPlainText()
     assert "tokens/s" in transcript and "first token after" in transcript
     distinct = {snapshot.tobytes() for snapshot in snapshots.snapshots}
@@ -258,7 +246,7 @@ def test_stop_button_ends_the_answer(qtbot, window, demo_models):
     assert window.chat.stop_button.isEnabled()
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         qtbot.mouseClick(window.chat.stop_button, Qt.MouseButton.LeftButton)
-    assert finished.args[0]["stop_reason"] == "stopped"  # not "length" or "eos": the answer did not run out
+    assert finished.args[0].stop_reason == STOP_STOPPED  # not "length" or "eos": the answer did not run out
     qtbot.waitUntil(lambda: not window.chat.generating)
     assert not window.chat.stop_button.isEnabled()
     qtbot.keyClicks(window.chat.input, "next")
@@ -336,9 +324,9 @@ def test_a_killed_engine_is_replaced_and_the_next_message_works(qtbot, window, d
     window.chat.settings["max_tokens"] = 16
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "Are you back?")
-    assert finished.args[0]["answer_tokens"] > 0
+    assert finished.args[0].answer_tokens > 0
     qtbot.waitUntil(lambda: not window.chat.generating)
-    assert window.chat.messages[-1]["role"] == "assistant"
+    assert window.chat.messages[-1].role == ASSISTANT
 
 
 def test_window_layout_is_saved_and_restored(qtbot, silent_window, models_dir):
@@ -390,7 +378,7 @@ def test_an_engine_that_aborts_while_loading_is_replaced_and_the_model_runs_in_c
     window.chat.settings.update(max_tokens=4, temperature=0.0)
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "Hallo")
-    assert finished.args[0]["answer_tokens"] > 0
+    assert finished.args[0].answer_tokens > 0
 
 
 @pytest.mark.slow
@@ -414,17 +402,17 @@ def test_a_first_answer_that_crashes_the_engine_is_answered_again_in_compatibili
         window.chat.settings.update(max_tokens=6, temperature=0.0)
         with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
             send(qtbot, window, "Hallo")
-        assert finished.args[0]["answer_tokens"] > 0
+        assert finished.args[0].answer_tokens > 0
         qtbot.waitUntil(lambda: not window.chat.generating)
         transcript = window.chat.transcript.toPlainText()
         assert "The engine crashed while answering with this model" in transcript
         assert transcript.index("compatibility mode") < transcript.rindex(window.chat.answer_text)
-        assert [m["role"] for m in window.chat.messages] == ["user", "assistant"]
+        assert [m.role for m in window.chat.messages] == [USER, ASSISTANT]
         assert window.compatibility_mode and CompatStore().choice(model).safe
 
         with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
             send(qtbot, window, "Noch einmal")
-        assert finished.args[0]["answer_tokens"] > 0
+        assert finished.args[0].answer_tokens > 0
         assert transcript.count("The engine crashed") == 1
     finally:
         stop_engine_thread(worker, thread)
@@ -495,12 +483,14 @@ def test_a_broken_model_file_is_refused_at_load_in_german(qtbot, window, tmp_pat
     try:
         with qtbot.waitSignal(window.worker.error, timeout=ENGINE_TIMEOUT_MS) as refused:
             window.loadRequested.emit(str(broken), 512, 0)
+        [problem] = refused.args
+        message = problem_text(problem)
+        qtbot.waitUntil(lambda: message in window.chat.transcript.toPlainText())  # the window says the same
     finally:
         for translator in translators:
             QCoreApplication.removeTranslator(translator)
         QLocale.setDefault(previous_locale)
-    kind, message = refused.args
-    assert kind == "bad_model"
+    assert problem.kind == "bad_model"
     assert "„kaputt.gguf“" in message and "leer" in message
 
 
@@ -561,4 +551,4 @@ def test_a_file_that_crashes_the_engine_even_in_compatibility_mode_is_refused_an
     window.chat.settings.update(max_tokens=4, temperature=0.0)
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "Hallo")
-    assert finished.args[0]["answer_tokens"] == 4
+    assert finished.args[0].answer_tokens == 4

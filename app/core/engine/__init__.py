@@ -1,1 +1,1 @@
-"""The engine process and everything that talks to it: protocol, host, client, llama.cpp driver, routing tap, compatibility mode, synchronous session."""
+"""The engine process and everything that talks to it: typed protocol, host, client, llama.cpp driver, routing tap, stop sequences, compatibility mode, exit statuses, supervisor, synchronous session."""

@@ -1,16 +1,16 @@
 """Parent side of the engine process: start it, send commands, receive events, notice its death.
 
 The engine is a separate OS process so that a crash or an ``abort()`` inside llama.cpp ends only
-that process. The client reads its events on a thread of its own and hands each one to
-``on_event``; when the event stream ends it waits for the exit status and reports a synthesised
-``lost`` event with a human explanation. A new client (or ``start()`` again) gives a fresh engine.
+that process. The client sends typed commands and reads the engine's events on a thread of its own
+(app.core.engine.protocol), handing each one to ``on_event``; when the event stream ends it waits for
+the exit status and reports a synthesised Lost event saying why the process ended (EngineExit) and
+its last words. A new client (or ``start()`` again) gives a fresh engine.
 """
 
 from __future__ import annotations
 
 import collections
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 
 from app.core.engine import protocol
+from app.core.engine.exits import EngineExit
 
 
 class EngineStartError(RuntimeError):
@@ -38,35 +39,16 @@ def engine_environment() -> dict[str, str]:
     return {**os.environ, "GGML_NO_BACKTRACE": "1"}
 
 
-def describe_exit(returncode: int | None) -> str:
-    """The end of a process in words: 'was killed (SIGKILL)', 'aborted (SIGABRT)', 'exited with status 3'."""
-    if returncode is None:
-        return "stopped answering"
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        if name == "SIGABRT":
-            return f"aborted ({name})"
-        if name == "SIGSEGV":
-            return f"crashed ({name})"
-        return f"was killed ({name})"
-    if sys.platform == "win32" and returncode >= 0xC0000000:
-        return f"crashed (exception 0x{returncode:08X})"
-    return f"exited with status {returncode}"
-
-
 class EngineClient:
     """Owns one engine process and the pipes to it.
 
     Attributes:
-        on_event: called on the client's reader thread with every event dict, ending with a
-            ``lost`` event if the process goes away without being asked to.
+        on_event: called on the client's reader thread with every protocol event, ending with a
+            Lost event if the process goes away without being asked to.
         pid: the engine's process id while it runs.
     """
 
-    def __init__(self, on_event: Callable[[dict], None]) -> None:
+    def __init__(self, on_event: Callable[[protocol.Event], None]) -> None:
         self.on_event = on_event
         self._process: subprocess.Popen | None = None
         self._write_lock = threading.Lock()
@@ -85,7 +67,7 @@ class EngineClient:
         return self._process is not None and self._process.poll() is None
 
     def start(self, timeout: float = 60.0) -> None:
-        """Start a fresh engine process and wait until it reports ``ready``."""
+        """Start a fresh engine process and wait until it reports Ready."""
         self._closing = False
         self._ready.clear()
         self._ended.clear()
@@ -110,7 +92,7 @@ class EngineClient:
                 why = "ended at start" if self._ended.is_set() else f"did not start within {timeout:.0f} s"
                 raise EngineStartError(f"The engine process {why}. {self.last_words()}".strip())
 
-    def send(self, command: dict) -> None:
+    def send(self, command: protocol.Command) -> None:
         """Send one command; thread-safe. Raises EngineStartError if there is no running engine."""
         process = self._process
         if process is None or process.stdin is None:
@@ -125,7 +107,7 @@ class EngineClient:
 
     def stop_generation(self) -> None:
         try:
-            self.send({"cmd": "stop"})
+            self.send(protocol.Stop())
         except EngineStartError:
             pass
 
@@ -136,7 +118,7 @@ class EngineClient:
             return
         self._closing = True
         try:
-            self.send({"cmd": "shutdown"})
+            self.send(protocol.Shutdown())
             process.stdin.close()
         except (EngineStartError, OSError):
             pass
@@ -147,7 +129,7 @@ class EngineClient:
             process.wait()
 
     def kill(self) -> None:
-        """End the engine at once, without a ``lost`` event."""
+        """End the engine at once, without a Lost event."""
         process = self._process
         if process is None:
             return
@@ -165,10 +147,10 @@ class EngineClient:
     def _read_events(self, process: subprocess.Popen) -> None:
         for line in process.stdout:
             try:
-                event = protocol.decode(line)
-            except ValueError:
+                event = protocol.decode_event(line)
+            except protocol.ProtocolError:
                 continue
-            if event.get("event") == "ready":
+            if isinstance(event, protocol.Ready):
                 self._ready.set()
             self.on_event(event)
         returncode = process.wait()
@@ -176,11 +158,7 @@ class EngineClient:
             self._ended.set()
         if self._closing or process is not self._process or not self._ready.is_set():
             return
-        message = f"The engine process {describe_exit(returncode)}."
-        last = self.last_words()
-        if last:
-            message += f" Its last message: {last}"
-        self.on_event({"event": "lost", "returncode": returncode, "message": message})
+        self.on_event(protocol.Lost(EngineExit(returncode), self.last_words()))
 
     def _read_stderr(self, process: subprocess.Popen) -> None:
         for raw in process.stderr:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core import paths
+from app.core.engine import protocol
 
 STORE_NAME = "compatibility.json"
 STORE_VERSION = 1
@@ -144,14 +145,16 @@ class CompatStore:
 
 class CompatFallback:
     """Decides, for one engine, how to load each model and when a crash means "retry it in
-    compatibility mode". Qt-free; used by the window's worker and by EngineSession alike.
+    compatibility mode". Qt-free; EngineSupervisor consults it for the window and for EngineSession.
 
     A crash counts as the extra buffer types' fault while the model is being loaded in fast mode,
     or while it evaluates its first prompt in fast mode (before its first answer token, which is
     also its first single-token batch, or the end of its first answer): then the model is remembered
     as needing compatibility mode, and the caller loads it again once with
     ``load_command(..., after_crash=True)``. A crash after that is something else (a killed process,
-    memory running out) and is handled as such.
+    memory running out) and is handled as such. The decisions around it (a killed process is never
+    the model's fault, what to load again, the question to ask again) are
+    app.core.engine.supervisor's.
     """
 
     def __init__(self, store: CompatStore | None = None) -> None:
@@ -161,8 +164,9 @@ class CompatFallback:
         self._proven = False
 
     def load_command(self, path: str, n_ctx: int, experts_per_token: int | None,
-                     n_threads: int | None = None, safe: bool = False, after_crash: bool = False) -> dict:
-        """The ``load`` command for ``path``, with the mode this processor needs for it.
+                     n_threads: int | None = None, safe: bool = False,
+                     after_crash: bool = False) -> protocol.Load:
+        """The Load command for ``path``, with the mode this processor needs for it.
 
         ``safe``: compatibility mode because the user asked for it (nothing is probed or remembered).
         ``after_crash``: compatibility mode after a crash in fast mode, with a probe: a model that
@@ -175,8 +179,7 @@ class CompatFallback:
         else:
             choice = self.store.choice(path)
         self._path, self._choice, self._proven = path, choice, False
-        return {"cmd": "load", "path": path, "n_ctx": n_ctx, "n_threads": n_threads,
-                "experts_per_token": experts_per_token or None, "safe": choice.safe, "probe": choice.probe}
+        return protocol.Load(path, n_ctx, n_threads, experts_per_token or None, choice.safe, choice.probe)
 
     def on_loaded(self) -> None:
         """The load succeeded; a probed load is remembered as working in its mode."""
@@ -190,8 +193,9 @@ class CompatFallback:
     def on_unloaded(self) -> None:
         self._path, self._choice, self._proven = None, None, False
 
-    def should_retry_safe(self, phase: str) -> bool:
-        """The engine died in ``phase`` ("loading", "generating", …): retry this model in compatibility mode?
+    def should_retry_safe(self, loading: bool = False, generating: bool = False) -> bool:
+        """The engine crashed while ``loading`` the model, while ``generating`` an answer, or neither
+        (waiting, unloading): retry this model in compatibility mode?
 
         True means the caller should start a fresh engine and load the model again with
         ``after_crash=True``; the store already remembers that this model needs it.
@@ -199,11 +203,12 @@ class CompatFallback:
         if self._path is None or self._choice is None:
             return False
         if self._choice.safe:
-            if self._choice.probe and phase == "loading":  # broken in any mode: probe it again next time
+            if self._choice.probe and loading:  # broken in any mode: probe it again next time
                 self.store.forget(self._path)
             return False
-        if phase == "loading" or (phase == "generating" and not self._proven):
-            self.store.remember(self._path, SAFE, f"the engine crashed while {phase} with extra buffer types on")
+        if loading or (generating and not self._proven):
+            doing = "loading" if loading else "generating"
+            self.store.remember(self._path, SAFE, f"the engine crashed while {doing} with extra buffer types on")
             return True
         return False
 

@@ -1,15 +1,16 @@
 """Main loop of the engine process: commands in on stdin, events out on the original stdout.
 
-Started by engine_client as ``<python> -m app --engine-host`` (or ``<frozen exe> --engine-host``).
+Started by EngineClient (client.py) as ``<python> -m app --engine-host`` (or ``<frozen exe> --engine-host``).
 The network policy the parent exported is installed first (``app.core.locality.guard``); every connection
-it refuses here is reported as a ``network_blocked`` event.
+it refuses here is reported as a NetworkBlocked event.
 
 Everything llama.cpp might print goes to stderr: the protocol stream gets its own copy of the
 stdout descriptor and descriptor 1 is pointed at stderr before llama.cpp is even imported.
 
-A reader thread takes commands off stdin so that ``stop`` is seen while the work thread is busy
-inside llama.cpp; every other command is queued and carried out in order on the work thread. A
-``shutdown``, and the end of stdin (the window is gone), also end a running answer at once.
+A reader thread takes commands off stdin (app.core.engine.protocol) so that Stop is seen while the
+work thread is busy inside llama.cpp; every other command is queued and carried out in order on the
+work thread, and a line that is no command is answered with an Error event. A Shutdown, and the end
+of stdin (the window is gone), also end a running answer at once.
 
 The work thread has a large stack: llama.cpp's tokenizer matches some pre-tokenizer patterns with
 std::regex, which recurses once per character of a run, so a pasted run of some tens of thousands of
@@ -40,35 +41,36 @@ class _EventWriter:
         self._stream = os.fdopen(fd, "wb", buffering=0)
         self._lock = threading.Lock()
 
-    def __call__(self, event: dict) -> None:
+    def __call__(self, event: protocol.Event) -> None:
         data = protocol.encode(event)
         with self._lock:
             self._stream.write(data)
 
 
 def _read_commands(commands: queue.Queue, engine_stop: threading.Event) -> None:
+    """Queue every command from stdin (a line that is none: its Error event); a Stop only sets ``engine_stop``."""
     for line in sys.stdin.buffer:
         if not line.strip():
             continue
         try:
-            command = protocol.decode(line)
-        except ValueError:
-            commands.put({"cmd": "_malformed"})
+            command = protocol.decode_command(line)
+        except protocol.ProtocolError as exc:
+            commands.put(protocol.Error(protocol.BAD_REQUEST, str(exc)))
             continue
-        if command.get("cmd") == "stop":
+        if isinstance(command, protocol.Stop):
             engine_stop.set()
             continue
-        if command.get("cmd") == "generate":
+        if isinstance(command, protocol.Generate):
             engine_stop.clear()  # here, in arrival order, so a stop sent right after it is not lost
-        if command.get("cmd") == "shutdown":
+        if isinstance(command, protocol.Shutdown):
             engine_stop.set()
         commands.put(command)
     engine_stop.set()
-    commands.put({"cmd": "shutdown"})
+    commands.put(protocol.Shutdown())
 
 
 def run() -> int:
-    """Serve commands until ``shutdown`` or the end of stdin; returns the process exit status."""
+    """Serve commands until Shutdown or the end of stdin; returns the process exit status."""
     status: list[int] = []
     threading.stack_size(WORK_STACK_BYTES)
     try:
@@ -86,53 +88,36 @@ def _serve() -> int:
     os.dup2(2, 1)
     emit = _EventWriter(protocol_fd)
 
-    from app.core.engine.llama_driver import Engine, EngineError, GenerationSettings
+    from app.core.engine.llama_driver import Engine, EngineError
 
     engine = Engine()
     commands: queue.Queue = queue.Queue()
     threading.Thread(target=_read_commands, args=(commands, engine.stop_requested), daemon=True).start()
-    emit({"event": "ready", "pid": os.getpid(), "version": __version__, "network_policy": policy.describe()})
-    # After ``ready``, so that it stays the first event; attempts made before are replayed.
-    policy.subscribe_attempts(lambda attempt: emit(attempt.to_event()), replay=True)
+    emit(protocol.Ready(pid=os.getpid(), version=__version__, network_policy=policy.describe()))
+    # After Ready, so that it stays the first event; attempts made before are replayed.
+    policy.subscribe_attempts(lambda attempt: emit(protocol.NetworkBlocked(attempt)), replay=True)
 
     while True:
         command = commands.get()
-        name = command.get("cmd")
-        if name == "shutdown":
+        if isinstance(command, protocol.Shutdown):
             engine.unload()
             return 0
         try:
-            if name == "load":
-                info, seconds = engine.load(
-                    command["path"],
-                    n_ctx=int(command.get("n_ctx") or 2048),
-                    n_threads=command.get("n_threads"),
-                    experts_per_token=command.get("experts_per_token"),
-                    safe=bool(command.get("safe")),
-                    probe=bool(command.get("probe")),
-                )
-                emit({"event": "loaded", "info": info.to_dict(), "load_seconds": round(seconds, 3),
-                      "n_ctx": engine.n_ctx, "safe": engine.safe})
-            elif name == "generate":
-                settings = GenerationSettings.from_command(command)
-                if command.get("messages") is not None:
-                    prompt, template_stops = engine.chat_prompt(command["messages"])
-                    settings.stop = list(settings.stop) + template_stops
-                else:
-                    prompt = str(command.get("prompt", ""))
-                emit(engine.generate(prompt, settings, emit))
-            elif name == "unload":
+            if isinstance(command, protocol.Load):
+                info, seconds = engine.load(command.path, n_ctx=command.n_ctx, n_threads=command.n_threads,
+                                            experts_per_token=command.experts_per_token, safe=command.safe,
+                                            probe=command.probe)
+                emit(protocol.Loaded(info, round(seconds, 3), engine.n_ctx, engine.safe))
+            elif isinstance(command, protocol.Generate):
+                emit(engine.generate(command, emit))
+            elif isinstance(command, protocol.Unload):
                 engine.unload()
-                emit({"event": "unloaded"})
-            else:
-                raise EngineError("bad_request", f"Unknown command {name!r}.")
+                emit(protocol.Unloaded())
+            else:  # a line that was no command: its refusal
+                emit(command)
         except EngineError as exc:
-            event = exc.to_event()
-            if name == "load":
-                event["still_loaded"] = engine.info.path if engine.info else None
-            emit(event)
-        except (KeyError, TypeError, ValueError) as exc:
-            emit({"event": "error", "kind": "bad_request", "message": f"Malformed {name!r} command: {exc}"})
+            loading = isinstance(command, protocol.Load)
+            emit(exc.to_event(still_loaded=engine.info.path if loading and engine.info else None))
         except Exception as exc:  # the host must answer every command, whatever went wrong inside
             traceback.print_exc()
-            emit({"event": "error", "kind": "internal", "message": f"{type(exc).__name__}: {exc}"})
+            emit(protocol.Error(protocol.INTERNAL, f"{type(exc).__name__}: {exc}"))

@@ -1,6 +1,6 @@
 """Load, generate and stop on llama.cpp through llama-cpp-python's low-level API.
 
-This module runs inside the engine process only (see engine_host). It drives llama.cpp directly
+This module runs inside the engine process only (see host.py). It drives llama.cpp directly
 rather than through ``llama_cpp.Llama`` because it needs three things that class does not offer: the
 scheduler's eval callback for the expert tap, an output row at every prompt position (so the last
 layer's routing exists for every token), and an abort callback so that "stop" also ends a long
@@ -17,12 +17,15 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from app.core.engine.compat import injected_crash_stages
-from app.core.models.gguf import GGUFError, ModelInfo, inspect_gguf
+from app.core.defaults import DEFAULT_CONTEXT
+from app.core.engine import protocol
 from app.core.engine.backends import load_cpu_backends
+from app.core.engine.compat import injected_crash_stages
+from app.core.engine.protocol import EMPTY_ROUTING, ChatMessage, Finished, Generate, Routing, Token
 from app.core.engine.routing_tap import RoutingTap, rows_to_positions
+from app.core.engine.stops import release_before_stop, release_safe
+from app.core.models.gguf import GGUFError, ModelInfo, inspect_gguf
 
 # Prompt tokens evaluated per llama_decode: one micro-batch, so rows map to positions directly, and
 # small enough that the output rows of every position (needed for the last layer's routing) stay cheap.
@@ -38,13 +41,14 @@ PROBE_TEXT = "User: Grüße aus Köln! What is 2 + 2? 🚀\nAssistant:"
 # For models without a chat template of their own (base models, the synthetic demos).
 FALLBACK_SYSTEM = "The following is a conversation between a user and a helpful assistant."
 FALLBACK_STOP = ("\nUser:", "\nuser:", "\nAssistant:")
+_FALLBACK_ROLES = {protocol.USER: "User", protocol.ASSISTANT: "Assistant", protocol.SYSTEM: "System"}
 
 
 class EngineError(Exception):
     """A request the engine could not carry out; ``kind`` is one of protocol.ERROR_KINDS.
 
     For a model file that cannot be used, ``reason`` and ``details`` are the GGUFError's (see
-    gguf_info.REASONS), so that the window can say it in the user's language.
+    gguf.REASONS), so that the window can say it in the user's language.
     """
 
     def __init__(self, kind: str, message: str, reason: str | None = None,
@@ -56,34 +60,9 @@ class EngineError(Exception):
         self.details = {key: value if isinstance(value, (int, float, str, bool)) else str(value)
                         for key, value in (details or {}).items()}
 
-    def to_event(self) -> dict:
-        event = {"event": "error", "kind": self.kind, "message": self.message}
-        if self.reason:
-            event["reason"] = self.reason
-        if self.reason or self.details:
-            event["details"] = self.details
-        return event
-
-
-@dataclass
-class GenerationSettings:
-    """Sampling and length settings of one answer. ``temperature <= 0`` means greedy."""
-
-    max_tokens: int = 256
-    temperature: float = 0.7
-    top_p: float = 0.95
-    top_k: int = 40
-    repeat_penalty: float = 1.1
-    seed: int | None = None
-    stop: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_command(cls, command: dict) -> "GenerationSettings":
-        known = {k: command[k] for k in cls.__dataclass_fields__ if command.get(k) is not None}
-        settings = cls(**known)
-        if settings.max_tokens < 1:
-            raise EngineError("bad_request", "max_tokens must be at least 1")
-        return settings
+    def to_event(self, still_loaded: str | None = None) -> protocol.Error:
+        """The protocol's Error event; ``still_loaded`` after a failed load (the model the engine has)."""
+        return protocol.Error(self.kind, self.message, self.reason, self.details, still_loaded)
 
 
 def _silence_llama_log() -> None:
@@ -131,13 +110,13 @@ class Engine:
         self.safe = False
         self._abort_callback = ll.ggml_abort_callback(lambda _data: self.stop_requested.is_set())
         self._cached_tokens: list[int] = []
-        self._routing_by_pos: dict[int, dict] = {}
+        self._routing_by_pos: dict[int, Routing] = {}
         self._piece_buffer = ctypes.create_string_buffer(256)
         self._longest_piece: int | None = None
 
     # loading ------------------------------------------------------------------------------------
 
-    def load(self, path: str, n_ctx: int = 2048, n_threads: int | None = None,
+    def load(self, path: str, n_ctx: int = DEFAULT_CONTEXT, n_threads: int | None = None,
              experts_per_token: int | None = None, capture: bool = True, safe: bool = False,
              probe: bool = False) -> tuple[ModelInfo, float]:
         """Load a GGUF file; returns its ModelInfo and the seconds it took.
@@ -154,7 +133,7 @@ class Engine:
         try:
             info = inspect_gguf(path, experts_per_token or None)
         except GGUFError as exc:
-            raise EngineError("bad_model", str(exc), exc.reason, exc.details) from exc
+            raise EngineError(protocol.BAD_MODEL, str(exc), exc.reason, exc.details) from exc
         previous = self._load_args
         self.unload()
         try:
@@ -179,7 +158,7 @@ class Engine:
             model_params.kv_overrides = kv_overrides
         model = ll.llama_model_load_from_file(os.fsencode(path), model_params)
         if not model:
-            raise EngineError("load_failed", f"llama.cpp could not load {os.path.basename(path)}.",
+            raise EngineError(protocol.LOAD_FAILED, f"llama.cpp could not load {os.path.basename(path)}.",
                               details={"stage": "model"})
         _crash_if_injected("load", inject)
 
@@ -199,7 +178,7 @@ class Engine:
         ctx = ll.llama_init_from_model(model, ctx_params)
         if not ctx:
             ll.llama_model_free(model)
-            raise EngineError("load_failed",
+            raise EngineError(protocol.LOAD_FAILED,
                               f"llama.cpp could not create a context for {os.path.basename(path)}.",
                               details={"stage": "context", "n_ctx": ctx_params.n_ctx})
         ll.llama_set_abort_callback(ctx, self._abort_callback, None)
@@ -248,13 +227,13 @@ class Engine:
 
     # prompts ------------------------------------------------------------------------------------
 
-    def chat_prompt(self, messages: list[dict]) -> tuple[str, list[str]]:
+    def chat_prompt(self, messages: tuple[ChatMessage, ...]) -> tuple[str, list[str]]:
         """Format a conversation with the model's chat template, or a plain fallback; returns (prompt, stops)."""
         ll = self._ll
         template = ll.llama_model_chat_template(self._model, None)
         if template:
             chat = (ll.llama_chat_message * len(messages))()
-            encoded = [(m["role"].encode(), m["content"].encode()) for m in messages]
+            encoded = [(m.role.encode(), m.content.encode()) for m in messages]
             for item, (role, content) in zip(chat, encoded):
                 item.role, item.content = role, content
             size = ll.llama_chat_apply_template(template, chat, len(messages), True, None, 0)
@@ -264,8 +243,8 @@ class Engine:
                 return buffer.raw[:size].decode("utf-8", errors="replace"), []
         lines = [FALLBACK_SYSTEM, ""]
         for message in messages:
-            role = {"user": "User", "assistant": "Assistant", "system": "System"}.get(message["role"], "User")
-            lines.append(f"{role}: {message['content'].strip()}")
+            role = _FALLBACK_ROLES.get(message.role, "User")
+            lines.append(f"{role}: {message.content.strip()}")
         lines.append("Assistant:")
         return "\n".join(lines), list(FALLBACK_STOP)
 
@@ -290,14 +269,23 @@ class Engine:
 
     # generation ---------------------------------------------------------------------------------
 
-    def generate(self, prompt: str, settings: GenerationSettings, emit: Callable[[dict], None]) -> dict:
-        """Evaluate ``prompt`` and sample an answer, calling ``emit`` with protocol events.
+    def generate(self, request: Generate, emit: Callable[[protocol.Event], None]) -> Finished:
+        """Evaluate the request's prompt (its messages in the chat template, or its raw prompt) and
+        sample an answer, calling ``emit`` with protocol events.
 
-        Emits one ``prompt_routing`` event after the prompt and one ``token`` event per answer token;
-        returns the ``finished`` event (which the caller sends).
+        Emits one PromptRouting event after the prompt and one Token event per answer token; returns
+        the Finished event (which the caller sends).
         """
+        if request.max_tokens < 1:
+            raise EngineError(protocol.BAD_REQUEST, "max_tokens must be at least 1")
         if self._ctx is None:
-            raise EngineError("not_loaded", "No model is loaded.")
+            raise EngineError(protocol.NOT_LOADED, "No model is loaded.")
+        stops = [s for s in request.stop if s]
+        if request.messages is not None:
+            prompt, template_stops = self.chat_prompt(request.messages)
+            stops += template_stops
+        else:
+            prompt = request.prompt or ""
         ll = self._ll
         started = time.perf_counter()
         n_ctx = self.n_ctx
@@ -305,7 +293,7 @@ class Engine:
         tokens = self.tokenize(prompt)
         if len(tokens) >= n_ctx:
             raise EngineError(
-                "context_full",
+                protocol.CONTEXT_FULL,
                 f"The conversation is {len(tokens)} tokens long; the context holds {n_ctx}. "
                 "Start a new conversation or load the model with a longer context.",
                 details={"tokens": len(tokens), "n_ctx": n_ctx, "at_least": False},
@@ -314,49 +302,48 @@ class Engine:
         reused = self._reuse_prefix(tokens)
         stopped = not self._evaluate(tokens[reused:], reused)
         prompt_decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        prompt_events = [self._token_event(pos, tok, "prompt", prompt_decoder.decode(self.piece(tok)))
+        prompt_events = [self._token_event(pos, tok, protocol.PROMPT, prompt_decoder.decode(self.piece(tok)))
                          for pos, tok in enumerate(tokens)]
-        emit({"event": "prompt_routing", "tokens": prompt_events})
+        emit(protocol.PromptRouting(tuple(prompt_events)))
 
         answer: list[int] = []
         text = ""
-        held: list[dict] = []
-        stops = [s for s in settings.stop if s]
+        held: list[Token] = []
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         first_token_at = None
-        stop_reason = "stopped" if stopped else "length"
-        sampler = self._make_sampler(settings)
+        stop_reason = protocol.STOP_STOPPED if stopped else protocol.STOP_LENGTH
+        sampler = self._make_sampler(request)
         try:
-            while not stopped and len(answer) < settings.max_tokens:
+            while not stopped and len(answer) < request.max_tokens:
                 if self.stop_requested.is_set():
-                    stop_reason = "stopped"
+                    stop_reason = protocol.STOP_STOPPED
                     break
                 if len(self._cached_tokens) >= n_ctx:
-                    stop_reason = "context_full"
+                    stop_reason = protocol.STOP_CONTEXT_FULL
                     break
                 token = ll.llama_sampler_sample(sampler, self._ctx, -1)
                 if ll.llama_vocab_is_eog(self._vocab, token):
-                    stop_reason = "eos"
+                    stop_reason = protocol.STOP_EOS
                     break
                 pos = len(self._cached_tokens)
                 if not self._evaluate([token], pos):
-                    stop_reason = "stopped"
+                    stop_reason = protocol.STOP_STOPPED
                     break
                 answer.append(token)
                 piece = decoder.decode(self.piece(token))
                 text += piece
-                held.append(self._token_event(pos, token, "answer", piece))
+                held.append(self._token_event(pos, token, protocol.ANSWER, piece))
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
                 hit = min((s for s in stops if s in text), key=text.index, default=None)
                 if hit is not None:
-                    stop_reason = "stop_sequence"
-                    held = _release_before_stop(held, text, hit)
+                    stop_reason = protocol.STOP_SEQUENCE
+                    held = release_before_stop(held, text, hit)
                     for event in held:
                         emit(event)
                     held = []
                     break
-                held = _release_safe(held, text, stops, emit)
+                held = release_safe(held, text, stops, emit)
             for event in held:
                 emit(event)
         finally:
@@ -364,14 +351,13 @@ class Engine:
 
         finished_at = time.perf_counter()
         generating = finished_at - (first_token_at or finished_at)
-        return {
-            "event": "finished",
-            "prompt_tokens": len(tokens),
-            "answer_tokens": len(answer),
-            "ttft_s": round((first_token_at or finished_at) - started, 4),
-            "tokens_per_s": round((len(answer) - 1) / generating, 2) if len(answer) > 1 and generating > 0 else 0.0,
-            "stop_reason": stop_reason,
-        }
+        return Finished(
+            prompt_tokens=len(tokens),
+            answer_tokens=len(answer),
+            ttft_s=round((first_token_at or finished_at) - started, 4),
+            tokens_per_s=round((len(answer) - 1) / generating, 2) if len(answer) > 1 and generating > 0 else 0.0,
+            stop_reason=stop_reason,
+        )
 
     def _refuse_if_surely_too_long(self, prompt: str, n_ctx: int) -> None:
         """Refuse a long prompt that cannot fit, without tokenizing it.
@@ -393,15 +379,14 @@ class Engine:
         at_least = -(-size // self._longest_piece)
         if at_least >= n_ctx:
             raise EngineError(
-                "context_full",
+                protocol.CONTEXT_FULL,
                 f"The conversation is at least {at_least} tokens long ({size} bytes); the context holds "
                 f"{n_ctx}. Start a new conversation or load the model with a longer context.",
                 details={"tokens": at_least, "n_ctx": n_ctx, "at_least": True},
             )
 
-    def _token_event(self, pos: int, token: int, source: str, text: str) -> dict:
-        return {"event": "token", "pos": pos, "token": token, "text": text, "source": source,
-                "routing": self._routing_by_pos.get(pos, {})}
+    def _token_event(self, pos: int, token: int, source: str, text: str) -> Token:
+        return Token(pos, token, text, source, self._routing_by_pos.get(pos, EMPTY_ROUTING))
 
     def _reuse_prefix(self, tokens: list[int]) -> int:
         """Keep the KV cache (and routing) of the longest common prefix; at least one token is evaluated anew."""
@@ -448,7 +433,7 @@ class Engine:
                     return False
                 if status != 0:
                     self._forget_from(pos0)
-                    raise EngineError("internal", f"llama.cpp could not evaluate the text (code {status}).")
+                    raise EngineError(protocol.INTERNAL, f"llama.cpp could not evaluate the text (code {status}).")
                 self._cached_tokens.extend(chunk)
                 if want_all_rows:
                     self._routing_by_pos.update(rows_to_positions(self._tap.take(), pos0, len(chunk)))
@@ -456,7 +441,7 @@ class Engine:
             ll.llama_batch_free(batch)
         return True
 
-    def _make_sampler(self, settings: GenerationSettings):
+    def _make_sampler(self, settings: Generate):
         ll = self._ll
         chain = ll.llama_sampler_chain_init(ll.llama_sampler_chain_default_params())
         if settings.repeat_penalty and settings.repeat_penalty != 1.0:
@@ -472,46 +457,6 @@ class Engine:
         seed = settings.seed if settings.seed is not None else int.from_bytes(os.urandom(4), "little")
         ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_dist(seed & 0xFFFFFFFF))
         return chain
-
-
-def _release_safe(held: list[dict], text: str, stops: list[str], emit: Callable[[dict], None]) -> list[dict]:
-    """Emit held token events unless their text could be the start of a stop sequence."""
-    if not stops:
-        for event in held:
-            emit(event)
-        return []
-    keep = max((_overlap(text, s) for s in stops), default=0)
-    pending_chars = sum(len(e["text"]) for e in held)
-    while held and pending_chars - len(held[0]["text"]) >= keep:
-        pending_chars -= len(held[0]["text"])
-        emit(held.pop(0))
-    if keep == 0:
-        for event in held:
-            emit(event)
-        return []
-    return held
-
-
-def _overlap(text: str, stop: str) -> int:
-    """Length of the longest suffix of text that is a proper prefix of stop."""
-    for size in range(min(len(stop) - 1, len(text)), 0, -1):
-        if stop.startswith(text[-size:]):
-            return size
-    return 0
-
-
-def _release_before_stop(held: list[dict], text: str, stop: str) -> list[dict]:
-    """The held events whose text lies before the stop sequence, the last one cut at its start."""
-    cut = text.index(stop)
-    offset = len(text) - sum(len(e["text"]) for e in held)
-    released = []
-    for event in held:
-        if offset >= cut:
-            break
-        keep = event["text"][: cut - offset]
-        offset += len(event["text"])
-        released.append({**event, "text": keep})
-    return released
 
 
 def _crash_if_injected(stage: str, stages) -> None:

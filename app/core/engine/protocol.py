@@ -1,65 +1,447 @@
-"""Messages between the GUI process (engine_client) and the engine process (engine_host).
+"""Messages between the GUI process (client) and the engine process (host), as typed objects.
 
-One JSON object per line in both directions. The engine process writes events on its own copy of
-the original stdout; anything llama.cpp itself prints goes to stderr, so it cannot corrupt the stream.
+Every command and event is a frozen dataclass whose ``name`` is one of the name constants below;
+nothing else spells those names. They cross the process boundary as JSON lines (``encode``,
+``decode_command``, ``decode_event``): one object per line, the name under ``cmd`` (commands) or
+``event`` (events), the fields as the other keys. The engine process writes events on its own copy
+of the original stdout; anything llama.cpp itself prints goes to stderr, so it cannot corrupt the
+stream.
 
-Commands (client -> host), key ``cmd``:
-    load      path, n_ctx, n_threads, experts_per_token (int or null), safe (compatibility mode: no
-              extra buffer types), probe (evaluate one batch and one token while loading; see
-              app.core.engine.compat)
-    generate  either ``prompt`` (raw text, no template) or ``messages`` ([{role, content}], the
-              model's chat template or a plain fallback is applied); max_tokens, temperature,
-              top_p, top_k, seed, stop (list of strings)
-    stop      ends prompt processing or generation within one token
-    unload
-    shutdown  ends a running answer as ``stop`` does, then the process (so does the end of stdin)
+Commands (client -> host):
+    Load      path, n_ctx, n_threads, experts_per_token (None: the model's own), safe (compatibility
+              mode: no extra buffer types), probe (evaluate one batch and one token while loading;
+              see app.core.engine.compat)
+    Generate  either ``prompt`` (raw text, no template) or ``messages`` (ChatMessage; the model's chat
+              template or a plain fallback is applied); max_tokens, temperature, top_p, top_k,
+              repeat_penalty, seed, stop (strings). Defaults: app.core.defaults
+    Stop      ends prompt processing or generation within one token
+    Unload
+    Shutdown  ends a running answer as Stop does, then the process (so does the end of stdin)
 
-Events (host -> client), key ``event``:
-    ready           pid, version, network_policy      the host is up and waiting for commands;
-                                                      network_policy: NetworkPolicy.describe() of
-                                                      the policy installed in the engine process
-    loaded          info (ModelInfo dict), load_seconds, n_ctx, safe
-    prompt_routing  tokens: [{pos, token, text, source="prompt", routing}]
-    token           pos, token, text, source="answer", routing
-    finished        prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason
-                    (stop_reason: "length" | "eos" | "stop_sequence" | "stopped" | "context_full")
-    unloaded
-    error           kind, message                     kind: one of ERROR_KINDS; for a model file that
-                                                      cannot be used also reason and details (the
-                                                      GGUFError's, see gguf_info.REASONS); after a
-                                                      failed ``load`` also still_loaded: the path of
-                                                      the model the engine still has, or null; for
-                                                      context_full also details: tokens, n_ctx and
-                                                      at_least (true when the prompt was measured by
-                                                      its length, not tokenized: tokens is a minimum)
-    network_blocked host, port, time, kind, reason, message, allowed, action, outcome, error
-                                                      the engine's network policy refused a connection
-                                                      (kind "connect" | "lookup" | "send"; reason: a
-                                                      locality.REASONS key) or, despite the name, a
-                                                      user action allowed one (allowed true, action
-                                                      its label); outcome: a locality_outcome.OUTCOMES
-                                                      value, error: why it failed, or null. May come at
-                                                      any time after ``ready``: clients ignore it or
-                                                      pass it to ConnectionMonitor.record_engine_event
-    lost            returncode, message               synthesised by the client when the process died
+Events (host -> client):
+    Ready           pid, version, network_policy: NetworkPolicy.describe() of the policy installed in
+                    the engine process; the host is up and waiting for commands
+    Loaded          info (ModelInfo), load_seconds, n_ctx, safe
+    PromptRouting   tokens: a Token per prompt position (source PROMPT)
+    Token           pos, token, text, source (PROMPT | ANSWER), routing (Routing)
+    Finished        prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason (STOP_REASONS)
+    Unloaded
+    Error           kind (ERROR_KINDS), message (English); for a model file that cannot be used also
+                    reason and details (the GGUFError's, see gguf.REASONS); after a failed Load also
+                    still_loaded: the path of the model the engine still has, or None; for
+                    CONTEXT_FULL details tokens, n_ctx and at_least (true when the prompt was measured
+                    by its length, not tokenized: tokens is a minimum); for LOAD_FAILED details stage
+                    ("model" | "context") and, for a context, n_ctx
+    NetworkBlocked  attempt: the NetworkAttempt (app.core.locality) the engine's network policy
+                    refused or, despite the name, a user action allowed (with its outcome). May come
+                    at any time after Ready; on the wire the event name, then NetworkAttempt.to_dict's fields
+    Lost            exit (EngineExit: why the process ended), last_words (its last line on stderr);
+                    synthesised by the client when the process died, never on the wire
 
-``routing`` maps the layer index (a string, JSON keys are strings) to ``[[expert_id, weight], ...]``
-in the router's order (highest selection score first). Dense models send ``{}``.
+A Routing holds, for one token, the router's choice in every MoE layer as two ``[layers, k]`` arrays
+(experts highest selection score first, and their gate weights); a dense model's tokens have
+EMPTY_ROUTING. On the wire it is ``{"layers": [...], "experts": [[...], ...], "weights": [[...], ...]}``
+with the weights rounded to six places, and no key at all for EMPTY_ROUTING.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
 
-ERROR_KINDS = ("bad_model", "load_failed", "not_loaded", "context_full", "bad_request", "internal")
+import numpy as np
+
+from app.core import defaults
+from app.core.engine.exits import EngineExit
+from app.core.locality.policy import NetworkAttempt
+from app.core.models.gguf import ModelInfo
+
+COMMAND_KEY = "cmd"
+EVENT_KEY = "event"
+
+LOAD = "load"
+GENERATE = "generate"
+STOP = "stop"
+UNLOAD = "unload"
+SHUTDOWN = "shutdown"
+
+READY = "ready"
+LOADED = "loaded"
+PROMPT_ROUTING = "prompt_routing"
+TOKEN = "token"
+FINISHED = "finished"
+UNLOADED = "unloaded"
+ERROR = "error"
+NETWORK_BLOCKED = "network_blocked"
+LOST = "lost"
+
+BAD_MODEL = "bad_model"
+LOAD_FAILED = "load_failed"
+NOT_LOADED = "not_loaded"
+CONTEXT_FULL = "context_full"
+BAD_REQUEST = "bad_request"
+INTERNAL = "internal"
+ERROR_KINDS = (BAD_MODEL, LOAD_FAILED, NOT_LOADED, CONTEXT_FULL, BAD_REQUEST, INTERNAL)
+
+STOP_LENGTH = "length"
+STOP_EOS = "eos"
+STOP_SEQUENCE = "stop_sequence"
+STOP_STOPPED = "stopped"
+STOP_CONTEXT_FULL = "context_full"
+STOP_REASONS = (STOP_LENGTH, STOP_EOS, STOP_SEQUENCE, STOP_STOPPED, STOP_CONTEXT_FULL)
+
+PROMPT = "prompt"
+ANSWER = "answer"
+
+USER = "user"
+ASSISTANT = "assistant"
+SYSTEM = "system"
+
+WEIGHT_DECIMALS = 6
+"""Places the gate weights keep on the wire (float32 holds about seven significant digits)."""
 
 
-def encode(message: dict) -> bytes:
-    return (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+class ProtocolError(ValueError):
+    """A line that is no known, well-formed message; the text says why, in English."""
 
 
-def decode(line: bytes) -> dict:
-    message = json.loads(line.decode("utf-8"))
-    if not isinstance(message, dict):
-        raise ValueError("protocol message is not an object")
+# --- routing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Routing:
+    """One token's routing: in MoE layer ``layers[i]`` the router chose ``experts[i]`` (int32, highest
+    selection score first) with gate weights ``weights[i]`` (float32); both arrays are ``[layers, k]``
+    and read-only."""
+
+    layers: tuple[int, ...]
+    experts: np.ndarray
+    weights: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.experts.ndim != 2 or self.experts.shape[0] != len(self.layers) \
+                or self.weights.shape != self.experts.shape:
+            raise ValueError(f"routing of {len(self.layers)} layers with experts {self.experts.shape} "
+                             f"and weights {self.weights.shape}")
+        self.experts.flags.writeable = False
+        self.weights.flags.writeable = False
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Routing) and self.layers == other.layers
+                and np.array_equal(self.experts, other.experts) and np.array_equal(self.weights, other.weights))
+
+    def __hash__(self) -> int:
+        return hash(self.layers)
+
+    def by_layer(self) -> dict[int, list[list]]:
+        """``{layer: [[expert, weight], ...]}`` with plain numbers, the weights rounded as on the wire."""
+        return {layer: [[expert, weight] for expert, weight in zip(chosen, weighed)]
+                for layer, chosen, weighed in zip(self.layers, self.experts.tolist(), self._rounded_weights())}
+
+    def to_wire(self) -> dict | None:
+        if not self.layers:
+            return None
+        return {"layers": list(self.layers), "experts": self.experts.tolist(), "weights": self._rounded_weights()}
+
+    def _rounded_weights(self) -> list[list[float]]:
+        return np.round(self.weights.astype(np.float64), WEIGHT_DECIMALS).tolist()
+
+    @classmethod
+    def from_wire(cls, data: Mapping | None) -> Routing:
+        if not data or not data["layers"]:
+            return EMPTY_ROUTING
+        layers = tuple(int(layer) for layer in data["layers"])
+        return cls(layers, np.array(data["experts"], dtype=np.int32).reshape(len(layers), -1),
+                   np.array(data["weights"], dtype=np.float32).reshape(len(layers), -1))
+
+
+EMPTY_ROUTING = Routing((), np.zeros((0, 0), dtype=np.int32), np.zeros((0, 0), dtype=np.float32))
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+
+class _Message:
+    """Wire conversion of a dataclass whose fields are plain JSON values."""
+
+    name: ClassVar[str]
+    key: ClassVar[str]
+
+    def to_wire(self) -> dict:
+        return {self.key: self.name, **{item.name: getattr(self, item.name) for item in fields(self)}}
+
+    @classmethod
+    def from_wire(cls, message: Mapping):
+        return cls(**{item.name: message[item.name] for item in fields(cls) if item.name in message})
+
+
+class _Command(_Message):
+    key: ClassVar[str] = COMMAND_KEY
+
+
+class _Event(_Message):
+    key: ClassVar[str] = EVENT_KEY
+
+
+def _optional_int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+@dataclass(frozen=True)
+class Load(_Command):
+    path: str
+    n_ctx: int = defaults.DEFAULT_CONTEXT
+    n_threads: int | None = None
+    experts_per_token: int | None = None
+    safe: bool = False
+    probe: bool = False
+    name: ClassVar[str] = LOAD
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> Load:
+        return cls(path=str(message["path"]), n_ctx=int(message.get("n_ctx") or defaults.DEFAULT_CONTEXT),
+                   n_threads=_optional_int(message.get("n_threads")),
+                   experts_per_token=_optional_int(message.get("experts_per_token")) or None,
+                   safe=bool(message.get("safe")), probe=bool(message.get("probe")))
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One turn of a conversation: ``role`` USER, ASSISTANT or SYSTEM, and its text."""
+
+    role: str
+    content: str
+
+
+_SETTINGS = {"max_tokens": int, "temperature": float, "top_p": float, "top_k": int, "repeat_penalty": float,
+             "seed": int}
+
+
+@dataclass(frozen=True)
+class Generate(_Command):
+    prompt: str | None = None
+    messages: tuple[ChatMessage, ...] | None = None
+    max_tokens: int = defaults.MAX_TOKENS
+    temperature: float = defaults.TEMPERATURE
+    top_p: float = defaults.TOP_P
+    top_k: int = defaults.TOP_K
+    repeat_penalty: float = defaults.REPEAT_PENALTY
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    name: ClassVar[str] = GENERATE
+
+    def to_wire(self) -> dict:
+        message: dict = {COMMAND_KEY: GENERATE}
+        if self.prompt is not None:
+            message["prompt"] = self.prompt
+        if self.messages is not None:
+            message["messages"] = [{"role": turn.role, "content": turn.content} for turn in self.messages]
+        message.update({key: getattr(self, key) for key in _SETTINGS}, stop=list(self.stop))
+        return message
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> Generate:
+        turns = message.get("messages")
+        return cls(
+            prompt=None if message.get("prompt") is None else str(message["prompt"]),
+            messages=None if turns is None else tuple(ChatMessage(str(t["role"]), str(t["content"])) for t in turns),
+            stop=tuple(str(stop) for stop in message.get("stop") or ()),
+            **{key: convert(message[key]) for key, convert in _SETTINGS.items() if message.get(key) is not None},
+        )
+
+
+@dataclass(frozen=True)
+class Stop(_Command):
+    name: ClassVar[str] = STOP
+
+
+@dataclass(frozen=True)
+class Unload(_Command):
+    name: ClassVar[str] = UNLOAD
+
+
+@dataclass(frozen=True)
+class Shutdown(_Command):
+    name: ClassVar[str] = SHUTDOWN
+
+
+# --- events ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ready(_Event):
+    pid: int
+    version: str
+    network_policy: dict
+    name: ClassVar[str] = READY
+
+
+@dataclass(frozen=True)
+class Loaded(_Event):
+    info: ModelInfo
+    load_seconds: float
+    n_ctx: int
+    safe: bool
+    name: ClassVar[str] = LOADED
+
+    def to_wire(self) -> dict:
+        return {**super().to_wire(), "info": self.info.to_dict()}
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> Loaded:
+        return cls(ModelInfo.from_dict(message["info"]), float(message["load_seconds"]), int(message["n_ctx"]),
+                   bool(message["safe"]))
+
+
+@dataclass(frozen=True)
+class Token(_Event):
+    pos: int
+    token: int
+    text: str
+    source: str
+    routing: Routing = EMPTY_ROUTING
+    name: ClassVar[str] = TOKEN
+
+    def to_wire(self) -> dict:
+        message = {EVENT_KEY: TOKEN, "pos": self.pos, "token": self.token, "text": self.text,
+                   "source": self.source}
+        routing = self.routing.to_wire()
+        if routing is not None:
+            message["routing"] = routing
+        return message
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> Token:
+        return cls(int(message["pos"]), int(message["token"]), str(message["text"]), str(message["source"]),
+                   Routing.from_wire(message.get("routing")))
+
+
+@dataclass(frozen=True)
+class PromptRouting(_Event):
+    tokens: tuple[Token, ...]
+    name: ClassVar[str] = PROMPT_ROUTING
+
+    def to_wire(self) -> dict:
+        return {EVENT_KEY: PROMPT_ROUTING, "tokens": [_without_name(token.to_wire()) for token in self.tokens]}
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> PromptRouting:
+        return cls(tuple(Token.from_wire(token) for token in message["tokens"]))
+
+
+def _without_name(message: dict) -> dict:
+    del message[EVENT_KEY]
     return message
+
+
+@dataclass(frozen=True)
+class Finished(_Event):
+    prompt_tokens: int
+    answer_tokens: int
+    ttft_s: float
+    tokens_per_s: float
+    stop_reason: str
+    name: ClassVar[str] = FINISHED
+
+
+@dataclass(frozen=True)
+class Unloaded(_Event):
+    name: ClassVar[str] = UNLOADED
+
+
+@dataclass(frozen=True)
+class Error(_Event):
+    kind: str
+    message: str
+    reason: str | None = None
+    details: dict = field(default_factory=dict)
+    still_loaded: str | None = None
+    name: ClassVar[str] = ERROR
+
+    def to_wire(self) -> dict:
+        return {key: value for key, value in super().to_wire().items() if value is not None and value != {}}
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> Error:
+        return cls(str(message["kind"]), str(message["message"]), message.get("reason"),
+                   dict(message.get("details") or {}), message.get("still_loaded"))
+
+
+@dataclass(frozen=True)
+class NetworkBlocked(_Event):
+    attempt: NetworkAttempt
+    name: ClassVar[str] = NETWORK_BLOCKED
+
+    def to_wire(self) -> dict:
+        return {EVENT_KEY: NETWORK_BLOCKED, **self.attempt.to_dict()}
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> NetworkBlocked:
+        return cls(NetworkAttempt.from_dict(message))
+
+
+@dataclass(frozen=True)
+class Lost:
+    exit: EngineExit
+    last_words: str = ""
+    name: ClassVar[str] = LOST
+
+    @property
+    def message(self) -> str:
+        """What happened, in English: 'The engine process aborted (SIGABRT). Its last message: …'."""
+        text = f"The engine process {self.exit.describe()}."
+        return f"{text} Its last message: {self.last_words}" if self.last_words else text
+
+
+Command = Load | Generate | Stop | Unload | Shutdown
+Event = Ready | Loaded | PromptRouting | Token | Finished | Unloaded | Error | NetworkBlocked | Lost
+
+COMMANDS = {kind.name: kind for kind in (Load, Generate, Stop, Unload, Shutdown)}
+EVENTS = {kind.name: kind for kind in (Ready, Loaded, PromptRouting, Token, Finished, Unloaded, Error,
+                                       NetworkBlocked)}
+
+
+def encode(message: Command | Event) -> bytes:
+    """One line of the wire: the message's JSON, compact, and a newline."""
+    return (json.dumps(message.to_wire(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def decode_command(line: bytes) -> Command:
+    """The command on one line; ProtocolError for anything else."""
+    return _decode(line, COMMAND_KEY, COMMANDS, "command")
+
+
+def decode_event(line: bytes) -> Event:
+    """The event on one line; ProtocolError for anything else."""
+    return _decode(line, EVENT_KEY, EVENTS, "event")
+
+
+def _decode(line: bytes, key: str, kinds: Mapping[str, type], what: str):
+    try:
+        message = json.loads(line.decode("utf-8"))
+    except ValueError as exc:
+        raise ProtocolError(f"Malformed {what}: {exc}") from exc
+    if not isinstance(message, dict):
+        raise ProtocolError(f"Malformed {what}: not an object")
+    name = message.get(key)
+    kind = kinds.get(name) if isinstance(name, str) else None
+    if kind is None:
+        raise ProtocolError(f"Unknown {what} {name!r}.")
+    try:
+        return kind.from_wire(message)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProtocolError(f"Malformed {name!r} {what}: {exc}") from exc
+
+
+def prompt_and_answer(events: Iterable[Event]) -> Iterator[Token]:
+    """The Token of every prompt position and answer token in a generation's events, in order."""
+    for event in events:
+        if isinstance(event, PromptRouting):
+            yield from event.tokens
+        elif isinstance(event, Token):
+            yield event

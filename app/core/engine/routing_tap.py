@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.engine.protocol import EMPTY_ROUTING, Routing
+
 
 class _TensorHead(ctypes.Structure):
     """The first fields of ``struct ggml_tensor`` (type, buffer, ne[4], nb[4]), stable across ggml versions."""
@@ -132,22 +134,26 @@ class RoutingTap:
         return buffer.raw
 
 
-def rows_to_positions(layers: dict[int, LayerRouting], first_pos: int, n_rows: int) -> dict[int, dict[str, list]]:
-    """Turn a decode's per-layer arrays into ``{position: {"<layer>": [[expert, weight], ...]}}``.
+def rows_to_positions(layers: dict[int, LayerRouting], first_pos: int, n_rows: int) -> dict[int, Routing]:
+    """Turn a decode's per-layer arrays into ``{position: Routing}``, the layers in ascending order.
 
     Raises RuntimeError when a layer delivered a different number of rows than the batch had, which
-    would mean rows cannot be matched to positions.
+    would mean rows cannot be matched to positions, or chose a different number of experts than the
+    other layers.
     """
-    routing: dict[int, dict[str, list]] = {first_pos + r: {} for r in range(n_rows)}
-    for layer in sorted(layers):
+    if not layers:
+        return {first_pos + r: EMPTY_ROUTING for r in range(n_rows)}
+    order = sorted(layers)
+    for layer in order:
         data = layers[layer]
         if data.experts.shape[0] != n_rows:
             raise RuntimeError(
                 f"layer {layer} delivered {data.experts.shape[0]} routing rows for a batch of {n_rows} tokens"
             )
-        key = str(layer)
-        experts = data.experts.tolist()
-        weights = data.weights.tolist()
-        for r in range(n_rows):
-            routing[first_pos + r][key] = [[e, round(w, 6)] for e, w in zip(experts[r], weights[r])]
-    return routing
+        if data.experts.shape[1] != layers[order[0]].experts.shape[1]:
+            raise RuntimeError(f"layer {layer} chose {data.experts.shape[1]} experts per token, layer "
+                               f"{order[0]} {layers[order[0]].experts.shape[1]}")
+    experts = np.stack([layers[layer].experts for layer in order], axis=1).astype(np.int32, copy=False)
+    weights = np.stack([layers[layer].weights for layer in order], axis=1).astype(np.float32, copy=False)
+    names = tuple(order)
+    return {first_pos + r: Routing(names, experts[r], weights[r]) for r in range(n_rows)}

@@ -1,205 +1,152 @@
-"""Headless routing trace: run one prompt through the engine process and report every token's routing.
+"""EngineSession: the engine process used synchronously, one request at a time.
 
-Used by ``moescope trace`` (speakers preparing talks, tests) and by the overhead benchmark. It uses
-the same engine process as the window, so what it prints is what the window shows.
+Used by ``moescope trace`` (app/cli/trace.py), the self-test and the benchmarks. It starts the same
+engine process as the window, so what it reports is what the window shows, and it takes the same
+decisions about crashes (app.core.engine.supervisor.EngineSupervisor): a model whose load or first
+answer crashes llama.cpp's extra buffer types is loaded again in compatibility mode in a fresh engine,
+and the interrupted answer is asked again. Any other death of the engine is raised as EngineLost.
 """
 
 from __future__ import annotations
 
-import json
 import queue
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-from app.core.engine.compat import SPEED_COST_PERCENT, CompatFallback, CompatStore
+from app.core.defaults import DEFAULT_CONTEXT
+from app.core.engine import protocol
 from app.core.engine.client import EngineClient, EngineStartError
+from app.core.engine.compat import CompatFallback, CompatStore
+from app.core.engine.supervisor import EngineSupervisor, LoadRequest, Loss
 
 
-class TraceError(RuntimeError):
-    """The engine reported an error or went away; the message says what happened."""
+class SessionError(RuntimeError):
+    """The engine refused a request or went away; the message says what happened, in English."""
 
 
-class EngineLost(TraceError):
-    """The engine process died; ``returncode`` is its exit status (negative: the signal)."""
+class EngineLost(SessionError):
+    """The engine process died; ``loss`` says while doing what, and why (``loss.exit``)."""
 
-    def __init__(self, message: str, returncode: int | None) -> None:
+    def __init__(self, message: str, loss: Loss | None) -> None:
         super().__init__(message)
-        self.returncode = returncode
-
-
-@dataclass
-class TraceRequest:
-    model: str
-    prompt: str
-    max_tokens: int = 32
-    seed: int | None = 0
-    temperature: float = 0.0
-    experts_per_token: int | None = None
-    n_ctx: int = 2048
-    safe: bool = False
+        self.loss = loss
 
 
 class EngineSession:
-    """A synchronous wrapper around EngineClient: send a command, then iterate over its events.
+    """A synchronous wrapper around EngineClient: send a request, then iterate over its events.
 
-    Like the window, it survives llama.cpp's crashes with extra buffer types (app.core.engine.compat): a
-    model whose load or first prompt crashes the engine is loaded again in compatibility mode in a
-    fresh engine, and the ``loaded`` event says so with ``compat_switched``. ``safe=True`` loads
-    every model in compatibility mode from the start.
+    Like the window, it survives llama.cpp's crashes with extra buffer types (app.core.engine.compat).
+    ``safe=True`` loads every model in compatibility mode from the start.
+
+    Attributes:
+        client: the EngineClient (with a fresh process after a switch to compatibility mode).
+        supervisor: the EngineSupervisor whose decisions it follows.
+        compat_switched: whether the model of the last ``load`` had to be switched to compatibility
+            mode, while loading or in its first answer.
     """
 
     def __init__(self, safe: bool = False, compat_store: CompatStore | None = None) -> None:
         self._events: queue.Queue = queue.Queue()
         self.client = EngineClient(self._events.put)
-        self.fallback = CompatFallback(compat_store)
+        self.supervisor = EngineSupervisor(CompatFallback(compat_store))
         self.force_safe = safe
-        self._load_args: tuple | None = None
+        self.compat_switched = False
         self._send_failed = False
 
-    def __enter__(self) -> "EngineSession":
+    def __enter__(self) -> EngineSession:
         self._start()
         return self
 
     def __exit__(self, *_exc) -> None:
+        self.supervisor.close()
         self.client.close()
 
     def _start(self) -> None:
         try:
             self.client.start()
         except EngineStartError as exc:
-            raise TraceError(str(exc)) from exc
-        self._expect("ready")
+            raise SessionError(str(exc)) from exc
+        self._expect(protocol.Ready)
 
-    def load(self, path: str, n_ctx: int = 2048, experts_per_token: int | None = None) -> dict:
-        self._load_args = (path, n_ctx, experts_per_token)
-        self._send(self.fallback.load_command(path, n_ctx, experts_per_token, safe=self.force_safe))
+    def load(self, path: str, n_ctx: int = DEFAULT_CONTEXT, experts_per_token: int | None = None) -> protocol.Loaded:
+        """Load a model; raises SessionError (EngineLost) if the engine refuses it (dies of it)."""
+        self.compat_switched = False
+        self._send(self.supervisor.load(LoadRequest(path, n_ctx, experts_per_token, safe=self.force_safe)))
         try:
-            loaded = self._expect("loaded")
-        except EngineLost:
-            if not self.fallback.should_retry_safe("loading"):
+            loaded = self._expect(protocol.Loaded)
+        except EngineLost as lost:
+            if lost.loss is None or not lost.loss.compat:
                 raise
-            loaded = self._reload_safe()
-        self.fallback.on_loaded()
+            loaded, _retry = self._reload_safe()
+            return loaded
+        self.supervisor.on_loaded()
         return loaded
 
-    def _reload_safe(self) -> dict:
-        """A fresh engine, and the model loaded again in compatibility mode."""
+    def _reload_safe(self) -> tuple[protocol.Loaded, protocol.Generate | None]:
+        """A fresh engine, and the model loaded again in compatibility mode; returns its Loaded event and
+        the interrupted question to ask again, if any."""
         self._start()
-        path, n_ctx, experts_per_token = self._load_args
-        self._send(self.fallback.load_command(path, n_ctx, experts_per_token, after_crash=True))
-        return {**self._expect("loaded"), "compat_switched": True}
+        restart = self.supervisor.restarted()
+        if restart.reload is None:
+            raise SessionError("There is no model to load again in compatibility mode.")
+        self._send(self.supervisor.load(restart.reload, after_crash=restart.after_crash))
+        loaded = self._expect(protocol.Loaded)
+        self.compat_switched = True
+        return loaded, self.supervisor.on_loaded()
 
-    def generate(self, **command) -> Iterator[dict]:
-        """Yield the events of one generation, ending with ``finished``.
+    def generate(self, request: protocol.Generate) -> Iterator[protocol.Event]:
+        """Yield the events of one answer, ending with Finished.
 
-        If the engine crashes in a fast-mode model's first prompt, before any event was yielded, the
-        model is loaded again in compatibility mode and the generation starts over.
+        If the engine crashes in a fast-mode model's first answer before any event was yielded, the
+        model is loaded again in compatibility mode and the question is asked again.
         """
-        self._send({"cmd": "generate", **command})
+        self._send(self.supervisor.generate(request))
         yielded = False
         while True:
             try:
                 event = self._next()
-            except EngineLost:
-                if yielded or not self.fallback.should_retry_safe("generating"):
+            except EngineLost as lost:
+                if yielded or lost.loss is None or not lost.loss.compat:
                     raise
-                self._reload_safe()
-                self._send({"cmd": "generate", **command})
+                _loaded, retry = self._reload_safe()
+                self._send(self.supervisor.generate(retry or request))
                 continue
             yielded = True
-            if event["event"] in ("token", "finished"):
-                self.fallback.on_answer_progress()
+            if isinstance(event, protocol.Token):
+                self.supervisor.on_token()
+            elif isinstance(event, protocol.Finished):
+                self.supervisor.on_finished()
             yield event
-            if event["event"] == "finished":
+            if isinstance(event, protocol.Finished):
                 return
 
-    def _send(self, command: dict) -> None:
-        """Send a command; an engine that is already gone shows up as its ``lost`` event in _next."""
+    def _send(self, command: protocol.Command) -> None:
+        """Send a command; an engine that is already gone shows up as its Lost event in _next."""
         try:
             self.client.send(command)
             self._send_failed = False
         except EngineStartError:
             self._send_failed = True
 
-    def _next(self, timeout: float = 600.0) -> dict:
-        if self._send_failed:  # its lost event, if it was lost rather than closed, comes at once
+    def _next(self, timeout: float = 600.0) -> protocol.Event:
+        if self._send_failed:  # its Lost event, if it was lost rather than closed, comes at once
             timeout = min(timeout, 5.0)
         while True:
             try:
                 event = self._events.get(timeout=timeout)
             except queue.Empty:
                 if self._send_failed:
-                    raise TraceError("The engine is not running.") from None
-                raise TraceError(f"The engine did not answer within {timeout:.0f} s.") from None
-            if event["event"] == "lost":
-                raise EngineLost(event["message"], event.get("returncode"))
-            if event["event"] == "error":
-                raise TraceError(event["message"])
-            if event["event"] != "network_blocked":  # refused and reported on stderr by the engine itself
+                    raise SessionError("The engine is not running.") from None
+                raise SessionError(f"The engine did not answer within {timeout:.0f} s.") from None
+            if isinstance(event, protocol.Lost):
+                raise EngineLost(event.message, self.supervisor.on_lost(event))
+            if isinstance(event, protocol.Error):
+                self.supervisor.on_error(event)
+                raise SessionError(event.message)
+            if not isinstance(event, protocol.NetworkBlocked):  # refused and reported on stderr by the engine
                 return event
 
-    def _expect(self, name: str) -> dict:
+    def _expect(self, kind: type) -> protocol.Event:
         event = self._next()
-        if event["event"] != name:
-            raise TraceError(f"Expected {name!r} from the engine, got {event['event']!r}.")
+        if not isinstance(event, kind):
+            raise SessionError(f"Expected {kind.name!r} from the engine, got {event.name!r}.")
         return event
-
-
-COMPAT_NOTICE = (
-    "The engine crashed with this model's fast settings on this processor (a llama.cpp bug with "
-    "extra buffer types), so MoEscope switched the model to compatibility mode: it answers the same, "
-    "up to about {percent} % slower (for many models no slower at all). This is remembered for this "
-    "model on this computer."
-)
-
-
-def trace_lines(request: TraceRequest, notice: Callable[[str], None] | None = None) -> Iterator[dict]:
-    """Yield one record per prompt and answer token, in order, then a summary record.
-
-    ``notice`` is called with a sentence for people when the model had to be switched to
-    compatibility mode.
-    """
-    with EngineSession(safe=request.safe) as session:
-        loaded = session.load(request.model, request.n_ctx, request.experts_per_token)
-        if loaded.get("compat_switched") and notice is not None:
-            notice(COMPAT_NOTICE.format(percent=SPEED_COST_PERCENT))
-        for event in session.generate(prompt=request.prompt, max_tokens=request.max_tokens, seed=request.seed,
-                                      temperature=request.temperature, stop=[]):
-            if event["event"] == "prompt_routing":
-                for token in event["tokens"]:
-                    yield _record(token)
-            elif event["event"] == "token":
-                yield _record(event)
-            elif event["event"] == "finished":
-                info = loaded["info"]
-                yield {
-                    "summary": {
-                        "model": {key: info[key] for key in (
-                            "name", "architecture", "path", "quantization", "n_layers", "n_experts",
-                            "n_experts_used", "n_shared_experts", "n_dense_leading", "moe_layers",
-                            "total_params", "active_params", "is_moe")},
-                        "routing": "captured" if info["is_moe"] else "none: dense model, every parameter is active",
-                        "load_seconds": loaded["load_seconds"],
-                        "compatibility_mode": bool(loaded.get("safe")),
-                        **{key: event[key] for key in (
-                            "prompt_tokens", "answer_tokens", "ttft_s", "tokens_per_s", "stop_reason")},
-                    }
-                }
-
-
-def _record(token: dict) -> dict:
-    return {key: token[key] for key in ("pos", "token", "text", "source", "routing")}
-
-
-def format_record(record: dict) -> str:
-    """A line for people: position, source, the token, and each layer's experts with weights."""
-    if "summary" in record:
-        s = record["summary"]
-        return (f"-- {s['model']['name']}: {s['prompt_tokens']} prompt + {s['answer_tokens']} answer tokens, "
-                f"{s['tokens_per_s']} tokens/s, first token after {s['ttft_s']} s ({s['routing']})"
-                + ("; compatibility mode" if s.get("compatibility_mode") else ""))
-    layers = " | ".join(
-        f"L{layer}: " + " ".join(f"e{e}({w:.2f})" for e, w in experts)
-        for layer, experts in record["routing"].items()
-    )
-    return f"{record['pos']:>5} {record['source']:<6} {json.dumps(record['text'], ensure_ascii=False):<14} {layers}"

@@ -2,8 +2,9 @@
 
 ``search_gguf`` calls ``GET /api/models?search=...&filter=gguf`` itself (HfApi.list_models would wait
 without a time limit) and ``list_gguf_files`` calls ``GET /api/models/{repo}?blobs=true`` through
-huggingface_hub's HfApi, each inside the caller's network scope and with its timeout. Multi-part sets are listed as one file; the quantization is read from the file name.
-Failures raise downloads.HubError with the same kinds as downloads.
+huggingface_hub's HfApi, each inside the caller's network scope and with its timeout. Multi-part sets
+are listed as one file; the quantization is read from the file name. Failures raise errors.HubError
+(its KINDS, as for downloads).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from huggingface_hub.utils import get_session, hf_raise_for_status, parse_dateti
 
 from app import __version__
 from app.core.models.catalog import split_parts
-from app.core.hub.downloads import HubAccess, HubError, call_hub
+from app.core.hub.access import HubAccess
+from app.core.hub.errors import HubError, call_hub
 
 _QUANT = re.compile(
     r"(?<![A-Za-z0-9])(?:UD-)?(I?Q\d(?:_[A-Z0-9]+)*|TQ\d_\d|MXFP4(?:_MOE)?|BF16|F16|F32)(?![A-Za-z0-9])",

@@ -1,7 +1,7 @@
 """What became of a network attempt: the outcomes the audit log records, and why one failed, in short.
 
-Qt-free, like ``app.core.locality.guard``, which records them; the evidence report and the locality panel word
-them, the panel in the user's language.
+The policy records them with every attempt it allowed (``app.core.locality.policy``), the audit log keeps
+them; the evidence report and the locality panel word them, the panel in the user's language.
 """
 
 from __future__ import annotations

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
-from app.core.locality.guard import ALLOWED, BLOCKED, LOCAL, UNEXPECTED, AuditEntry, ConnectionMonitor
+from app.core.locality.audit import AuditEntry
+from app.core.locality.monitor import ConnectionMonitor
 from app.core.locality.outcome import CONNECTED, FAILED, MADE, PENDING, REFUSED, RESOLVED, SENT
+from app.core.locality.policy import ALLOWED, BLOCKED, LOCAL, UNEXPECTED
 from app.core.paths import data_dir
 
 _VERDICT_WORDS = {

@@ -25,8 +25,10 @@ from app.core.paths import resources_dir
 CATALOG_FILE = "catalog.json"
 SCHEMA_VERSION = 1
 
+REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+"""A Hugging Face repository id (``owner/name``), as the catalog and the downloader accept it."""
+
 _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.gguf$")
-_REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
@@ -79,7 +81,7 @@ class CatalogEntry:
         license: licence identifier as the repository states it.
         gated: whether the repository needs an accepted licence and a token.
         languages: ISO 639-1 codes the model handles well (German users: look for ``de``).
-        recommended_ram_gb: memory recommended for chatting at hardware.DEFAULT_CONTEXT tokens.
+        recommended_ram_gb: memory recommended for chatting at app.core.defaults.DEFAULT_CONTEXT tokens.
         checked: repository and file name were seen together in a public source.
         unchecked_fields: fields taken from model documentation without re-checking.
         notes: remarks for maintainers (not shown to users).
@@ -170,7 +172,7 @@ def _entry(raw: object, position: int) -> CatalogEntry:
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             raise fail(f"field {name!r} must not be negative")
 
-    if not _REPO_ID.match(raw["repo"]):
+    if not REPO_ID.match(raw["repo"]):
         raise fail(f"repo {raw['repo']!r} is not an 'owner/name' repository id")
     files = raw["files"]
     if not files or not all(isinstance(f, str) and f.endswith(".gguf") for f in files):

@@ -20,6 +20,10 @@ dimension first) so that they can be compared with that source line by line.
 embedding in every layer. The router input of layer ``l`` is then
 ``rms_norm(embedding[token]) * ffn_norm[l]`` and a token's routing is known in advance, which lets
 tests compare what llama.cpp reports with an independent computation.
+
+Longer than 500 lines because the tensors, the metadata and the tokenizer of a demo model must agree
+on every shape and count for three architectures; kept in one file, each shape sits beside the
+metadata key llama.cpp reads it with.
 """
 
 from __future__ import annotations

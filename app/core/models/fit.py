@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING
 
 import psutil
 
+from app.core.defaults import DEFAULT_CONTEXT
+from app.core.units import format_size
+
 if TYPE_CHECKING:
     from app.core.models.catalog import CatalogEntry
 
 GB = 1_000_000_000
-DEFAULT_CONTEXT = 8192
-"""Context length (tokens) used for fit badges when the user has not chosen one."""
 
 KV_BYTES_PER_ELEMENT = 2.0
 """llama.cpp keeps the KV cache in F16 unless told otherwise."""
@@ -261,7 +262,7 @@ def generous_n_embd(total_params: int, n_layers: int) -> int:
 def estimate_for_file(path: str | os.PathLike[str], n_ctx: int = DEFAULT_CONTEXT) -> MemoryEstimate:
     """Estimate for a local GGUF file (and the other parts of a multi-part set), from its header.
 
-    Raises GGUFError (from gguf_info) when the file cannot be used.
+    Raises GGUFError (from app.core.models.gguf) when the file cannot be used.
     """
     from app.core.models.gguf import inspect_gguf, read_metadata
 
@@ -323,13 +324,6 @@ class Fit:
     usable_ram: int
     reason_en: str
 
-
-def format_size(n_bytes: int) -> str:
-    """Bytes in decimal units for people: "820 MB", "4.7 GB", "21 GB"."""
-    if n_bytes < GB:
-        return f"{round(n_bytes / 1_000_000)} MB"
-    gb = n_bytes / GB
-    return f"{gb:.1f} GB" if gb < 10 else f"{round(gb)} GB"
 
 
 def fit(required_bytes: int, hardware: Hardware) -> Fit:

@@ -14,6 +14,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from app.core.engine import protocol
+from app.core.engine.protocol import ASSISTANT, USER, ChatMessage
 from app.ui.formatting import format_decimal
 
 _BUBBLES = {
@@ -55,15 +57,16 @@ class ChatPane(QWidget):
     on screen, so a fast model cannot flood the GUI.
 
     Attributes:
-        messages: the conversation so far as ``[{"role", "content"}]``, sent whole with each request.
+        messages: the conversation so far (ChatMessage), sent whole with each request.
         generating: whether an answer is being written.
-        settings: generation settings sent with every request (``max_tokens``, and any of
-            ``temperature``, ``top_p``, ``top_k``, ``seed``, ``stop`` to override the worker's defaults).
+        settings: generation settings that override the defaults (app.core.defaults) in every
+            request: any of the fields of protocol.Generate but its prompt and messages
+            (``max_tokens``, ``temperature``, ``top_p``, ``top_k``, ``repeat_penalty``, ``seed``, ``stop``).
         answer_text: the text of the answer being written (or the last one).
         transcript: the QTextBrowser showing the conversation.
 
     Signals:
-        generateRequested(dict): the user sent a message; the argument is the generate request.
+        generateRequested(Generate): the user sent a message; the request for the answer.
         stopRequested(): the user pressed Stop.
     """
 
@@ -72,9 +75,9 @@ class ChatPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.messages: list[dict] = []
+        self.messages: list[ChatMessage] = []
         self.generating = False
-        self.settings: dict = {"max_tokens": 512}
+        self.settings: dict = {}
         self.answer_text = ""
         self._pending_text = ""
         self._model_name: str | None = None
@@ -138,14 +141,14 @@ class ChatPane(QWidget):
         if not text or self.generating or self._model_name is None:
             return
         self.input.clear()
-        self.messages.append({"role": "user", "content": text})
+        self.messages.append(ChatMessage(USER, text))
         self._append_bubble("user", self.tr("You"), self._shortened(text))
         self._answer_cursor = self._append_bubble("assistant", self._model_name, "")
         self.answer_text = ""
         self._pending_text = ""
         self.generating = True
         self._update_buttons()
-        self.generateRequested.emit({**self.settings, "messages": list(self.messages)})
+        self.generateRequested.emit(protocol.Generate(messages=tuple(self.messages), **self.settings))
 
     def _shortened(self, text: str) -> str:
         if len(text) <= SHOWN_CHARACTERS:
@@ -154,9 +157,9 @@ class ChatPane(QWidget):
             count=QLocale().toString(len(text) - SHOWN_CHARACTERS))
         return text[:SHOWN_CHARACTERS] + "\n" + hidden
 
-    def add_token(self, token: dict) -> None:
+    def add_token(self, token: protocol.Token) -> None:
         if self.generating:
-            self._pending_text += token.get("text", "")
+            self._pending_text += token.text
 
     def flush(self) -> bool:
         """Put the text gathered since the last call on screen; returns whether anything changed."""
@@ -172,26 +175,21 @@ class ChatPane(QWidget):
             self._scroll_to_bottom()
         return True
 
-    def finish_answer(self, stats: dict) -> None:
+    def finish_answer(self, stats: protocol.Finished) -> None:
         """The answer is complete (or was stopped): show its statistics and keep it in the history."""
         if not self.generating:
             return
         self.flush()
-        count = int(stats.get("answer_tokens", 0))
+        count = stats.answer_tokens
         parts = [self.tr("1 token") if count == 1 else self.tr("{count} tokens").format(count=count)]
         if count:
-            parts.append(
-                self.tr("{rate} tokens/s").format(rate=format_decimal(stats.get("tokens_per_s") or 0.0))
-            )
-        if stats.get("ttft_s") is not None:
-            parts.append(
-                self.tr("first token after {seconds} s").format(seconds=format_decimal(stats["ttft_s"], 2))
-            )
+            parts.append(self.tr("{rate} tokens/s").format(rate=format_decimal(stats.tokens_per_s)))
+        parts.append(self.tr("first token after {seconds} s").format(seconds=format_decimal(stats.ttft_s, 2)))
         reason = {
-            "stopped": self.tr("stopped"),
-            "length": self.tr("length limit reached"),
-            "context_full": self.tr("the conversation is too long for the model — start a new chat"),
-        }.get(stats.get("stop_reason", ""))
+            protocol.STOP_STOPPED: self.tr("stopped"),
+            protocol.STOP_LENGTH: self.tr("length limit reached"),
+            protocol.STOP_CONTEXT_FULL: self.tr("the conversation is too long for the model — start a new chat"),
+        }.get(stats.stop_reason)
         if reason:
             parts.append(reason)
         self._end_answer(" · ".join(parts))
@@ -229,8 +227,8 @@ class ChatPane(QWidget):
             footer_format.setFontPointSize(self.font().pointSizeF() * 0.85)
             cursor.insertText(footer, footer_format)
         if self.answer_text.strip():
-            self.messages.append({"role": "assistant", "content": self.answer_text})
-        elif self.messages and self.messages[-1]["role"] == "user":
+            self.messages.append(ChatMessage(ASSISTANT, self.answer_text))
+        elif self.messages and self.messages[-1].role == USER:
             self.messages.pop()
         self._answer_cursor = None
         self.generating = False

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.engine import protocol
+from app.core.engine.protocol import Routing
 from app.core.models.gguf import ModelInfo
 from app.ui.formatting import format_count, format_percent, visible_token
 from app.ui.experts.heatmap import ExpertHeatmap
@@ -53,11 +55,12 @@ class ExpertsPane(QWidget):
         self.answer_tokens = 0
         self._first_answer_pos: int | None = None
         self.showing = "nothing"
-        self._row_of: dict[str, int] = {}
-        self._totals: list[list[float]] = []
-        self._pending_routing: list[dict] = []
+        self._row_of: dict[int, int] = {}
+        self._layers: tuple[int, ...] = ()
+        self._totals = np.zeros((0, 0))
+        self._pending_routing: list[Routing] = []
         self._pending_start = 0
-        self._latest: dict | None = None
+        self._latest: protocol.Token | None = None
         self._dirty = False
 
         self._stack = QStackedWidget()
@@ -183,7 +186,8 @@ class ExpertsPane(QWidget):
             self._show("dense")
             return
         layers = list(info.moe_layers)
-        self._row_of = {str(layer): row for row, layer in enumerate(layers)}
+        self._layers = tuple(layers)
+        self._row_of = {layer: row for row, layer in enumerate(layers)}
         self.begin_answer()
         self.heatmap.set_shape(layers, info.n_experts, info.n_shared_experts)
         self._active_line.setText(
@@ -245,34 +249,37 @@ class ExpertsPane(QWidget):
         self._pending_routing.clear()
         self._pending_start = 0
         n_experts = self.info.n_experts if self.info is not None else 0
-        self._totals = [[0.0] * n_experts for _ in self._row_of]
+        self._totals = np.zeros((len(self._row_of), n_experts))
         self.answer_tokens = 0
         self._first_answer_pos = None
         self._dirty = True
 
-    def add_prompt_routing(self, tokens: list) -> None:
+    def add_prompt_routing(self, tokens: tuple[protocol.Token, ...]) -> None:
         """The routing of the prompt: shown as the current token until the answer begins."""
         if tokens:
             self._latest = tokens[-1]
             self._dirty = True
 
-    def add_token(self, token: dict) -> None:
+    def add_token(self, token: protocol.Token) -> None:
         """One answer token; cheap, so that any token rate can be taken."""
         self._latest = token
-        if token.get("routing"):
-            self._pending_routing.append(token["routing"])
+        if token.routing:
+            self._pending_routing.append(token.routing)
         self._dirty = True
 
-    @staticmethod
-    def _accumulate(routing: dict, rows: dict[str, int], target: list[list[float]]) -> None:
-        for layer, choices in routing.items():
-            row = rows.get(layer)
-            if row is None:
-                continue
-            totals = target[row]
-            for expert, weight in choices:
-                if 0 <= expert < len(totals):
-                    totals[expert] += weight
+    def _accumulate(self, routing: Routing, target: np.ndarray) -> None:
+        """Add the routing's gate weights to ``target`` (rows: the model's MoE layers, columns: experts);
+        layers and experts the model does not have are left out."""
+        if not routing:
+            return
+        if routing.layers == self._layers:
+            rows = np.arange(len(self._layers))
+        else:
+            rows = np.array([self._row_of.get(layer, -1) for layer in routing.layers])
+        experts = routing.experts
+        rows = np.broadcast_to(rows[:, None], experts.shape)
+        valid = (rows >= 0) & (experts >= 0) & (experts < target.shape[1])
+        np.add.at(target, (rows[valid], experts[valid]), routing.weights[valid])
 
     @property
     def has_pending(self) -> bool:
@@ -291,7 +298,7 @@ class ExpertsPane(QWidget):
         while self.has_pending and time.perf_counter() < deadline:
             chunk = self._pending_routing[self._pending_start : self._pending_start + _FLUSH_CHUNK]
             for routing in chunk:
-                self._accumulate(routing, self._row_of, self._totals)
+                self._accumulate(routing, self._totals)
             self._pending_start += len(chunk)
             self.answer_tokens += len(chunk)
         if not self.has_pending:
@@ -299,18 +306,18 @@ class ExpertsPane(QWidget):
             self._pending_start = 0
         self._dirty = self.has_pending
 
-        current = [[0.0] * self.info.n_experts for _ in self._row_of]
+        current = np.zeros((len(self._row_of), self.info.n_experts))
         if self._latest is not None:
-            self._accumulate(self._latest.get("routing") or {}, self._row_of, current)
-            text = visible_token(self._latest.get("text", ""))
+            self._accumulate(self._latest.routing, current)
+            text = visible_token(self._latest.text)
             self._token_label.setText(text or "–")
             no_text = self.tr(
                 "This token has no visible text of its own, for example part of a character made of "
                 "several tokens."
             )
             self._token_label.setToolTip("" if text else no_text)
-            pos = self._latest.get("pos", 0)
-            if self._latest.get("source") == "prompt":
+            pos = self._latest.pos
+            if self._latest.source == protocol.PROMPT:
                 caption = self.tr("Prompt token {pos}").format(pos=pos + 1)
             else:
                 if self._first_answer_pos is None:
@@ -321,7 +328,7 @@ class ExpertsPane(QWidget):
             self._token_caption.setText(caption)
 
         if self.mode == "token":
-            values = np.array(current)
+            values = current
             maximum = _nice_maximum(max(1.0, float(values.max(initial=0.0))))
             self.heatmap.set_values(values, maximum, False, self.tr("Gate weight"))
             self._legend_line.setText(
@@ -332,7 +339,7 @@ class ExpertsPane(QWidget):
                 )
             )
         else:
-            totals = np.array(self._totals)
+            totals = self._totals
             sums = totals.sum(axis=1, keepdims=True)
             shares = np.divide(totals, sums, out=np.zeros_like(totals), where=sums > 0)
             self.heatmap.set_values(

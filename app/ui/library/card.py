@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.formatting import format_count, format_file_size
+from app.ui.formatting import format_count, format_size
 from app.ui.library.table_model import CATALOG, HUB_FILE, HUB_REPO, INSTALLED, ITEM_ROLE, UNUSABLE, LibraryItem
 from app.ui.library.words import estimate_breakdown, fit_label, fit_sentence, job_state_text, languages_text
 
@@ -97,7 +97,7 @@ class ModelCard(QFrame):
         self.lines.append(self.tr("Cannot be used: {reason}").format(reason=item.problem))
         self._add(self.lines[-1], "problem")
         if item.size_bytes is not None:
-            self._add(f"{format_file_size(item.size_bytes)} · {Path(item.path).name}", "detail")
+            self._add(f"{format_size(item.size_bytes)} · {Path(item.path).name}", "detail")
         if item.referenced:
             self._add(
                 self.tr("Used where it is: {folder}").format(folder=str(Path(item.path).parent)), "detail"
@@ -171,7 +171,7 @@ class ModelCard(QFrame):
     def _details(self, item: LibraryItem) -> str:
         parts = []
         if item.size_bytes is not None:
-            size = format_file_size(item.size_bytes)
+            size = format_size(item.size_bytes)
             parts.append(size if item.size_exact else self.tr("about {size}").format(size=size))
         if item.quantization:
             parts.append(item.quantization)

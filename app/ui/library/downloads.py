@@ -1,14 +1,9 @@
-"""Downloads in the window: the DownloadQueue (a DownloadManager whose reports arrive as Qt signals, inside
-the network policy) and the DownloadsPanel showing each download with its progress and buttons."""
+"""The downloads under the library: the DownloadsPanel, one DownloadRow per download with its progress, where
+it stands in words and its buttons (the DownloadController in download_controller.py fills them)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import urlparse
-
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,110 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.hub.downloads import DownloadManager, DownloadRequest, HubAccess, JobStatus, PartialDownload
-from app.core.models.fit import free_disk_bytes
-from app.core.locality.guard import NetworkPolicy
-from app.ui.formatting import format_file_size
-from app.ui.library.words import hub_error_text, job_state_text, needs_token
-
-WHAT_DOWNLOAD = "the model file"
-"""What a download receives, in the locality indicator's words (it translates them)."""
-
-HUB_STORAGE_HOSTS = ("hf.co",)
-"""Where huggingface.co sends the bytes of large files (cdn-lfs.hf.co, cas-bridge.xethub.hf.co ...)."""
-
-
-class DownloadQueue(QObject):
-    """The window's downloads: a DownloadManager whose reports become the ``jobChanged`` signal.
-
-    Every connection runs inside the network policy, as the command line's do (each one allowed for its
-    own host); besides, while a job runs, its Hub host stays allowed as one user action, so that the
-    status bar shows one steady "Download from …" instead of flickering between connections.
-
-    Attributes:
-        models_dir: where the files go.
-        manager: the DownloadManager (its callbacks run on its worker threads).
-        policy: the NetworkPolicy the downloads run in, or None (tests without one).
-
-    Signals:
-        jobChanged(object): a job's JobStatus after any change; queued to the GUI thread.
-    """
-
-    jobChanged = Signal(object)
-
-    def __init__(
-        self,
-        models_dir: Path,
-        *,
-        token_provider: Callable[[], str | None],
-        endpoint: str | None = None,
-        policy: NetworkPolicy | None = None,
-        disk_free: Callable[[Path], int | None] = free_disk_bytes,
-        retry_wait: float = 1.0,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.models_dir = Path(models_dir)
-        self.policy = policy
-        self._host = urlparse(HubAccess(endpoint=endpoint).base_url).hostname or ""
-        self._held: dict[int, contextlib.ExitStack] = {}
-        self.manager = DownloadManager(
-            self.models_dir,
-            token_provider=token_provider,
-            endpoint=endpoint,
-            network_scope=self._connection_scope if policy is not None else None,
-            on_update=self._on_update,
-            disk_free=disk_free,
-            retry_wait=retry_wait,
-        )
-
-    def submit(self, request: DownloadRequest) -> int:
-        return self.manager.submit(request)
-
-    def pause(self, job_id: int) -> None:
-        self.manager.pause(job_id)
-
-    def resume(self, job_id: int) -> None:
-        self.manager.resume(job_id)
-
-    def cancel(self, job_id: int) -> None:
-        self.manager.cancel(job_id)
-
-    def busy(self) -> bool:
-        """Whether a download is queued or running."""
-        return any(job.state in ("queued", "running") for job in self.manager.jobs())
-
-    def shutdown(self) -> None:
-        """Pause running downloads (their partial files stay for the next start) and stop the threads."""
-        self.manager.shutdown(timeout=5.0)
-        for stack in self._held.values():
-            stack.close()
-        self._held.clear()
-
-    def _connection_scope(self, host: str):
-        return self.policy.allow_action("download", host, what=WHAT_DOWNLOAD)
-
-    def _on_update(self, status: JobStatus) -> None:
-        """On the manager's threads, one call at a time."""
-        if self.policy is not None:
-            self._hold_host(status)
-        with contextlib.suppress(RuntimeError):  # the window is gone: nobody listens any more
-            self.jobChanged.emit(status)
-
-    def _hold_host(self, status: JobStatus) -> None:
-        running = status.state == "running"
-        if running and status.job_id not in self._held and not self.policy.offline:
-            also = HUB_STORAGE_HOSTS if self._host == "huggingface.co" else ()
-            stack = contextlib.ExitStack()
-            try:
-                stack.enter_context(
-                    self.policy.allow_action("download", self._host, what=WHAT_DOWNLOAD, also=also)
-                )
-            except PermissionError:  # offline mode came on just now: the job's connections are refused
-                return
-            self._held[status.job_id] = stack
-        elif not running and status.job_id in self._held:
-            self._held.pop(status.job_id).close()
+from app.core.hub.queue import JobStatus
+from app.core.hub.request import DownloadRequest
+from app.core.hub.sidecars import PartialDownload
+from app.ui.formatting import format_size
+from app.ui.library.words import job_state_text, needs_token
 
 
 class DownloadRow(QFrame):
@@ -201,12 +97,12 @@ class DownloadRow(QFrame):
         if partial.total_bytes:
             self._set_fraction(partial.done_bytes / partial.total_bytes)
             text = self.tr("Unfinished: {done} of {total} were downloaded before. Resume it?").format(
-                done=format_file_size(partial.done_bytes), total=format_file_size(partial.total_bytes)
+                done=format_size(partial.done_bytes), total=format_size(partial.total_bytes)
             )
         else:
             self._set_fraction(0.0)
             text = self.tr("Unfinished: {done} were downloaded before. Resume it?").format(
-                done=format_file_size(partial.done_bytes)
+                done=format_size(partial.done_bytes)
             )
         self.state_label.setText(text)
         self.error_label.clear()
@@ -324,20 +220,3 @@ class DownloadsPanel(QWidget):
         super().resizeEvent(event)
         self.refit()
 
-
-def error_text_for(
-    status: JobStatus,
-    models_dir: Path,
-    size_bytes: int | None,
-    disk_free: Callable[[Path], int | None] = free_disk_bytes,
-) -> str:
-    """A failed job's error in words; a disk-space refusal with the numbers."""
-    if status.error is None:
-        return ""
-    needed = free = None
-    if status.error.kind == "disk_full":
-        total = status.progress.total_bytes if status.progress and status.progress.total_bytes else size_bytes
-        done = status.progress.done_bytes if status.progress else 0
-        needed = total - done if total is not None else None
-        free = disk_free(models_dir)
-    return hub_error_text(status.error, needed_bytes=needed, free_bytes=free)

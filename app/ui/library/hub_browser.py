@@ -10,9 +10,10 @@ from urllib.parse import urlparse
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.hub.downloads import HubAccess, HubError
+from app.core.hub.access import HubAccess
+from app.core.hub.errors import HubError
 from app.core.hub.search import list_gguf_files, search_gguf
-from app.core.locality.guard import NetworkPolicy
+from app.core.locality.policy import NetworkPolicy
 
 WHAT_SEARCH = "the search results"
 """What a search receives, in the locality indicator's words (it translates them)."""

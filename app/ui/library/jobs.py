@@ -1,54 +1,46 @@
 """LibraryJobs: the model library's disk work (reading GGUF headers, measuring the computer, copying and
-deleting files) off the GUI thread."""
+deleting files) off the GUI thread. The work itself is app.core.models.folder's; here it runs on a thread
+pool, and its failures are put in words."""
 
 from __future__ import annotations
 
-import errno
-import json
-import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
-from app.core.models.catalog import split_parts
-from app.core.hub.downloads import ORIGIN_SUFFIX
+from app.core.hub.sidecars import read_origin
+from app.core.models.fit import Hardware, detect_hardware, free_disk_bytes
+from app.core.models.folder import (
+    DeleteFailed,
+    SourceUnreadable,
+    copy_model,
+    delete_files,
+    disk_problem,
+    folder_error,
+    library_files,
+    read_model,
+    remove_abandoned_copies,
+)
 from app.core.models.gguf import GGUFError, ModelInfo, inspect_gguf
-from app.core.models.fit import Hardware, MemoryEstimate, detect_hardware, estimate_for_file, free_disk_bytes
-from app.ui.formatting import format_file_size
-
-try:
-    import fcntl
-except ImportError:  # Windows: a file being written cannot be deleted there anyway
-    fcntl = None
-
-_COPY_CHUNK = 8 * 1024 * 1024
-_PROGRESS_BYTES = 64 * 1024 * 1024  # report copy progress every this many bytes
-
-IMPORTING_SUFFIX = ".importing"
-"""An import copies into ``<name>.importing`` and renames it once complete; the library lists only
-``.gguf`` files, so a partial copy is never offered as a model."""
-
-_GONE = {errno.ENOENT, errno.ENOTDIR, errno.ENODEV, errno.ENXIO, errno.EIO,
-         getattr(errno, "ESTALE", errno.EIO)}
-_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+from app.ui.formatting import format_size
 
 
 def disk_problem_text(exc: OSError, folder: Path) -> str:
     """Why ``folder`` (the models folder) could not be used, in the user's words."""
-    if exc.errno in _FULL:
+    problem = disk_problem(exc)
+    if problem == "full":
         text = QCoreApplication.translate(
             "LibraryJobs", "There is not enough free space on the drive of the models folder “{folder}”.")
-    elif exc.errno == errno.EROFS:
+    elif problem == "read_only":
         text = QCoreApplication.translate(
             "LibraryJobs",
             "The models folder “{folder}” is read-only (for example on a write-protected drive).")
-    elif exc.errno in (errno.EACCES, errno.EPERM):
+    elif problem == "denied":
         text = QCoreApplication.translate(
             "LibraryJobs", "Your user account is not allowed to change the models folder “{folder}”.")
-    elif exc.errno in _GONE:
+    elif problem == "gone":
         text = QCoreApplication.translate(
             "LibraryJobs",
             "The models folder “{folder}” is not available. If it is on an external drive, connect the "
@@ -61,76 +53,8 @@ def disk_problem_text(exc: OSError, folder: Path) -> str:
 
 def folder_problem(folder: Path) -> str:
     """What keeps the library from reading and changing ``folder``, in words; "" when nothing does."""
-    try:
-        with os.scandir(folder):
-            pass
-        # access() sees a read-only drive even for root; on Windows a folder's read-only flag means nothing.
-        if os.name == "posix" and not os.access(folder, os.W_OK):
-            read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-            raise OSError(errno.EROFS if read_only else errno.EACCES, "cannot be written")
-    except OSError as exc:
-        return disk_problem_text(exc, folder)
-    return ""
-
-
-@dataclass(frozen=True)
-class ScannedModel:
-    """A usable GGUF file found by a scan.
-
-    Attributes:
-        info: its header.
-        estimate: memory needed to chat with it (None if the header lacks what the estimate needs).
-        origin: its ``.origin.json`` sidecar (repository, catalog id ...) when it was downloaded, else {}.
-        referenced: it is used where it is, outside the models folder.
-    """
-
-    info: ModelInfo
-    estimate: MemoryEstimate | None
-    origin: dict
-    referenced: bool
-
-
-def model_files(folder: Path) -> list[Path]:
-    """The GGUF files in ``folder`` that are models: one per multi-part set (its first part)."""
-    try:
-        found = [p for p in folder.iterdir() if p.suffix.lower() == ".gguf" and p.is_file()]
-    except OSError:
-        return []
-    return sorted((p for p in found if split_parts(p.name)[0] == p.name), key=lambda p: p.name.lower())
-
-
-def files_of(path: Path) -> list[Path]:
-    """Every file belonging to a library model: its parts (for a set) and their origin sidecars."""
-    parts = [path.with_name(name) for name in split_parts(path.name)]
-    sidecars = [p.with_name(p.name + ORIGIN_SUFFIX) for p in parts]
-    return [p for p in parts + sidecars if p.exists()]
-
-
-def _remove_abandoned_copies(folder: Path) -> None:
-    """Delete the partial copies that imports left when the app was killed or crashed while copying. A copy
-    still being written is locked by its import (on Windows, open files cannot be deleted) and stays."""
-    for partial in folder.glob("*" + IMPORTING_SUFFIX):
-        try:
-            if fcntl is None:
-                partial.unlink()
-                continue
-            with open(partial, "rb") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                partial.unlink()
-        except OSError:
-            continue
-
-
-class _SourceUnreadable(Exception):
-    """Reading the file being imported failed (not writing the copy); ``args[0]`` is the OSError."""
-
-
-def _read_origin(path: Path) -> dict:
-    try:
-        data = json.loads(path.with_name(path.name + ORIGIN_SUFFIX).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    error = folder_error(folder)
+    return disk_problem_text(error, folder) if error is not None else ""
 
 
 class LibraryJobs(QObject):
@@ -231,27 +155,14 @@ class LibraryJobs(QObject):
         problem = folder_problem(folder)
         self._report(self.folderChecked, scan_id, problem)
         if not problem:
-            _remove_abandoned_copies(folder)
-        files = [(path, False) for path in model_files(folder)]
-        files += [(path, True) for path in references if path.parent != folder]
-        for path, referenced in files:
+            remove_abandoned_copies(folder)
+        for path, referenced in library_files(folder, references):
             if self._cancelled.is_set():
                 return
             try:
-                info = inspect_gguf(path)
-                try:
-                    estimate = estimate_for_file(path)
-                except (GGUFError, OSError, ValueError):
-                    estimate = None
-                self._report(
-                    self.modelRead, scan_id, ScannedModel(info, estimate, _read_origin(path), referenced)
-                )
+                self._report(self.modelRead, scan_id, read_model(path, referenced, read_origin))
             except GGUFError as exc:
                 self._report(self.modelUnreadable, scan_id, str(path), exc)
-            except Exception as exc:  # one file the reader chokes on must not end the scan of the others
-                error = f"{type(exc).__name__}: {exc}"
-                problem = GGUFError(f"{path.name} cannot be read ({error}).", "unreadable", {"error": error})
-                self._report(self.modelUnreadable, scan_id, str(path), problem)
         self._report(self.scanFinished, scan_id)
 
     def _checked(self, source: Path) -> ModelInfo | None:
@@ -293,63 +204,31 @@ class LibraryJobs(QObject):
                 "folder has {free} free. Free some space, or use the file where it is.",
             )
             self._report(self.importFailed, message.format(
-                name=source.name, size=format_file_size(info.file_size), free=format_file_size(free)))
+                name=source.name, size=format_size(info.file_size), free=format_size(free)))
             return
-        partial = target.with_name(target.name + IMPORTING_SUFFIX)
         try:
-            if not self._copy(source, partial):
-                partial.unlink(missing_ok=True)
-                self._report(self.importCancelled)
-                return
-            os.replace(partial, target)
-        except _SourceUnreadable as exc:
-            partial.unlink(missing_ok=True)
+            copied = copy_model(source, target, self._copy_cancelled,
+                                lambda done, total: self._report(self.importProgress, done, total))
+        except SourceUnreadable as exc:
             message = QCoreApplication.translate("LibraryJobs", "The file could not be read: {reason}")
             self._report(self.importFailed, message.format(reason=exc.args[0].strerror or exc.args[0]))
             return
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             self._report(self.importFailed, disk_problem_text(exc, folder))
             return
-        self._report(self.importFinished, str(target))
+        if copied:
+            self._report(self.importFinished, str(target))
+        else:
+            self._report(self.importCancelled)
 
-    def _copy(self, source: Path, target: Path) -> bool:
-        """Copy in chunks so that a cancel takes effect quickly; returns False when cancelled. The copy is
-        locked while it is written, so that a scan does not take it for an abandoned one."""
-        total = source.stat().st_size
-        done = reported = 0
-        with open(source, "rb") as reader, open(target, "wb") as writer:
-            if fcntl is not None:
-                fcntl.flock(writer, fcntl.LOCK_EX)
-            while True:
-                try:
-                    chunk = reader.read(_COPY_CHUNK)
-                except OSError as exc:
-                    raise _SourceUnreadable(exc) from exc
-                if not chunk:
-                    break
-                if self._cancelled.is_set() or self._import_cancelled.is_set():
-                    return False
-                writer.write(chunk)
-                done += len(chunk)
-                if done - reported >= _PROGRESS_BYTES:
-                    reported = done
-                    self._report(self.importProgress, done, total)
-        return True
+    def _copy_cancelled(self) -> bool:
+        return self._cancelled.is_set() or self._import_cancelled.is_set()
 
     def _delete(self, paths: list[Path]) -> None:
-        freed = 0
-        deleted = []
-        for path in paths:
-            try:
-                size = path.stat().st_size
-                path.unlink()
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                message = QCoreApplication.translate("LibraryJobs", "The file could not be deleted: {reason}")
-                self._report(self.deleteFailed, message.format(reason=disk_problem_text(exc, path.parent)))
-                return
-            freed += size
-            deleted.append(str(path))
+        try:
+            deleted, freed = delete_files(paths)
+        except DeleteFailed as exc:
+            message = QCoreApplication.translate("LibraryJobs", "The file could not be deleted: {reason}")
+            self._report(self.deleteFailed, message.format(reason=disk_problem_text(exc.error, exc.path.parent)))
+            return
         self._report(self.deleteFinished, deleted, freed)

@@ -3,7 +3,7 @@
 ``LibraryModel`` holds ``LibraryItem`` rows of five kinds: GGUF files in the library (usable or not),
 catalog entries, and Hub search results (repositories, and the GGUF files of one of them). The
 Installed, Catalog and Search views are ``LibraryFilter`` proxies over that one model, each with the
-same text filter and sort order; the cards on screen are painted from the items (model_card.py).
+same text filter and sort order; the cards on screen are painted from the items (card.py).
 
 Items are immutable; a change (a fit computed, a download's progress, the loaded model) replaces the
 row's item and emits ``dataChanged``, so every view follows.
@@ -25,21 +25,13 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.core.models.catalog import CatalogEntry
-from app.core.hub.downloads import JobStatus
-from app.core.models.gguf import ModelInfo
-from app.core.models.fit import (
-    Fit,
-    Hardware,
-    KVShape,
-    MemoryEstimate,
-    estimate_for_entry,
-    estimate_memory,
-    fit,
-    generous_n_embd,
-    weights_bytes_from_params,
-)
+from app.core.hub.queue import JobStatus
 from app.core.hub.search import HubFile, HubRepo
+from app.core.models.catalog import CatalogEntry
+from app.core.models.estimates import estimate_for_download
+from app.core.models.fit import Fit, Hardware, MemoryEstimate, estimate_for_entry, fit
+from app.core.models.folder import is_demo_model
+from app.core.models.gguf import ModelInfo
 
 INSTALLED = "installed"
 UNUSABLE = "unusable"
@@ -54,12 +46,6 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_KEYS = ("name", "size", "fit")
 
 _FIT_RANK = {"fits": 0, "tight": 1, "does_not_fit": 2}
-_GUESSED_LAYERS = 32  # for a Hub file nothing is known of: with generous_n_embd, a KV cache on the high side
-
-
-def is_demo_model(info: ModelInfo) -> bool:
-    """Synthetic MoEscope demo models carry "random weights" in their name."""
-    return "random weights" in info.name.lower()
 
 
 @dataclass(frozen=True)
@@ -278,26 +264,10 @@ def hub_file_item(file: HubFile, gated: bool, entry: CatalogEntry | None, langua
         repo=file.repo_id,
         filename=file.filename,
         catalog_id=entry.id if entry and entry.filename == file.filename else None,
-        estimate=estimate_for_hub_file(file, entry),
+        estimate=estimate_for_download(file.size_bytes, file.quantization, entry),
         projector=file.projector,
         complete=file.complete,
     )
-
-
-def estimate_for_hub_file(file: HubFile, entry: CatalogEntry | None) -> MemoryEstimate | None:
-    """Memory for a Hub file: exact with a catalog entry of the same model, else a generous guess from
-    its size (None without a size). A guessed estimate has ``kv_exact`` False ("up to")."""
-    if file.size_bytes is None:
-        return None
-    if entry is not None:
-        return estimate_for_entry(
-            dataclasses.replace(entry, size_bytes=file.size_bytes, approx_size_bytes=None)
-        )
-    # weights_bytes_from_params is linear in the parameter count: invert it for this quantization
-    bytes_per_param = weights_bytes_from_params(10**9, file.quantization) / 10**9
-    params = math.ceil(file.size_bytes / bytes_per_param)
-    kv = KVShape.generous(_GUESSED_LAYERS, generous_n_embd(params, _GUESSED_LAYERS))
-    return estimate_memory(file.size_bytes, kv)
 
 
 # --- The model and its views --------------------------------------------------------------------------------
@@ -378,6 +348,23 @@ class LibraryModel(QAbstractListModel):
                 if new != item:
                     self._items[row] = new
                     self.dataChanged.emit(self.index(row), self.index(row))
+
+    def mark_installed(self) -> None:
+        """Tell each catalog entry and Hub file whether it is already in the library (as which file)."""
+        installed = self.items((INSTALLED,))
+        by_name = {Path(item.path).name: item.path for item in installed}
+        by_catalog = {item.catalog_id: item.path for item in installed if item.catalog_id}
+
+        def mark(item: LibraryItem) -> LibraryItem:
+            path = by_catalog.get(item.catalog_id) if item.catalog_id else None
+            path = path or by_name.get(Path(item.filename or "").name)
+            return dataclasses.replace(item, installed_path=path)
+
+        self.update(mark, (CATALOG, HUB_FILE))
+
+    def mark_loaded(self, path: str | None) -> None:
+        """Tell each library file whether it is the one at ``path``, loaded in the engine."""
+        self.update(lambda item: dataclasses.replace(item, loaded=item.path == path), (INSTALLED,))
 
 
 class LibraryFilter(QSortFilterProxyModel):

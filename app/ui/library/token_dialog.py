@@ -1,6 +1,9 @@
-"""TokenDialog: add, replace or remove the Hugging Face token (kept by TokenStore in the system keyring)."""
+"""The Hugging Face token setting: TokenSetting (the TokenStore, opened when first needed, and its dialog)
+and the TokenDialog to add, replace or remove the token (kept by TokenStore in the system keyring)."""
 
 from __future__ import annotations
+
+import threading
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -142,3 +145,36 @@ class TokenDialog(QDialog):
     def _update_state(self) -> None:
         self.save_button.setEnabled(bool(self.token_edit.text().strip()))
         self.save_button.setText(self.tr("Replace token") if self._has_token else self.tr("Save token"))
+
+
+class TokenSetting:
+    """The library's Hugging Face token: read by downloads and searches on their threads, and changed
+    in the TokenDialog (Settings › Hugging Face token…).
+
+    Attributes:
+        dialog: the TokenDialog once opened, else None.
+    """
+
+    def __init__(self, store: TokenStore | None, parent: QWidget) -> None:
+        """``store`` defaults to the system keyring's, opened on first use (the keyring may take a moment to
+        answer); the dialog is a child of ``parent``."""
+        self.dialog: TokenDialog | None = None
+        self._store = store
+        self._lock = threading.Lock()
+        self._parent = parent
+
+    def store(self) -> TokenStore:
+        """The TokenStore, opened on first use (from any thread)."""
+        with self._lock:
+            if self._store is None:
+                self._store = TokenStore()
+            return self._store
+
+    def token(self) -> str | None:
+        return self.store().get()
+
+    def open_dialog(self) -> None:
+        if self.dialog is None:
+            self.dialog = TokenDialog(self.store(), self._parent)
+        self.dialog.open()
+        self.dialog.raise_()

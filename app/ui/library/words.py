@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
-from app.core.hub.downloads import DISK_MARGIN_BYTES, HubError, JobStatus, Progress
-from app.core.models.fit import GB, Fit, MemoryEstimate
-from app.ui.formatting import format_file_size
+from app.core.hub.errors import HubError
+from app.core.hub.queue import JobStatus
+from app.core.hub.transfer import DISK_MARGIN_BYTES, Progress
+from app.core.models.fit import Fit, MemoryEstimate
+from app.ui.formatting import format_duration, format_size
 
 translate = QCoreApplication.translate
 
@@ -40,30 +42,6 @@ def ui_language() -> str:
     return "de" if QLocale().language() == QLocale.Language.German else "en"
 
 
-def format_memory(n_bytes: int) -> str:
-    """Memory for people, rounded as hardware.format_size does, in the user's locale: "820 MB",
-    "4,7 GB", "8 GB", "21 GB"."""
-    locale = QLocale()
-    if n_bytes < GB:
-        return f"{locale.toString(round(n_bytes / 1_000_000))}\u00a0MB"
-    gb = n_bytes / GB
-    whole = gb >= 10 or round(gb, 1) == round(gb)
-    text = locale.toString(round(gb)) if whole else locale.toString(gb, "f", 1)
-    return f"{text}\u00a0GB"
-
-
-def format_duration(seconds: float) -> str:
-    """Time left, as a person says it: "40 s", "5 min", "1 h 20 min"."""
-    seconds = max(0, int(seconds))
-    if seconds >= 3600:
-        return translate("LibraryWords", "{hours} h {minutes} min").format(
-            hours=seconds // 3600, minutes=seconds % 3600 // 60
-        )
-    if seconds >= 60:
-        return translate("LibraryWords", "{minutes} min").format(minutes=round(seconds / 60))
-    return translate("LibraryWords", "{seconds} s").format(seconds=seconds)
-
-
 # --- Fit -------------------------------------------------------------------------------------------------
 
 
@@ -82,9 +60,9 @@ def fit_reason(fit: Fit, exact: bool = True) -> str:
     """Why, in words: "needs about 21 GB, this computer has 16 GB". ``exact`` False (the model's
     attention figures are unknown, so its conversation memory was guessed generously) says "up to"."""
     need, total, free = (
-        format_memory(fit.required_bytes),
-        format_memory(fit.total_ram),
-        format_memory(fit.available_ram),
+        format_size(fit.required_bytes),
+        format_size(fit.total_ram),
+        format_size(fit.available_ram),
     )
     if fit.level == "does_not_fit" and fit.required_bytes <= fit.total_ram:
         text = (
@@ -121,7 +99,7 @@ def fit_reason(fit: Fit, exact: bool = True) -> str:
                 "LibraryWords", "needs up to about {need}, this computer has {total} ({free} free now)"
             )
         )
-    return text.format(need=need, total=total, free=free, usable=format_memory(fit.usable_ram))
+    return text.format(need=need, total=total, free=free, usable=format_size(fit.usable_ram))
 
 
 def fit_sentence(fit: Fit, exact: bool = True) -> str:
@@ -137,10 +115,10 @@ def estimate_breakdown(estimate: MemoryEstimate) -> str:
         "LibraryWords",
         "Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}",
     ).format(
-        weights=format_memory(estimate.weights_bytes),
-        kv=format_memory(estimate.kv_bytes),
+        weights=format_size(estimate.weights_bytes),
+        kv=format_size(estimate.kv_bytes),
         tokens=QLocale().toString(estimate.n_ctx),
-        overhead=format_memory(estimate.overhead_bytes),
+        overhead=format_size(estimate.overhead_bytes),
     )
 
 
@@ -166,7 +144,7 @@ def languages_text(codes: tuple[str, ...]) -> str:
 
 def progress_text(progress: Progress) -> str:
     """Bytes, speed and time left: "1,2 GB of 4,7 GB · 12,3 MB/s · about 5 min left"."""
-    done, total = format_file_size(progress.done_bytes), format_file_size(progress.total_bytes)
+    done, total = format_size(progress.done_bytes), format_size(progress.total_bytes)
     text = translate("LibraryWords", "{done} of {total}").format(done=done, total=total)
     if progress.file_count > 1:
         text += " · " + translate("LibraryWords", "part {index} of {count}").format(
@@ -178,7 +156,7 @@ def progress_text(progress: Progress) -> str:
         return text + " · " + translate("LibraryWords", "verifying the checksum…")
     if progress.speed_bps > 0:
         text += " · " + translate("LibraryWords", "{speed}/s").format(
-            speed=format_file_size(int(progress.speed_bps))
+            speed=format_size(int(progress.speed_bps))
         )
         if progress.eta_s is not None:
             text += " · " + translate("LibraryWords", "about {time} left").format(
@@ -199,7 +177,7 @@ def job_state_text(status: JobStatus) -> str:
     if status.state == "paused":
         if progress and progress.total_bytes:
             return translate("LibraryWords", "Paused at {done} of {total}").format(
-                done=format_file_size(progress.done_bytes), total=format_file_size(progress.total_bytes)
+                done=format_size(progress.done_bytes), total=format_size(progress.total_bytes)
             )
         return translate("LibraryWords", "Paused")
     if status.state == "done":
@@ -277,7 +255,7 @@ def hub_error_text(
                 "the drive of the models folder has {free} free. Free some space or choose another "
                 "models folder.",
             ).format(
-                need=format_file_size(needed_bytes + DISK_MARGIN_BYTES), free=format_file_size(free_bytes)
+                need=format_size(needed_bytes + DISK_MARGIN_BYTES), free=format_size(free_bytes)
             )
         return translate(
             "LibraryWords",

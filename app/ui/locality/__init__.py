@@ -1,1 +1,1 @@
-"""The data-locality indicator and its panel."""
+"""The data-locality indicator, its panel, and the audit log table the panel shows."""

@@ -1,37 +1,29 @@
 """The window's side of data locality: the guard that watches MoEscope's processes, and the status bar's
 LocalityIndicator, which says in icon and words where data goes right now.
 
-The policy, monitor and tracker themselves are Qt-free (``app.core.locality.guard``); their callbacks run on
+The policy, monitor and tracker themselves are Qt-free (``app.core.locality``); their callbacks run on
 other threads and reach the widgets here only through queued signals.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QWidget
 
-from app.core.locality.guard import (
-    BLOCKED,
-    AuditEntry,
-    AuditLog,
-    ConnectionMonitor,
-    LocalityKind,
-    LocalityState,
-    LocalityTracker,
-    NetworkPolicy,
-    current_policy,
-)
+from app.core.locality.audit import AuditEntry, AuditLog
+from app.core.locality.guard import current_policy
+from app.core.locality.monitor import ConnectionMonitor
+from app.core.locality.policy import BLOCKED, NetworkAttempt, NetworkPolicy
+from app.core.locality.state import LocalityKind, LocalityState, LocalityTracker
+from app.ui import settings
 from app.ui.resources import icon
 
-OFFLINE_SETTING = "network/offline"
-"""QSettings key of the offline switch (bool; absent means off)."""
-
 # Icon and colours per state. The words always say the same as the colour, so nobody depends on it.
-_ICONS = {
+STATE_ICONS = {
     LocalityKind.LOCAL: "local",
     LocalityKind.DOWNLOAD: "download",
     LocalityKind.OFFLINE: "offline",
@@ -47,11 +39,6 @@ _WARNING_FILL = QColor("#fff1c2")
 _WARNING_BORDER = QColor("#c27c00")
 
 
-def saved_offline() -> bool:
-    """Whether the offline switch was left on (QSettings ``network/offline``); off when never set."""
-    return bool(QSettings().value(OFFLINE_SETTING, False, type=bool))
-
-
 def apply_saved_offline(policy: NetworkPolicy | None = None) -> None:
     """Turn offline mode on in ``policy`` (default: the installed one) if the switch was left on.
 
@@ -59,7 +46,7 @@ def apply_saved_offline(policy: NetworkPolicy | None = None) -> None:
     A policy that is offline already (a kiosk's exported one) stays offline whatever was saved.
     """
     policy = policy or current_policy()
-    if policy is not None and saved_offline():
+    if policy is not None and settings.offline():
         policy.offline = True
 
 
@@ -105,13 +92,13 @@ class LocalityGuard:
         self.monitor.stop()
         self.tracker.close()
 
-    def record_engine_event(self, pid: int, event: Mapping) -> None:
-        """Log an engine's ``network_blocked`` event; safe to call from any thread."""
-        self.monitor.record_engine_event(pid, event)
+    def record_engine_attempt(self, pid: int, attempt: NetworkAttempt) -> None:
+        """Log an attempt the engine process ``pid`` reported; safe to call from any thread."""
+        self.monitor.record_engine_attempt(pid, attempt)
 
     def set_offline(self, offline: bool) -> None:
         """Switch offline mode, and keep the choice for the next start."""
-        QSettings().setValue(OFFLINE_SETTING, bool(offline))
+        settings.set_offline(offline)
         self.policy.offline = offline
 
 
@@ -237,7 +224,7 @@ class LocalityIndicator(QAbstractButton):
     def _show_state(self, state: LocalityState) -> None:
         self.state = state
         size = self.fontMetrics().height() + 4
-        self.icon_label.setPixmap(icon(_ICONS[state.kind]).pixmap(size, size))
+        self.icon_label.setPixmap(icon(STATE_ICONS[state.kind]).pixmap(size, size))
         words = state_words(state)
         self.text_label.setText(words)
         self.text_label.setStyleSheet(f"color: {_TEXT_COLOURS[state.kind]}; font-weight: bold; padding: 0;")

@@ -7,18 +7,9 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSettings,
-    Qt,
-    QThreadPool,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont, QResizeEvent, QShowEvent
+from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -27,203 +18,29 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.locality.audit import AuditEntry
 from app.core.locality.report import summarize, write_evidence_report
-from app.core.locality.guard import ALLOWED, BLOCKED, LOCAL, UNEXPECTED, AuditEntry, LocalityKind, LocalityState
-from app.core.locality.outcome import CONNECTED, FAILED, NAME_NOT_RESOLVED, PENDING, REFUSED, RESOLVED, SENT
+from app.core.locality.state import LocalityKind, LocalityState
 from app.core.paths import data_dir
-from app.ui.locality.indicator import LocalityGuard, state_explanation, state_words
+from app.ui import settings
+from app.ui.locality.audit_table import AuditTableModel, AuditTableView
+from app.ui.locality.indicator import STATE_ICONS, LocalityGuard, state_explanation, state_words
 from app.ui.resources import icon
 
-_ICONS = {LocalityKind.LOCAL: "local", LocalityKind.DOWNLOAD: "download",
-          LocalityKind.OFFLINE: "offline", LocalityKind.WARNING: "warning"}
-_ROW_TINTS = {BLOCKED: QColor("#fff1c2"), UNEXPECTED: QColor("#fde2e1")}
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-_ROOT = QModelIndex()
-Index = QModelIndex | QPersistentModelIndex
 
 CONVERSATIONS_NOT_SAVED = "not saved to disk: kept in memory while the window is open"
 """The evidence report's (English) words for where conversations are kept."""
-
-
-class AuditTableModel(QAbstractTableModel):
-    """Audit entries as a table: time, process, host, port, action, verdict, outcome; each row's detail as
-    its tooltip. Blocked and unexpected rows are bold and tinted, and their verdict says so in words; an
-    allowed attempt that failed is not tinted (nothing went where it should not), its outcome says why.
-
-    Attributes:
-        entries: the entries shown, oldest first.
-        with_date: whether the time column shows the date too (for earlier sessions).
-    """
-
-    TIME, PROCESS, HOST, PORT, ACTION, VERDICT, OUTCOME = range(7)
-
-    def __init__(self, with_date: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[AuditEntry] = []
-        self.with_date = with_date
-
-    def set_entries(self, entries: list[AuditEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def extend(self, entries: list[AuditEntry]) -> None:
-        if not entries:
-            return
-        first = len(self.entries)
-        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
-        self.entries.extend(entries)
-        self.endInsertRows()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else 7
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return (self.tr("Time"), self.tr("Process"), self.tr("Host"), self.tr("Port"), self.tr("Action"),
-                self.tr("Verdict"), self.tr("Outcome"))[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        entry = self.entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(entry, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.detail or None
-        problem = entry.verdict in _ROW_TINTS
-        if role == Qt.ItemDataRole.FontRole and problem and index.column() == self.VERDICT:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return _ROW_TINTS.get(entry.verdict)
-        if role == Qt.ItemDataRole.ForegroundRole and problem:
-            return QColor("#1f1f1f")
-        return None
-
-    def cell_text(self, entry: AuditEntry, column: int) -> str:
-        """What a cell shows, in the user's language."""
-        if column == self.TIME:
-            return time.strftime("%Y-%m-%d %H:%M:%S" if self.with_date else "%H:%M:%S",
-                                 time.localtime(entry.time))
-        if column == self.PROCESS:
-            role = {"gui": self.tr("window"), "engine": self.tr("engine")}.get(entry.role, entry.role)
-            return f"{role} ({entry.pid})"
-        if column == self.HOST:
-            return entry.host
-        if column == self.PORT:
-            return "—" if entry.port is None else str(entry.port)
-        if column == self.ACTION:
-            return self.action_words(entry)
-        if column == self.VERDICT:
-            return self.verdict_words(entry.verdict)
-        return self.outcome_words(entry)
-
-    def verdict_words(self, verdict: str) -> str:
-        return {
-            LOCAL: self.tr("local"),
-            ALLOWED: self.tr("allowed (your action)"),
-            BLOCKED: self.tr("blocked"),
-            UNEXPECTED: self.tr("UNEXPECTED"),
-        }.get(verdict, verdict)
-
-    def outcome_words(self, entry: AuditEntry) -> str:
-        """What became of the entry's attempt or connection, in the user's language."""
-        if entry.outcome == FAILED:
-            return self.tr("failed: {error}").format(error=self.error_words(entry.error))
-        if entry.outcome is None and entry.verdict == ALLOWED and entry.kind == "attempt":
-            return self.tr("not recorded")  # a log from before outcomes were recorded
-        return {
-            CONNECTED: self.tr("connected"),
-            RESOLVED: self.tr("name resolved"),
-            SENT: self.tr("sent"),
-            PENDING: self.tr("begun, end not awaited"),
-            REFUSED: self.tr("nothing sent"),
-        }.get(entry.outcome or "", "—")
-
-    def error_words(self, error: str | None) -> str:
-        """Why an attempt failed (``locality_outcome.short_error``'s words) in the user's language; words
-        the system gave are shown as they are."""
-        known = {
-            NAME_NOT_RESOLVED: self.tr("name not resolved"),
-            "connection refused by the host": self.tr("connection refused by the host"),
-            "no route to host": self.tr("no route to host"),
-            "network unreachable": self.tr("network unreachable"),
-            "timed out": self.tr("timed out"),
-            "connection reset": self.tr("connection reset"),
-        }
-        return known.get(error or "", error or "")
-
-    def action_words(self, entry: AuditEntry) -> str:
-        action = self.user_action_words(entry.action) if entry.action else ""
-        if entry.kind == "refused":
-            return self.tr("{action} refused: offline mode").format(action=action)
-        if entry.kind == "listening":
-            return self.tr("listening socket")
-        if entry.kind == "attempt":
-            return action or self.tr("connection attempt")
-        if action:
-            return self.tr("{action} (seen open)").format(action=action)
-        return self.tr("open connection")
-
-    def user_action_words(self, label: str) -> str:
-        """A user action's label ("download huggingface.co") in the user's language."""
-        kind, _, host = label.partition(" ")
-        if kind == "download":
-            return self.tr("download from {host}").format(host=host)
-        if kind == "search":
-            return self.tr("search on {host}").format(host=host)
-        return label
-
-
-class AuditTableView(QTableView):
-    """Audit entries, a row each. The action column fills the width left, unless the entries are too wide
-    for the table: then every column keeps the width its words need and the table scrolls sideways, so
-    that no action is cut short."""
-
-    def __init__(self, model: AuditTableModel, name: str) -> None:
-        super().__init__()
-        self.setModel(model)
-        self.setAccessibleName(name)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        model.modelReset.connect(self.fit_columns)
-        model.rowsInserted.connect(self.fit_columns)
-        self.fit_columns()
-
-    def fit_columns(self) -> None:
-        """Let the action column stretch if every column fits at the width its words need."""
-        header = self.horizontalHeader()
-        needed = sum(max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
-                     for column in range(header.count()))
-        fits = needed <= self.viewport().width()
-        header.setSectionResizeMode(AuditTableModel.ACTION, QHeaderView.ResizeMode.Stretch if fits
-                                    else QHeaderView.ResizeMode.ResizeToContents)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self.fit_columns()
 
 
 class LocalityPanel(QDialog):
@@ -235,7 +52,7 @@ class LocalityPanel(QDialog):
     Attributes:
         guard: the window's LocalityGuard (policy, monitor, tracker).
         models_dir: the models folder in use.
-        offline_switch: the offline-mode check box (kept in QSettings ``network/offline``).
+        offline_switch: the offline-mode check box (kept in the settings, ``settings.OFFLINE``).
         warning_box: shown while the indicator warns; acknowledge_button ends the warning.
         session_model, session_table: this session's audit log; session_summary: its verdict in words.
         earlier_list: earlier sessions, newest first, each with its verdict; earlier_model, earlier_table:
@@ -342,7 +159,7 @@ class LocalityPanel(QDialog):
         self.storage = {
             "models": str(self.models_dir),
             "conversations": self.tr("Not saved: kept in memory while the window is open"),
-            "settings": QSettings().fileName(),
+            "settings": settings.location(),
             "data": str(data_dir()),
             "audit": str(audit.directory),
         }
@@ -427,7 +244,7 @@ class LocalityPanel(QDialog):
 
     def _show_state(self, state: LocalityState) -> None:
         size = self.fontMetrics().height() * 2 + 8
-        self._state_icon.setPixmap(icon(_ICONS[state.kind]).pixmap(size, size))
+        self._state_icon.setPixmap(icon(STATE_ICONS[state.kind]).pixmap(size, size))
         warning = self.guard.tracker.warning_entry
         self.state_label.setText(state_words(state))
         self.explanation_label.setText(state_explanation(state, warning))

@@ -1,0 +1,1 @@
+"""The command line: one module per subcommand of `moescope` (app/main.py parses the arguments)."""

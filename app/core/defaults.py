@@ -1,0 +1,24 @@
+"""The numbers the window, the engine and the command line share by default: one home for each.
+
+A model is loaded with DEFAULT_CONTEXT tokens of context (the window's load, the engine's, the
+synchronous session's, ``moescope trace --n-ctx``) and the memory estimate of ``app.core.models.fit``
+assumes the same. An answer is generated with the settings below unless a request says otherwise
+(``app.core.engine.protocol.Generate``); ``moescope trace`` asks for fewer tokens as its own option.
+"""
+
+from __future__ import annotations
+
+DEFAULT_CONTEXT = 2048
+"""Context length (tokens) a model is loaded with, and the one the memory estimate assumes."""
+
+MAX_TOKENS = 512
+"""Answer tokens at most."""
+
+TEMPERATURE = 0.7
+"""Sampling temperature; 0 or less means greedy."""
+
+TOP_P = 0.95
+TOP_K = 40
+
+REPEAT_PENALTY = 1.1
+"""Penalty on tokens of the last 64; 1.0 switches it off."""

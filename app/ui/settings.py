@@ -1,0 +1,63 @@
+"""Every setting the window keeps between starts (QSettings), with its key, in one place.
+
+QSettings stores them per user under the organisation and application names set in app/gui.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MODELS_DIR = "library/models_dir"  # the models folder chosen in the library
+REFERENCES = "library/references"  # model files used where they are (not copied), by path
+OFFLINE = "network/offline"  # the offline switch of the locality panel
+WINDOW_GEOMETRY = "window/geometry"
+WINDOW_STATE = "window/state"  # dock layout
+
+
+def models_dir() -> Path | None:
+    """The models folder chosen in the window earlier, or None."""
+    value = QSettings().value(MODELS_DIR)
+    return Path(value) if value else None
+
+
+def set_models_dir(folder: Path) -> None:
+    QSettings().setValue(MODELS_DIR, str(folder))
+
+
+def references() -> list[str]:
+    value = QSettings().value(REFERENCES, [])
+    if isinstance(value, str):  # QSettings gives a one-element list back as its element on some systems
+        value = [value]
+    return [str(v) for v in value or []]
+
+
+def set_references(paths: list[str]) -> None:
+    QSettings().setValue(REFERENCES, list(dict.fromkeys(paths)))
+
+
+def offline() -> bool:
+    """Whether the offline switch was left on; off when never set."""
+    return bool(QSettings().value(OFFLINE, False, type=bool))
+
+
+def set_offline(value: bool) -> None:
+    QSettings().setValue(OFFLINE, bool(value))
+
+
+def window_layout() -> tuple[QByteArray | None, QByteArray | None]:
+    """The main window's saved geometry and dock state (None where nothing was saved)."""
+    settings = QSettings()
+    return settings.value(WINDOW_GEOMETRY), settings.value(WINDOW_STATE)
+
+
+def set_window_layout(geometry: QByteArray, state: QByteArray) -> None:
+    settings = QSettings()
+    settings.setValue(WINDOW_GEOMETRY, geometry)
+    settings.setValue(WINDOW_STATE, state)
+
+
+def location() -> str:
+    """Where the settings are kept: a file, or the registry path on Windows."""
+    return QSettings().fileName()

@@ -1,0 +1,121 @@
+"""The engine protocol without an engine: every message crosses the wire and comes back equal, lines that
+are no message are refused in words, and an exit status says why the engine ended."""
+
+from __future__ import annotations
+
+import json
+import signal
+
+import numpy as np
+import pytest
+
+from app.core import defaults
+from app.core.engine import exits, protocol
+from app.core.engine.exits import EngineExit
+from app.core.engine.protocol import Routing
+from app.core.locality.policy import NetworkAttempt
+from app.core.models.gguf import ModelInfo
+
+INFO = ModelInfo(path="/models/m.gguf", file_size=1000, architecture="qwen3moe", name="M", size_label="",
+                 quantization="F16", n_layers=3, n_embd=64, context_length=4096, n_experts=8, n_experts_used=2,
+                 n_dense_leading=0, n_shared_experts=0, moe_layers=[0, 1, 2], total_params=10, active_params=5)
+ROUTING = Routing((0, 2), np.array([[3, 1], [0, 7]], dtype=np.int32), np.array([[0.75, 0.25], [0.5, 0.5]],
+                                                                               dtype=np.float32))
+MESSAGES = [
+    protocol.Load("/models/m.gguf", 512, 2, 4, safe=True, probe=True),
+    protocol.Generate(prompt="Hallo", max_tokens=3, temperature=0.0, seed=1, stop=("\nUser:",)),
+    protocol.Generate(messages=(protocol.ChatMessage(protocol.USER, "Grüße 🚀"),)),
+    protocol.Stop(),
+    protocol.Unload(),
+    protocol.Shutdown(),
+    protocol.Ready(pid=42, version="1.0", network_policy={"installed": True, "local_networks": ["127.0.0.1/32"]}),
+    protocol.Loaded(INFO, 0.25, 512, safe=False),
+    protocol.Token(5, 99, " Köln", protocol.ANSWER, ROUTING),
+    protocol.Token(0, 1, "", protocol.PROMPT),
+    protocol.PromptRouting((protocol.Token(0, 1, "a", protocol.PROMPT, ROUTING), protocol.Token(1, 2, "b", protocol.PROMPT))),
+    protocol.Finished(12, 3, 0.125, 20.5, protocol.STOP_LENGTH),
+    protocol.Unloaded(),
+    protocol.Error(protocol.BAD_MODEL, "m.gguf is empty.", "empty", {"size": 0}, still_loaded="/models/a.gguf"),
+    protocol.Error(protocol.INTERNAL, "RuntimeError: boom"),
+    protocol.NetworkBlocked(NetworkAttempt(time=1.5, host="198.51.100.7", port=443, kind="connect", allowed=False,
+                                           reason="no_action", action=None, message="refused")),
+]
+
+
+@pytest.mark.parametrize("message", MESSAGES, ids=lambda message: message.name)
+def test_every_message_crosses_the_wire_and_comes_back_equal(message):
+    line = protocol.encode(message)
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    wire = json.loads(line)
+    if message.name in protocol.COMMANDS:
+        assert wire[protocol.COMMAND_KEY] == message.name
+        assert protocol.decode_command(line) == message
+    else:
+        assert wire[protocol.EVENT_KEY] == message.name
+        assert protocol.decode_event(line) == message
+
+
+def test_the_wire_stays_compact_and_readable():
+    token = json.loads(protocol.encode(protocol.Token(5, 99, "x", protocol.ANSWER, ROUTING)))
+    assert token["routing"] == {"layers": [0, 2], "experts": [[3, 1], [0, 7]], "weights": [[0.75, 0.25], [0.5, 0.5]]}
+    assert "routing" not in json.loads(protocol.encode(protocol.Token(0, 1, "x", protocol.PROMPT)))
+    assert json.loads(protocol.encode(protocol.Error(protocol.INTERNAL, "boom"))) == {
+        "event": "error", "kind": "internal", "message": "boom"}
+    assert b" " not in protocol.encode(protocol.Unloaded())
+
+
+def test_a_generate_request_takes_the_shared_defaults():
+    request = protocol.decode_command(b'{"cmd": "generate", "prompt": "Hallo"}')
+    assert (request.max_tokens, request.temperature, request.top_p, request.top_k, request.repeat_penalty) == (
+        defaults.MAX_TOKENS, defaults.TEMPERATURE, defaults.TOP_P, defaults.TOP_K, defaults.REPEAT_PENALTY)
+    assert protocol.decode_command(b'{"cmd": "load", "path": "m.gguf"}').n_ctx == defaults.DEFAULT_CONTEXT
+
+
+@pytest.mark.parametrize("line, words", [
+    (b"not json", "Malformed command"),
+    (b"[1, 2]", "Malformed command: not an object"),
+    (b'{"cmd": "dance"}', "Unknown command 'dance'."),
+    (b'{"cmd": "load"}', "Malformed 'load' command"),
+    (b'{"cmd": "generate", "max_tokens": "many"}', "Malformed 'generate' command"),
+    (b'{"cmd": "generate", "messages": [{"role": "user"}]}', "Malformed 'generate' command"),
+])
+def test_a_line_that_is_no_command_is_refused_in_words(line, words):
+    with pytest.raises(protocol.ProtocolError, match=words):
+        protocol.decode_command(line)
+
+
+def test_an_unknown_or_synthesised_event_is_not_taken_from_the_wire():
+    with pytest.raises(protocol.ProtocolError, match="Unknown event 'lost'"):
+        protocol.decode_event(b'{"event": "lost", "returncode": -9}')
+    with pytest.raises(protocol.ProtocolError, match="Malformed 'token' event"):
+        protocol.decode_event(b'{"event": "token", "pos": 0, "token": 1, "text": "x", "source": "answer", '
+                              b'"routing": {"layers": [0, 1], "experts": [[1, 2], [3]], "weights": [[1, 0], [1]]}}')
+
+
+def test_routing_is_read_only_and_compared_by_value():
+    copy = Routing((0, 2), ROUTING.experts.copy(), ROUTING.weights.copy())
+    assert copy == ROUTING and len(copy) == 2 and copy != protocol.EMPTY_ROUTING
+    with pytest.raises(ValueError):
+        copy.experts[0, 0] = 5
+    with pytest.raises(ValueError, match="routing of 1 layers"):
+        Routing((0,), ROUTING.experts, ROUTING.weights)
+
+
+@pytest.mark.parametrize("returncode, kind, words", [
+    (None, exits.NO_STATUS, "stopped answering"),
+    (-signal.SIGKILL, exits.KILLED, "was killed (SIGKILL)"),
+    (-signal.SIGTERM, exits.TERMINATED, "was killed (SIGTERM)"),
+    (-signal.SIGINT, exits.TERMINATED, "was killed (SIGINT)"),
+    (-signal.SIGABRT, exits.ABORTED, "aborted (SIGABRT)"),
+    (-signal.SIGSEGV, exits.CRASHED, "crashed (SIGSEGV)"),
+    (-signal.SIGBUS, exits.SIGNALLED, "was killed (SIGBUS)"),
+    (3, exits.EXITED, "exited with status 3"),
+    (0xC0000005, exits.CRASHED, "crashed (exception 0xC0000005)"),
+])
+def test_an_exit_status_says_why_the_engine_ended(returncode, kind, words):
+    end = EngineExit(returncode)
+    assert end.kind == kind and end.describe() == words
+    assert end.killed == (kind == exits.KILLED)
+    assert protocol.Lost(end, "GGML_ASSERT failed").message == (
+        f"The engine process {words}. Its last message: GGML_ASSERT failed")
+    assert protocol.Lost(end).message == f"The engine process {words}."
