@@ -214,15 +214,20 @@ def test_bundled_models_of_a_frozen_build_are_in_its_resources(tmp_path, monkeyp
 
 
 def test_main_hands_self_test_to_the_self_test(monkeypatch):
+    """After installing the network policy first (recorded here, not installed: a policy left in the
+    test process would refuse later tests' loopback servers)."""
+    import app.main
     from app.core import selftest
-    from app.main import main
 
-    seen = {}
+    seen = {"order": []}
 
     def fake(argv, window_check=None):
+        seen["order"].append("self-test")
         seen.update(argv=argv, window_check=window_check)
         return 7
 
+    monkeypatch.setattr(app.main, "install_policy", lambda: seen["order"].append("policy"))
     monkeypatch.setattr(selftest, "run_self_test", fake)
-    assert main(["--self-test", "--no-window"]) == 7
+    assert app.main.main(["--self-test", "--no-window"]) == 7
     assert seen["argv"] == ["--no-window"] and callable(seen["window_check"])
+    assert seen["order"] == ["policy", "self-test"]

@@ -15,6 +15,7 @@ from app.core.models import folder
 from app.core.models.catalog import load_catalog
 from app.core.models.demo import write_demo_model
 from app.core.models.fit import estimate_for_file
+from app.core.models.demo import is_demo_model
 from app.core.models.folder import (
     IMPORTING_SUFFIX,
     DeleteFailed,
@@ -25,7 +26,6 @@ from app.core.models.folder import (
     disk_problem,
     files_of,
     folder_error,
-    is_demo_model,
     library_files,
     model_files,
     read_model,

@@ -34,7 +34,10 @@ from pathlib import Path
 import gguf
 import numpy as np
 
+from app.core.models.gguf import ModelInfo
+
 DEMO_ARCHS = ("llama", "qwen3moe", "deepseek2")
+DEMO_MARK = "random weights"  # in every demo model's name; the window warns that its text is gibberish
 DEMO_DTYPES = ("f32", "f16")
 
 MAX_LAYERS = 512  # LLAMA_MAX_LAYERS
@@ -420,9 +423,15 @@ def _separate_routing(w: _Weights, rng: np.random.Generator) -> None:
         gaps[tied[better]] = candidate_gaps[better]
 
 
+def is_demo_model(info: ModelInfo) -> bool:
+    """Whether ``info`` is one of these demo models: their names say "random weights" (and a user who
+    renamed one still sees the warning only if the name keeps saying so)."""
+    return DEMO_MARK in info.name.lower()
+
+
 def _default_name(spec: _Spec) -> str:
     if not spec.experts:
-        return f"MoEscope demo dense model (random weights, {spec.arch} {spec.layers} layers)"
+        return f"MoEscope demo dense model ({DEMO_MARK}, {spec.arch} {spec.layers} layers)"
     extras = ""
     if spec.dense_leading:
         extras += f", {spec.dense_leading} dense"
@@ -431,7 +440,7 @@ def _default_name(spec: _Spec) -> str:
     if spec.transparent:
         extras += ", transparent"
     return (
-        f"MoEscope demo MoE (random weights, {spec.arch} {spec.layers}x{spec.experts}e "
+        f"MoEscope demo MoE ({DEMO_MARK}, {spec.arch} {spec.layers}x{spec.experts}e "
         f"top-{spec.top_k}{extras})"
     )
 

@@ -39,11 +39,6 @@ _GONE = {errno.ENOENT, errno.ENOTDIR, errno.ENODEV, errno.ENXIO, errno.EIO,
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
-def is_demo_model(info: ModelInfo) -> bool:
-    """Synthetic MoEscope demo models carry "random weights" in their name."""
-    return "random weights" in info.name.lower()
-
-
 @dataclass(frozen=True)
 class ScannedModel:
     """A usable GGUF file found in the library.

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.engine import protocol
 from app.core.engine.protocol import Routing
+from app.core.models.demo import is_demo_model
 from app.core.models.gguf import ModelInfo
 from app.ui.formatting import format_count, format_percent, visible_token
 from app.ui.experts.heatmap import ExpertHeatmap
@@ -224,7 +225,7 @@ class ExpertsPane(QWidget):
                     count=info.n_dense_leading
                 )
             )
-        if "random weights" in info.name.lower():
+        if is_demo_model(info):
             notes.append(
                 self.tr(
                     "Demo model with random weights: its text is gibberish, the routing mechanics are real."

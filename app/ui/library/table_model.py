@@ -30,7 +30,7 @@ from app.core.hub.search import HubFile, HubRepo
 from app.core.models.catalog import CatalogEntry
 from app.core.models.estimates import estimate_for_download
 from app.core.models.fit import Fit, Hardware, MemoryEstimate, estimate_for_entry, fit
-from app.core.models.folder import is_demo_model
+from app.core.models.demo import is_demo_model
 from app.core.models.gguf import ModelInfo
 
 INSTALLED = "installed"
