@@ -361,7 +361,9 @@ def test_downloads_and_searches_through_the_hub_client_are_logged_connected_or_f
         ("huggingface.invalid", 80, ALLOWED, "download huggingface.invalid", FAILED, NAME_NOT_RESOLVED),
         (OUTSIDE, closed_port, ALLOWED, f"search {OUTSIDE}", FAILED, "connection refused by the host"),
     ]
-    assert verdict_sentence(gui.entries()[before:]) == (
+    # the monitor's thread may see the fake CDN listening on 127.0.0.2 meanwhile (checked below): not an attempt
+    tried = [entry for entry in gui.entries()[before:] if entry.kind != "listening"]
+    assert verdict_sentence(tried) == (
         "No connection to another computer was made for downloads or searches the user started: download "
         "from huggingface.invalid — huggingface.invalid:80 (failed: name not resolved); search on "
         f"{OUTSIDE} — {OUTSIDE}:{closed_port} (failed: connection refused by the host).")
