@@ -1,0 +1,1 @@
+"""Conversations: their data model, the SQLite store, reasoning sections, export."""

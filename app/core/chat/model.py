@@ -1,0 +1,111 @@
+"""What a conversation is, independent of where it is kept or shown: messages, their answer figures,
+the settings a conversation was held with, and the routing trace of an answer.
+
+The store (app.core.chat.store) reads and writes these; the chat pane shows them; the export writes
+them out. No Qt, no SQLite here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.core import defaults
+from app.core.engine import protocol
+
+USER = protocol.USER
+ASSISTANT = protocol.ASSISTANT
+SYSTEM = protocol.SYSTEM
+ROLES = (USER, ASSISTANT, SYSTEM)
+
+COMPLETE = "complete"
+STREAMING = "streaming"  # being written now; a message found so after a restart was interrupted
+INTERRUPTED = "interrupted"  # the answer ended early: stopped, or the app or engine ended meanwhile
+STATUSES = (COMPLETE, STREAMING, INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a conversation is answered. ``None`` means "the model's own default" where the model
+    carries one (GGUF ``general.sampling.*``), else app.core.defaults."""
+
+    system_prompt: str = ""
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
+    repeat_penalty: float | None = None
+    max_tokens: int = defaults.MAX_TOKENS
+    seed: int | None = None
+    n_ctx: int = defaults.DEFAULT_CONTEXT
+
+
+@dataclass(frozen=True)
+class AnswerStats:
+    """The figures of one answer, as the engine's Finished event reported them."""
+
+    prompt_tokens: int
+    answer_tokens: int
+    ttft_s: float
+    tokens_per_s: float
+    stop_reason: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One turn. An answer also keeps its reasoning section apart from its text (``thinking``, with
+    how long the model thought), the model and settings it was given, and its figures."""
+
+    role: str
+    content: str
+    id: int | None = None
+    thinking: str = ""
+    thinking_s: float | None = None
+    status: str = COMPLETE
+    model: str = ""
+    settings: Settings | None = None
+    stats: AnswerStats | None = None
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """A conversation as the side list shows it."""
+
+    id: int
+    title: str
+    updated_at: float
+    message_count: int
+    model_path: str = ""
+    snippet: str = ""  # for a search: the matching text around the hit
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    title: str
+    model_path: str
+    settings: Settings
+    messages: tuple[Message, ...]
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, eq=False)
+class RoutingTrace:
+    """Every prompt and answer token of one answer with its routing: ``n`` tokens, ``layers`` MoE
+    layers, top ``k`` experts. ``experts`` and ``weights`` are ``[n, layers, k]`` (int32, float32);
+    a dense model's trace has ``layers`` empty and arrays of shape ``[n, 0, 0]``."""
+
+    positions: np.ndarray  # [n] int32
+    tokens: np.ndarray  # [n] int32
+    texts: tuple[str, ...]
+    sources: tuple[str, ...]  # protocol.PROMPT | protocol.ANSWER per token
+    layers: np.ndarray  # [layers] int32
+    experts: np.ndarray  # [n, layers, k] int32
+    weights: np.ndarray  # [n, layers, k] float32
+    extra: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.positions.shape[0])
