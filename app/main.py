@@ -1,4 +1,5 @@
-"""Command line of MoEscope: the window (default), ``info``, ``trace``, ``download``, ``make-demo-model``.
+"""Command line of MoEscope: the window (default), ``info``, ``trace``, ``download``, ``make-demo-model``,
+``conversations``.
 
 ``--engine-host`` is not for people: the window starts its engine process with it, from the same
 executable, so that a frozen build needs no Python of its own.
@@ -72,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
                       help="zero attention and expert outputs so routing depends only on the token (tests)")
     demo.add_argument("--readable", action="store_true",
                       help="make the random text look like words (letters and spaces only)")
+
+    conversations = commands.add_parser(
+        "conversations", help="list or export the conversations kept by the window",
+        description="The conversations are kept in the data folder (MOESCOPE_DATA_DIR overrides it).")
+    actions = conversations.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="one line per conversation, most recently used first")
+    export = actions.add_parser("export", help="print one conversation as Markdown or JSON")
+    export.add_argument("id", type=int, help="the conversation's number, as `moescope conversations list` shows it")
+    export.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
+    export.add_argument("--routing", action="store_true",
+                        help="JSON only: include every answer's routing trace (experts and weights per token)")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     return parser
 
 
@@ -127,4 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.download import run_cli_download
 
         return run_cli_download(args)
+    if args.command == "conversations":
+        from app.cli.conversations import run_conversations
+
+        return run_conversations(args)
     return _gui(args)

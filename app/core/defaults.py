@@ -3,7 +3,9 @@
 A model is loaded with DEFAULT_CONTEXT tokens of context (the window's load, the engine's, the
 synchronous session's, ``moescope trace --n-ctx``) and the memory estimate of ``app.core.models.fit``
 assumes the same. An answer is generated with the settings below unless a request says otherwise
-(``app.core.engine.protocol.Generate``); ``moescope trace`` asks for fewer tokens as its own option.
+(``app.core.engine.protocol.Generate``) or, for the sampling settings, the model recommends its own
+(``general.sampling.*``, see ``app.core.engine.sampling``); ``moescope trace`` asks for fewer tokens as its
+own option.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ TEMPERATURE = 0.7
 
 TOP_P = 0.95
 TOP_K = 40
+
+MIN_P = 0.05
+"""Tokens less likely than this share of the most likely one are left out (llama.cpp's default); 0 switches it off."""
 
 REPEAT_PENALTY = 1.1
 """Penalty on tokens of the last 64; 1.0 switches it off."""

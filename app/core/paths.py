@@ -30,6 +30,11 @@ def models_dir() -> Path:
     return data_dir() / "models"
 
 
+def conversations_db() -> Path:
+    """The conversation database (app.core.chat.store), beside the models folder."""
+    return data_dir() / "conversations.sqlite3"
+
+
 def install_root() -> Path:
     """The folder holding ``resources/``: PyInstaller's ``_MEIPASS`` when frozen, else the checkout."""
     frozen = getattr(sys, "_MEIPASS", None)

@@ -63,7 +63,31 @@ def problem_text(problem: Problem) -> str:
         return _too_long_text(problem.details) or problem.message
     if problem.kind == protocol.LOAD_FAILED:
         return _load_failed_text(problem.details) or problem.message
+    if problem.reason == protocol.TEMPLATE_FAILED:
+        return translate(
+            "EngineWords",
+            "The model's chat template could not turn this conversation into a prompt ({problem}). Start a "
+            "new chat, or choose another model.",
+        ).format(problem=problem.message)
     return problem.message
+
+
+def template_problem_text(problem: str) -> str:
+    """The model's own chat template is not used: why (English, from the engine), and what is used."""
+    return translate(
+        "EngineWords",
+        "This model's own chat template cannot be used ({problem}), so MoEscope writes its prompts in a "
+        "simpler format. Answers may be less good.",
+    ).format(problem=problem)
+
+
+def dropped_text(count: int) -> str:
+    """The oldest messages no longer fitted into the context and were left out of the prompt."""
+    return translate(
+        "EngineWords",
+        "The conversation no longer fits into the model's context: its oldest messages ({count}) were left "
+        "out of this answer. They stay in the conversation.",
+    ).format(count=count)
 
 
 def compat_text(loss: Loss) -> str:

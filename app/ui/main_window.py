@@ -8,16 +8,20 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
 
-from app.core.defaults import DEFAULT_CONTEXT
+from app.core.chat.model import Settings
 from app.core.engine import protocol
 from app.core.engine.supervisor import Loss, Problem
 from app.core.locality.audit import AuditLog
 from app.core.locality.policy import NetworkPolicy
 from app.core.models.gguf import ModelInfo
+from app.ui.chat.conversation_controller import ConversationController, store_problem_text
+from app.ui.chat.conversations import ConversationList
+from app.ui.chat.keeper import ConversationKeeper
 from app.ui.chat.pane import ChatPane
-from app.ui.engine_words import compat_text, lost_text, problem_text
+from app.ui.chat.settings_dialog import SettingsDialog
+from app.ui.engine_words import compat_text, dropped_text, lost_text, problem_text, template_problem_text
 from app.ui.experts.pane import ExpertsPane
 from app.ui.formatting import format_decimal
 from app.ui.library.pane import LibraryPane
@@ -41,6 +45,9 @@ class MainWindow(QMainWindow):
     Attributes:
         worker: the EngineWorker (on its own thread).
         chat, library, experts: the three panes.
+        conversations: the list of kept conversations, beside the chat in its dock.
+        conversation_store: the ConversationController (the store, on a thread of its own).
+        keeper: the ConversationKeeper that keeps the chat in the store.
         chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
         locality: the status bar's LocalityIndicator; clicking it opens the LocalityPanel.
         locality_guard: the policy, connection monitor (running while the window is open) and tracker.
@@ -57,12 +64,15 @@ class MainWindow(QMainWindow):
     generateRequested = Signal(object)
 
     def __init__(self, worker: EngineWorker, models_dir: Path, parent: QWidget | None = None, *,
-                 policy: NetworkPolicy | None = None, audit: AuditLog | None = None) -> None:
-        """``policy`` defaults to the installed one, ``audit`` to this session's log in the data folder."""
+                 policy: NetworkPolicy | None = None, audit: AuditLog | None = None,
+                 conversations_path: Path | None = None) -> None:
+        """``policy`` defaults to the installed one, ``audit`` to this session's log in the data folder,
+        ``conversations_path`` to the data folder's conversation database."""
         super().__init__(parent)
         self.worker = worker
         self.locality_guard = LocalityGuard(lambda: worker.pid, policy=policy, audit=audit)
         self.locality_panel: LocalityPanel | None = None
+        self.chat_settings_dialog: SettingsDialog | None = None
         self.model_info: ModelInfo | None = None
         self.engine_ready = False
         self.compatibility_mode = False
@@ -77,10 +87,19 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
 
         self.chat = ChatPane()
+        self.conversations = ConversationList()
+        self.conversation_store = ConversationController(conversations_path, self)
+        self.keeper = ConversationKeeper(self.chat, self.conversation_store, self)
         self.library = LibraryPane(models_dir, policy=self.locality_guard.policy)
         self.experts = ExpertsPane()
         self.library_dock = self._dock(self.library, self.tr("Model library"), "libraryDock")
-        self.chat_dock = self._dock(self.chat, self.tr("Chat"), "chatDock")
+        chat_side = QSplitter(Qt.Orientation.Horizontal)
+        chat_side.setObjectName("chatSplitter")
+        chat_side.addWidget(self.conversations)
+        chat_side.addWidget(self.chat)
+        chat_side.setStretchFactor(1, 1)
+        chat_side.setSizes([210, 500])
+        self.chat_dock = self._dock(chat_side, self.tr("Chat"), "chatDock")
         self.experts_dock = self._dock(self.experts, self.tr("Experts"), "expertsDock")
         self._build_status_bar()
         self._build_menu()
@@ -111,6 +130,12 @@ class MainWindow(QMainWindow):
         self.chat.generateRequested.connect(self._on_generate_requested)
         self.chat.stopRequested.connect(worker.stop, Qt.ConnectionType.DirectConnection)
         self.library.loadRequested.connect(self.load_model)
+        self.conversations.connect_controller(self.conversation_store)
+        self.conversations.openRequested.connect(self.keeper.open)
+        self.conversations.newRequested.connect(self.keeper.new_conversation)
+        self.keeper.conversationShown.connect(self._on_conversation_shown)
+        self.keeper.modelWanted.connect(self._on_model_wanted)
+        self.conversation_store.error.connect(self._on_store_error)
 
         self.reset_layout()
         self._restore_window_state()
@@ -145,6 +170,10 @@ class MainWindow(QMainWindow):
         view.addAction(reset)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.setObjectName("settingsMenu")
+        chat_settings = QAction(self.tr("&Chat settings…"), self)
+        chat_settings.setObjectName("chatSettingsAction")
+        chat_settings.triggered.connect(self.show_chat_settings)
+        settings_menu.addAction(chat_settings)
         settings_menu.addAction(self.library.token_action)
         settings_menu.addAction(self.library.models_dir_action)
 
@@ -156,7 +185,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.library_dock, self.chat_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(self.chat_dock, self.experts_dock, Qt.Orientation.Horizontal)
         self.resizeDocks(
-            [self.library_dock, self.chat_dock, self.experts_dock], [340, 480, 460], Qt.Orientation.Horizontal
+            [self.library_dock, self.chat_dock, self.experts_dock], [320, 680, 440], Qt.Orientation.Horizontal
         )
 
     def _restore_window_state(self) -> None:
@@ -171,6 +200,7 @@ class MainWindow(QMainWindow):
         if self.locality_panel is None:
             self.locality_panel = LocalityPanel(self.locality_guard, self.library.models_dir, self)
             self.library.modelsDirChanged.connect(self.locality_panel.set_models_dir)
+            self.locality_panel.deleteConversationsRequested.connect(self._delete_all_conversations)
         self.locality_panel.show()
         self.locality_panel.raise_()
         self.locality_panel.activateWindow()
@@ -181,12 +211,60 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         settings.set_window_layout(self.saveGeometry(), self.saveState())
+        if self.chat.generating:
+            self.worker.stop()
+            self._flush()
+            self.chat.abort_answer(self.tr("interrupted"))
+        self.keeper.close()
         self.library.shutdown()
         if self.locality_panel is not None:
             self.locality_panel.close()
             self.locality_panel.shutdown()
         self.locality_guard.stop()
         super().closeEvent(event)
+
+    def show_chat_settings(self) -> None:
+        """The current conversation's system prompt and sampling, with named presets."""
+        info = self.model_info
+        dialog = SettingsDialog(self.keeper.settings, info.sampling if info else None,
+                                model_name=info.name if info else "",
+                                context_limit=info.context_length if info else None, parent=self)
+        dialog.accepted.connect(lambda: self._apply_chat_settings(dialog.settings()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.chat_settings_dialog = dialog
+        dialog.open()
+
+    def _apply_chat_settings(self, chosen: Settings) -> None:
+        """Keep the chosen settings; a new context length loads the model again with it."""
+        context_changed = chosen.n_ctx != self.keeper.settings.n_ctx
+        self.keeper.set_settings(chosen)
+        if context_changed and self.model_info is not None:
+            self.load_model(self.model_info.path)
+
+    def _on_conversation_shown(self) -> None:
+        """Another conversation is shown: the expert view and the speed of the one before go."""
+        self.experts.begin_answer()
+        self._speed_label.clear()
+        self._answer_tokens = 0
+        self._first_token_at = None
+
+    def _on_model_wanted(self, path: str) -> None:
+        """An opened conversation was held with another model: load it, if it is still there."""
+        if os.path.isfile(path) and not self.chat.generating and self.library.loading_path is None:
+            self.load_model(path)
+
+    def _on_store_error(self, kind: str, details: str) -> None:
+        self.chat.show_notice(store_problem_text(kind, details), "error")
+
+    def _delete_all_conversations(self) -> None:
+        if self.chat.generating:
+            self.worker.stop()
+        panel = self.locality_panel
+        self.conversation_store.deletedAll.connect(panel.conversations_deleted,
+                                                   Qt.ConnectionType.SingleShotConnection)
+        self.conversation_store.delete_all()
+        self.chat.new_chat()
+        self._on_conversation_shown()
 
     def load_model(self, path: str) -> None:
         """Load the model file at ``path``; an answer being written is stopped first."""
@@ -196,7 +274,7 @@ class MainWindow(QMainWindow):
             self._model_before_load = self.model_info
         self.library.set_loading(str(path))
         self._set_model(None)
-        self.loadRequested.emit(str(path), DEFAULT_CONTEXT, 0)
+        self.loadRequested.emit(str(path), self.keeper.settings.n_ctx, 0)
 
     def _set_model(self, info: ModelInfo | None) -> None:
         self.model_info = info
@@ -222,7 +300,8 @@ class MainWindow(QMainWindow):
             self._refresh.start()
 
     def _flush(self) -> None:
-        self.chat.flush()
+        if self.chat.flush():
+            self.keeper.answer_flushed()
         self.experts.flush()
         if self.experts.has_pending:
             self._schedule_refresh()
@@ -244,6 +323,9 @@ class MainWindow(QMainWindow):
         self.library.set_loaded(info, event.load_seconds, self.compatibility_mode)
         self.experts.set_model(info)
         self._set_model(info)
+        self.keeper.set_model_path(info.path)
+        if event.template_problem:
+            self.chat.show_notice(template_problem_text(event.template_problem))
 
     def _on_unloaded(self) -> None:
         self.library.set_unloaded()
@@ -258,6 +340,7 @@ class MainWindow(QMainWindow):
         self.generateRequested.emit(request)
 
     def _on_prompt_routing(self, event: protocol.PromptRouting) -> None:
+        self.keeper.add_prompt_routing(event)
         self.experts.add_prompt_routing(event.tokens)
         self._schedule_refresh()
 
@@ -265,6 +348,7 @@ class MainWindow(QMainWindow):
         if self._first_token_at is None:
             self._first_token_at = time.monotonic()
         self._answer_tokens += 1
+        self.keeper.add_token(token)
         self.chat.add_token(token)
         self.experts.add_token(token)
         self._schedule_refresh()
@@ -273,6 +357,9 @@ class MainWindow(QMainWindow):
         self._refresh.stop()
         self._flush()
         self.chat.finish_answer(stats)
+        self.keeper.answer_finished(stats)
+        if stats.dropped_messages:
+            self.chat.show_notice(dropped_text(stats.dropped_messages))
         if stats.answer_tokens:
             self._show_speed(stats.tokens_per_s)
 
@@ -289,12 +376,14 @@ class MainWindow(QMainWindow):
         if self.chat.generating:
             self._flush()
             self.chat.abort_answer(self.tr("no answer: an error occurred"))
+            self.keeper.answer_interrupted()
         self.chat.show_notice(message, "error")
 
     def _on_engine_lost(self, loss: Loss) -> None:
         self._refresh.stop()
         self._flush()
         self.chat.abort_answer(self.tr("interrupted"))
+        self.keeper.answer_interrupted()
         self.engine_ready = False
         self.chat.show_notice(lost_text(loss), "error")
         info = self.model_info

@@ -5,15 +5,21 @@ QSettings stores them per user under the organisation and application names set 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from app.core.chat.model import Settings
+from app.core.chat.store import settings_from_dict
 
 MODELS_DIR = "library/models_dir"  # the models folder chosen in the library
 REFERENCES = "library/references"  # model files used where they are (not copied), by path
 OFFLINE = "network/offline"  # the offline switch of the locality panel
 WINDOW_GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"  # dock layout
+CHAT_PRESETS = "chat/presets"  # named chat settings (system prompt, sampling), as JSON: {name: fields}
 
 
 def models_dir() -> Path | None:
@@ -56,6 +62,22 @@ def set_window_layout(geometry: QByteArray, state: QByteArray) -> None:
     settings = QSettings()
     settings.setValue(WINDOW_GEOMETRY, geometry)
     settings.setValue(WINDOW_STATE, state)
+
+
+def chat_presets() -> dict[str, Settings]:
+    """The named chat presets, by name in the order they were saved; a damaged entry is left out."""
+    try:
+        stored = json.loads(str(QSettings().value(CHAT_PRESETS, "{}")))
+    except ValueError:
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {str(name): settings_from_dict(fields) for name, fields in stored.items() if isinstance(fields, dict)}
+
+
+def set_chat_presets(presets: dict[str, Settings]) -> None:
+    stored = {name: dataclasses.asdict(settings) for name, settings in presets.items()}
+    QSettings().setValue(CHAT_PRESETS, json.dumps(stored, ensure_ascii=False))
 
 
 def location() -> str:

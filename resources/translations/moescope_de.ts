@@ -172,89 +172,268 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="96"/>
+        <location filename="../../app/ui/chat/pane.py" line="127"/>
         <source>Type your message — Enter sends, Shift+Enter starts a new line</source>
         <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="102"/>
+        <location filename="../../app/ui/chat/pane.py" line="133"/>
+        <source>Editing an earlier message: sending it replaces that message and everything after it.</source>
+        <translation>Sie bearbeiten eine frühere Nachricht: Beim Senden ersetzt sie diese Nachricht und alles danach.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/pane.py" line="137"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/pane.py" line="138"/>
+        <source>Keep the conversation as it is (Esc)</source>
+        <translation>Das Gespräch so lassen, wie es ist (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/pane.py" line="147"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="105"/>
+        <location filename="../../app/ui/chat/pane.py" line="150"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="106"/>
+        <location filename="../../app/ui/chat/pane.py" line="151"/>
         <source>Stop the answer now</source>
         <translation>Die Antwort jetzt anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="108"/>
+        <location filename="../../app/ui/chat/pane.py" line="153"/>
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="109"/>
-        <source>Forget this conversation and start afresh</source>
-        <translation>Dieses Gespräch vergessen und neu beginnen</translation>
+        <location filename="../../app/ui/chat/pane.py" line="154"/>
+        <source>Start a new conversation; this one stays in the list</source>
+        <translation>Ein neues Gespräch beginnen; dieses bleibt in der Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="127"/>
+        <location filename="../../app/ui/chat/pane.py" line="156"/>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/pane.py" line="157"/>
+        <source>Remove every message of this conversation</source>
+        <translation>Alle Nachrichten dieses Gesprächs entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/pane.py" line="175"/>
         <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="145"/>
+        <location filename="../../app/ui/chat/pane.py" line="217"/>
+        <location filename="../../app/ui/chat/pane.py" line="416"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="156"/>
+        <location filename="../../app/ui/chat/pane.py" line="267"/>
         <source>[… {count} more characters, not shown here]</source>
         <translation>[… {count} weitere Zeichen, hier nicht angezeigt]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="184"/>
+        <location filename="../../app/ui/chat/pane.py" line="382"/>
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="184"/>
+        <location filename="../../app/ui/chat/pane.py" line="382"/>
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="186"/>
+        <location filename="../../app/ui/chat/pane.py" line="384"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="187"/>
+        <location filename="../../app/ui/chat/pane.py" line="385"/>
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="189"/>
+        <location filename="../../app/ui/chat/pane.py" line="387"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="190"/>
+        <location filename="../../app/ui/chat/pane.py" line="388"/>
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="191"/>
+        <location filename="../../app/ui/chat/pane.py" line="390"/>
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="257"/>
+        <location filename="../../app/ui/chat/pane.py" line="395"/>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/pane.py" line="490"/>
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationController</name>
+    <message>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="71"/>
+        <source>There is not enough free space on the drive to keep conversations. New messages are not saved until some space is freed.</source>
+        <translation>Auf dem Laufwerk ist nicht genug Platz, um Gespräche aufzubewahren. Neue Nachrichten werden erst wieder gespeichert, wenn Platz frei wird.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="75"/>
+        <source>The conversations file cannot be changed (the drive or the file is read-only, or your user account may not change it). New messages are not saved.</source>
+        <translation>Die Gesprächsdatei kann nicht geändert werden (Laufwerk oder Datei sind schreibgeschützt, oder Ihr Benutzerkonto darf sie nicht ändern). Neue Nachrichten werden nicht gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="79"/>
+        <source>The conversations file is damaged and cannot be read. Conversations are not saved in this session.</source>
+        <translation>Die Gesprächsdatei ist beschädigt und kann nicht gelesen werden. In dieser Sitzung werden keine Gespräche gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="83"/>
+        <source>The conversations file is in use by another program. Conversations are not saved here.</source>
+        <translation>Die Gesprächsdatei wird von einem anderen Programm benutzt. Gespräche werden hier nicht gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="86"/>
+        <source>The conversations file cannot be opened. If the data folder is on an external drive, connect the drive. Conversations are not saved in this session.</source>
+        <translation>Die Gesprächsdatei lässt sich nicht öffnen. Liegt der Datenordner auf einem externen Laufwerk, schließen Sie es an. In dieser Sitzung werden keine Gespräche gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="90"/>
+        <source>The conversations file was written by a newer version of MoEscope. Conversations are not saved in this session; the newer version can still read them.</source>
+        <translation>Die Gesprächsdatei stammt von einer neueren MoEscope-Version. In dieser Sitzung werden keine Gespräche gespeichert; die neuere Version kann sie weiterhin lesen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="97"/>
+        <source>Conversations cannot be saved: {reason}</source>
+        <translation>Gespräche können nicht gespeichert werden: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="64"/>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="215"/>
+        <source>New chat</source>
+        <translation>Neuer Chat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="217"/>
+        <source>Start a new conversation; this one stays in the list</source>
+        <translation>Ein neues Gespräch beginnen; dieses bleibt in der Liste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="222"/>
+        <location filename="../../app/ui/chat/conversations.py" line="223"/>
+        <source>Search conversations</source>
+        <translation>Gespräche durchsuchen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="236"/>
+        <source>Conversations</source>
+        <translation>Gespräche</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="262"/>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="263"/>
+        <source>Undo delete</source>
+        <translation>Löschen rückgängig machen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="319"/>
+        <source>“{title}” was deleted.</source>
+        <translation>„{title}“ wurde gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="320"/>
+        <source>The conversation was deleted.</source>
+        <translation>Das Gespräch wurde gelöscht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="331"/>
+        <source>No conversation contains “{text}”.</source>
+        <translation>Kein Gespräch enthält „{text}“.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="334"/>
+        <source>No conversations yet. They are kept here as you chat.</source>
+        <translation>Noch keine Gespräche. Sie werden hier aufbewahrt, während Sie chatten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="381"/>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="382"/>
+        <source>Rename…</source>
+        <translation>Umbenennen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="383"/>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationModel</name>
+    <message>
+        <location filename="../../app/ui/chat/conversations.py" line="109"/>
+        <source>New conversation</source>
+        <translation>Neues Gespräch</translation>
+    </message>
+</context>
+<context>
+    <name>DefaultableValue</name>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="81"/>
+        <source>Model default</source>
+        <translation>Vorgabe des Modells</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="81"/>
+        <source>Default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="83"/>
+        <source>{setting}: {default}</source>
+        <translation>{setting}: {default}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="85"/>
+        <source>Use the value the model file recommends</source>
+        <translation>Den Wert verwenden, den die Modelldatei empfiehlt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="86"/>
+        <source>Use MoEscope&apos;s usual value</source>
+        <translation>Den üblichen Wert von MoEscope verwenden</translation>
     </message>
 </context>
 <context>
@@ -461,102 +640,117 @@
         <translation>Die Engine wurde beim Laden dieses Modells beendet, höchstwahrscheinlich weil der Arbeitsspeicher des Computers nicht reichte. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="71"/>
+        <location filename="../../app/ui/engine_words.py" line="67"/>
+        <source>The model&apos;s chat template could not turn this conversation into a prompt ({problem}). Start a new chat, or choose another model.</source>
+        <translation>Die Chat-Vorlage des Modells konnte dieses Gespräch nicht in eine Eingabe umsetzen ({problem}). Beginnen Sie einen neuen Chat oder wählen Sie ein anderes Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="77"/>
+        <source>This model&apos;s own chat template cannot be used ({problem}), so MoEscope writes its prompts in a simpler format. Answers may be less good.</source>
+        <translation>Die eigene Chat-Vorlage dieses Modells lässt sich nicht verwenden ({problem}), daher schreibt MoEscope die Eingaben in einem einfacheren Format. Die Antworten können schlechter sein.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="86"/>
+        <source>The conversation no longer fits into the model&apos;s context: its oldest messages ({count}) were left out of this answer. They stay in the conversation.</source>
+        <translation>Das Gespräch passt nicht mehr in den Kontext des Modells: Seine ältesten Nachrichten ({count}) blieben bei dieser Antwort außen vor. Sie bleiben im Gespräch erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/engine_words.py" line="95"/>
         <source>while loading this model</source>
         <translation>beim Laden dieses Modells</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="71"/>
+        <location filename="../../app/ui/engine_words.py" line="95"/>
         <source>while answering with this model</source>
         <translation>beim Antworten mit diesem Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="73"/>
+        <location filename="../../app/ui/engine_words.py" line="97"/>
         <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. The answers stay the same; they may come up to about {percent} % slower, and for many models no slower at all.</source>
         <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich; sie kommen bis zu etwa {percent} % langsamer, bei vielen Modellen gar nicht langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="84"/>
+        <location filename="../../app/ui/engine_words.py" line="108"/>
         <source>while loading the model</source>
         <translation>beim Laden des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="85"/>
+        <location filename="../../app/ui/engine_words.py" line="109"/>
         <source>while answering</source>
         <translation>beim Antworten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="86"/>
+        <location filename="../../app/ui/engine_words.py" line="110"/>
         <source>while unloading the model</source>
         <translation>beim Entladen des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="87"/>
+        <location filename="../../app/ui/engine_words.py" line="111"/>
         <source>while it was waiting</source>
         <translation>im Leerlauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="90"/>
+        <location filename="../../app/ui/engine_words.py" line="114"/>
         <source>The engine stopped answering {doing}.</source>
         <translation>Die Engine hat {doing} aufgehört zu reagieren.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="92"/>
+        <location filename="../../app/ui/engine_words.py" line="116"/>
         <source>The engine was ended from outside {doing}, perhaps by the system because memory ran out.</source>
         <translation>Die Engine wurde {doing} von außen beendet, vielleicht vom System, weil der Arbeitsspeicher nicht reichte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="97"/>
+        <location filename="../../app/ui/engine_words.py" line="121"/>
         <source>The engine was asked to quit from outside {doing}.</source>
         <translation>Die Engine wurde {doing} von außen aufgefordert, sich zu beenden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="99"/>
+        <location filename="../../app/ui/engine_words.py" line="123"/>
         <source>The engine quit unexpectedly {doing} (error code {code}).</source>
         <translation>Die Engine hat sich {doing} unerwartet beendet (Fehlercode {code}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="102"/>
+        <location filename="../../app/ui/engine_words.py" line="126"/>
         <source>The engine crashed {doing}.</source>
         <translation>Die Engine ist {doing} abgestürzt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="104"/>
+        <location filename="../../app/ui/engine_words.py" line="128"/>
         <source>The model may need more memory than is free: close other programs, or choose a smaller model in the Model library.</source>
         <translation>Das Modell braucht vielleicht mehr Arbeitsspeicher, als frei ist: Schließen Sie andere Programme oder wählen Sie in der Modellbibliothek ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="109"/>
+        <location filename="../../app/ui/engine_words.py" line="133"/>
         <source>The model file may be damaged or not supported by this version of MoEscope. You can choose another model in the Model library.</source>
         <translation>Die Modelldatei ist vielleicht beschädigt oder wird von dieser MoEscope-Version nicht unterstützt. In der Modellbibliothek können Sie ein anderes Modell wählen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="113"/>
+        <location filename="../../app/ui/engine_words.py" line="137"/>
         <source>Your conversation is kept; MoEscope starts a fresh engine.</source>
         <translation>Ihr Gespräch bleibt erhalten; MoEscope startet eine neue Engine.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="119"/>
+        <location filename="../../app/ui/engine_words.py" line="143"/>
         <source>llama.cpp could not read the model into memory: there may not be enough free memory for it, or the file is damaged.</source>
         <translation>llama.cpp konnte das Modell nicht in den Arbeitsspeicher laden: Vielleicht ist nicht genug Arbeitsspeicher frei, oder die Datei ist beschädigt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="124"/>
+        <location filename="../../app/ui/engine_words.py" line="148"/>
         <source>llama.cpp could not set aside its working memory for a context of {n_ctx} tokens, most likely because there is not enough free memory. Close other programs, or choose a smaller model.</source>
         <translation>llama.cpp konnte den Arbeitsspeicher für einen Kontext von {n_ctx} Token nicht reservieren, höchstwahrscheinlich weil nicht genug Arbeitsspeicher frei ist. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="139"/>
+        <location filename="../../app/ui/engine_words.py" line="163"/>
         <source>This message is too long for the model: with it, the conversation has at least {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
         <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch mindestens {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="143"/>
+        <location filename="../../app/ui/engine_words.py" line="167"/>
         <source>This message is too long for the model: with it, the conversation has {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
         <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="148"/>
+        <location filename="../../app/ui/engine_words.py" line="172"/>
         <source>Shorten the message, or start a new chat.</source>
         <translation>Kürzen Sie die Nachricht oder beginnen Sie einen neuen Chat.</translation>
     </message>
@@ -608,7 +802,7 @@
 <context>
     <name>ExpertsPane</name>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="69"/>
+        <location filename="../../app/ui/experts/pane.py" line="70"/>
         <source>No model loaded yet.
 
 Load a model in the Model library to see which experts work on each word the model reads and writes.</source>
@@ -617,38 +811,38 @@ Load a model in the Model library to see which experts work on each word the mod
 Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="110"/>
-        <location filename="../../app/ui/experts/pane.py" line="236"/>
+        <location filename="../../app/ui/experts/pane.py" line="111"/>
+        <location filename="../../app/ui/experts/pane.py" line="237"/>
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="118"/>
+        <location filename="../../app/ui/experts/pane.py" line="119"/>
         <source>This token</source>
         <translation>Dieses Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="119"/>
+        <location filename="../../app/ui/experts/pane.py" line="120"/>
         <source>Whole answer</source>
         <translation>Ganze Antwort</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="121"/>
+        <location filename="../../app/ui/experts/pane.py" line="122"/>
         <source>Experts the router picked for the newest token, with their gate weights</source>
         <translation>Die Experten, die der Router für das neueste Token gewählt hat, mit ihren Gewichten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="124"/>
+        <location filename="../../app/ui/experts/pane.py" line="125"/>
         <source>Share of the routing weight each expert received over the answer so far</source>
         <translation>Anteil am Routing-Gewicht, den jeder Experte bisher in dieser Antwort erhalten hat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="133"/>
+        <location filename="../../app/ui/experts/pane.py" line="134"/>
         <source>Show</source>
         <translation>Anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="179"/>
+        <location filename="../../app/ui/experts/pane.py" line="180"/>
         <source>“{name}” is a dense model.
 
 In a dense model every parameter works on every token: there is no router and there are no experts to choose from, so there is nothing to show here.
@@ -665,72 +859,72 @@ Jetzt aktiv: alle {total} Parameter (100 %).
 Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Token für Token Experten auswählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="194"/>
+        <location filename="../../app/ui/experts/pane.py" line="195"/>
         <source>Active now: {active} of {total} parameters ({share})</source>
         <translation>Jetzt aktiv: {active} von {total} Parametern ({share})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="202"/>
+        <location filename="../../app/ui/experts/pane.py" line="203"/>
         <source>For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.</source>
         <translation>Für jedes Token wählt der Router in jeder der {layers} MoE-Schichten {k} von {n} Experten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="220"/>
+        <location filename="../../app/ui/experts/pane.py" line="221"/>
         <source>The first layer has no experts (dense).</source>
         <translation>Die erste Schicht hat keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="223"/>
+        <location filename="../../app/ui/experts/pane.py" line="224"/>
         <source>The first {count} layers have no experts (dense).</source>
         <translation>Die ersten {count} Schichten haben keine Experten (dicht).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="230"/>
+        <location filename="../../app/ui/experts/pane.py" line="231"/>
         <source>Demo model with random weights: its text is gibberish, the routing mechanics are real.</source>
         <translation>Demo-Modell mit Zufallsgewichten: Sein Text ist Kauderwelsch, die Routing-Mechanik ist echt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="315"/>
+        <location filename="../../app/ui/experts/pane.py" line="316"/>
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="321"/>
+        <location filename="../../app/ui/experts/pane.py" line="322"/>
         <source>Prompt token {pos}</source>
         <translation>Eingabe-Token {pos}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="325"/>
+        <location filename="../../app/ui/experts/pane.py" line="326"/>
         <source>Answer token {n} (position {pos} of the conversation)</source>
         <translation>Antwort-Token {n} (Position {pos} im Gespräch)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="336"/>
+        <location filename="../../app/ui/experts/pane.py" line="337"/>
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="333"/>
+        <location filename="../../app/ui/experts/pane.py" line="334"/>
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="209"/>
+        <location filename="../../app/ui/experts/pane.py" line="210"/>
         <source>Plus 1 shared expert per layer that works on every token (always on: the hatched column “S”).</source>
         <translation>Dazu 1 geteilter Experte pro Schicht, der an jedem Token arbeitet (immer aktiv: die schraffierte Spalte „G“).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="215"/>
+        <location filename="../../app/ui/experts/pane.py" line="216"/>
         <source>Plus {count} shared experts per layer that work on every token (always on: the hatched columns “S”).</source>
         <translation>Dazu {count} geteilte Experten pro Schicht, die an jedem Token arbeiten (immer aktiv: die schraffierten Spalten „G“).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="346"/>
+        <location filename="../../app/ui/experts/pane.py" line="347"/>
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="350"/>
+        <location filename="../../app/ui/experts/pane.py" line="351"/>
         <source>Over the {count} answer tokens so far: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über die bisherigen {count} Antwort-Tokens: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
@@ -805,6 +999,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/formatting.py" line="55"/>
+        <location filename="../../app/ui/chat/transcript.py" line="340"/>
         <source>{seconds} s</source>
         <translation>{seconds} Sek.</translation>
     </message>
@@ -1606,87 +1801,125 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityPanel</name>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="83"/>
+        <location filename="../../app/ui/locality/panel.py" line="86"/>
         <source>Data locality — MoEscope</source>
         <translation>Datenverbleib — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="119"/>
+        <location filename="../../app/ui/locality/panel.py" line="122"/>
         <source>Offline mode: refuse every connection to another computer, even downloads and searches</source>
         <translation>Offline-Modus: jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="121"/>
+        <location filename="../../app/ui/locality/panel.py" line="124"/>
         <source>Kept for the next start. Models already in the library keep working; nothing can be downloaded while it is on.</source>
         <translation>Gilt auch beim nächsten Start. Modelle in der Bibliothek funktionieren weiter; solange er an ist, kann nichts heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="144"/>
+        <location filename="../../app/ui/locality/panel.py" line="147"/>
         <source>Acknowledge warning</source>
         <translation>Warnung bestätigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="145"/>
+        <location filename="../../app/ui/locality/panel.py" line="148"/>
         <source>You have seen the warning: the indicator goes back to the current state. The entry stays in the log.</source>
         <translation>Sie haben die Warnung gesehen: Die Anzeige zeigt wieder den aktuellen Zustand. Der Eintrag bleibt im Protokoll.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="155"/>
+        <location filename="../../app/ui/locality/panel.py" line="158"/>
         <source>Where your data is stored (all on this computer)</source>
         <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="161"/>
-        <source>Not saved: kept in memory while the window is open</source>
-        <translation>Nicht gespeichert: nur im Arbeitsspeicher, solange das Fenster offen ist</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality/panel.py" line="167"/>
+        <location filename="../../app/ui/locality/panel.py" line="170"/>
         <source>Models:</source>
         <translation>Modelle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="168"/>
+        <location filename="../../app/ui/locality/panel.py" line="171"/>
         <source>Conversations:</source>
         <translation>Unterhaltungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="169"/>
+        <location filename="../../app/ui/locality/panel.py" line="172"/>
         <source>Settings:</source>
         <translation>Einstellungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="170"/>
+        <location filename="../../app/ui/locality/panel.py" line="173"/>
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="171"/>
+        <location filename="../../app/ui/locality/panel.py" line="174"/>
         <source>Connection logs:</source>
         <translation>Verbindungsprotokolle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="184"/>
+        <location filename="../../app/ui/locality/panel.py" line="186"/>
+        <source>Delete all conversations…</source>
+        <translation>Alle Gespräche löschen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="188"/>
+        <source>Deletes every kept conversation, with its answers and routing traces, from this computer.</source>
+        <translation>Löscht jedes aufbewahrte Gespräch mit seinen Antworten und Routing-Aufzeichnungen von diesem Computer.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="198"/>
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="199"/>
+        <location filename="../../app/ui/locality/panel.py" line="207"/>
+        <source>Delete all conversations?</source>
+        <translation>Alle Gespräche löschen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="208"/>
+        <source>Every conversation kept on this computer is deleted for good, with its answers and routing traces. This cannot be undone.</source>
+        <translation>Jedes auf diesem Computer aufbewahrte Gespräch wird mit seinen Antworten und Routing-Aufzeichnungen endgültig gelöscht. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="211"/>
+        <source>Delete all</source>
+        <translation>Alle löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="219"/>
+        <source>Deleting…</source>
+        <translation>Wird gelöscht …</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/panel.py" line="226"/>
+        <source>%n conversation(s) deleted.</source>
+        <translation>
+            <numerusform>%n Gespräch gelöscht.</numerusform>
+            <numerusform>%n Gespräche gelöscht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="230"/>
+        <source>The conversations could not be deleted: {why}</source>
+        <translation>Die Gespräche konnten nicht gelöscht werden: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="240"/>
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="292"/>
+        <location filename="../../app/ui/locality/panel.py" line="333"/>
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="318"/>
+        <location filename="../../app/ui/locality/panel.py" line="359"/>
         <source>{when} — {entries} entries. {verdict}</source>
         <translation>{when} — {entries} Einträge. {verdict}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="331"/>
+        <location filename="../../app/ui/locality/panel.py" line="372"/>
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nichts hat diesen Computer verlassen: %n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -1694,12 +1927,12 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="333"/>
+        <location filename="../../app/ui/locality/panel.py" line="374"/>
         <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
         <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="337"/>
+        <location filename="../../app/ui/locality/panel.py" line="378"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
@@ -1707,17 +1940,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="341"/>
+        <location filename="../../app/ui/locality/panel.py" line="382"/>
         <source>Connections to other computers were made for downloads or searches you started: {actions}.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="344"/>
+        <location filename="../../app/ui/locality/panel.py" line="385"/>
         <source>No connection to another computer was made for downloads or searches you started.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen Computer hergestellt.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="347"/>
+        <location filename="../../app/ui/locality/panel.py" line="388"/>
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n Versuch ist fehlgeschlagen.</numerusform>
@@ -1725,7 +1958,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="349"/>
+        <location filename="../../app/ui/locality/panel.py" line="390"/>
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -1733,80 +1966,80 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="211"/>
-        <location filename="../../app/ui/locality/panel.py" line="222"/>
+        <location filename="../../app/ui/locality/panel.py" line="252"/>
+        <location filename="../../app/ui/locality/panel.py" line="263"/>
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="214"/>
+        <location filename="../../app/ui/locality/panel.py" line="255"/>
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="226"/>
+        <location filename="../../app/ui/locality/panel.py" line="267"/>
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="227"/>
+        <location filename="../../app/ui/locality/panel.py" line="268"/>
         <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="253"/>
+        <location filename="../../app/ui/locality/panel.py" line="294"/>
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="257"/>
+        <location filename="../../app/ui/locality/panel.py" line="298"/>
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="265"/>
+        <location filename="../../app/ui/locality/panel.py" line="306"/>
         <source>{time} · {process} · {where}
 {detail}</source>
         <translation>{time} · {process} · {where}
 {detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="288"/>
+        <location filename="../../app/ui/locality/panel.py" line="329"/>
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="303"/>
+        <location filename="../../app/ui/locality/panel.py" line="344"/>
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="312"/>
+        <location filename="../../app/ui/locality/panel.py" line="353"/>
         <source>No earlier sessions are kept.</source>
         <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="361"/>
+        <location filename="../../app/ui/locality/panel.py" line="402"/>
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="362"/>
+        <location filename="../../app/ui/locality/panel.py" line="403"/>
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="372"/>
+        <location filename="../../app/ui/locality/panel.py" line="413"/>
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="390"/>
+        <location filename="../../app/ui/locality/panel.py" line="432"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="394"/>
+        <location filename="../../app/ui/locality/panel.py" line="436"/>
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -1814,78 +2047,84 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82"/>
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="83"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="84"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="136"/>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="158"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146"/>
+        <location filename="../../app/ui/main_window.py" line="168"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149"/>
+        <location filename="../../app/ui/main_window.py" line="171"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
+        <source>&amp;Chat settings…</source>
+        <translation>&amp;Chat-Einstellungen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="287"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="314"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/main_window.py" line="422"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="338"/>
+        <location filename="../../app/ui/main_window.py" line="424"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -2098,6 +2337,165 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="126"/>
+        <source>Chat settings</source>
+        <translation>Chat-Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="131"/>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="132"/>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="133"/>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="134"/>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="135"/>
+        <source>Repeat penalty</source>
+        <translation>Wiederholungsstrafe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="138"/>
+        <source>Higher values give more varied answers; 0 always takes the likeliest word.</source>
+        <translation>Höhere Werte geben abwechslungsreichere Antworten; 0 nimmt immer das wahrscheinlichste Wort.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="139"/>
+        <source>Only the likeliest words that together make up this share are considered.</source>
+        <translation>Nur die wahrscheinlichsten Wörter, die zusammen diesen Anteil ausmachen, kommen in Frage.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="140"/>
+        <source>Only this many of the likeliest words are considered; 0 considers all.</source>
+        <translation>Nur so viele der wahrscheinlichsten Wörter kommen in Frage; 0 lässt alle zu.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="141"/>
+        <source>Words less likely than this share of the likeliest one are left out; 0 switches it off.</source>
+        <translation>Wörter, die weniger wahrscheinlich sind als dieser Anteil des wahrscheinlichsten, fallen weg; 0 schaltet das ab.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="143"/>
+        <source>Above 1 makes the model repeat recent words less; 1 switches it off.</source>
+        <translation>Über 1 wiederholt das Modell kürzlich verwendete Wörter seltener; 1 schaltet das ab.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="147"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="169"/>
+        <source>Preset</source>
+        <translation>Voreinstellung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="151"/>
+        <source>Save as preset…</source>
+        <translation>Als Voreinstellung speichern …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="153"/>
+        <source>Delete preset</source>
+        <translation>Voreinstellung löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="161"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="170"/>
+        <source>System prompt</source>
+        <translation>Systemanweisung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="163"/>
+        <source>Instructions the model follows throughout the conversation, for example: “Answer briefly, in German.”</source>
+        <translation>Anweisungen, denen das Modell im ganzen Gespräch folgt, zum Beispiel: „Antworte kurz und auf Deutsch.“</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="184"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="202"/>
+        <source>Longest answer</source>
+        <translation>Längste Antwort</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="185"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="197"/>
+        <source>tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="186"/>
+        <source>An answer ends after this many tokens at the latest.</source>
+        <translation>Eine Antwort endet spätestens nach so vielen Tokens.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="189"/>
+        <source>Random</source>
+        <translation>Zufällig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="190"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="203"/>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="191"/>
+        <source>The same seed, settings and question give the same answer again; “Random” gives a new one each time.</source>
+        <translation>Gleicher Startwert, gleiche Einstellungen und gleiche Frage ergeben wieder dieselbe Antwort; „Zufällig“ gibt jedes Mal eine neue.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="196"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="204"/>
+        <source>Context length</source>
+        <translation>Kontextlänge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="198"/>
+        <source>How much of the conversation the model sees at once. More needs more memory; the model is loaded again with it.</source>
+        <translation>Wie viel vom Gespräch das Modell auf einmal sieht. Mehr braucht mehr Arbeitsspeicher; das Modell wird damit neu geladen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="232"/>
+        <source>The model file recommends no sampling settings; “Default” uses MoEscope&apos;s usual values.</source>
+        <translation>Die Modelldatei empfiehlt keine Sampling-Einstellungen; „Standard“ verwendet die üblichen Werte von MoEscope.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="237"/>
+        <source>{model} recommends: {values}.</source>
+        <translation>{model} empfiehlt: {values}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="238"/>
+        <source>The model file recommends: {values}.</source>
+        <translation>Die Modelldatei empfiehlt: {values}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="291"/>
+        <source>Save preset</source>
+        <translation>Voreinstellung speichern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="291"/>
+        <source>Name of the preset:</source>
+        <translation>Name der Voreinstellung:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="302"/>
+        <source>Custom</source>
+        <translation>Eigene</translation>
+    </message>
+</context>
+<context>
     <name>TokenDialog</name>
     <message>
         <location filename="../../app/ui/library/token_dialog.py" line="50"/>
@@ -2169,6 +2567,40 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <location filename="../../app/ui/library/token_dialog.py" line="147"/>
         <source>Replace token</source>
         <translation>Token ersetzen</translation>
+    </message>
+</context>
+<context>
+    <name>Transcript</name>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="236"/>
+        <location filename="../../app/ui/chat/transcript.py" line="329"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="236"/>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="236"/>
+        <source>Regenerate</source>
+        <translation>Neu erzeugen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="249"/>
+        <source>Thinking…</source>
+        <translation>Denkt nach …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="251"/>
+        <source>Thoughts</source>
+        <translation>Gedanken</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="253"/>
+        <source>Thought for {duration}</source>
+        <translation>Hat {duration} nachgedacht</translation>
     </message>
 </context>
 </TS>

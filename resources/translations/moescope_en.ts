@@ -4,7 +4,15 @@
 <context>
     <name>LocalityPanel</name>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="331"/>
+        <location filename="../../app/ui/locality/panel.py" line="226"/>
+        <source>%n conversation(s) deleted.</source>
+        <translation>
+            <numerusform>%n conversation deleted.</numerusform>
+            <numerusform>%n conversations deleted.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/panel.py" line="372"/>
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nothing left this computer: %n attempt blocked before anything was sent.</numerusform>
@@ -12,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="337"/>
+        <location filename="../../app/ui/locality/panel.py" line="378"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
@@ -20,7 +28,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="347"/>
+        <location filename="../../app/ui/locality/panel.py" line="388"/>
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n attempt failed.</numerusform>
@@ -28,7 +36,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="349"/>
+        <location filename="../../app/ui/locality/panel.py" line="390"/>
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n attempt blocked before anything was sent.</numerusform>

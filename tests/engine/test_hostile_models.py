@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.models.gguf import REASONS, GGUFError, ModelInfo, inspect_gguf
-from app.core.engine.protocol import USER, ChatMessage, Finished, Generate, PromptRouting
+from app.core.engine.protocol import TEMPLATE_MODEL, USER, ChatMessage, Finished, Generate, PromptRouting
 from app.core.engine.session import EngineSession, SessionError
 from hostile_models import (
     CASES,
@@ -57,6 +57,8 @@ CHAT = (ChatMessage(USER, "hi"),)
 
 REFUSED = [case.name for case in CASES if case.stopped_by in (GGUF_INFO, LLAMA_CPP)]
 HOSTILE_CONTENTS = [case.name for case in CASES if case.stopped_by == NOBODY]
+UNUSABLE_TEMPLATES = {"template-sandbox-escape", "template-endless-loop", "template-endless-recursion", "template-10mb",
+                      "template-disguised-as-chatml", "template-a-number"}
 
 
 @pytest.fixture(scope="module")
@@ -332,20 +334,25 @@ def test_one_engine_refuses_every_bad_file_and_keeps_its_model(corpus, tmp_path)
 
 
 @pytest.mark.slow
-def test_hostile_contents_load_and_chat_templates_are_never_run(corpus):
-    """Models with hostile contents load and answer a chat. Their templates are never run: llama.cpp's
-    C++ formatter only recognises built-in formats by their markers and formats those itself, and for
-    any other template the engine falls back on its plain prompt; no sandbox escape or endless loop
-    executes, and none of the template's text reaches the prompt."""
+def test_hostile_contents_load_and_chat_templates_run_only_sandboxed_and_time_limited(corpus):
+    """Models with hostile contents load and answer a chat. Their chat templates run only in the sandbox and
+    within the time limit (app.core.engine.templates): one that reaches for Python's classes, loops, calls
+    itself or is too long is not used, Loaded says why and which format is used instead (llama.cpp's built-in
+    when the text looks like one), and none of its text reaches the prompt."""
+    formats = {}
     with EngineSession() as session, deadline(session, 600):
         for name in HOSTILE_CONTENTS:
-            session.load(str(corpus[name]), n_ctx=N_CTX)
+            loaded = session.load(str(corpus[name]), n_ctx=N_CTX)
+            formats[name] = loaded.template
             events = list(session.generate(Generate(messages=CHAT, max_tokens=4, temperature=0, seed=1)))
             routing = next(event for event in events if isinstance(event, PromptRouting))
             prompt = "".join(token.text for token in routing.tokens)
             assert isinstance(events[-1], Finished), name
             assert "hi" in prompt and len(prompt) < 200, f"{name}: {prompt!r}"
             assert "__class__" not in prompt and "range(" not in prompt, f"{name}: {prompt!r}"
+            if name in UNUSABLE_TEMPLATES:
+                assert loaded.template != TEMPLATE_MODEL and loaded.template_problem, name
+    assert formats["template-disguised-as-chatml"] == "builtin:chatml"
 
 
 @pytest.mark.slow

@@ -18,22 +18,32 @@ from app.core.models.gguf import ModelInfo
 
 INFO = ModelInfo(path="/models/m.gguf", file_size=1000, architecture="qwen3moe", name="M", size_label="",
                  quantization="F16", n_layers=3, n_embd=64, context_length=4096, n_experts=8, n_experts_used=2,
-                 n_dense_leading=0, n_shared_experts=0, moe_layers=[0, 1, 2], total_params=10, active_params=5)
+                 n_dense_leading=0, n_shared_experts=0, moe_layers=[0, 1, 2], total_params=10, active_params=5,
+                 sampling={"temperature": 0.6, "top_k": 20})
 ROUTING = Routing((0, 2), np.array([[3, 1], [0, 7]], dtype=np.int32), np.array([[0.75, 0.25], [0.5, 0.5]],
                                                                                dtype=np.float32))
 MESSAGES = [
     protocol.Load("/models/m.gguf", 512, 2, 4, safe=True, probe=True),
     protocol.Generate(prompt="Hallo", max_tokens=3, temperature=0.0, seed=1, stop=("\nUser:",)),
     protocol.Generate(messages=(protocol.ChatMessage(protocol.USER, "Grüße 🚀"),)),
+    protocol.Generate(messages=(protocol.ChatMessage(protocol.SYSTEM, "s"), protocol.ChatMessage(protocol.USER, "u")),
+                      top_p=0.8, top_k=20, min_p=0.1, repeat_penalty=1.0, thinking=False, grammar='root ::= "a"'),
     protocol.Stop(),
     protocol.Unload(),
     protocol.Shutdown(),
     protocol.Ready(pid=42, version="1.0", network_policy={"installed": True, "local_networks": ["127.0.0.1/32"]}),
     protocol.Loaded(INFO, 0.25, 512, safe=False),
+    protocol.Loaded(INFO, 0.25, 512, False, "builtin:chatml", thinking_switch=True,
+                    template_problem="The chat template took longer than 3 s."),
     protocol.Token(5, 99, " Köln", protocol.ANSWER, ROUTING),
     protocol.Token(0, 1, "", protocol.PROMPT),
     protocol.PromptRouting((protocol.Token(0, 1, "a", protocol.PROMPT, ROUTING), protocol.Token(1, 2, "b", protocol.PROMPT))),
     protocol.Finished(12, 3, 0.125, 20.5, protocol.STOP_LENGTH),
+    protocol.Finished(12, 3, 0.125, 20.5, protocol.STOP_EOS, dropped_messages=4, context_used=15, reused_tokens=9,
+                      sampling={"temperature": 0.7, "top_p": 0.95, "top_k": 40, "min_p": 0.05,
+                                "repeat_penalty": 1.1, "seed": 7}),
+    protocol.Error(protocol.BAD_REQUEST, "The chat template took longer than 3 s.", protocol.TEMPLATE_FAILED,
+                   {"source": "model", "problem": "timeout"}),
     protocol.Unloaded(),
     protocol.Error(protocol.BAD_MODEL, "m.gguf is empty.", "empty", {"size": 0}, still_loaded="/models/a.gguf"),
     protocol.Error(protocol.INTERNAL, "RuntimeError: boom"),
@@ -64,11 +74,39 @@ def test_the_wire_stays_compact_and_readable():
     assert b" " not in protocol.encode(protocol.Unloaded())
 
 
-def test_a_generate_request_takes_the_shared_defaults():
+def test_a_generate_request_leaves_sampling_to_the_engine_unless_it_sets_it():
     request = protocol.decode_command(b'{"cmd": "generate", "prompt": "Hallo"}')
-    assert (request.max_tokens, request.temperature, request.top_p, request.top_k, request.repeat_penalty) == (
-        defaults.MAX_TOKENS, defaults.TEMPERATURE, defaults.TOP_P, defaults.TOP_K, defaults.REPEAT_PENALTY)
+    assert request.max_tokens == defaults.MAX_TOKENS
+    assert (request.temperature, request.top_p, request.top_k, request.min_p, request.repeat_penalty) == (None,) * 5
+    assert (request.thinking, request.grammar) == (None, None)
     assert protocol.decode_command(b'{"cmd": "load", "path": "m.gguf"}').n_ctx == defaults.DEFAULT_CONTEXT
+
+
+def test_sampling_resolves_request_then_model_then_defaults():
+    from app.core.engine.sampling import resolve
+
+    model = {"temperature": 0.6, "top_k": 20, "min_p": 0.0}
+    chosen = resolve(protocol.Generate(prompt="x", top_p=0.5, min_p=0.3, seed=2**32 + 5), model)
+    assert chosen.to_dict() == {"temperature": 0.6, "top_p": 0.5, "top_k": 20, "min_p": 0.3,
+                                "repeat_penalty": defaults.REPEAT_PENALTY, "seed": 5}
+    assert resolve(protocol.Generate(prompt="x"), {}).temperature == defaults.TEMPERATURE
+    assert resolve(protocol.Generate(prompt="x"), {}).min_p == defaults.MIN_P
+    assert 0 <= resolve(protocol.Generate(prompt="x"), {}).seed < 2**32
+
+
+def test_events_of_an_older_engine_still_decode():
+    """Fields added later have defaults, so a line without them still decodes."""
+    finished = protocol.decode_event(b'{"event": "finished", "prompt_tokens": 1, "answer_tokens": 2, "ttft_s": 0.1, '
+                                     b'"tokens_per_s": 3.0, "stop_reason": "eos"}')
+    assert (finished.dropped_messages, finished.context_used, finished.reused_tokens, finished.sampling) == (
+        0, 0, 0, {})
+    wire = json.loads(protocol.encode(protocol.Loaded(INFO, 0.25, 512, safe=False)))
+    for key in ("template", "thinking_switch", "template_problem"):
+        del wire[key]
+    del wire["info"]["sampling"]
+    loaded = protocol.decode_event(json.dumps(wire).encode())
+    assert (loaded.template, loaded.thinking_switch, loaded.template_problem) == (protocol.TEMPLATE_PLAIN, False, "")
+    assert loaded.info.sampling == {}
 
 
 @pytest.mark.parametrize("line, words", [

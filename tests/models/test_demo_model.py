@@ -190,3 +190,20 @@ def test_readable_demo_writes_only_letters_spaces_and_punctuation(tmp_path):
 def test_readable_and_transparent_exclude_each_other(tmp_path):
     with pytest.raises(ValueError, match="transparent and readable"):
         write_demo_model(tmp_path / "x.gguf", transparent=True, readable=True)
+
+
+def test_chat_template_and_sampling_are_written_as_asked(tmp_path):
+    from app.core.models.demo import CHAT_TEMPLATE, REASONING_TEMPLATE
+    from app.core.models.gguf import inspect_gguf
+
+    def template(path) -> str | None:
+        field = gguf.GGUFReader(str(path)).fields.get("tokenizer.chat_template")
+        return None if field is None else bytes(field.parts[-1]).decode()
+
+    default = write_demo_model(tmp_path / "default.gguf", layers=1)
+    reasoning = write_demo_model(tmp_path / "reasoning.gguf", layers=1, chat_template=REASONING_TEMPLATE,
+                                 sampling={"temperature": 0.6, "top_k": 20})
+    bare = write_demo_model(tmp_path / "bare.gguf", layers=1, chat_template=None)
+    assert template(default) == CHAT_TEMPLATE and template(reasoning) == REASONING_TEMPLATE
+    assert template(bare) is None and inspect_gguf(bare).has_chat_template is False
+    assert inspect_gguf(reasoning).sampling == {"temperature": 0.6, "top_k": 20}

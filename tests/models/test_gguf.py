@@ -676,3 +676,29 @@ def test_format_info_json(tmp_path):
     assert data["is_moe"] is True
     assert text.startswith('{\n  "path"')
     assert ModelInfo.from_dict(data) == info
+
+
+# --- Recommended sampling settings -----------------------------------------------------------------
+
+
+def test_sampling_settings_the_file_recommends(tmp_path):
+    from app.core.models.demo import write_demo_model
+
+    path = write_demo_model(tmp_path / "sampling.gguf", layers=1, sampling={
+        "temperature": 0.6, "top_p": 0.95, "top_k": 20, "min_p": 0.0, "repeat_penalty": 1.05})
+    info = inspect_gguf(path)
+    assert info.sampling == {"temperature": 0.6, "top_p": 0.95, "top_k": 20, "min_p": 0.0, "repeat_penalty": 1.05}
+    assert ModelInfo.from_dict(json.loads(format_info_json(info))) == info
+    assert inspect_gguf(write_demo_model(tmp_path / "none.gguf", layers=1)).sampling == {}
+
+
+def test_sampling_settings_out_of_range_or_of_the_wrong_kind_are_ignored(tmp_path):
+    from app.core.models.demo import write_demo_model
+    from gguf_edit import rewrite_gguf
+
+    source = write_demo_model(tmp_path / "source.gguf", layers=1, sampling={
+        "temperature": 0.6, "top_p": 0.9, "top_k": 20, "min_p": 0.1, "repeat_penalty": 1.1})
+    rewrite_gguf(source, tmp_path / "odd.gguf", {
+        "general.sampling.temp": float("nan"), "general.sampling.top_p": 1.5, "general.sampling.top_k": -3,
+        "general.sampling.penalty_repeat": float("inf")})
+    assert inspect_gguf(tmp_path / "odd.gguf").sampling == {"min_p": 0.1}

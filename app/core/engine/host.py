@@ -107,7 +107,9 @@ def _serve() -> int:
                 info, seconds = engine.load(command.path, n_ctx=command.n_ctx, n_threads=command.n_threads,
                                             experts_per_token=command.experts_per_token, safe=command.safe,
                                             probe=command.probe)
-                emit(protocol.Loaded(info, round(seconds, 3), engine.n_ctx, engine.safe))
+                chat = engine.chat_format
+                emit(protocol.Loaded(info, round(seconds, 3), engine.n_ctx, engine.safe, chat.source,
+                                     chat.thinking_switch, chat.problem))
             elif isinstance(command, protocol.Generate):
                 emit(engine.generate(command, emit))
             elif isinstance(command, protocol.Unload):

@@ -22,9 +22,12 @@ from app.core.defaults import DEFAULT_CONTEXT
 from app.core.engine import protocol
 from app.core.engine.backends import load_cpu_backends
 from app.core.engine.compat import injected_crash_stages
+from app.core.engine.history import Turns, turns_to_drop
 from app.core.engine.protocol import EMPTY_ROUTING, ChatMessage, Finished, Generate, Routing, Token
 from app.core.engine.routing_tap import RoutingTap, rows_to_positions
+from app.core.engine.sampling import make_sampler, resolve
 from app.core.engine.stops import release_before_stop, release_safe
+from app.core.engine.templates import ChatFormat, TemplateError, chat_format
 from app.core.models.gguf import GGUFError, ModelInfo, inspect_gguf
 
 # Prompt tokens evaluated per llama_decode: one micro-batch, so rows map to positions directly, and
@@ -38,10 +41,9 @@ EARLY_REFUSAL_BYTES = 64 * 1024
 # Tokenized while a model is probed: letters, digits, punctuation, umlauts and an emoji.
 PROBE_TEXT = "User: Grüße aus Köln! What is 2 + 2? 🚀\nAssistant:"
 
-# For models without a chat template of their own (base models, the synthetic demos).
-FALLBACK_SYSTEM = "The following is a conversation between a user and a helpful assistant."
-FALLBACK_STOP = ("\nUser:", "\nuser:", "\nAssistant:")
-_FALLBACK_ROLES = {protocol.USER: "User", protocol.ASSISTANT: "Assistant", protocol.SYSTEM: "System"}
+ANSWER_ROOM_SHARE = 4
+"""A conversation keeps room for an answer of max_tokens, or of a quarter of the context if that is less;
+older turns are left out until it does, and then until another quarter is free for the turns to come."""
 
 
 class EngineError(Exception):
@@ -99,6 +101,7 @@ class Engine:
         ll.llama_backend_init()
         _silence_llama_log()
         self.info: ModelInfo | None = None
+        self.chat_format: ChatFormat = ChatFormat()
         self.stop_requested = threading.Event()
         self._model = None
         self._ctx = None
@@ -110,6 +113,7 @@ class Engine:
         self.safe = False
         self._abort_callback = ll.ggml_abort_callback(lambda _data: self.stop_requested.is_set())
         self._cached_tokens: list[int] = []
+        self._left_out: tuple[ChatMessage, ...] = ()
         self._routing_by_pos: dict[int, Routing] = {}
         self._piece_buffer = ctypes.create_string_buffer(256)
         self._longest_piece: int | None = None
@@ -187,9 +191,11 @@ class Engine:
         self._kv_overrides = kv_overrides
         self._vocab = ll.llama_model_get_vocab(model)
         self.info = info
+        self.chat_format = chat_format(ll, model, self._vocab)
         self.safe = safe
         self._load_args = (path, info, n_ctx, n_threads, experts_per_token, capture, safe)
         self._cached_tokens = []
+        self._left_out = ()
         self._routing_by_pos = {}
         self._longest_piece = None
         self._inject_first_batch = "first-batch" in inject
@@ -216,6 +222,7 @@ class Engine:
             self._ll.llama_model_free(self._model)
         self._ctx = self._model = self._vocab = self._tap = self._kv_overrides = None
         self.info = None
+        self.chat_format = ChatFormat()
         self._load_args = None
         self._cached_tokens = []
         self._routing_by_pos = {}
@@ -226,27 +233,6 @@ class Engine:
             self._forget_from(0)
 
     # prompts ------------------------------------------------------------------------------------
-
-    def chat_prompt(self, messages: tuple[ChatMessage, ...]) -> tuple[str, list[str]]:
-        """Format a conversation with the model's chat template, or a plain fallback; returns (prompt, stops)."""
-        ll = self._ll
-        template = ll.llama_model_chat_template(self._model, None)
-        if template:
-            chat = (ll.llama_chat_message * len(messages))()
-            encoded = [(m.role.encode(), m.content.encode()) for m in messages]
-            for item, (role, content) in zip(chat, encoded):
-                item.role, item.content = role, content
-            size = ll.llama_chat_apply_template(template, chat, len(messages), True, None, 0)
-            if size > 0:
-                buffer = ctypes.create_string_buffer(size + 1)
-                ll.llama_chat_apply_template(template, chat, len(messages), True, buffer, size + 1)
-                return buffer.raw[:size].decode("utf-8", errors="replace"), []
-        lines = [FALLBACK_SYSTEM, ""]
-        for message in messages:
-            role = _FALLBACK_ROLES.get(message.role, "User")
-            lines.append(f"{role}: {message.content.strip()}")
-        lines.append("Assistant:")
-        return "\n".join(lines), list(FALLBACK_STOP)
 
     def tokenize(self, text: str) -> list[int]:
         ll = self._ll
@@ -270,7 +256,7 @@ class Engine:
     # generation ---------------------------------------------------------------------------------
 
     def generate(self, request: Generate, emit: Callable[[protocol.Event], None]) -> Finished:
-        """Evaluate the request's prompt (its messages in the chat template, or its raw prompt) and
+        """Evaluate the request's prompt (its messages in the chat format, or its raw prompt) and
         sample an answer, calling ``emit`` with protocol events.
 
         Emits one PromptRouting event after the prompt and one Token event per answer token; returns
@@ -280,72 +266,22 @@ class Engine:
             raise EngineError(protocol.BAD_REQUEST, "max_tokens must be at least 1")
         if self._ctx is None:
             raise EngineError(protocol.NOT_LOADED, "No model is loaded.")
-        stops = [s for s in request.stop if s]
-        if request.messages is not None:
-            prompt, template_stops = self.chat_prompt(request.messages)
-            stops += template_stops
-        else:
-            prompt = request.prompt or ""
         ll = self._ll
         started = time.perf_counter()
         n_ctx = self.n_ctx
-        self._refuse_if_surely_too_long(prompt, n_ctx)
-        tokens = self.tokenize(prompt)
-        if len(tokens) >= n_ctx:
-            raise EngineError(
-                protocol.CONTEXT_FULL,
-                f"The conversation is {len(tokens)} tokens long; the context holds {n_ctx}. "
-                "Start a new conversation or load the model with a longer context.",
-                details={"tokens": len(tokens), "n_ctx": n_ctx, "at_least": False},
-            )
-
-        reused = self._reuse_prefix(tokens)
-        stopped = not self._evaluate(tokens[reused:], reused)
-        prompt_decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        prompt_events = [self._token_event(pos, tok, protocol.PROMPT, prompt_decoder.decode(self.piece(tok)))
-                         for pos, tok in enumerate(tokens)]
-        emit(protocol.PromptRouting(tuple(prompt_events)))
-
-        answer: list[int] = []
-        text = ""
-        held: list[Token] = []
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        first_token_at = None
-        stop_reason = protocol.STOP_STOPPED if stopped else protocol.STOP_LENGTH
-        sampler = self._make_sampler(request)
+        if request.messages is not None:
+            tokens, template_stops, dropped = self._fit_conversation(request, n_ctx)
+        else:
+            tokens, template_stops, dropped = self._prompt_tokens(request.prompt or "", n_ctx), [], 0
+        stops = [s for s in request.stop if s] + template_stops
+        sampling = resolve(request, self.info.sampling)
         try:
-            while not stopped and len(answer) < request.max_tokens:
-                if self.stop_requested.is_set():
-                    stop_reason = protocol.STOP_STOPPED
-                    break
-                if len(self._cached_tokens) >= n_ctx:
-                    stop_reason = protocol.STOP_CONTEXT_FULL
-                    break
-                token = ll.llama_sampler_sample(sampler, self._ctx, -1)
-                if ll.llama_vocab_is_eog(self._vocab, token):
-                    stop_reason = protocol.STOP_EOS
-                    break
-                pos = len(self._cached_tokens)
-                if not self._evaluate([token], pos):
-                    stop_reason = protocol.STOP_STOPPED
-                    break
-                answer.append(token)
-                piece = decoder.decode(self.piece(token))
-                text += piece
-                held.append(self._token_event(pos, token, protocol.ANSWER, piece))
-                if first_token_at is None:
-                    first_token_at = time.perf_counter()
-                hit = min((s for s in stops if s in text), key=text.index, default=None)
-                if hit is not None:
-                    stop_reason = protocol.STOP_SEQUENCE
-                    held = release_before_stop(held, text, hit)
-                    for event in held:
-                        emit(event)
-                    held = []
-                    break
-                held = release_safe(held, text, stops, emit)
-            for event in held:
-                emit(event)
+            sampler = make_sampler(ll, self._vocab, sampling, request.grammar)
+        except ValueError as exc:
+            raise EngineError(protocol.BAD_REQUEST, f"The grammar cannot be used: {exc}.") from exc
+        try:
+            reused = self._reuse_prefix(tokens)
+            answer, stop_reason, first_token_at = self._answer(tokens, reused, sampler, request, stops, emit)
         finally:
             ll.llama_sampler_free(sampler)
 
@@ -353,37 +289,142 @@ class Engine:
         generating = finished_at - (first_token_at or finished_at)
         return Finished(
             prompt_tokens=len(tokens),
-            answer_tokens=len(answer),
+            answer_tokens=answer,
             ttft_s=round((first_token_at or finished_at) - started, 4),
-            tokens_per_s=round((len(answer) - 1) / generating, 2) if len(answer) > 1 and generating > 0 else 0.0,
+            tokens_per_s=round((answer - 1) / generating, 2) if answer > 1 and generating > 0 else 0.0,
             stop_reason=stop_reason,
+            dropped_messages=dropped,
+            context_used=len(self._cached_tokens),
+            reused_tokens=reused,
+            sampling=sampling.to_dict(),
         )
 
-    def _refuse_if_surely_too_long(self, prompt: str, n_ctx: int) -> None:
-        """Refuse a long prompt that cannot fit, without tokenizing it.
+    def _answer(self, tokens: list[int], reused: int, sampler, request: Generate, stops: list[str],
+                emit: Callable[[protocol.Event], None]) -> tuple[int, str, float | None]:
+        """Evaluate the prompt from ``reused`` on and sample the answer; returns (answer tokens, stop reason,
+        time of the first answer token)."""
+        ll = self._ll
+        n_ctx = self.n_ctx
+        stopped = not self._evaluate(tokens[reused:], reused)
+        prompt_decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        prompt_events = [self._token_event(pos, tok, protocol.PROMPT, prompt_decoder.decode(self.piece(tok)))
+                         for pos, tok in enumerate(tokens)]
+        emit(protocol.PromptRouting(tuple(prompt_events)))
+
+        count = 0
+        text = ""
+        held: list[Token] = []
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        first_token_at = None
+        stop_reason = protocol.STOP_STOPPED if stopped else protocol.STOP_LENGTH
+        while not stopped and count < request.max_tokens:
+            if self.stop_requested.is_set():
+                stop_reason = protocol.STOP_STOPPED
+                break
+            if len(self._cached_tokens) >= n_ctx:
+                stop_reason = protocol.STOP_CONTEXT_FULL
+                break
+            token = ll.llama_sampler_sample(sampler, self._ctx, -1)
+            if ll.llama_vocab_is_eog(self._vocab, token):
+                stop_reason = protocol.STOP_EOS
+                break
+            pos = len(self._cached_tokens)
+            if not self._evaluate([token], pos):
+                stop_reason = protocol.STOP_STOPPED
+                break
+            count += 1
+            piece = decoder.decode(self.piece(token))
+            text += piece
+            held.append(self._token_event(pos, token, protocol.ANSWER, piece))
+            if first_token_at is None:
+                first_token_at = time.perf_counter()
+            hit = min((s for s in stops if s in text), key=text.index, default=None)
+            if hit is not None:
+                stop_reason = protocol.STOP_SEQUENCE
+                held = release_before_stop(held, text, hit)
+                break
+            held = release_safe(held, text, stops, emit)
+        for event in held:
+            emit(event)
+        return count, stop_reason, first_token_at
+
+    def _fit_conversation(self, request: Generate, n_ctx: int) -> tuple[list[int], list[str], int]:
+        """The prompt tokens of the request's conversation, its stop sequences, and how many messages were
+        left out (app.core.engine.history).
+
+        All of it if it leaves room for the answer (ANSWER_ROOM_SHARE); else without the messages the last
+        answer's prompt left out, if that leaves room (the cache carries over); else without the fewest
+        oldest turns that leave room for the answer and another quarter of the context. If even the last
+        turn alone leaves no room, it is asked anyway as long as it fits at all; if it does not,
+        CONTEXT_FULL."""
+        turns = Turns(request.messages)
+        room = min(request.max_tokens, n_ctx // ANSWER_ROOM_SHARE)
+        tried: dict[int, tuple[list[int] | None, list[str], int]] = {}
+
+        def attempt(dropped: int) -> tuple[list[int] | None, list[str], int]:
+            """(tokens, or None when surely too long; stop sequences; lower bound of the token count)."""
+            if dropped not in tried:
+                prompt, stops = self._render(turns.without(dropped), request.thinking)
+                at_least = self._at_least_tokens(prompt)
+                tried[dropped] = (None if at_least >= n_ctx else self.tokenize(prompt), stops, at_least)
+            return tried[dropped]
+
+        def fits(dropped: int, spare: int) -> bool:
+            tokens = attempt(dropped)[0]
+            return tokens is not None and len(tokens) + room + spare <= n_ctx
+
+        dropped = turns_to_drop(turns, fits, n_ctx // ANSWER_ROOM_SHARE, self._left_out)
+        tokens, stops, at_least = attempt(dropped)
+        if tokens is None or len(tokens) >= n_ctx:
+            self._refuse(tokens, n_ctx, at_least)
+        self._left_out = turns.left_out(dropped)
+        return tokens, stops, turns.dropped_messages(dropped)
+
+    def _render(self, messages: tuple[ChatMessage, ...], thinking: bool | None) -> tuple[str, list[str]]:
+        try:
+            return self.chat_format.render(messages, thinking)
+        except TemplateError as exc:
+            raise EngineError(protocol.BAD_REQUEST, str(exc),
+                              reason=protocol.TEMPLATE_FAILED,
+                              details={"source": self.chat_format.source, "problem": exc.problem}) from exc
+
+    def _prompt_tokens(self, prompt: str, n_ctx: int) -> list[int]:
+        """A raw prompt's tokens; CONTEXT_FULL when they do not fit (measured without tokenizing when long)."""
+        at_least = self._at_least_tokens(prompt)
+        if at_least >= n_ctx or len(tokens := self.tokenize(prompt)) >= n_ctx:
+            self._refuse(None if at_least >= n_ctx else tokens, n_ctx, at_least)
+        return tokens
+
+    @staticmethod
+    def _refuse(tokens: list[int] | None, n_ctx: int, at_least: int) -> None:
+        """CONTEXT_FULL for a prompt of ``tokens``, or of ``at_least`` tokens when it was not tokenized."""
+        count, measured = (at_least, True) if tokens is None else (len(tokens), False)
+        raise EngineError(
+            protocol.CONTEXT_FULL,
+            f"The conversation is {'at least ' if measured else ''}{count} tokens long; the context holds {n_ctx}. "
+            "Start a new conversation or load the model with a longer context.",
+            details={"tokens": count, "n_ctx": n_ctx, "at_least": measured},
+        )
+
+    def _at_least_tokens(self, prompt: str) -> int:
+        """A lower bound on a long prompt's tokens, without tokenizing it (0 for a short one).
 
         With a BPE or SentencePiece vocabulary no token stands for more text than the vocabulary's
-        longest piece, so a prompt longer than ``n_ctx`` such pieces has more tokens than the context
-        holds. (Other vocabularies may fold whitespace, so their prompts are always tokenized.)
+        longest piece, so a prompt of ``size`` bytes has at least size / longest piece tokens: a pasted
+        megabyte is refused at once instead of after tokenizing all of it. (Other vocabularies may fold
+        whitespace, so their prompts are always tokenized.)
         """
         size = len(prompt.encode("utf-8", errors="replace"))
         ll = self._ll
-        if size < max(n_ctx, EARLY_REFUSAL_BYTES) or ll.llama_vocab_type(self._vocab) not in (
+        if size < max(self.n_ctx, EARLY_REFUSAL_BYTES) or ll.llama_vocab_type(self._vocab) not in (
                 ll.LLAMA_VOCAB_TYPE_SPM, ll.LLAMA_VOCAB_TYPE_BPE):
-            return
+            return 0
         if self._longest_piece is None:
             buffer = ctypes.create_string_buffer(1024)
             self._longest_piece = max(
                 (abs(ll.llama_token_to_piece(self._vocab, token, buffer, len(buffer), 0, True))
                  for token in range(ll.llama_vocab_n_tokens(self._vocab))), default=1) or 1
-        at_least = -(-size // self._longest_piece)
-        if at_least >= n_ctx:
-            raise EngineError(
-                protocol.CONTEXT_FULL,
-                f"The conversation is at least {at_least} tokens long ({size} bytes); the context holds "
-                f"{n_ctx}. Start a new conversation or load the model with a longer context.",
-                details={"tokens": at_least, "n_ctx": n_ctx, "at_least": True},
-            )
+        return -(-size // self._longest_piece)
 
     def _token_event(self, pos: int, token: int, source: str, text: str) -> Token:
         return Token(pos, token, text, source, self._routing_by_pos.get(pos, EMPTY_ROUTING))
@@ -440,23 +481,6 @@ class Engine:
         finally:
             ll.llama_batch_free(batch)
         return True
-
-    def _make_sampler(self, settings: Generate):
-        ll = self._ll
-        chain = ll.llama_sampler_chain_init(ll.llama_sampler_chain_default_params())
-        if settings.repeat_penalty and settings.repeat_penalty != 1.0:
-            n_vocab = ll.llama_vocab_n_tokens(self._vocab)
-            penalties = ll.llama_sampler_init_penalties(n_vocab, 64, settings.repeat_penalty, 0.0, 0.0)
-            ll.llama_sampler_chain_add(chain, penalties)
-        if settings.temperature <= 0:
-            ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_greedy())
-            return chain
-        ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_top_k(settings.top_k))
-        ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_top_p(settings.top_p, 1))
-        ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_temp(settings.temperature))
-        seed = settings.seed if settings.seed is not None else int.from_bytes(os.urandom(4), "little")
-        ll.llama_sampler_chain_add(chain, ll.llama_sampler_init_dist(seed & 0xFFFFFFFF))
-        return chain
 
 
 def _crash_if_injected(stage: str, stages) -> None:

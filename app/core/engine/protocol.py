@@ -12,8 +12,12 @@ Commands (client -> host):
               mode: no extra buffer types), probe (evaluate one batch and one token while loading;
               see app.core.engine.compat)
     Generate  either ``prompt`` (raw text, no template) or ``messages`` (ChatMessage; the model's chat
-              template or a plain fallback is applied); max_tokens, temperature, top_p, top_k,
-              repeat_penalty, seed, stop (strings). Defaults: app.core.defaults
+              template, a llama.cpp built-in or a plain fallback is applied, see
+              app.core.engine.templates; the oldest turns are left out when they no longer fit);
+              max_tokens, temperature, top_p, top_k, min_p, repeat_penalty (None: the model's own
+              general.sampling.* value, else app.core.defaults), seed, stop (strings), thinking (None:
+              the template's default; True/False sets enable_thinking where the template has that
+              switch), grammar (GBNF text the answer must follow, or None)
     Stop      ends prompt processing or generation within one token
     Unload
     Shutdown  ends a running answer as Stop does, then the process (so does the end of stdin)
@@ -21,17 +25,27 @@ Commands (client -> host):
 Events (host -> client):
     Ready           pid, version, network_policy: NetworkPolicy.describe() of the policy installed in
                     the engine process; the host is up and waiting for commands
-    Loaded          info (ModelInfo), load_seconds, n_ctx, safe
+    Loaded          info (ModelInfo, with the model's sampling defaults), load_seconds, n_ctx, safe,
+                    template (TEMPLATE_MODEL, "builtin:<name>" or TEMPLATE_PLAIN: how chats become
+                    prompts), thinking_switch (the template honours Generate.thinking), template_problem
+                    (English: why the model's own template is not used; "" when it is or has none)
     PromptRouting   tokens: a Token per prompt position (source PROMPT)
     Token           pos, token, text, source (PROMPT | ANSWER), routing (Routing)
-    Finished        prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason (STOP_REASONS)
+    Finished        prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason (STOP_REASONS),
+                    dropped_messages (how many messages after the leading system prompt were left
+                    out of the prompt, oldest first, to make it fit; whole turns, never a
+                    system prompt), context_used (tokens in the context after the answer), reused_tokens
+                    (prompt tokens kept from the previous answer's cache, not evaluated again), sampling
+                    (the settings used, every one decided, with the seed)
     Unloaded
     Error           kind (ERROR_KINDS), message (English); for a model file that cannot be used also
                     reason and details (the GGUFError's, see gguf.REASONS); after a failed Load also
                     still_loaded: the path of the model the engine still has, or None; for
                     CONTEXT_FULL details tokens, n_ctx and at_least (true when the prompt was measured
                     by its length, not tokenized: tokens is a minimum); for LOAD_FAILED details stage
-                    ("model" | "context") and, for a context, n_ctx
+                    ("model" | "context") and, for a context, n_ctx; for a chat template that failed
+                    (kind BAD_REQUEST, reason TEMPLATE_FAILED) details source (the template used) and
+                    problem ("timeout" | "failed" | "too_long")
     NetworkBlocked  attempt: the NetworkAttempt (app.core.locality) the engine's network policy
                     refused or, despite the name, a user action allowed (with its outcome). May come
                     at any time after Ready; on the wire the event name, then NetworkAttempt.to_dict's fields
@@ -84,6 +98,13 @@ CONTEXT_FULL = "context_full"
 BAD_REQUEST = "bad_request"
 INTERNAL = "internal"
 ERROR_KINDS = (BAD_MODEL, LOAD_FAILED, NOT_LOADED, CONTEXT_FULL, BAD_REQUEST, INTERNAL)
+
+TEMPLATE_FAILED = "template_failed"
+"""Error.reason of a BAD_REQUEST whose conversation the chat template could not render."""
+
+TEMPLATE_MODEL = "model"
+TEMPLATE_BUILTIN = "builtin:"
+TEMPLATE_PLAIN = "plain"
 
 STOP_LENGTH = "length"
 STOP_EOS = "eos"
@@ -218,8 +239,8 @@ class ChatMessage:
     content: str
 
 
-_SETTINGS = {"max_tokens": int, "temperature": float, "top_p": float, "top_k": int, "repeat_penalty": float,
-             "seed": int}
+_SETTINGS = {"max_tokens": int, "temperature": float, "top_p": float, "top_k": int, "min_p": float,
+             "repeat_penalty": float, "seed": int}
 
 
 @dataclass(frozen=True)
@@ -227,12 +248,15 @@ class Generate(_Command):
     prompt: str | None = None
     messages: tuple[ChatMessage, ...] | None = None
     max_tokens: int = defaults.MAX_TOKENS
-    temperature: float = defaults.TEMPERATURE
-    top_p: float = defaults.TOP_P
-    top_k: int = defaults.TOP_K
-    repeat_penalty: float = defaults.REPEAT_PENALTY
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
+    repeat_penalty: float | None = None
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    thinking: bool | None = None
+    grammar: str | None = None
     name: ClassVar[str] = GENERATE
 
     def to_wire(self) -> dict:
@@ -242,6 +266,10 @@ class Generate(_Command):
         if self.messages is not None:
             message["messages"] = [{"role": turn.role, "content": turn.content} for turn in self.messages]
         message.update({key: getattr(self, key) for key in _SETTINGS}, stop=list(self.stop))
+        if self.thinking is not None:
+            message["thinking"] = self.thinking
+        if self.grammar is not None:
+            message["grammar"] = self.grammar
         return message
 
     @classmethod
@@ -251,6 +279,8 @@ class Generate(_Command):
             prompt=None if message.get("prompt") is None else str(message["prompt"]),
             messages=None if turns is None else tuple(ChatMessage(str(t["role"]), str(t["content"])) for t in turns),
             stop=tuple(str(stop) for stop in message.get("stop") or ()),
+            thinking=None if message.get("thinking") is None else bool(message["thinking"]),
+            grammar=None if message.get("grammar") is None else str(message["grammar"]),
             **{key: convert(message[key]) for key, convert in _SETTINGS.items() if message.get(key) is not None},
         )
 
@@ -287,6 +317,9 @@ class Loaded(_Event):
     load_seconds: float
     n_ctx: int
     safe: bool
+    template: str = TEMPLATE_PLAIN
+    thinking_switch: bool = False
+    template_problem: str = ""
     name: ClassVar[str] = LOADED
 
     def to_wire(self) -> dict:
@@ -295,7 +328,8 @@ class Loaded(_Event):
     @classmethod
     def from_wire(cls, message: Mapping) -> Loaded:
         return cls(ModelInfo.from_dict(message["info"]), float(message["load_seconds"]), int(message["n_ctx"]),
-                   bool(message["safe"]))
+                   bool(message["safe"]), str(message.get("template") or TEMPLATE_PLAIN),
+                   bool(message.get("thinking_switch")), str(message.get("template_problem") or ""))
 
 
 @dataclass(frozen=True)
@@ -346,6 +380,10 @@ class Finished(_Event):
     ttft_s: float
     tokens_per_s: float
     stop_reason: str
+    dropped_messages: int = 0
+    context_used: int = 0
+    reused_tokens: int = 0
+    sampling: dict = field(default_factory=dict)
     name: ClassVar[str] = FINISHED
 
 

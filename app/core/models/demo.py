@@ -71,6 +71,21 @@ CHAT_TEMPLATE = (
     "{% for message in messages %}{{ message['role'] }}: {{ message['content'] }}\n{% endfor %}"
     "{% if add_generation_prompt %}assistant: {% endif %}"
 )
+REASONING_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}<|{{ message['role'] }}|>{{ message['content'] }}{{ eos_token }}\n"
+    "{% endfor %}{% if add_generation_prompt %}<|assistant|>"
+    "{% if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>\n\n"
+    "{% else %}<think>\n{% endif %}{% endif %}"
+)
+"""A reasoning model's template: the generation prompt opens the thinking section (as the DeepSeek R1
+distills' does), and Qwen3's switch ``enable_thinking=false`` closes it empty at once."""
+
+THINK_GRAMMAR = 'root ::= [a-z ]{1,24} "</think>" [a-z ]{1,24}'
+"""GBNF for a demo answer after REASONING_TEMPLATE's prompt: some thinking, its end tag, an answer."""
+
+_SAMPLING_WRITERS = {"temperature": "add_sampling_temp", "top_p": "add_sampling_top_p",
+                     "top_k": "add_sampling_top_k", "min_p": "add_sampling_min_p",
+                     "repeat_penalty": "add_sampling_penalty_repeat"}
 
 
 @dataclass(frozen=True)
@@ -161,6 +176,8 @@ def write_demo_model(
     transparent: bool = False,
     readable: bool = False,
     name: str | None = None,
+    chat_template: str | None = CHAT_TEMPLATE,
+    sampling: dict[str, float] | None = None,
 ) -> Path:
     """Write a random-weight GGUF model to ``path`` and return the path.
 
@@ -186,6 +203,10 @@ def write_demo_model(
             ``_prefer_readable_output``); not with ``transparent``.
         name: ``general.name``; by default one that says the weights are random and how the model
             is built.
+        chat_template: ``tokenizer.chat_template`` (CHAT_TEMPLATE, REASONING_TEMPLATE or any other), or None
+            for a model without one.
+        sampling: recommended sampling settings written as ``general.sampling.*``, keyed by the names of
+            Generate's fields (temperature, top_p, top_k, min_p, repeat_penalty).
 
     Raises:
         ValueError: for parameters the architecture or llama.cpp does not accept.
@@ -212,8 +233,12 @@ def write_demo_model(
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = gguf.GGUFWriter(str(path), arch)
     _add_general_metadata(writer, spec, name)
+    for key, value in (sampling or {}).items():
+        getattr(writer, _SAMPLING_WRITERS[key])(value)
     _ARCH_METADATA[arch](writer, spec)
     _add_tokenizer(writer, tokens, token_types, merges)
+    if chat_template is not None:
+        writer.add_chat_template(chat_template)
     for tensor_name, array in weights.tensors.items():
         if dtype == "f16" and array.ndim >= 2:
             array = array.astype(np.float16)
@@ -546,4 +571,3 @@ def _add_tokenizer(
     writer.add_eos_token_id(tokens.index(EOS_TOKEN))
     writer.add_add_bos_token(True)
     writer.add_add_eos_token(False)
-    writer.add_chat_template(CHAT_TEMPLATE)

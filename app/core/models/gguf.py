@@ -83,6 +83,8 @@ class ModelInfo:
         has_chat_template: whether ``tokenizer.chat_template`` is present.
         total_params: all tensor elements.
         active_params: parameters that work on one token (routed experts counted at k of n).
+        sampling: the sampling settings the file recommends (``general.sampling.*``), under the names of
+            ``app.core.engine.protocol.Generate``'s fields (SAMPLING_KEYS); values out of range are left out.
     """
 
     path: str
@@ -102,6 +104,7 @@ class ModelInfo:
     has_chat_template: bool = False
     total_params: int = 0
     active_params: int = 0
+    sampling: dict = field(default_factory=dict)
 
     @property
     def is_moe(self) -> bool:
@@ -474,6 +477,16 @@ def _check_tensor_data(r: _Reader, tensors: list[_Tensor], data_start: int, alig
                           "past the end of the file", tensor=tensor.name)
 
 
+SAMPLING_KEYS = {
+    "general.sampling.temp": ("temperature", float, 0.0, 100.0),
+    "general.sampling.top_p": ("top_p", float, 0.0, 1.0),
+    "general.sampling.top_k": ("top_k", int, 0, 1 << 20),
+    "general.sampling.min_p": ("min_p", float, 0.0, 1.0),
+    "general.sampling.penalty_repeat": ("repeat_penalty", float, 0.0, 100.0),
+}
+"""GGUF key -> (Generate field, type, lowest, highest value) of the sampling settings a file may recommend."""
+
+
 # --- Interpreting --------------------------------------------------------------------------------
 
 
@@ -509,6 +522,20 @@ def _per_layer_counts(file_name: str, metadata: dict[str, object], key: str, n_l
 def _text(metadata: dict[str, object], key: str) -> str:
     value = metadata.get(key)
     return value if isinstance(value, str) else ""
+
+
+def _sampling(metadata: dict[str, object]) -> dict[str, float | int]:
+    """The recommended sampling settings that are numbers of the right kind within range; others are ignored.
+    Floats keep six significant digits, as the float32 they are stored in holds."""
+    found: dict[str, float | int] = {}
+    for key, (name, kind, lowest, highest) in SAMPLING_KEYS.items():
+        value = metadata.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lowest <= value <= highest:
+            continue
+        if kind is int and not (isinstance(value, int) or float(value).is_integer()):
+            continue
+        found[name] = int(value) if kind is int else float(f"{value:.6g}")  # float32 0.1 is 0.100000001
+    return found
 
 
 def _check_norm_and_rope(file_name: str, metadata: dict[str, object], arch: str) -> None:
@@ -686,6 +713,7 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
         has_chat_template="tokenizer.chat_template" in metadata,
         total_params=total_params,
         active_params=total_params - _inactive_params(block_tensors, n_experts, used_per_layer),
+        sampling=_sampling(metadata),
     )
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -31,17 +32,13 @@ from PySide6.QtWidgets import (
 from app.core.locality.audit import AuditEntry
 from app.core.locality.report import summarize, write_evidence_report
 from app.core.locality.state import LocalityKind, LocalityState
-from app.core.paths import data_dir
+from app.core.paths import conversations_db, data_dir
 from app.ui import settings
 from app.ui.locality.audit_table import AuditTableModel, AuditTableView
 from app.ui.locality.indicator import STATE_ICONS, LocalityGuard, state_explanation, state_words
 from app.ui.resources import icon
 
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-
-CONVERSATIONS_NOT_SAVED = "not saved to disk: kept in memory while the window is open"
-"""The evidence report's (English) words for where conversations are kept."""
-
 
 class LocalityPanel(QDialog):
     """Where data goes and stays: the state, storage locations, this session's audit log (live),
@@ -58,15 +55,20 @@ class LocalityPanel(QDialog):
         earlier_list: earlier sessions, newest first, each with its verdict; earlier_model, earlier_table:
             the chosen one.
         export_button, export_status: the evidence report and what became of it.
+        delete_conversations_button, conversations_status: deleting every kept conversation, and how it
+            went; message_box: the question asked before.
         jobs: the thread pool for file work.
 
     Signals:
         reportExported(str): the evidence report was written; its path.
         reportFailed(str): the report could not be written; why.
+        deleteConversationsRequested(): the user confirmed deleting every kept conversation (the window
+            deletes them and calls ``conversations_deleted``).
     """
 
     reportExported = Signal(str)
     reportFailed = Signal(str)
+    deleteConversationsRequested = Signal()
     _entryArrived = Signal()
     _stateArrived = Signal(object)
     _earlierLoaded = Signal(object)
@@ -77,6 +79,7 @@ class LocalityPanel(QDialog):
         self.models_dir = Path(models_dir)
         self.jobs = QThreadPool(self)
         self.jobs.setMaxThreadCount(1)
+        self.message_box: QMessageBox | None = None
         self._earlier_sessions: list[tuple[float, list[AuditEntry]]] | None = None
         self._sync_lock = threading.Lock()
         self._sync_pending = False
@@ -158,7 +161,7 @@ class LocalityPanel(QDialog):
         audit = self.guard.monitor.audit
         self.storage = {
             "models": str(self.models_dir),
-            "conversations": self.tr("Not saved: kept in memory while the window is open"),
+            "conversations": str(conversations_db()),
             "settings": settings.location(),
             "data": str(data_dir()),
             "audit": str(audit.directory),
@@ -180,6 +183,17 @@ class LocalityPanel(QDialog):
             caption.setObjectName("caption")
             caption.setBuddy(value)
             form.addRow(caption, value)
+        self.delete_conversations_button = QPushButton(self.tr("Delete all conversations…"))
+        self.delete_conversations_button.setToolTip(self.tr(
+            "Deletes every kept conversation, with its answers and routing traces, from this computer."))
+        self.delete_conversations_button.clicked.connect(self.confirm_delete_conversations)
+        self.conversations_status = QLabel()
+        self.conversations_status.setObjectName("note")
+        self.conversations_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.delete_conversations_button)
+        row.addWidget(self.conversations_status, 1)
+        form.addRow(row)
         if audit.write_error:
             problem = QLabel(self.tr("The connection log could not be written to disk ({error}); it is kept "
                                      "in memory for this session.").format(error=audit.write_error))
@@ -187,6 +201,33 @@ class LocalityPanel(QDialog):
             problem.setWordWrap(True)
             form.addRow(problem)
         return box
+
+    def confirm_delete_conversations(self) -> None:
+        """Ask before deleting every kept conversation (a box that does not block the window)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete all conversations?"),
+                          self.tr("Every conversation kept on this computer is deleted for good, with its "
+                                  "answers and routing traces. This cannot be undone."),
+                          QMessageBox.StandardButton.Cancel, self)
+        delete = box.addButton(self.tr("Delete all"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: self._delete_conversations() if button is delete else None)
+        self.message_box = box
+        box.open()
+
+    def _delete_conversations(self) -> None:
+        self.delete_conversations_button.setEnabled(False)
+        self.conversations_status.setText(self.tr("Deleting…"))
+        self.deleteConversationsRequested.emit()
+
+    def conversations_deleted(self, count: int) -> None:
+        """The window deleted the conversations: say how many."""
+        self.delete_conversations_button.setEnabled(True)
+        self.conversations_status.setText(
+            self.tr("%n conversation(s) deleted.", "", count))
+
+    def conversations_not_deleted(self, why: str) -> None:
+        self.delete_conversations_button.setEnabled(True)
+        self.conversations_status.setText(self.tr("The conversations could not be deleted: {why}").format(why=why))
 
     def set_models_dir(self, folder: str) -> None:
         """The library moved to another models folder: show it, and report it in exports."""
@@ -372,12 +413,13 @@ class LocalityPanel(QDialog):
         self.export_status.setText(self.tr("Writing the report…"))
         monitor, models_dir = self.guard.monitor, self.models_dir
         settings_location = self.storage["settings"]
+        conversations_location = self.storage["conversations"]
 
         def write() -> None:
             try:
                 written = write_evidence_report(path, monitor, models_dir=models_dir,
                                                 settings_location=settings_location,
-                                                extra_locations=[("Conversations", CONVERSATIONS_NOT_SAVED)])
+                                                extra_locations=[("Conversations", conversations_location)])
             except OSError as exc:
                 self.reportFailed.emit(str(exc))
             else:
