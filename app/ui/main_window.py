@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         chat_side.addWidget(self.conversations)
         chat_side.addWidget(self.chat)
         chat_side.setStretchFactor(1, 1)
-        chat_side.setSizes([210, 500])
+        chat_side.setSizes([200, 520])
         self.chat_dock = self._dock(chat_side, self.tr("Chat"), "chatDock")
         self.experts_dock = self._dock(self.experts, self.tr("Experts"), "expertsDock")
         self._build_status_bar()
@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.library_dock, self.chat_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(self.chat_dock, self.experts_dock, Qt.Orientation.Horizontal)
         self.resizeDocks(
-            [self.library_dock, self.chat_dock, self.experts_dock], [320, 680, 440], Qt.Orientation.Horizontal
+            [self.library_dock, self.chat_dock, self.experts_dock], [300, 720, 420], Qt.Orientation.Horizontal
         )
 
     def _restore_window_state(self) -> None:
