@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QWidget
 
 from app.core.chat.model import Settings
 from app.core.engine import protocol
@@ -23,7 +23,7 @@ from app.ui.chat.pane import ChatPane
 from app.ui.chat.settings_dialog import SettingsDialog
 from app.ui.engine_words import compat_text, dropped_text, lost_text, problem_text, template_problem_text
 from app.ui.experts.pane import ExpertsPane
-from app.ui.formatting import format_decimal
+from app.ui.formatting import format_decimal, format_percent
 from app.ui.library.pane import LibraryPane
 from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
 from app.ui.locality.panel import LocalityPanel
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self._reloading = False
         self._answer_tokens = 0
         self._first_token_at: float | None = None
+        self._n_ctx = 0
 
         self.setWindowTitle("MoEscope")
         self.setWindowIcon(icon("moescope"))
@@ -136,6 +137,8 @@ class MainWindow(QMainWindow):
         self.keeper.conversationShown.connect(self._on_conversation_shown)
         self.keeper.modelWanted.connect(self._on_model_wanted)
         self.conversation_store.error.connect(self._on_store_error)
+        self.conversation_store.exported.connect(self._on_exported)
+        self.conversation_store.exportFailed.connect(self._on_export_failed)
 
         self.reset_layout()
         self._restore_window_state()
@@ -157,10 +160,16 @@ class MainWindow(QMainWindow):
         self.locality.clicked.connect(self.show_locality_panel)
         self._model_label = QLabel(self.tr("No model loaded"))
         self._speed_label = QLabel()
+        self._context_label = QLabel()
+        self._context_label.setObjectName("contextLabel")
+        self._context_label.setToolTip(self.tr(
+            "How much of the model's context the conversation fills. When it is full, the oldest messages "
+            "are left out of the next answer (never the system prompt)."))
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.locality)
         bar.addWidget(self._model_label, 1)
+        bar.addPermanentWidget(self._context_label)
         bar.addPermanentWidget(self._speed_label)
 
     def _build_menu(self) -> None:
@@ -168,6 +177,13 @@ class MainWindow(QMainWindow):
         reset = QAction(self.tr("&Reset layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
+        conversation = self.menuBar().addMenu(self.tr("&Conversation"))
+        conversation.setObjectName("conversationMenu")
+        for label, form, routing in ((self.tr("Export as &Markdown…"), "md", False),
+                                     (self.tr("Export as &JSON with routing…"), "json", True)):
+            action = QAction(label, self)
+            action.triggered.connect(lambda _checked=False, f=form, r=routing: self.export_conversation(f, r))
+            conversation.addAction(action)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.setObjectName("settingsMenu")
         chat_settings = QAction(self.tr("&Chat settings…"), self)
@@ -223,6 +239,24 @@ class MainWindow(QMainWindow):
         self.locality_guard.stop()
         super().closeEvent(event)
 
+    def export_conversation(self, form: str, routing: bool) -> None:
+        """Save the conversation shown as Markdown or JSON, where the user chooses."""
+        if self.conversation_store.current_id is None:
+            self.chat.show_notice(self.tr("There is nothing to export yet: this conversation has no messages."))
+            return
+        pattern = self.tr("Markdown (*.md)") if form == "md" else self.tr("JSON (*.json)")
+        path, _chosen = QFileDialog.getSaveFileName(self, self.tr("Export conversation"),
+                                                    str(Path.home() / f"conversation.{form}"), pattern)
+        if path:
+            self.conversation_store.export(path, form, routing)
+
+    def _on_exported(self, path: str) -> None:
+        self.chat.show_notice(self.tr("The conversation was saved to {path}.").format(path=path))
+
+    def _on_export_failed(self, path: str, why: str) -> None:
+        self.chat.show_notice(self.tr("The conversation could not be saved to {path}: {why}").format(
+            path=path, why=why), "error")
+
     def show_chat_settings(self) -> None:
         """The current conversation's system prompt and sampling, with named presets."""
         info = self.model_info
@@ -245,6 +279,7 @@ class MainWindow(QMainWindow):
         """Another conversation is shown: the expert view and the speed of the one before go."""
         self.experts.begin_answer()
         self._speed_label.clear()
+        self._context_label.clear()
         self._answer_tokens = 0
         self._first_token_at = None
 
@@ -318,6 +353,8 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, event: protocol.Loaded) -> None:
         info = event.info
+        self._n_ctx = event.n_ctx
+        self._context_label.clear()
         self._reloading = False
         self.compatibility_mode = event.safe
         self.library.set_loaded(info, event.load_seconds, self.compatibility_mode)
@@ -358,6 +395,9 @@ class MainWindow(QMainWindow):
         self._flush()
         self.chat.finish_answer(stats)
         self.keeper.answer_finished(stats)
+        if self._n_ctx and stats.context_used:
+            self._context_label.setText(self.tr("Context: {percent} full").format(
+                percent=format_percent(stats.context_used / self._n_ctx)))
         if stats.dropped_messages:
             self.chat.show_notice(dropped_text(stats.dropped_messages))
         if stats.answer_tokens:

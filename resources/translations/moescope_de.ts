@@ -291,37 +291,37 @@
 <context>
     <name>ConversationController</name>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="71"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="72"/>
         <source>There is not enough free space on the drive to keep conversations. New messages are not saved until some space is freed.</source>
         <translation>Auf dem Laufwerk ist nicht genug Platz, um Gespräche aufzubewahren. Neue Nachrichten werden erst wieder gespeichert, wenn Platz frei wird.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="75"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="76"/>
         <source>The conversations file cannot be changed (the drive or the file is read-only, or your user account may not change it). New messages are not saved.</source>
         <translation>Die Gesprächsdatei kann nicht geändert werden (Laufwerk oder Datei sind schreibgeschützt, oder Ihr Benutzerkonto darf sie nicht ändern). Neue Nachrichten werden nicht gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="79"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="80"/>
         <source>The conversations file is damaged and cannot be read. Conversations are not saved in this session.</source>
         <translation>Die Gesprächsdatei ist beschädigt und kann nicht gelesen werden. In dieser Sitzung werden keine Gespräche gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="83"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="84"/>
         <source>The conversations file is in use by another program. Conversations are not saved here.</source>
         <translation>Die Gesprächsdatei wird von einem anderen Programm benutzt. Gespräche werden hier nicht gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="86"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="87"/>
         <source>The conversations file cannot be opened. If the data folder is on an external drive, connect the drive. Conversations are not saved in this session.</source>
         <translation>Die Gesprächsdatei lässt sich nicht öffnen. Liegt der Datenordner auf einem externen Laufwerk, schließen Sie es an. In dieser Sitzung werden keine Gespräche gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="90"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="91"/>
         <source>The conversations file was written by a newer version of MoEscope. Conversations are not saved in this session; the newer version can still read them.</source>
         <translation>Die Gesprächsdatei stammt von einer neueren MoEscope-Version. In dieser Sitzung werden keine Gespräche gespeichert; die neuere Version kann sie weiterhin lesen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="97"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="98"/>
         <source>Conversations cannot be saved: {reason}</source>
         <translation>Gespräche können nicht gespeichert werden: {reason}</translation>
     </message>
@@ -355,47 +355,47 @@
         <translation>Gespräche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="262"/>
+        <location filename="../../app/ui/chat/conversations.py" line="263"/>
         <source>Undo</source>
         <translation>Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="263"/>
+        <location filename="../../app/ui/chat/conversations.py" line="264"/>
         <source>Undo delete</source>
         <translation>Löschen rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="319"/>
+        <location filename="../../app/ui/chat/conversations.py" line="320"/>
         <source>“{title}” was deleted.</source>
         <translation>„{title}“ wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="320"/>
+        <location filename="../../app/ui/chat/conversations.py" line="321"/>
         <source>The conversation was deleted.</source>
         <translation>Das Gespräch wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="331"/>
+        <location filename="../../app/ui/chat/conversations.py" line="332"/>
         <source>No conversation contains “{text}”.</source>
         <translation>Kein Gespräch enthält „{text}“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="334"/>
+        <location filename="../../app/ui/chat/conversations.py" line="335"/>
         <source>No conversations yet. They are kept here as you chat.</source>
         <translation>Noch keine Gespräche. Sie werden hier aufbewahrt, während Sie chatten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="381"/>
+        <location filename="../../app/ui/chat/conversations.py" line="382"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="382"/>
+        <location filename="../../app/ui/chat/conversations.py" line="383"/>
         <source>Rename…</source>
         <translation>Umbenennen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="383"/>
+        <location filename="../../app/ui/chat/conversations.py" line="384"/>
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
@@ -2047,84 +2047,139 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="95"/>
+        <location filename="../../app/ui/main_window.py" line="96"/>
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="103"/>
+        <location filename="../../app/ui/main_window.py" line="104"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158"/>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="161"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
+        <source>How much of the model&apos;s context the conversation fills. When it is full, the oldest messages are left out of the next answer (never the system prompt).</source>
+        <translation>Wie viel vom Kontext des Modells das Gespräch füllt. Ist er voll, bleiben die ältesten Nachrichten bei der nächsten Antwort außen vor (nie die Systemanweisung).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="176"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168"/>
+        <location filename="../../app/ui/main_window.py" line="177"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171"/>
+        <location filename="../../app/ui/main_window.py" line="180"/>
+        <source>&amp;Conversation</source>
+        <translation>&amp;Gespräch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="182"/>
+        <source>Export as &amp;Markdown…</source>
+        <translation>Als &amp;Markdown exportieren …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="183"/>
+        <source>Export as &amp;JSON with routing…</source>
+        <translation>Als &amp;JSON mit Routing exportieren …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="189"/>
         <source>&amp;Chat settings…</source>
         <translation>&amp;Chat-Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
+        <source>There is nothing to export yet: this conversation has no messages.</source>
+        <translation>Es gibt noch nichts zu exportieren: Dieses Gespräch hat keine Nachrichten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="247"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="247"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="248"/>
+        <source>Export conversation</source>
+        <translation>Gespräch exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="254"/>
+        <source>The conversation was saved to {path}.</source>
+        <translation>Das Gespräch wurde unter {path} gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="257"/>
+        <source>The conversation could not be saved to {path}: {why}</source>
+        <translation>Das Gespräch konnte nicht unter {path} gespeichert werden: {why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="322"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="324"/>
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="326"/>
         <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
+        <source>Context: {percent} full</source>
+        <translation>Kontext: {percent} belegt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="418"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="422"/>
+        <location filename="../../app/ui/main_window.py" line="462"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424"/>
+        <location filename="../../app/ui/main_window.py" line="464"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 
 from app.core.chat.model import ASSISTANT, COMPLETE, INTERRUPTED, USER
 from app.core.chat.store import ConversationStore
@@ -131,3 +132,27 @@ def test_closing_the_window_mid_answer_keeps_the_answer_marked_interrupted(qtbot
     reply = conversation.messages[-1]
     assert reply.role == ASSISTANT and reply.status == INTERRUPTED
     assert len(reply.content) > 20
+
+
+@pytest.mark.slow
+def test_the_context_gauge_and_the_export_from_the_window(qtbot, open_window, moe, tmp_path, monkeypatch):
+    window = open_window()
+    load(qtbot, window, moe)
+    window.chat.settings.update(max_tokens=16, temperature=0.0, seed=0)
+    answer(qtbot, window, "Export me")
+    assert window._context_label.text().startswith("Context: ") and "%" in window._context_label.text()
+    qtbot.waitUntil(lambda: window.conversation_store.current_id is not None)
+
+    target = tmp_path / "exported.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    window.export_conversation("md", False)
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    text = target.read_text(encoding="utf-8")
+    assert "Export me" in text and window.chat.answer_text.strip()[:8] in text
+    qtbot.waitUntil(lambda: "was saved to" in window.chat.transcript.toPlainText())
+
+    unwritable = tmp_path / "no-such-folder" / "exported.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(unwritable), ""))
+    window.export_conversation("json", True)
+    qtbot.waitUntil(lambda: "could not be saved" in window.chat.transcript.toPlainText())
+    assert not unwritable.exists()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
+from app.core.chat.export import export_conversation
 from app.core.chat.model import Conversation, ConversationSummary, Message, Settings
 from app.core.chat.schema import SchemaTooNew
 from app.core.chat.store import ConversationNotFound, ConversationStore, StoreError
@@ -109,6 +110,8 @@ class _StoreWorker(QObject):
     messageStored = Signal(int, int)
     answerStored = Signal(int, int)
     deletedAll = Signal(int)
+    exported = Signal(str)
+    exportFailed = Signal(str, str)
     failed = Signal(str, str)
 
     def __init__(self, path: Path) -> None:
@@ -188,6 +191,17 @@ class _StoreWorker(QObject):
         self._current = None
         self.deletedAll.emit(self.store.delete_all())
         self.list_conversations()
+
+    def export(self, path: str, form: str, routing: bool) -> None:
+        if self._current is None:
+            return
+        text = export_conversation(self.store, self._current, form, routing)
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:  # the chosen file, not the store: said apart
+            self.exportFailed.emit(path, exc.strerror or str(exc))
+        else:
+            self.exported.emit(path)
 
     def update(self, model_path: str | None, settings: Settings | None) -> None:
         changed = (self._model_path if model_path is None else model_path,
@@ -315,6 +329,8 @@ class ConversationController(QObject):
         deletePending(int, str): a conversation (id, title) was deleted and can be brought back.
         deleteSettled(): the deleted conversation can no longer be brought back (or was).
         deletedAll(int): ``delete_all`` deleted this many conversations.
+        exported(str): ``export`` wrote the current conversation to this file.
+        exportFailed(str, str): ``export`` could not write this file; why (the system's words).
         currentChanged(object): ``current_id`` changed (an int, or None for a new conversation).
         error(str, str): the store could not be opened or written: ``problem_kind``'s kind and English
             details; ``store_problem_text`` puts them in words. The same kind is reported at most once in
@@ -330,6 +346,8 @@ class ConversationController(QObject):
     deletePending = Signal(int, str)
     deleteSettled = Signal()
     deletedAll = Signal(int)
+    exported = Signal(str)
+    exportFailed = Signal(str, str)
     currentChanged = Signal(object)
     error = Signal(str, str)
     _request = Signal(object, object)
@@ -355,6 +373,8 @@ class ConversationController(QObject):
         self._worker.messageStored.connect(self.messageStored)
         self._worker.answerStored.connect(self.answerStored)
         self._worker.deletedAll.connect(self.deletedAll)
+        self._worker.exported.connect(self.exported)
+        self._worker.exportFailed.connect(self.exportFailed)
         self._worker.failed.connect(self.error)
 
         self._batch_timer = QTimer(self)
@@ -430,6 +450,11 @@ class ConversationController(QObject):
         self._submit(self._worker.delete_all)
 
     # The current conversation
+    def export(self, path: str, form: str = "md", routing: bool = False) -> None:
+        """Write the current conversation to ``path``: Markdown ("md") or JSON ("json", with every
+        answer's routing trace if ``routing``); ``exported`` or ``error`` tells how it went."""
+        self._submit(self._worker.export, path, form, routing)
+
     def update(self, model_path: str | None = None, settings: Settings | None = None) -> None:
         """Keep the model file or the settings the current conversation is held with (None: unchanged)."""
         self._submit(self._worker.update, model_path, settings)
