@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         chat, library, experts: the three panes.
         conversations: the list of kept conversations, beside the chat in its dock.
         conversation_store: the ConversationController (the store, on a thread of its own).
+        thinking_action: Conversation › Let the model think first (where the model's template can).
         keeper: the ConversationKeeper that keeps the chat in the store.
         chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
         locality: the status bar's LocalityIndicator; clicking it opens the LocalityPanel.
@@ -184,6 +186,16 @@ class MainWindow(QMainWindow):
             action = QAction(label, self)
             action.triggered.connect(lambda _checked=False, f=form, r=routing: self.export_conversation(f, r))
             conversation.addAction(action)
+        conversation.addSeparator()
+        self.thinking_action = QAction(self.tr("Let the model &think first"), self)
+        self.thinking_action.setObjectName("thinkingAction")
+        self.thinking_action.setCheckable(True)
+        self.thinking_action.setEnabled(False)
+        self.thinking_action.setToolTip(self.tr(
+            "Reasoning models (such as Qwen3) can write down their thoughts before they answer: slower, "
+            "often better. Only models whose chat template has this switch offer it."))
+        self.thinking_action.toggled.connect(self._on_thinking_toggled)
+        conversation.addAction(self.thinking_action)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.setObjectName("settingsMenu")
         chat_settings = QAction(self.tr("&Chat settings…"), self)
@@ -275,11 +287,23 @@ class MainWindow(QMainWindow):
         if context_changed and self.model_info is not None:
             self.load_model(self.model_info.path)
 
+    def _show_thinking_choice(self) -> None:
+        """The switch is offered where the loaded model's template has one, showing the conversation's choice."""
+        available = self.keeper.thinking_switch
+        self.thinking_action.setEnabled(available)
+        self.thinking_action.blockSignals(True)
+        self.thinking_action.setChecked(available and self.keeper.settings.thinking is not False)
+        self.thinking_action.blockSignals(False)
+
+    def _on_thinking_toggled(self, on: bool) -> None:
+        self.keeper.set_settings(dataclasses.replace(self.keeper.settings, thinking=on))
+
     def _on_conversation_shown(self) -> None:
         """Another conversation is shown: the expert view and the speed of the one before go."""
         self.experts.begin_answer()
         self._speed_label.clear()
         self._context_label.clear()
+        self._show_thinking_choice()
         self._answer_tokens = 0
         self._first_token_at = None
 
@@ -355,6 +379,8 @@ class MainWindow(QMainWindow):
         info = event.info
         self._n_ctx = event.n_ctx
         self._context_label.clear()
+        self.keeper.set_thinking_switch(event.thinking_switch)
+        self._show_thinking_choice()
         self._reloading = False
         self.compatibility_mode = event.safe
         self.library.set_loaded(info, event.load_seconds, self.compatibility_mode)

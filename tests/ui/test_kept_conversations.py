@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.core.chat.model import ASSISTANT, COMPLETE, INTERRUPTED, USER
 from app.core.chat.store import ConversationStore
-from app.core.models.demo import write_demo_model
+from app.core.models.demo import REASONING_TEMPLATE, write_demo_model
 from app.ui.main_window import MainWindow
 from app.worker import start_engine_thread, stop_engine_thread
 from window_helpers import ENGINE_TIMEOUT_MS, load, send, start_long_answer
@@ -156,3 +156,27 @@ def test_the_context_gauge_and_the_export_from_the_window(qtbot, open_window, mo
     window.export_conversation("json", True)
     qtbot.waitUntil(lambda: "could not be saved" in window.chat.transcript.toPlainText())
     assert not unwritable.exists()
+
+
+@pytest.mark.slow
+def test_thinking_first_is_offered_for_a_template_with_the_switch_and_kept_with_the_conversation(
+        qtbot, open_window, moe, tmp_path):
+    window = open_window()
+    load(qtbot, window, moe)
+    assert not window.thinking_action.isEnabled()  # the plain demo template has no switch
+    reasoning = write_demo_model(window.library.models_dir / "demo-reasoning.gguf", arch="llama", layers=4,
+                                 experts=8, top_k=2, seed=3, chat_template=REASONING_TEMPLATE)
+    window.library.refresh()
+    qtbot.waitUntil(lambda: not window.library.scanning)
+    load(qtbot, window, reasoning)
+    assert window.thinking_action.isEnabled() and window.thinking_action.isChecked()
+
+    requests = []
+    window.generateRequested.connect(requests.append)
+    window.thinking_action.setChecked(False)
+    window.chat.settings.update(max_tokens=8, temperature=0.0, seed=0)
+    answer(qtbot, window, "No thinking, please")
+    assert requests[-1].thinking is False
+    close(window)
+    (conversation,) = stored(tmp_path / "conversations.sqlite3")
+    assert conversation.settings.thinking is False

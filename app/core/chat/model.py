@@ -39,6 +39,7 @@ class Settings:
     max_tokens: int = defaults.MAX_TOKENS
     seed: int | None = None
     n_ctx: int = defaults.DEFAULT_CONTEXT
+    thinking: bool | None = None  # a reasoning model thinks first (None: as its template does by default)
 
 
 @dataclass(frozen=True)

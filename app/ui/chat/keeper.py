@@ -21,7 +21,7 @@ from app.core.engine import protocol
 from app.ui.chat.conversation_controller import ConversationController
 from app.ui.chat.pane import ChatPane
 
-GENERATION_FIELDS = ("max_tokens", "temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed")
+GENERATION_FIELDS = ("max_tokens", "temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed", "thinking")
 
 
 def generation_overrides(settings: Settings) -> dict:
@@ -38,6 +38,8 @@ class ConversationKeeper(QObject):
     Attributes:
         settings: the current conversation's Settings (system prompt and sampling).
         model_path: the model file the current conversation is held with ("" for none yet).
+        thinking_switch: whether the loaded model's template can be told to think first or not (only
+            then is the conversation's ``thinking`` choice sent).
 
     Signals:
         conversationShown(): the pane shows another conversation (opened, or a new empty one): whatever
@@ -55,6 +57,7 @@ class ConversationKeeper(QObject):
         self.controller = controller
         self.settings = Settings()
         self.model_path = ""
+        self.thinking_switch = False
         self._ids: list[int | None] = []  # per message of chat.messages
         self._waiting: deque[int] = deque()  # indexes in chat.messages whose store ids are on their way
         self._answer_index: int | None = None
@@ -120,8 +123,15 @@ class ConversationKeeper(QObject):
             self.model_path = path
             self.controller.update(model_path=path)
 
+    def set_thinking_switch(self, available: bool) -> None:
+        """The loaded model's template has (or lacks) a switch for thinking first."""
+        self.thinking_switch = available
+        self._apply_settings()
+
     def _apply_settings(self) -> None:
         self.chat.settings = generation_overrides(self.settings)
+        if not self.thinking_switch:
+            self.chat.settings.pop("thinking", None)
         self.chat.system_prompt = self.settings.system_prompt
 
     # --- messages ---------------------------------------------------------------------------------------
