@@ -27,6 +27,8 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox
 
 import window_helpers
+from app.core.chat.model import INTERRUPTED
+from app.core.chat.store import ConversationStore
 from app.core.engine import client as engine_client
 from app.core.engine.protocol import ASSISTANT
 from app.core.models.catalog import load_catalog
@@ -252,9 +254,20 @@ def test_the_out_of_memory_killer_in_a_first_answer_is_not_blamed_on_the_model(q
 # --- the whole app killed ----------------------------------------------------------------------------------
 
 
+CONVERSATIONS = "data/conversations.sqlite3"
+
+
 def stored_files(home: Path) -> dict[str, bytes]:
-    """Every file the app keeps in ``home`` (settings, data folder, models), by relative path."""
-    return {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file()}
+    """Every file the app keeps in ``home`` (settings, data folder, models), by relative path. The
+    conversation database changes its bytes whenever it is opened (its WAL and shared-memory files):
+    it is compared by what it holds instead, every conversation's messages (roles, texts, statuses)."""
+    files = {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*"))
+             if p.is_file() and not str(p.relative_to(home)).startswith(CONVERSATIONS)}
+    if (home / CONVERSATIONS).exists():
+        with ConversationStore(home / CONVERSATIONS, housekeeping=False) as store:
+            held = [[(m.role, m.content, m.status) for m in store.get(s.id).messages] for s in store.summaries()]
+        files[CONVERSATIONS] = json.dumps(held).encode()
+    return files
 
 
 def app(home: Path, *action: str, models: Path, model: Path | None = None, **env: str) -> AppProcess:
@@ -281,7 +294,11 @@ def apps():
 def check_intact(home: Path, before: dict[str, bytes]) -> None:
     """What was stored before is there, unchanged; the audit logs of the sessions since are whole lines."""
     after = stored_files(home)
-    assert {name: data for name, data in after.items() if name in before} == before
+    kept = {name: data for name, data in after.items() if name in before and name != CONVERSATIONS}
+    assert kept == {name: data for name, data in before.items() if name != CONVERSATIONS}
+    if CONVERSATIONS in before:
+        held_after = json.loads(after[CONVERSATIONS])
+        assert all(conversation in held_after for conversation in json.loads(before[CONVERSATIONS]))
     for name, data in after.items():
         if name.startswith("data/audit/") and name.endswith(".jsonl"):
             for line in data.decode("utf-8").splitlines():
@@ -312,6 +329,9 @@ def test_the_app_killed_mid_answer_loses_nothing_and_starts_again(tmp_path, demo
     third = app(home, "report", models=models, model=model)
     apps.append(third)
     state = json.loads(third.expect("REPORT"))
+    # the answer the kill cut off was kept, and the restart marked it interrupted
+    held = json.loads(stored_files(home)[CONVERSATIONS])
+    assert any(messages[-1][0] == ASSISTANT and messages[-1][2] == INTERRUPTED for messages in held)
     assert state["installed"] == [str(model)] and state["unusable"] == [] and state["folder_problem"] == ""
     assert state["loaded"] == str(model) and not state["compatibility_mode"]
     killed(third)
