@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.core.chat.model import ASSISTANT, COMPLETE, INTERRUPTED, USER
 from app.core.chat.store import ConversationStore
-from app.core.models.demo import REASONING_TEMPLATE, write_demo_model
+from app.core.models.demo import REASONING_TEMPLATE, THINK_GRAMMAR, write_demo_model
 from app.ui.main_window import MainWindow
 from app.worker import start_engine_thread, stop_engine_thread
 from window_helpers import ENGINE_TIMEOUT_MS, load, send, start_long_answer
@@ -180,3 +180,27 @@ def test_thinking_first_is_offered_for_a_template_with_the_switch_and_kept_with_
     close(window)
     (conversation,) = stored(tmp_path / "conversations.sqlite3")
     assert conversation.settings.thinking is False
+
+
+@pytest.mark.slow
+def test_a_reasoning_answer_through_the_real_engine_shows_and_keeps_its_thinking_apart(
+        qtbot, open_window, moe, tmp_path):
+    """The random weights cannot think; a grammar makes the answer "thoughts</think>answer" after the
+    reasoning template's prompt opened ``<think>``, as an R1 distill's answer looks."""
+    window = open_window()
+    reasoning = write_demo_model(window.library.models_dir / "demo-reasoning.gguf", arch="llama", layers=4,
+                                 experts=8, top_k=2, seed=3, chat_template=REASONING_TEMPLATE)
+    window.library.refresh()
+    qtbot.waitUntil(lambda: not window.library.scanning)
+    load(qtbot, window, reasoning)
+    window.chat.settings.update(max_tokens=80, temperature=0.0, seed=0, grammar=THINK_GRAMMAR)
+    answer(qtbot, window, "Think first")
+
+    thinking, shown = window.chat.thinking_text, window.chat.answer_text
+    assert thinking.strip() and shown.strip() and "</think>" not in thinking + shown
+    assert window.chat.thinking_seconds is not None
+    assert "Thought for" in window.chat.transcript.toPlainText()
+    close(window)
+    (conversation,) = stored(tmp_path / "conversations.sqlite3")
+    reply = conversation.messages[-1]
+    assert (reply.thinking, reply.content) == (thinking, shown)
