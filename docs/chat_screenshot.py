@@ -11,15 +11,12 @@ Xvfb for "a real window"), with settings and models in a temporary folder.
 
 from __future__ import annotations
 
-from screenshot_setup import arguments, start_app, wait  # noqa: I001 (first: sets up the environment)
+from screenshot_setup import arguments, demo_window, start_app, wait  # noqa: I001 (first: sets up the environment)
 
 from PySide6.QtCore import QUrl  # noqa: E402
 
 from app.core.chat.model import ASSISTANT, USER, AnswerStats, Message  # noqa: E402
-from app.core.models.demo_setup import DEMO_MOE_FILE, ensure_demo_models  # noqa: E402
-from app.core.paths import models_dir  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from app.worker import start_engine_thread, stop_engine_thread  # noqa: E402
+from app.core.models.demo_setup import DEMO_MOE_FILE  # noqa: E402
 
 ANSWER = """## Mixture of experts vs. dense
 
@@ -47,14 +44,7 @@ THINKING = ("The question is about active parameters. Mixtral has 8 experts per 
 def main() -> int:
     args = arguments("screenshot-chat.png")
     app = start_app(args.lang, "MoEscope")
-    folder = models_dir()
-    demos = {path.name: path for path in ensure_demo_models(folder)}
-    worker, thread = start_engine_thread()
-    window = MainWindow(worker, folder)
-    window.resize(1440, 900)
-    window.show()
-    try:
-        wait(app, lambda: window.engine_ready and not window.library.scanning)
+    with demo_window(app, 1440, 900) as (window, demos):
         window.load_model(str(demos[DEMO_MOE_FILE]))
         wait(app, lambda: window.model_info is not None and window.model_info.is_moe)
         window.chat.show_conversation([
@@ -71,9 +61,6 @@ def main() -> int:
         window.chat.transcript.verticalScrollBar().setValue(0)  # the staged answer, from its question on
         app.processEvents()
         window.grab().save(str(args.out))
-    finally:
-        window.close()
-        stop_engine_thread(worker, thread)
     print(args.out)
     return 0
 

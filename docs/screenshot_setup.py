@@ -3,12 +3,13 @@
 On import: the repository (and tests/support/, for the stand-ins such as the fake Hub) goes on the path, Qt
 runs offscreen unless told otherwise, and settings and data go to fresh temporary folders, so a
 screenshot never touches the user's own. ``start_app`` then makes the QApplication styled and
-translated as the window does.
+translated as the window does; ``demo_window`` opens the main window on the first-start demo models.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -54,3 +55,26 @@ def wait(app, condition, timeout: float = 120.0) -> None:
             raise TimeoutError("the window did not get there in time")
         app.processEvents()
         time.sleep(0.01)
+
+
+@contextlib.contextmanager
+def demo_window(app, width: int, height: int):
+    """The main window with a real engine on the first-start demo models (their folder read), and the
+    demo files by name; closed, with its engine, afterwards."""
+    from app.core.models.demo_setup import ensure_demo_models
+    from app.core.paths import models_dir
+    from app.ui.main_window import MainWindow
+    from app.worker import start_engine_thread, stop_engine_thread
+
+    folder = models_dir()
+    demos = {path.name: path for path in ensure_demo_models(folder)}
+    worker, thread = start_engine_thread()
+    window = MainWindow(worker, folder)
+    window.resize(width, height)
+    window.show()
+    try:
+        wait(app, lambda: window.engine_ready and not window.library.scanning)
+        yield window, demos
+    finally:
+        window.close()
+        stop_engine_thread(worker, thread)

@@ -11,14 +11,12 @@ models in a temporary folder; nothing leaves the computer.
 from __future__ import annotations
 
 
-from screenshot_setup import arguments, start_app, wait  # noqa: I001 (first: sets up the environment)
+from screenshot_setup import arguments, demo_window, start_app, wait  # noqa: I001 (first: sets up the environment)
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.core.models.demo_setup import DEMO_MOE_FILE, ensure_demo_models  # noqa: E402
-from app.core.paths import models_dir  # noqa: E402
+from app.core.models.demo_setup import DEMO_MOE_FILE  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
-from app.worker import start_engine_thread, stop_engine_thread  # noqa: E402
 
 
 def ask(app: QApplication, window: MainWindow, text: str) -> None:
@@ -30,14 +28,7 @@ def ask(app: QApplication, window: MainWindow, text: str) -> None:
 def main() -> int:
     args = arguments("screenshot-moe.png")
     app = start_app(args.lang, "MoEscope")
-    folder = models_dir()
-    demos = {path.name: path for path in ensure_demo_models(folder)}
-    worker, thread = start_engine_thread()
-    window = MainWindow(worker, folder)
-    window.resize(1440, 860)
-    window.show()
-    try:
-        wait(app, lambda: window.engine_ready and not window.library.scanning)
+    with demo_window(app, 1440, 860) as (window, demos):
         text_model = next(path for name, path in demos.items() if name != DEMO_MOE_FILE)
         window.load_model(str(text_model))
         wait(app, lambda: window.model_info is not None)
@@ -54,9 +45,6 @@ def main() -> int:
         window.grab().save(str(args.out))
         window.chat.stop_button.click()
         wait(app, lambda: not window.chat.generating)
-    finally:
-        window.close()
-        stop_engine_thread(worker, thread)
     print(args.out)
     return 0
 
