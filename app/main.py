@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--experts-per-token", type=int)
     trace.add_argument("--n-ctx", type=int, default=DEFAULT_CONTEXT)
     trace.add_argument("--json", action="store_true", help="one JSON object per line (default: a readable table)")
+    trace.add_argument("--scores", action="store_true",
+                       help="also capture the router's probabilities over all experts (slower)")
     trace.add_argument("--safe", action="store_true",
                        help="compatibility mode: load without llama.cpp's extra buffer types (weight repacking, "
                             "AMX), which crash on some processors; slower, but works everywhere")

@@ -74,6 +74,7 @@ class EngineWorker(QObject):
         self._lock = threading.Lock()
         self._client: EngineClient | None = None
         self._busy = False
+        self.capture_scores = False  # loads also read the router's scores over all experts (the window sets it)
         self._restartRequested.connect(self._restart, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -94,7 +95,7 @@ class EngineWorker(QObject):
     @Slot(str, int, int)
     def load(self, path: str, n_ctx: int, experts_per_token: int) -> None:
         """Load a model; ``experts_per_token`` 0 keeps the model's own number of active experts."""
-        self._send_load(LoadRequest(path, n_ctx, experts_per_token or None))
+        self._send_load(LoadRequest(path, n_ctx, experts_per_token or None, scores=self.capture_scores))
 
     @Slot(object)
     def generate(self, request: protocol.Generate) -> None:

@@ -1,9 +1,10 @@
-"""Tap overhead: tokens/s with the expert tap installed vs. no eval callback at all.
+"""Tap overhead: tokens/s with the expert tap installed, and with the tap also capturing the router's
+scores over all experts, vs. no eval callback at all.
 
 Same synthetic model (12 layers, 768 wide, 16 experts, top-2, F16, written by this script), same
-prompt, greedy sampling, two contexts side by side in this one process. Pairs alternate which side
-runs first so that drift (thermal, other load) falls on both. Prints each pair, then the median
-ratio (capture / baseline) as the last line.
+prompt, greedy sampling, three contexts side by side in this one process. Rounds rotate which side
+runs first so that drift (thermal, other load) falls on all. Prints each round, then the median
+ratios (capture / baseline, capture+scores / baseline) as the last lines.
 
 The model is loaded once in the engine process first, where a crash of llama.cpp's extra buffer types
 is survived (app.core.engine.compat); both sides then use the mode that works on this processor, or
@@ -49,7 +50,7 @@ def needs_compatibility_mode(path: Path) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pairs", type=int, default=7)
+    parser.add_argument("--pairs", type=int, default=7, help="rounds, each running every side once")
     parser.add_argument("--tokens", type=int, default=96)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--safe", action="store_true", help="compatibility mode (no extra buffer types)")
@@ -65,22 +66,24 @@ def main() -> int:
               f"python {platform.python_version()}, threads {args.threads}")
         safe = args.safe or needs_compatibility_mode(path)
         print(f"mode: {'compatibility (no extra buffer types)' if safe else 'fast (extra buffer types on)'}")
-        baseline, capture = Engine(), Engine()
-        baseline.load(str(path), n_ctx=512, n_threads=args.threads, capture=False, safe=safe)
-        capture.load(str(path), n_ctx=512, n_threads=args.threads, capture=True, safe=safe)
-        tokens_per_second(baseline, 8)
-        tokens_per_second(capture, 8)
-        ratios = []
+        sides = {"baseline": Engine(), "capture": Engine(), "capture+scores": Engine()}
+        sides["baseline"].load(str(path), n_ctx=512, n_threads=args.threads, capture=False, safe=safe)
+        sides["capture"].load(str(path), n_ctx=512, n_threads=args.threads, capture=True, safe=safe)
+        sides["capture+scores"].load(str(path), n_ctx=512, n_threads=args.threads, capture=True, safe=safe,
+                                     scores=True)
+        for engine in sides.values():
+            tokens_per_second(engine, 8)
+        ratios: dict[str, list[float]] = {"capture": [], "capture+scores": []}
+        names = list(sides)
         for pair in range(args.pairs):
-            order = [("baseline", baseline), ("capture", capture)]
-            if pair % 2:
-                order.reverse()
-            speeds = {name: tokens_per_second(engine, args.tokens) for name, engine in order}
-            ratio = speeds["capture"] / speeds["baseline"]
-            ratios.append(ratio)
-            print(f"pair {pair + 1}: baseline {speeds['baseline']:.1f} tok/s, capture {speeds['capture']:.1f} tok/s, "
-                  f"ratio {ratio:.3f}")
-        print(f"median ratio capture/baseline over {args.pairs} pairs: {statistics.median(ratios):.3f}")
+            order = names[pair % len(names):] + names[:pair % len(names)]
+            speeds = {name: tokens_per_second(sides[name], args.tokens) for name in order}
+            for name in ratios:
+                ratios[name].append(speeds[name] / speeds["baseline"])
+            print(f"round {pair + 1}: " + ", ".join(f"{name} {speeds[name]:.1f} tok/s" for name in names)
+                  + ", ratios " + ", ".join(f"{name} {values[-1]:.3f}" for name, values in ratios.items()))
+        for name, values in ratios.items():
+            print(f"median ratio {name}/baseline over {args.pairs} rounds: {statistics.median(values):.3f}")
     return 0
 
 

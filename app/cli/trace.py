@@ -2,7 +2,10 @@
 
 For speakers preparing talks, and for tests: a readable table (``format_record``), or one JSON object
 per line with ``--json``. It runs the prompt in an EngineSession, the same engine process as the
-window's, so what it prints is what the window shows.
+window's, so what it prints is what the window shows. With ``--scores`` every token's line also has
+``"scores": {"<layer>": [p_0, ..., p_n-1]}``: the router's probabilities over all experts before top-k
+(as the model's gating makes them, ``summary.model.gating``); the table shows the best unchosen
+expert's score beside the chosen ones.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from app.core.engine.compat import SPEED_COST_PERCENT
 from app.core.engine.session import EngineSession, SessionError
 
 SUMMARY_MODEL_KEYS = ("name", "architecture", "path", "quantization", "n_layers", "n_experts", "n_experts_used",
-                      "n_shared_experts", "n_dense_leading", "moe_layers", "total_params", "active_params", "is_moe")
+                      "n_shared_experts", "n_dense_leading", "moe_layers", "total_params", "active_params", "is_moe",
+                      "gating")
 SUMMARY_ANSWER_KEYS = ("prompt_tokens", "answer_tokens", "ttft_s", "tokens_per_s", "stop_reason")
 
 COMPAT_NOTICE = (
@@ -41,6 +45,7 @@ class TraceRequest:
     experts_per_token: int | None
     n_ctx: int
     safe: bool
+    scores: bool = False
 
 
 def trace_lines(request: TraceRequest, notice: Callable[[str], None] | None = None) -> Iterator[dict]:
@@ -50,7 +55,7 @@ def trace_lines(request: TraceRequest, notice: Callable[[str], None] | None = No
     compatibility mode.
     """
     with EngineSession(safe=request.safe) as session:
-        loaded = session.load(request.model, request.n_ctx, request.experts_per_token)
+        loaded = session.load(request.model, request.n_ctx, request.experts_per_token, scores=request.scores)
         if session.compat_switched and notice is not None:
             notice(COMPAT_NOTICE.format(percent=SPEED_COST_PERCENT))
         question = protocol.Generate(prompt=request.prompt, max_tokens=request.max_tokens, seed=request.seed,
@@ -77,9 +82,13 @@ def _summary(loaded: protocol.Loaded, finished: protocol.Finished) -> dict:
 
 
 def token_record(token: protocol.Token) -> dict:
-    """A token as a record: pos, token, text, source, and routing as ``{layer: [[expert, weight], ...]}``."""
-    return {"pos": token.pos, "token": token.token, "text": token.text, "source": token.source,
-            "routing": token.routing.by_layer()}
+    """A token as a record: pos, token, text, source, routing as ``{layer: [[expert, weight], ...]}``, and
+    with scores captured also scores as ``{layer: [p_0, ..., p_n-1]}``."""
+    record = {"pos": token.pos, "token": token.token, "text": token.text, "source": token.source,
+              "routing": token.routing.by_layer()}
+    if token.routing.scores is not None:
+        record["scores"] = token.routing.scores_by_layer()
+    return record
 
 
 def format_record(record: dict) -> str:
@@ -89,18 +98,30 @@ def format_record(record: dict) -> str:
         return (f"-- {s['model']['name']}: {s['prompt_tokens']} prompt + {s['answer_tokens']} answer tokens, "
                 f"{s['tokens_per_s']} tokens/s, first token after {s['ttft_s']} s ({s['routing']})"
                 + ("; compatibility mode" if s.get("compatibility_mode") else ""))
+    scores = record.get("scores", {})
     layers = " | ".join(
-        f"L{layer}: " + " ".join(f"e{e}({w:.2f})" for e, w in experts)
+        f"L{layer}: " + " ".join(f"e{e}({w:.2f})" for e, w in experts) + _runner_up(experts, scores.get(layer))
         for layer, experts in record["routing"].items()
     )
     return f"{record['pos']:>5} {record['source']:<6} {json.dumps(record['text'], ensure_ascii=False):<14} {layers}"
+
+
+def _runner_up(experts: list, scores: list[float] | None) -> str:
+    """`` next e5 p=0.12``: the unchosen expert with the highest score, for a table with scores."""
+    chosen = {expert for expert, _ in experts}
+    left = [(score, expert) for expert, score in enumerate(scores or ()) if expert not in chosen]
+    if not left:
+        return ""
+    score, expert = max(left)
+    return f" next e{expert} p={score:.2f}"
 
 
 def run_trace(args: argparse.Namespace) -> int:
     """Trace as ``args`` say and print the records; 0 on success, 2 when the engine refused or failed."""
     request = TraceRequest(model=str(args.trace_model), prompt=args.prompt, max_tokens=args.max_tokens,
                            seed=args.seed, temperature=args.temperature,
-                           experts_per_token=args.experts_per_token, n_ctx=args.n_ctx, safe=args.safe)
+                           experts_per_token=args.experts_per_token, n_ctx=args.n_ctx, safe=args.safe,
+                           scores=args.scores)
 
     def notice(text: str) -> None:
         print(f"moescope: {text}", file=sys.stderr, flush=True)

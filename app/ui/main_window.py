@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
 
 from app.core.chat.model import Settings
 from app.core.engine import protocol
@@ -18,6 +17,7 @@ from app.core.locality.audit import AuditLog
 from app.core.locality.policy import NetworkPolicy
 from app.core.models.gguf import ModelInfo
 from app.ui.chat.conversation_controller import ConversationController, store_problem_text
+from app.ui.chat.conversation_menu import ConversationMenu
 from app.ui.chat.conversations import ConversationList
 from app.ui.chat.keeper import ConversationKeeper
 from app.ui.chat.pane import ChatPane
@@ -27,19 +27,23 @@ from app.ui.experts.pane import ExpertsPane
 from app.ui.formatting import format_decimal, format_percent
 from app.ui.library.pane import LibraryPane
 from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
+from app.ui.experts.menu import ExpertsMenu
 from app.ui.locality.panel import LocalityPanel
+from app.ui.presentation import PresentationMode
 from app.ui import settings
 from app.ui.resources import icon
 from app.worker import EngineWorker
 
-REFRESH_INTERVAL_MS = 16
+REFRESH_INTERVAL_MS = 33
+"""Streamed text and routing reach the screen at most this often (about 30 frames a second): every frame
+costs the GUI CPU time that, on a machine with few cores, the engine's threads lose (bench/app_speed.py)."""
 
 
 class MainWindow(QMainWindow):
     """The application window. Talks to the engine only through the EngineWorker's signals and slots.
 
-    Token events only update the panes' data; a single-shot refresh timer (16 ms, so at most about
-    60 times a second) puts the gathered text and routing on screen, whatever the token rate.
+    Token events only update the panes' data; a single-shot refresh timer (REFRESH_INTERVAL_MS, so at most
+    about 30 times a second) puts the gathered text and routing on screen, whatever the token rate.
     Geometry and dock layout are saved in QSettings (the application's organisation and name) on
     close and restored on open; View › Reset layout puts the panes back in place.
 
@@ -48,7 +52,8 @@ class MainWindow(QMainWindow):
         chat, library, experts: the three panes.
         conversations: the list of kept conversations, beside the chat in its dock.
         conversation_store: the ConversationController (the store, on a thread of its own).
-        thinking_action: Conversation › Let the model think first (where the model's template can).
+        conversation_menu, experts_menu: the Conversation and Experts menus (ConversationMenu, ExpertsMenu).
+        presentation: the PresentationMode (F5).
         keeper: the ConversationKeeper that keeps the chat in the store.
         chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
         locality: the status bar's LocalityIndicator; clicking it opens the LocalityPanel.
@@ -79,6 +84,7 @@ class MainWindow(QMainWindow):
         self.engine_ready = False
         self.compatibility_mode = False
         self._switching_to_compat = False
+        self._shown_once = False
         self._model_before_load: ModelInfo | None = None
         self._reloading = False
         self._answer_tokens = 0
@@ -104,8 +110,11 @@ class MainWindow(QMainWindow):
         chat_side.setSizes([200, 520])
         self.chat_dock = self._dock(chat_side, self.tr("Chat"), "chatDock")
         self.experts_dock = self._dock(self.experts, self.tr("Experts"), "expertsDock")
+        self.presentation = PresentationMode(self, self.experts, self.experts_dock, self.chat_dock, self.library_dock)
         self._build_status_bar()
         self._build_menu()
+        worker.capture_scores = settings.capture_scores()
+        self.experts_menu.scores_action.toggled.connect(lambda on: setattr(worker, "capture_scores", on))
 
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -138,9 +147,9 @@ class MainWindow(QMainWindow):
         self.conversations.newRequested.connect(self.keeper.new_conversation)
         self.keeper.conversationShown.connect(self._on_conversation_shown)
         self.keeper.modelWanted.connect(self._on_model_wanted)
+        self.keeper.routingShown.connect(self._on_routing_shown)
+        self.experts.layoutChanged.connect(lambda: settings.set_expert_view(self.experts.choices()))
         self.conversation_store.error.connect(self._on_store_error)
-        self.conversation_store.exported.connect(self._on_exported)
-        self.conversation_store.exportFailed.connect(self._on_export_failed)
 
         self.reset_layout()
         self._restore_window_state()
@@ -179,23 +188,10 @@ class MainWindow(QMainWindow):
         reset = QAction(self.tr("&Reset layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
-        conversation = self.menuBar().addMenu(self.tr("&Conversation"))
-        conversation.setObjectName("conversationMenu")
-        for label, form, routing in ((self.tr("Export as &Markdown…"), "md", False),
-                                     (self.tr("Export as &JSON with routing…"), "json", True)):
-            action = QAction(label, self)
-            action.triggered.connect(lambda _checked=False, f=form, r=routing: self.export_conversation(f, r))
-            conversation.addAction(action)
-        conversation.addSeparator()
-        self.thinking_action = QAction(self.tr("Let the model &think first"), self)
-        self.thinking_action.setObjectName("thinkingAction")
-        self.thinking_action.setCheckable(True)
-        self.thinking_action.setEnabled(False)
-        self.thinking_action.setToolTip(self.tr(
-            "Reasoning models (such as Qwen3) can write down their thoughts before they answer: slower, "
-            "often better. Only models whose chat template has this switch offer it."))
-        self.thinking_action.toggled.connect(self._on_thinking_toggled)
-        conversation.addAction(self.thinking_action)
+        self.conversation_menu = ConversationMenu(self, self.chat, self.keeper, self.conversation_store)
+        self.menuBar().addMenu(self.conversation_menu.menu)
+        self.experts_menu = ExpertsMenu(self, self.experts, self.presentation, self.chat.show_notice)
+        self.menuBar().addMenu(self.experts_menu.menu)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.setObjectName("settingsMenu")
         chat_settings = QAction(self.tr("&Chat settings…"), self)
@@ -236,8 +232,13 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         self.locality_guard.start()
         super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.experts_menu.restore)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.experts_menu.keep()
+        self.presentation.set_active(False)
         settings.set_window_layout(self.saveGeometry(), self.saveState())
         if self.chat.generating:
             self.worker.stop()
@@ -250,24 +251,6 @@ class MainWindow(QMainWindow):
             self.locality_panel.shutdown()
         self.locality_guard.stop()
         super().closeEvent(event)
-
-    def export_conversation(self, form: str, routing: bool) -> None:
-        """Save the conversation shown as Markdown or JSON, where the user chooses."""
-        if self.conversation_store.current_id is None:
-            self.chat.show_notice(self.tr("There is nothing to export yet: this conversation has no messages."))
-            return
-        pattern = self.tr("Markdown (*.md)") if form == "md" else self.tr("JSON (*.json)")
-        path, _chosen = QFileDialog.getSaveFileName(self, self.tr("Export conversation"),
-                                                    str(Path.home() / f"conversation.{form}"), pattern)
-        if path:
-            self.conversation_store.export(path, form, routing)
-
-    def _on_exported(self, path: str) -> None:
-        self.chat.show_notice(self.tr("The conversation was saved to {path}.").format(path=path))
-
-    def _on_export_failed(self, path: str, why: str) -> None:
-        self.chat.show_notice(self.tr("The conversation could not be saved to {path}: {why}").format(
-            path=path, why=why), "error")
 
     def show_chat_settings(self) -> None:
         """The current conversation's system prompt and sampling, with named presets."""
@@ -287,23 +270,26 @@ class MainWindow(QMainWindow):
         if context_changed and self.model_info is not None:
             self.load_model(self.model_info.path)
 
-    def _show_thinking_choice(self) -> None:
-        """The switch is offered where the loaded model's template has one, showing the conversation's choice."""
-        available = self.keeper.thinking_switch
-        self.thinking_action.setEnabled(available)
-        self.thinking_action.blockSignals(True)
-        self.thinking_action.setChecked(available and self.keeper.settings.thinking is not False)
-        self.thinking_action.blockSignals(False)
-
-    def _on_thinking_toggled(self, on: bool) -> None:
-        self.keeper.set_settings(dataclasses.replace(self.keeper.settings, thinking=on))
+    def _on_routing_shown(self, trace, stats) -> None:
+        """An answer's routing, asked for in the chat (or an opened conversation's last): into the expert view."""
+        if self.chat.generating:
+            return
+        if trace is None:
+            self.chat.show_notice(self.tr("This answer has no routing kept: it was written by a dense model, or "
+                                          "before MoEscope kept routing."))
+        elif self.experts.show_trace(trace, stats.tokens_per_s if stats is not None else None):
+            self.experts_dock.show()
+            self.experts_dock.raise_()
+        elif self.model_info is not None:
+            self.chat.show_notice(self.tr("This answer was routed by another model than the one loaded: load that "
+                                          "model to see and replay its experts."))
 
     def _on_conversation_shown(self) -> None:
         """Another conversation is shown: the expert view and the speed of the one before go."""
         self.experts.begin_answer()
         self._speed_label.clear()
         self._context_label.clear()
-        self._show_thinking_choice()
+        self.conversation_menu.show_thinking_choice()
         self._answer_tokens = 0
         self._first_token_at = None
 
@@ -380,11 +366,12 @@ class MainWindow(QMainWindow):
         self._n_ctx = event.n_ctx
         self._context_label.clear()
         self.keeper.set_thinking_switch(event.thinking_switch)
-        self._show_thinking_choice()
+        self.conversation_menu.show_thinking_choice()
         self._reloading = False
         self.compatibility_mode = event.safe
         self.library.set_loaded(info, event.load_seconds, self.compatibility_mode)
         self.experts.set_model(info)
+        self.experts.apply_choices(settings.expert_view())
         self._set_model(info)
         self.keeper.set_model_path(info.path)
         if event.template_problem:
@@ -419,6 +406,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self, stats: protocol.Finished) -> None:
         self._refresh.stop()
         self._flush()
+        self.experts.finish_answer(stats)
         self.chat.finish_answer(stats)
         self.keeper.answer_finished(stats)
         if self._n_ctx and stats.context_used:

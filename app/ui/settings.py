@@ -20,6 +20,10 @@ OFFLINE = "network/offline"  # the offline switch of the locality panel
 WINDOW_GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"  # dock layout
 CHAT_PRESETS = "chat/presets"  # named chat settings (system prompt, sampling), as JSON: {name: fields}
+CAPTURE_SCORES = "experts/capture_scores"  # read the router's scores over all experts (the router diagram)
+EXPERT_VIEW = "experts/view"  # the expert view's choices, as JSON: view, mode, colour layer, diagram layer
+PRESENTATION = "experts/presentation"  # presentation mode was on when the window closed
+SECOND_SCREEN = "experts/second_screen"  # presentation mode puts the expert view on another screen
 
 
 def models_dir() -> Path | None:
@@ -50,6 +54,41 @@ def offline() -> bool:
 
 def set_offline(value: bool) -> None:
     QSettings().setValue(OFFLINE, bool(value))
+
+
+def capture_scores() -> bool:
+    """Whether the engine reads the router's scores over all experts; on when never set."""
+    return bool(QSettings().value(CAPTURE_SCORES, True, type=bool))
+
+
+def set_capture_scores(value: bool) -> None:
+    QSettings().setValue(CAPTURE_SCORES, bool(value))
+
+
+def expert_view() -> dict:
+    """The expert view's last choices (``view``, ``mode``, ``colour_layer``, ``diagram_layer``); {} if none."""
+    try:
+        value = json.loads(QSettings().value(EXPERT_VIEW, "{}") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def set_expert_view(choices: dict) -> None:
+    QSettings().setValue(EXPERT_VIEW, json.dumps(choices))
+
+
+def presentation() -> tuple[bool, bool]:
+    """(presentation mode was on, it puts the expert view on another screen); both off when never set."""
+    settings = QSettings()
+    return (bool(settings.value(PRESENTATION, False, type=bool)),
+            bool(settings.value(SECOND_SCREEN, True, type=bool)))
+
+
+def set_presentation(on: bool, second_screen: bool) -> None:
+    settings = QSettings()
+    settings.setValue(PRESENTATION, bool(on))
+    settings.setValue(SECOND_SCREEN, bool(second_screen))
 
 
 def window_layout() -> tuple[QByteArray | None, QByteArray | None]:

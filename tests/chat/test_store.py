@@ -80,7 +80,7 @@ def test_a_new_database_is_in_wal_mode_at_the_current_version_with_foreign_keys(
     assert db.exists()
     with sqlite3.connect(db) as other:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert other.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 2
+        assert other.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 3
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute("INSERT INTO messages (conversation_id, position, role, created_at) VALUES (99, 0, 'user', 0)")
@@ -102,7 +102,7 @@ def test_deleting_a_conversation_removes_its_messages_and_routing_by_cascade(sto
     assert_search_index_matches(store)
 
 
-def test_a_database_of_schema_version_1_opens_in_version_2_with_its_data_and_the_new_features(db):
+def test_a_database_of_schema_version_1_opens_in_the_current_version_with_its_data_and_the_new_features(db):
     db.parent.mkdir(parents=True)
     connection = sqlite3.connect(db, isolation_level=None)
     schema.migrate(connection, target=1)
@@ -120,7 +120,7 @@ def test_a_database_of_schema_version_1_opens_in_version_2_with_its_data_and_the
     connection.close()
 
     with ConversationStore(db) as store:
-        assert schema.version_of(store.db) == 2
+        assert schema.version_of(store.db) == schema.VERSION
         old = store.get(7)
         assert (old.title, old.model_path, old.created_at, old.updated_at) == ("Alte Unterhaltung", "/m/old.gguf",
                                                                                 100.0, 200.0)
@@ -144,6 +144,40 @@ def test_a_database_of_schema_version_1_opens_in_version_2_with_its_data_and_the
         store.restore(7)
         assert len(store.get(7).messages) == 5
         assert_search_index_matches(store)
+
+
+def test_a_database_of_schema_version_2_opens_in_version_3_with_its_traces_and_takes_scores_and_sampling(db):
+    db.parent.mkdir(parents=True)
+    connection = sqlite3.connect(db, isolation_level=None)
+    schema.migrate(connection, target=2)
+    connection.execute("INSERT INTO conversations (id, title, created_at, updated_at) VALUES (3, 'v2', 1.0, 2.0)")
+    connection.execute("INSERT INTO messages (id, conversation_id, position, role, content, status, model, "
+                       "prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason, created_at) "
+                       "VALUES (30, 3, 0, 'assistant', 'alt', 'complete', 'm', 2, 1, 0.5, 9.0, 'eos', 1.5)")
+    old_tokens = routed_tokens(2, 1, seed=8)
+    layers = np.array(LAYERS, dtype="<i4")
+    connection.execute(  # a trace row exactly as version 2 wrote it
+        "INSERT INTO routing_chunks (message_id, seq, n, layers, k, positions, tokens, experts, weights, texts, "
+        "sources) VALUES (30, 0, 3, ?, 2, ?, ?, ?, ?, ?, 'ppa')",
+        (layers.tobytes(), np.arange(3, dtype="<i4").tobytes(),
+         np.array([t.token for t in old_tokens], dtype="<i4").tobytes(),
+         np.stack([t.routing.experts for t in old_tokens]).astype("<i4").tobytes(),
+         np.stack([t.routing.weights for t in old_tokens]).astype("<f4").tobytes(),
+         '["p0", "p1", " w2\u00fc"]'))
+    connection.close()
+
+    with ConversationStore(db) as store:
+        assert schema.version_of(store.db) == 3
+        assert_trace_is(store.routing(30), old_tokens)  # and its scores are None
+        assert store.get(3).messages[0].stats == AnswerStats(2, 1, 0.5, 9.0, "eos", {})
+        writer = store.begin_answer(3, "m", Settings())
+        tokens = routed_tokens(2, 2, seed=9, scores=True)
+        for token in tokens:
+            writer.add_token(token)
+        sampling = {"temperature": 0.0, "top_p": 0.95, "top_k": 40, "min_p": 0.05, "repeat_penalty": 1.1, "seed": 7}
+        writer.finish(protocol.Finished(2, 2, 0.1, 10.0, "eos", sampling=sampling))
+        assert_trace_is(store.routing(writer.message_id), tokens)
+        assert store.get(3).messages[1].stats.sampling == sampling
 
 
 def test_a_database_from_a_newer_version_or_no_database_at_all_is_refused_in_words(db):
@@ -442,6 +476,36 @@ def _select(trace: RoutingTrace, mask: np.ndarray) -> RoutingTrace:
                         tuple(text for text, keep in zip(trace.texts, mask) if keep),
                         tuple(source for source, keep in zip(trace.sources, mask) if keep),
                         trace.layers, trace.experts[mask], trace.weights[mask])
+
+
+def test_scores_are_stored_bit_for_bit_and_a_token_without_them_reads_as_nan(db):
+    tokens = routed_tokens(4, 40, seed=12, scores=True)
+    unscored = tokens[5].routing
+    tokens[5] = protocol.Token(5, tokens[5].token, tokens[5].text, tokens[5].source,
+                               protocol.Routing(unscored.layers, unscored.experts, unscored.weights))
+    with ConversationStore(db) as store:
+        conversation = store.create()
+        writer = store.begin_answer(conversation, "m", Settings(), flush_tokens=7)
+        writer.add_prompt_routing(protocol.PromptRouting(tuple(tokens[:4])))
+        for token in tokens[4:]:
+            writer.add_token(token)
+        writer.finish(FINISHED)
+        answer = writer.message_id
+    with ConversationStore(db) as store:
+        trace = store.routing(answer)
+    assert trace.scores.shape == (44, len(LAYERS), 16)
+    assert np.isnan(trace.scores[5]).all() and not np.isnan(np.delete(trace.scores, 5, axis=0)).any()
+    assert np.array_equal(trace.experts, np.stack([t.routing.experts for t in tokens]))
+    assert np.array_equal(trace.scores[6:].view(np.uint32),
+                          np.stack([t.routing.scores for t in tokens[6:]]).view(np.uint32))
+    other = routed_tokens(0, 1, seed=13, scores=True)[0]
+    wider = protocol.Token(1, 1, "x", protocol.ANSWER, protocol.Routing(
+        other.routing.layers, other.routing.experts, other.routing.weights, np.zeros((len(LAYERS), 8), np.float32)))
+    with ConversationStore(db) as store:
+        writer = store.begin_answer(store.create(), "m", Settings())
+        writer.add_token(other)
+        with pytest.raises(ValueError, match="scores for 8 experts, the answer for 16"):
+            writer.add_token(wider)
 
 
 def test_a_dense_model_trace_has_no_layers_and_mixed_routings_are_refused(store):

@@ -22,8 +22,12 @@ INFO = ModelInfo(path="/models/m.gguf", file_size=1000, architecture="qwen3moe",
                  sampling={"temperature": 0.6, "top_k": 20})
 ROUTING = Routing((0, 2), np.array([[3, 1], [0, 7]], dtype=np.int32), np.array([[0.75, 0.25], [0.5, 0.5]],
                                                                                dtype=np.float32))
+SCORES = np.array([[0.1, 0.2, 0.0, 0.4, 0.05, 0.05, 0.1, 0.1], [0.5, 1 / 3, 0.0, 0.0, 0.0, 0.0, 0.0, 1e-9]],
+                  dtype=np.float32)
+SCORED = Routing(ROUTING.layers, ROUTING.experts.copy(), ROUTING.weights.copy(), SCORES)
 MESSAGES = [
     protocol.Load("/models/m.gguf", 512, 2, 4, safe=True, probe=True),
+    protocol.Load("/models/m.gguf", scores=True),
     protocol.Generate(prompt="Hallo", max_tokens=3, temperature=0.0, seed=1, stop=("\nUser:",)),
     protocol.Generate(messages=(protocol.ChatMessage(protocol.USER, "Grüße 🚀"),)),
     protocol.Generate(messages=(protocol.ChatMessage(protocol.SYSTEM, "s"), protocol.ChatMessage(protocol.USER, "u")),
@@ -36,8 +40,10 @@ MESSAGES = [
     protocol.Loaded(INFO, 0.25, 512, False, "builtin:chatml", thinking_switch=True,
                     template_problem="The chat template took longer than 3 s."),
     protocol.Token(5, 99, " Köln", protocol.ANSWER, ROUTING),
+    protocol.Token(6, 98, "!", protocol.ANSWER, SCORED),
     protocol.Token(0, 1, "", protocol.PROMPT),
     protocol.PromptRouting((protocol.Token(0, 1, "a", protocol.PROMPT, ROUTING), protocol.Token(1, 2, "b", protocol.PROMPT))),
+    protocol.PromptRouting((protocol.Token(0, 1, "a", protocol.PROMPT, SCORED),)),
     protocol.Finished(12, 3, 0.125, 20.5, protocol.STOP_LENGTH),
     protocol.Finished(12, 3, 0.125, 20.5, protocol.STOP_EOS, dropped_messages=4, context_used=15, reused_tokens=9,
                       sampling={"temperature": 0.7, "top_p": 0.95, "top_k": 40, "min_p": 0.05,
@@ -72,6 +78,22 @@ def test_the_wire_stays_compact_and_readable():
     assert json.loads(protocol.encode(protocol.Error(protocol.INTERNAL, "boom"))) == {
         "event": "error", "kind": "internal", "message": "boom"}
     assert b" " not in protocol.encode(protocol.Unloaded())
+
+
+def test_scores_cross_the_wire_exactly_as_base64_of_float32():
+    wire = json.loads(protocol.encode(protocol.Token(6, 98, "!", protocol.ANSWER, SCORED)))["routing"]
+    assert set(wire) == {"layers", "experts", "weights", "scores"} and isinstance(wire["scores"], str)
+    assert len(wire["scores"]) == 4 * -(-SCORES.nbytes // 3)  # base64 of the float32 bytes, nothing else
+    back = protocol.decode_event(protocol.encode(protocol.Token(6, 98, "!", protocol.ANSWER, SCORED))).routing
+    assert back.scores.dtype == np.float32 and back.scores.shape == (2, 8)
+    assert back.scores.tobytes() == SCORES.tobytes()  # bit for bit, 1/3 and 1e-9 included
+    assert not back.scores.flags.writeable
+    assert back.scores_by_layer() == {0: SCORES[0].tolist(), 2: SCORES[1].tolist()}
+    assert ROUTING.scores is None and ROUTING.scores_by_layer() == {} and "scores" not in ROUTING.to_wire()
+    assert SCORED != ROUTING and SCORED == Routing(ROUTING.layers, ROUTING.experts, ROUTING.weights, SCORES.copy())
+    with pytest.raises(ValueError, match="routing of 2 layers with scores"):
+        Routing(ROUTING.layers, ROUTING.experts, ROUTING.weights, SCORES[:1])
+    assert protocol.decode_command(b'{"cmd": "load", "path": "m.gguf"}').scores is False
 
 
 def test_a_generate_request_leaves_sampling_to_the_engine_unless_it_sets_it():

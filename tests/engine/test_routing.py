@@ -2,9 +2,9 @@
 
 Transparent demo models make every layer's router input depend only on the token, so
 tests/support/routing_reference.py can compute from the file alone which experts llama.cpp must choose and
-with what weight. The comparison covers prompt and answer tokens, every MoE layer including the last,
-prompts longer than one micro-batch, dense leading layers, shared experts and the experts-per-token
-override.
+with what weight, and the router's probabilities over all experts (the optional scores). The comparison
+covers prompt and answer tokens, every MoE layer including the last, prompts longer than one micro-batch,
+dense leading layers, shared experts, softmax and sigmoid gating, and the experts-per-token override.
 """
 
 from __future__ import annotations
@@ -23,9 +23,18 @@ from app.core.engine.protocol import EMPTY_ROUTING, Generate, Routing
 from app.core.engine.routing_tap import LayerRouting, rows_to_positions
 from app.core.engine.session import EngineSession
 from app.core.models.demo import write_demo_model
-from routing_reference import expected_routing, min_routing_margin
+from app.core.models.moe_rules import GATING_SIGMOID, GATING_SOFTMAX, override_honoured
+from routing_reference import expected_routing, expected_scores, min_routing_margin
 
 WEIGHT_TOLERANCE = 2e-4
+SCORE_TOLERANCE = 1e-5
+"""Measured: at most 3e-7 from the reference (float32 against float64)."""
+
+ARCHITECTURES = [
+    ("llama", {}),
+    ("qwen3moe", {}),
+    ("deepseek2", {"dense_leading": 1, "shared_experts": 1}),
+]
 
 
 def run_trace(model, prompt, *extra, max_tokens=6) -> list[dict]:
@@ -54,14 +63,7 @@ def assert_matches_reference(model, records, k=None):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "arch, options",
-    [
-        ("llama", {}),
-        ("qwen3moe", {}),
-        ("deepseek2", {"dense_leading": 1, "shared_experts": 1}),
-    ],
-)
+@pytest.mark.parametrize("arch, options", ARCHITECTURES)
 def test_trace_routing_matches_reference(tmp_path, arch, options):
     model = write_demo_model(tmp_path / f"{arch}.gguf", arch=arch, layers=4, experts=8, top_k=2,
                              transparent=True, seed=3, **options)
@@ -92,6 +94,70 @@ def test_experts_per_token_override(tmp_path):
     tokens = assert_matches_reference(model, records, k=4)
     assert all(len(experts) == 4 for t in tokens for experts in t["routing"].values())
     assert records[-1]["summary"]["model"]["n_experts_used"] == 4
+
+
+def traced_tokens(model, prompt: str, max_tokens: int, **load) -> tuple[protocol.Loaded, list[protocol.Token]]:
+    """Load ``model`` in an engine process (as the window does, through the supervisor) and answer ``prompt``."""
+    with EngineSession() as session:
+        loaded = session.load(str(model), **load)
+        events = list(session.generate(Generate(prompt=prompt, max_tokens=max_tokens, temperature=0.0)))
+    return loaded, list(protocol.prompt_and_answer(events))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arch, options", ARCHITECTURES)
+def test_scores_are_the_routers_probabilities_over_all_experts(tmp_path, arch, options):
+    model = write_demo_model(tmp_path / f"{arch}.gguf", arch=arch, layers=4, experts=8, top_k=2,
+                             transparent=True, seed=3, **options)
+    loaded, tokens = traced_tokens(model, "Grüße aus Köln! " * 10, 5, scores=True)
+    assert loaded.info.gating == (GATING_SIGMOID if arch == "deepseek2" else GATING_SOFTMAX)
+    assert sum(t.source == protocol.PROMPT for t in tokens) > BATCH  # two micro-batches
+    assert sum(t.source == protocol.ANSWER for t in tokens) == 5
+    expected = expected_scores(model, [t.token for t in tokens])
+    for token, want in zip(tokens, expected):
+        routing = token.routing
+        assert routing.layers == tuple(loaded.info.moe_layers) == tuple(want)
+        assert routing.scores.shape == (len(want), 8) and routing.scores.dtype == np.float32
+        for row, layer in enumerate(routing.layers):
+            np.testing.assert_allclose(routing.scores[row], want[layer], rtol=0, atol=SCORE_TOLERANCE,
+                                       err_msg=f"{token.source} token at {token.pos}, layer {layer}")
+            # the chosen experts are the best scored, and their weights come from these scores
+            assert set(routing.experts[row]) == set(np.argsort(-want[layer], kind="stable")[:2])
+    if arch != "deepseek2":
+        assert np.allclose(np.stack([t.routing.scores for t in tokens]).sum(axis=2), 1.0, atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arch, options", ARCHITECTURES)
+def test_the_experts_per_token_override_changes_how_many_experts_the_router_picks(tmp_path, arch, options):
+    model = write_demo_model(tmp_path / f"{arch}.gguf", arch=arch, layers=3, experts=8, top_k=2,
+                             transparent=True, seed=3, **options)
+    assert override_honoured(arch)
+    loaded, tokens = traced_tokens(model, "Hallo Köln", 3, experts_per_token=3)
+    assert loaded.info.n_experts_used == 3
+    assert all(t.routing.experts.shape == (len(loaded.info.moe_layers), 3) for t in tokens)
+    assert all(t.routing.scores is None for t in tokens)  # scores only when asked for
+    ids = [t.token for t in tokens]
+    assert min_routing_margin(model, ids, 3) > 1e-3
+    for token, want in zip(tokens, expected_routing(model, ids, k=3)):
+        for row, layer in enumerate(token.routing.layers):
+            assert token.routing.experts[row].tolist() == [e for e, _ in want[layer]]
+            np.testing.assert_allclose(token.routing.weights[row], [w for _, w in want[layer]], atol=WEIGHT_TOLERANCE)
+
+
+@pytest.mark.slow
+def test_trace_json_with_scores_adds_them_to_every_token_line(tmp_path):
+    model = write_demo_model(tmp_path / "moe.gguf", arch="qwen3moe", layers=3, experts=8, top_k=2,
+                             transparent=True, seed=5)
+    records = run_trace(model, "Hallo", "--scores", max_tokens=3)
+    tokens = assert_matches_reference(model, records)
+    assert records[-1]["summary"]["model"]["gating"] == GATING_SOFTMAX
+    for record, want in zip(tokens, expected_scores(model, [t["token"] for t in tokens])):
+        assert sorted(record["scores"]) == sorted(record["routing"]) == [str(layer) for layer in sorted(want)]
+        for layer, probabilities in want.items():
+            assert len(record["scores"][str(layer)]) == 8
+            np.testing.assert_allclose(record["scores"][str(layer)], probabilities, atol=SCORE_TOLERANCE)
+    assert all("scores" not in r for r in run_trace(model, "Hallo", max_tokens=1)[:-1])
 
 
 @pytest.mark.slow
@@ -155,6 +221,20 @@ def test_routing_crosses_the_wire_with_int_layers_and_weights_rounded_to_six_pla
     token = protocol.Token(3, 42, "x", protocol.ANSWER, routing)
     assert protocol.decode_event(protocol.encode(token)) == protocol.Token(3, 42, "x", protocol.ANSWER, back)
     assert type(back.by_layer()[0][0][0]) is int and type(back.by_layer()[0][0][1]) is float
+
+
+def test_rows_to_positions_keeps_scores_only_when_every_layer_has_them():
+    scored = {
+        0: LayerRouting(np.array([[1, 0]], dtype=np.int32), np.array([[0.6, 0.4]], dtype=np.float32),
+                        np.array([[0.3, 0.5, 0.2]], dtype=np.float32)),
+        4: LayerRouting(np.array([[2, 1]], dtype=np.int32), np.array([[0.7, 0.3]], dtype=np.float32),
+                        np.array([[0.1, 0.2, 0.7]], dtype=np.float32)),
+    }
+    routing = rows_to_positions(scored, first_pos=9, n_rows=1)[9]
+    np.testing.assert_allclose(routing.scores, [[0.3, 0.5, 0.2], [0.1, 0.2, 0.7]], rtol=1e-6)
+    assert routing.scores_by_layer()[4] == pytest.approx([0.1, 0.2, 0.7]) and not routing.scores.flags.writeable
+    scored[4].scores = None
+    assert rows_to_positions(scored, first_pos=9, n_rows=1)[9].scores is None
 
 
 def test_rows_to_positions_without_layers_gives_empty_routing_per_position():

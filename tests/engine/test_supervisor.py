@@ -271,3 +271,15 @@ def test_an_engine_that_cannot_start_or_is_not_running_is_a_problem_and_the_engi
     supervisor.generate(QUESTION)
     assert supervisor.not_running().kind == NOT_RUNNING and supervisor.phase == IDLE
 
+
+
+def test_scores_are_asked_for_in_every_mode_and_again_after_a_crash(supervisor, models):
+    assert supervisor.load(LoadRequest(models["a"])).scores is False
+    supervisor.on_loaded()
+    command = supervisor.load(LoadRequest(models["b"], experts_per_token=3, scores=True))
+    assert command == Load(models["b"], experts_per_token=3, safe=False, probe=True, scores=True)
+    supervisor.on_lost(died(signal.SIGABRT))
+    restart = supervisor.restarted()
+    assert restart.reload == LoadRequest(models["b"], experts_per_token=3, scores=True) and restart.after_crash
+    again = supervisor.load(restart.reload, after_crash=restart.after_crash)
+    assert again.safe and again.scores and again.experts_per_token == 3

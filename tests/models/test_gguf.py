@@ -213,6 +213,7 @@ def test_moe_model(tmp_path):
         has_chat_template=False,
         total_params=total,
         active_params=total - 2 * idle_per_layer,
+        gating="softmax",
     )
     assert (total, info.active_params) == (4072, 2536)
     assert info.is_moe
@@ -702,3 +703,37 @@ def test_sampling_settings_out_of_range_or_of_the_wrong_kind_are_ignored(tmp_pat
         "general.sampling.temp": float("nan"), "general.sampling.top_p": 1.5, "general.sampling.top_k": -3,
         "general.sampling.penalty_repeat": float("inf")})
     assert inspect_gguf(tmp_path / "odd.gguf").sampling == {"min_p": 0.1}
+
+
+# --- the router's gating and the experts-per-token override (app.core.models.moe_rules) -------------------
+
+
+@pytest.mark.parametrize("arch, options, gating", [
+    ("llama", {}, "softmax"),
+    ("qwen3moe", {}, "softmax"),
+    ("deepseek2", {"dense_leading": 1, "shared_experts": 1}, "sigmoid"),  # expert_gating_func = 2 in the file
+    ("llama", {"experts": 0}, ""),
+])
+def test_model_info_says_how_the_router_scores_experts(tmp_path, arch, options, gating):
+    from app.core.models.demo import write_demo_model
+
+    info = inspect_gguf(write_demo_model(tmp_path / "m.gguf", arch=arch, layers=2, **options))
+    assert info.gating == gating
+    assert ModelInfo.from_dict({key: value for key, value in info.to_dict().items() if key != "gating"}).gating == ""
+
+
+def test_gating_follows_the_file_only_where_llama_cpp_reads_it():
+    from app.core.models.moe_rules import GATING_LOGITS, GATING_SIGMOID, GATING_SOFTMAX, GATING_SQRT_SOFTPLUS, gating
+
+    assert gating("deepseek2", 2) == gating("glm4moe", None) == gating("llama4", 1) == GATING_SIGMOID
+    assert gating("deepseek2", None) == gating("qwen3moe", 2) == gating("mixtral-like-unknown") == GATING_SOFTMAX
+    assert gating("deepseek2", None, n_layers=47, n_vocab=154880) == GATING_SIGMOID  # GLM-4.7-Lite
+    assert gating("gpt-oss", None) == GATING_LOGITS and gating("deepseek4", 4) == GATING_SQRT_SOFTPLUS
+
+
+def test_the_override_list_names_the_architectures_that_honour_it():
+    from app.core.models.moe_rules import OVERRIDE_HONOURED, override_honoured
+
+    assert all(override_honoured(arch) for arch in ("llama", "qwen3moe", "deepseek2", "qwen3next", "gpt-oss"))
+    assert not any(override_honoured(arch) for arch in ("nemotron_h", "nemotron_h_moe", "grovemoe", "gemma3"))
+    assert len(OVERRIDE_HONOURED) > 60

@@ -131,6 +131,13 @@ def expected_routing(path, token_ids, k: int | None = None) -> list[dict[int, li
     return result
 
 
+def expected_scores(path, token_ids) -> list[dict[int, np.ndarray]]:
+    """For each token, {MoE layer: the router's probability of every expert} ([n_expert]): what
+    llama.cpp's ``ffn_moe_probs`` holds, softmax or sigmoid of the router logits before top-k."""
+    model = _load(path)
+    return [{layer: model.selection_probs(token, layer) for layer in model.layers} for token in token_ids]
+
+
 def routing_margins(path, token_ids, k: int | None = None) -> list[dict[int, float]]:
     """For each token, {MoE layer: router logit of the k-th chosen expert minus the best unchosen one's}.
 

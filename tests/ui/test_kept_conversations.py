@@ -145,7 +145,7 @@ def test_the_context_gauge_and_the_export_from_the_window(qtbot, open_window, mo
 
     target = tmp_path / "exported.md"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
-    window.export_conversation("md", False)
+    window.conversation_menu.export("md", False)
     qtbot.waitUntil(target.exists, timeout=10_000)
     text = target.read_text(encoding="utf-8")
     assert "Export me" in text and window.chat.answer_text.strip()[:8] in text
@@ -153,7 +153,7 @@ def test_the_context_gauge_and_the_export_from_the_window(qtbot, open_window, mo
 
     unwritable = tmp_path / "no-such-folder" / "exported.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(unwritable), ""))
-    window.export_conversation("json", True)
+    window.conversation_menu.export("json", True)
     qtbot.waitUntil(lambda: "could not be saved" in window.chat.transcript.toPlainText())
     assert not unwritable.exists()
 
@@ -163,17 +163,17 @@ def test_thinking_first_is_offered_for_a_template_with_the_switch_and_kept_with_
         qtbot, open_window, moe, tmp_path):
     window = open_window()
     load(qtbot, window, moe)
-    assert not window.thinking_action.isEnabled()  # the plain demo template has no switch
+    assert not window.conversation_menu.thinking_action.isEnabled()  # the plain demo template has no switch
     reasoning = write_demo_model(window.library.models_dir / "demo-reasoning.gguf", arch="llama", layers=4,
                                  experts=8, top_k=2, seed=3, chat_template=REASONING_TEMPLATE)
     window.library.refresh()
     qtbot.waitUntil(lambda: not window.library.scanning)
     load(qtbot, window, reasoning)
-    assert window.thinking_action.isEnabled() and window.thinking_action.isChecked()
+    assert window.conversation_menu.thinking_action.isEnabled() and window.conversation_menu.thinking_action.isChecked()
 
     requests = []
     window.generateRequested.connect(requests.append)
-    window.thinking_action.setChecked(False)
+    window.conversation_menu.thinking_action.setChecked(False)
     window.chat.settings.update(max_tokens=8, temperature=0.0, seed=0)
     answer(qtbot, window, "No thinking, please")
     assert requests[-1].thinking is False

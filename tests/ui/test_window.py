@@ -466,7 +466,7 @@ def test_shared_experts_are_shown_as_always_on_columns(qtbot, tmp_path):
     assert "not chosen" in pane.heatmap._swatch_texts() and "shared: always on" in pane.heatmap._swatch_texts()
     image = pane.heatmap.grab().toImage()
     shared = pane.heatmap._shared
-    assert shared.width() > 0 and shared.left() > pane.heatmap._grid.right()
+    assert shared.width() > 0 and shared.left() > pane.heatmap.grid.view.right()
     centre = shared.center().toPoint()
     assert image.pixelColor(centre).name() in ("#5b6675", "#ffffff")
 

@@ -23,6 +23,7 @@ latest of each with its next batch. The routing trace always keeps every token, 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from typing import TYPE_CHECKING
@@ -98,7 +99,7 @@ class AnswerWriter:
             self._write(STREAMING, None)
 
     def finish(self, finished: protocol.Finished) -> None:
-        """The answer ended: write the rest with the figures. An answer the user stopped is stored as
+        """The answer ended: write the rest with the figures and the sampling settings used. An answer the user stopped is stored as
         INTERRUPTED, any other as COMPLETE. Nothing happens once the writer is done."""
         if not self.done:
             status = INTERRUPTED if finished.stop_reason == protocol.STOP_STOPPED else COMPLETE
@@ -123,8 +124,9 @@ class AnswerWriter:
 
     def _write(self, status: str, finished: protocol.Finished | None) -> None:
         row = trace_rows.token_row(self._pending, self._shape) if self._pending else None
-        stats = (None,) * 5 if finished is None else (finished.prompt_tokens, finished.answer_tokens,
-                                                      finished.ttft_s, finished.tokens_per_s, finished.stop_reason)
+        stats = (None,) * 6 if finished is None else (
+            finished.prompt_tokens, finished.answer_tokens, finished.ttft_s, finished.tokens_per_s,
+            finished.stop_reason, json.dumps(finished.sampling) if finished.sampling else None)
         with self._store.transaction() as db:
             if not self._update(db, status, stats):
                 self._end()  # the message was removed meanwhile (regenerate, delete all): nothing to keep
@@ -144,7 +146,7 @@ class AnswerWriter:
     def _update(self, db: sqlite3.Connection, status: str, stats: tuple) -> bool:
         cursor = db.execute(
             "UPDATE messages SET content = ?, thinking = ?, thinking_s = ?, status = ?, prompt_tokens = ?, "
-            "answer_tokens = ?, ttft_s = ?, tokens_per_s = ?, stop_reason = ? WHERE id = ? AND status = ?",
+            "answer_tokens = ?, ttft_s = ?, tokens_per_s = ?, stop_reason = ?, sampling = ? WHERE id = ? AND status = ?",
             (self.content, self._thinking, self._thinking_s, status, *stats, self.message_id, STREAMING))
         return cursor.rowcount == 1
 

@@ -44,13 +44,16 @@ class Settings:
 
 @dataclass(frozen=True)
 class AnswerStats:
-    """The figures of one answer, as the engine's Finished event reported them."""
+    """The figures of one answer, as the engine's Finished event reported them, with the sampling
+    settings it was generated with (Finished.sampling: every one decided, the seed included), so that
+    the answer can be asked for again the same way; empty for answers stored before they were kept."""
 
     prompt_tokens: int
     answer_tokens: int
     ttft_s: float
     tokens_per_s: float
     stop_reason: str
+    sampling: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,9 @@ class Conversation:
 class RoutingTrace:
     """Every prompt and answer token of one answer with its routing: ``n`` tokens, ``layers`` MoE
     layers, top ``k`` experts. ``experts`` and ``weights`` are ``[n, layers, k]`` (int32, float32);
-    a dense model's trace has ``layers`` empty and arrays of shape ``[n, 0, 0]``."""
+    a dense model's trace has ``layers`` empty and arrays of shape ``[n, 0, 0]``. ``scores``, when the
+    model was loaded with them, are the router's probabilities over all ``n_expert`` experts,
+    ``[n, layers, n_expert]`` float32 (NaN for a token whose scores were not captured); else None."""
 
     positions: np.ndarray  # [n] int32
     tokens: np.ndarray  # [n] int32
@@ -107,6 +112,7 @@ class RoutingTrace:
     experts: np.ndarray  # [n, layers, k] int32
     weights: np.ndarray  # [n, layers, k] float32
     extra: dict = field(default_factory=dict)
+    scores: np.ndarray | None = None  # [n, layers, n_expert] float32
 
     def __len__(self) -> int:
         return int(self.positions.shape[0])

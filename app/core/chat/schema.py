@@ -15,6 +15,11 @@ Routing: an answer's trace is written while it streams, one row per batch (``seq
 arrays as little-endian raw bytes: ``positions``, ``tokens`` and ``layers`` int32, ``experts`` int32
 and ``weights`` float32 of shape ``[n, len(layers), k]``; ``texts`` a JSON list of the tokens' texts,
 ``sources`` one letter per token (``p`` prompt, ``a`` answer). See app.core.chat.trace_rows.
+
+Version 3 (issue 11) adds the router's scores over all experts to the trace (``routing_chunks.scores``:
+float32 ``[n, len(layers), n_expert]``, NULL when the model was loaded without them, ``n_expert`` its
+width) and the sampling settings an answer was generated with (``messages.sampling``, JSON; NULL for
+a question and for answers stored before).
 """
 
 from __future__ import annotations
@@ -104,7 +109,13 @@ INSERT INTO messages_fts(rowid, content) SELECT id, content FROM messages WHERE 
 INSERT INTO titles_fts(titles_fts) VALUES ('rebuild');
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+V3 = """
+ALTER TABLE routing_chunks ADD COLUMN n_expert INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE routing_chunks ADD COLUMN scores BLOB;
+ALTER TABLE messages ADD COLUMN sampling TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 """Step ``i`` takes a database from version ``i`` to ``i + 1``; a new version is a new step at the end."""
 
 VERSION = len(MIGRATIONS)

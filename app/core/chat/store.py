@@ -54,7 +54,7 @@ TITLE_CHARS = 80
 """A conversation without a title takes the first line of its first question, up to this length."""
 
 _MESSAGE_COLUMNS = ("id, role, content, thinking, thinking_s, status, model, settings, prompt_tokens, "
-                    "answer_tokens, ttft_s, tokens_per_s, stop_reason, created_at")
+                    "answer_tokens, ttft_s, tokens_per_s, stop_reason, sampling, created_at")
 _SUMMARY = """
     SELECT c.id, c.title, c.updated_at,
            (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.model_path
@@ -272,9 +272,9 @@ class ConversationStore:
         stats = message.stats
         cursor = db.execute(
             "INSERT INTO messages (conversation_id, position, role, content, thinking, thinking_s, status, model, "
-            "settings, prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason, created_at) VALUES "
-            "(?, (SELECT coalesce(max(position) + 1, 0) FROM messages WHERE conversation_id = ?), "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "settings, prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason, sampling, created_at) "
+            "VALUES (?, (SELECT coalesce(max(position) + 1, 0) FROM messages WHERE conversation_id = ?), "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (conversation_id, conversation_id, message.role, message.content, message.thinking,
              message.thinking_s, message.status, message.model,
              None if message.settings is None else settings_to_json(message.settings),
@@ -327,6 +327,13 @@ class ConversationStore:
             db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (conversation.updated_at, new_id))
         return new_id
 
+    def message(self, message_id: int) -> Message:
+        """One stored message; raises ConversationNotFound when there is none with that id."""
+        row = self.db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise ConversationNotFound(f"no message {message_id}")
+        return _message(row)
+
     def routing(self, message_id: int) -> RoutingTrace | None:
         """The routing trace of an answer: every prompt and answer token stored so far; None if none."""
         rows = self.db.execute(f"SELECT {', '.join(trace_rows.COLUMNS)} FROM routing_chunks WHERE message_id = ? "
@@ -344,15 +351,16 @@ def _title_from(content: str) -> str:
 
 def _stats_columns(stats: AnswerStats | None) -> tuple:
     if stats is None:
-        return None, None, None, None, None
-    return stats.prompt_tokens, stats.answer_tokens, stats.ttft_s, stats.tokens_per_s, stats.stop_reason
+        return None, None, None, None, None, None
+    return (stats.prompt_tokens, stats.answer_tokens, stats.ttft_s, stats.tokens_per_s, stats.stop_reason,
+            json.dumps(stats.sampling) if stats.sampling else None)
 
 
 def _message(row: tuple) -> Message:
     (message_id, role, content, thinking, thinking_s, status, model, settings, prompt_tokens, answer_tokens,
-     ttft_s, tokens_per_s, stop_reason, created_at) = row
+     ttft_s, tokens_per_s, stop_reason, sampling, created_at) = row
     stats = None if answer_tokens is None else AnswerStats(prompt_tokens, answer_tokens, ttft_s, tokens_per_s,
-                                                           stop_reason)
+                                                           stop_reason, json.loads(sampling) if sampling else {})
     return Message(role=role, content=content, id=message_id, thinking=thinking, thinking_s=thinking_s,
                    status=status, model=model,
                    settings=None if settings is None else settings_from_dict(json.loads(settings)),

@@ -6,7 +6,10 @@
  * This filter does the per-node work in C -- recognise the routing tensors of each MoE layer by
  * name and ask the scheduler for one node per layer -- and calls Python (a ctypes function given to
  * tap_new) only once per MoE layer and micro-batch, when that layer's routing is ready to be read.
- * The rules are described in routing.py.
+ * With scores wanted (a second Python function given to tap_new), it also asks for each layer's
+ * router probabilities, ffn_moe_probs-<layer>, and hands them to that function as soon as they are
+ * computed: their memory is free for later nodes once the top-k and the gate weights are taken from
+ * them, so they cannot wait for the layer's trigger. The rules are described in routing_tap.py.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -19,10 +22,12 @@
 
 typedef const char *(*get_name_fn)(const void *tensor);
 typedef void (*layer_ready_fn)(int layer, const void *topk, const void *weights);
+typedef void (*probs_ready_fn)(int layer, const void *probs);
 
 typedef struct {
     get_name_fn get_name;
     layer_ready_fn layer_ready;
+    probs_ready_fn probs_ready; /* NULL: no scores wanted */
     const void *topk[MAX_LAYERS];
     const void *weights[MAX_LAYERS];
     const void *trigger[MAX_LAYERS];
@@ -75,10 +80,16 @@ static bool tap_eval(const void *tensor, bool ask, void *user_data) {
     if (!parse_name(state->get_name(tensor), &base, &len, &layer)) {
         return !ask; /* never stop a graph in the data call */
     }
+    bool probs = state->probs_ready != NULL && base_is(base, len, "probs");
     if (!ask) {
-        if (state->trigger[layer] == tensor && state->topk[layer] && state->weights[layer]) {
+        if (probs) {
+            state->probs_ready(layer, tensor);
+        } else if (state->trigger[layer] == tensor && state->topk[layer] && state->weights[layer]) {
             state->layer_ready(layer, state->topk[layer], state->weights[layer]);
         }
+        return true;
+    }
+    if (probs) {
         return true;
     }
     if (base_is(base, len, "topk")) {
@@ -93,8 +104,8 @@ static bool tap_eval(const void *tensor, bool ask, void *user_data) {
 }
 
 static PyObject *py_tap_new(PyObject *self, PyObject *args) {
-    unsigned long long get_name, layer_ready;
-    if (!PyArg_ParseTuple(args, "KK", &get_name, &layer_ready)) {
+    unsigned long long get_name, layer_ready, probs_ready = 0;
+    if (!PyArg_ParseTuple(args, "KK|K", &get_name, &layer_ready, &probs_ready)) {
         return NULL;
     }
     tap_state *state = calloc(1, sizeof(tap_state));
@@ -103,6 +114,7 @@ static PyObject *py_tap_new(PyObject *self, PyObject *args) {
     }
     state->get_name = (get_name_fn)(uintptr_t)get_name;
     state->layer_ready = (layer_ready_fn)(uintptr_t)layer_ready;
+    state->probs_ready = (probs_ready_fn)(uintptr_t)probs_ready;
     return PyLong_FromVoidPtr(state);
 }
 
@@ -127,7 +139,7 @@ static PyObject *py_tap_free(PyObject *self, PyObject *arg) {
 }
 
 static PyMethodDef methods[] = {
-    {"tap_new", py_tap_new, METH_VARARGS, "tap_new(get_name_address, layer_ready_address) -> state address"},
+    {"tap_new", py_tap_new, METH_VARARGS, "tap_new(get_name_address, layer_ready_address[, probs_ready_address]) -> state address"},
     {"tap_reset", py_tap_reset, METH_O, "tap_reset(state): forget the previous micro-batch's tensors"},
     {"tap_free", py_tap_free, METH_O, "tap_free(state)"},
     {NULL, NULL, 0, NULL},

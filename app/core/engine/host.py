@@ -106,7 +106,7 @@ def _serve() -> int:
             if isinstance(command, protocol.Load):
                 info, seconds = engine.load(command.path, n_ctx=command.n_ctx, n_threads=command.n_threads,
                                             experts_per_token=command.experts_per_token, safe=command.safe,
-                                            probe=command.probe)
+                                            probe=command.probe, scores=command.scores)
                 chat = engine.chat_format
                 emit(protocol.Loaded(info, round(seconds, 3), engine.n_ctx, engine.safe, chat.source,
                                      chat.thinking_switch, chat.problem))

@@ -122,13 +122,13 @@ class Engine:
 
     def load(self, path: str, n_ctx: int = DEFAULT_CONTEXT, n_threads: int | None = None,
              experts_per_token: int | None = None, capture: bool = True, safe: bool = False,
-             probe: bool = False) -> tuple[ModelInfo, float]:
+             probe: bool = False, scores: bool = False) -> tuple[ModelInfo, float]:
         """Load a GGUF file; returns its ModelInfo and the seconds it took.
 
         ``safe`` loads in compatibility mode (no extra buffer types, see app.core.engine.compat); ``probe``
-        evaluates one full micro-batch and one answer token right after loading, so that a model
-        that crashes llama.cpp on this processor does so while loading. ``capture=False`` installs
-        no expert tap at all (the benchmark's baseline).
+        evaluates one full micro-batch and one answer token right after loading, so that a model that
+        crashes llama.cpp on this processor does so while loading. ``capture=False`` installs no expert
+        tap (the benchmark's baseline); ``scores`` also captures the router's scores (Routing.scores).
 
         If llama.cpp cannot load the file, the model loaded before is loaded again with its own
         settings before the error is raised, so it keeps working.
@@ -141,7 +141,7 @@ class Engine:
         previous = self._load_args
         self.unload()
         try:
-            self._load(path, info, n_ctx, n_threads, experts_per_token, capture, safe)
+            self._load(path, info, n_ctx, n_threads, experts_per_token, capture, safe, scores)
         except EngineError:
             if previous is not None:
                 with contextlib.suppress(EngineError):  # the file may be gone; then nothing is loaded
@@ -152,7 +152,7 @@ class Engine:
         return info, time.perf_counter() - started
 
     def _load(self, path: str, info: ModelInfo, n_ctx: int, n_threads: int | None,
-              experts_per_token: int | None, capture: bool, safe: bool) -> None:
+              experts_per_token: int | None, capture: bool, safe: bool, scores: bool) -> None:
         ll = self._ll
         inject = () if safe else injected_crash_stages()
         model_params = ll.llama_model_default_params()
@@ -174,7 +174,7 @@ class Engine:
         ctx_params.n_threads = threads
         ctx_params.n_threads_batch = threads
         ctx_params.no_perf = True
-        tap = RoutingTap() if info.is_moe and capture else None
+        tap = RoutingTap(scores) if info.is_moe and capture else None
         if tap is not None:
             ctx_params.cb_eval = tap.callback
             ctx_params.cb_eval_user_data = tap.user_data
@@ -193,7 +193,7 @@ class Engine:
         self.info = info
         self.chat_format = chat_format(ll, model, self._vocab)
         self.safe = safe
-        self._load_args = (path, info, n_ctx, n_threads, experts_per_token, capture, safe)
+        self._load_args = (path, info, n_ctx, n_threads, experts_per_token, capture, safe, scores)
         self._cached_tokens = []
         self._left_out = ()
         self._routing_by_pos = {}

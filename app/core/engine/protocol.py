@@ -10,7 +10,8 @@ stream.
 Commands (client -> host):
     Load      path, n_ctx, n_threads, experts_per_token (None: the model's own), safe (compatibility
               mode: no extra buffer types), probe (evaluate one batch and one token while loading;
-              see app.core.engine.compat)
+              see app.core.engine.compat), scores (also capture the router's probabilities over all
+              experts; costs speed, see app.core.engine.routing_tap)
     Generate  either ``prompt`` (raw text, no template) or ``messages`` (ChatMessage; the model's chat
               template, a llama.cpp built-in or a plain fallback is applied, see
               app.core.engine.templates; the oldest turns are left out when they no longer fit);
@@ -52,10 +53,8 @@ Events (host -> client):
     Lost            exit (EngineExit: why the process ended), last_words (its last line on stderr);
                     synthesised by the client when the process died, never on the wire
 
-A Routing holds, for one token, the router's choice in every MoE layer as two ``[layers, k]`` arrays
-(experts highest selection score first, and their gate weights); a dense model's tokens have
-EMPTY_ROUTING. On the wire it is ``{"layers": [...], "experts": [[...], ...], "weights": [[...], ...]}``
-with the weights rounded to six places, and no key at all for EMPTY_ROUTING.
+A Routing (app.core.engine.routing) holds one token's routing; a dense model's tokens have
+EMPTY_ROUTING.
 """
 
 from __future__ import annotations
@@ -65,10 +64,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
-import numpy as np
-
 from app.core import defaults
 from app.core.engine.exits import EngineExit
+from app.core.engine.routing import EMPTY_ROUTING, Routing
 from app.core.locality.policy import NetworkAttempt
 from app.core.models.gguf import ModelInfo
 
@@ -120,68 +118,9 @@ USER = "user"
 ASSISTANT = "assistant"
 SYSTEM = "system"
 
-WEIGHT_DECIMALS = 6
-"""Places the gate weights keep on the wire (float32 holds about seven significant digits)."""
-
 
 class ProtocolError(ValueError):
     """A line that is no known, well-formed message; the text says why, in English."""
-
-
-# --- routing ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Routing:
-    """One token's routing: in MoE layer ``layers[i]`` the router chose ``experts[i]`` (int32, highest
-    selection score first) with gate weights ``weights[i]`` (float32); both arrays are ``[layers, k]``
-    and read-only."""
-
-    layers: tuple[int, ...]
-    experts: np.ndarray
-    weights: np.ndarray
-
-    def __post_init__(self) -> None:
-        if self.experts.ndim != 2 or self.experts.shape[0] != len(self.layers) \
-                or self.weights.shape != self.experts.shape:
-            raise ValueError(f"routing of {len(self.layers)} layers with experts {self.experts.shape} "
-                             f"and weights {self.weights.shape}")
-        self.experts.flags.writeable = False
-        self.weights.flags.writeable = False
-
-    def __len__(self) -> int:
-        return len(self.layers)
-
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Routing) and self.layers == other.layers
-                and np.array_equal(self.experts, other.experts) and np.array_equal(self.weights, other.weights))
-
-    def __hash__(self) -> int:
-        return hash(self.layers)
-
-    def by_layer(self) -> dict[int, list[list]]:
-        """``{layer: [[expert, weight], ...]}`` with plain numbers, the weights rounded as on the wire."""
-        return {layer: [[expert, weight] for expert, weight in zip(chosen, weighed)]
-                for layer, chosen, weighed in zip(self.layers, self.experts.tolist(), self._rounded_weights())}
-
-    def to_wire(self) -> dict | None:
-        if not self.layers:
-            return None
-        return {"layers": list(self.layers), "experts": self.experts.tolist(), "weights": self._rounded_weights()}
-
-    def _rounded_weights(self) -> list[list[float]]:
-        return np.round(self.weights.astype(np.float64), WEIGHT_DECIMALS).tolist()
-
-    @classmethod
-    def from_wire(cls, data: Mapping | None) -> Routing:
-        if not data or not data["layers"]:
-            return EMPTY_ROUTING
-        layers = tuple(int(layer) for layer in data["layers"])
-        return cls(layers, np.array(data["experts"], dtype=np.int32).reshape(len(layers), -1),
-                   np.array(data["weights"], dtype=np.float32).reshape(len(layers), -1))
-
-
-EMPTY_ROUTING = Routing((), np.zeros((0, 0), dtype=np.int32), np.zeros((0, 0), dtype=np.float32))
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -221,6 +160,7 @@ class Load(_Command):
     experts_per_token: int | None = None
     safe: bool = False
     probe: bool = False
+    scores: bool = False
     name: ClassVar[str] = LOAD
 
     @classmethod
@@ -228,7 +168,8 @@ class Load(_Command):
         return cls(path=str(message["path"]), n_ctx=int(message.get("n_ctx") or defaults.DEFAULT_CONTEXT),
                    n_threads=_optional_int(message.get("n_threads")),
                    experts_per_token=_optional_int(message.get("experts_per_token")) or None,
-                   safe=bool(message.get("safe")), probe=bool(message.get("probe")))
+                   safe=bool(message.get("safe")), probe=bool(message.get("probe")),
+                   scores=bool(message.get("scores")))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,14 @@ Details that matter for correctness (measured while the tap was built; tests/eng
   the model's graph has (``_sum`` variants are sums, not weights).
 - A micro-batch of T tokens gives T rows per layer, in batch order. The caller asks llama.cpp for an
   output at every position, so the last layer keeps all T rows too.
+
+Scores (optional, ``RoutingTap(scores=True)``): the router's probabilities over all experts,
+``ffn_moe_probs-<layer>`` ([n_expert, T] float32, contiguous: softmax or sigmoid of the router logits,
+before any selection bias and before top-k; see ModelInfo.gating). They cannot be read at the trigger:
+once the top-k ids and the gate weights are taken from them, ggml's allocator may give their memory to
+the nodes that follow (the weights' sum and normalisation), so the tap asks for the probs node itself,
+a second synchronisation point per MoE layer, and only when scores are wanted (bench/tap_overhead.py
+measures what it costs).
 """
 
 from __future__ import annotations
@@ -49,14 +57,19 @@ def _load_ggml():
 
 
 _LAYER_READY = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_PROBS_READY = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_void_p)
+
+_GGML_TYPE_F32 = 0
 
 
 @dataclass
 class LayerRouting:
-    """One layer's routing for the rows of one micro-batch: ``experts[t, j]`` with weight ``weights[t, j]``."""
+    """One layer's routing for the rows of one micro-batch: ``experts[t, j]`` with weight ``weights[t, j]``,
+    and, when scores are captured, the router's probability of every expert ``scores[t, e]``."""
 
     experts: np.ndarray
     weights: np.ndarray
+    scores: np.ndarray | None = None
 
 
 class RoutingTap:
@@ -70,20 +83,28 @@ class RoutingTap:
         user_data: the pointer for ``llama_context_params.cb_eval_user_data``.
         The tap owns both; keep it alive as long as the context lives.
 
-    Use: ``begin()`` before each decode, ``take()`` after it.
+    Use: ``begin()`` before each decode, ``take()`` after it. ``scores=True`` also captures every MoE
+    layer's router probabilities over all experts (LayerRouting.scores), at the cost of a second
+    synchronisation point per layer.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scores: bool = False) -> None:
         from llama_cpp import llama_cpp as ll
 
         from app.core.engine import _tapfilter
 
         self._ggml = _load_ggml()
         self._layers: dict[int, LayerRouting] = {}
+        self._scores: dict[int, np.ndarray] = {}
         self._failure: Exception | None = None
         self._on_layer = _LAYER_READY(self._layer_ready)
+        self._on_probs = _PROBS_READY(self._probs_ready)
         get_name = ctypes.cast(self._ggml.ggml_get_name, ctypes.c_void_p).value
-        self.user_data = _tapfilter.tap_new(get_name, ctypes.cast(self._on_layer, ctypes.c_void_p).value)
+        addresses = [get_name, ctypes.cast(self._on_layer, ctypes.c_void_p).value]
+        if scores:
+            addresses.append(ctypes.cast(self._on_probs, ctypes.c_void_p).value)
+        self.scores = scores
+        self.user_data = _tapfilter.tap_new(*addresses)
         self.callback = ll.ggml_backend_sched_eval_callback(_tapfilter.EVAL_CALLBACK)
         self._free = _tapfilter.tap_free
         self._reset = _tapfilter.tap_reset
@@ -95,6 +116,7 @@ class RoutingTap:
 
     def begin(self) -> None:
         self._layers = {}
+        self._scores = {}
         self._failure = None
         self._reset(self.user_data)
 
@@ -103,6 +125,15 @@ class RoutingTap:
         if self._failure is not None:
             raise RuntimeError(f"reading the routing failed: {self._failure}") from self._failure
         layers, self._layers = self._layers, {}
+        scores, self._scores = self._scores, {}
+        if self.scores:
+            for layer, data in layers.items():
+                if layer not in scores:
+                    raise RuntimeError(f"layer {layer}: the router's probabilities were not captured")
+                if scores[layer].shape[0] != data.experts.shape[0]:
+                    raise RuntimeError(f"layer {layer}: router probabilities for {scores[layer].shape[0]} tokens, "
+                                       f"routing for {data.experts.shape[0]}")
+                data.scores = scores[layer]
         return layers
 
     def _layer_ready(self, layer: int, topk: int, weights: int) -> None:
@@ -113,6 +144,17 @@ class RoutingTap:
             if gate.size != experts.size:
                 raise RuntimeError(f"layer {layer}: {gate.size} gate weights for {experts.size} selected experts")
             self._layers[layer] = LayerRouting(experts=experts, weights=gate.reshape(experts.shape))
+        except Exception as exc:  # noqa: BLE001 - reported by take()
+            self._failure = exc
+
+    def _probs_ready(self, layer: int, probs: int) -> None:
+        # Inside llama.cpp's callback, like _layer_ready.
+        try:
+            head = _TensorHead.from_address(probs)
+            if head.type != _GGML_TYPE_F32 or head.nb[1] != head.ne[0] * 4:
+                raise RuntimeError(f"layer {layer}: router probabilities of ggml type {head.type} with row stride "
+                                   f"{head.nb[1]} for {head.ne[0]} experts; expected contiguous float32")
+            self._scores[layer] = self._read_contiguous(probs, np.float32).reshape(head.ne[1], head.ne[0])
         except Exception as exc:  # noqa: BLE001 - reported by take()
             self._failure = exc
 
@@ -135,7 +177,8 @@ class RoutingTap:
 
 
 def rows_to_positions(layers: dict[int, LayerRouting], first_pos: int, n_rows: int) -> dict[int, Routing]:
-    """Turn a decode's per-layer arrays into ``{position: Routing}``, the layers in ascending order.
+    """Turn a decode's per-layer arrays into ``{position: Routing}``, the layers in ascending order, with
+    the router's scores when every layer has them.
 
     Raises RuntimeError when a layer delivered a different number of rows than the batch had, which
     would mean rows cannot be matched to positions, or chose a different number of experts than the
@@ -156,4 +199,7 @@ def rows_to_positions(layers: dict[int, LayerRouting], first_pos: int, n_rows: i
     experts = np.stack([layers[layer].experts for layer in order], axis=1).astype(np.int32, copy=False)
     weights = np.stack([layers[layer].weights for layer in order], axis=1).astype(np.float32, copy=False)
     names = tuple(order)
-    return {first_pos + r: Routing(names, experts[r], weights[r]) for r in range(n_rows)}
+    if any(layers[layer].scores is None for layer in order):
+        return {first_pos + r: Routing(names, experts[r], weights[r]) for r in range(n_rows)}
+    scores = np.stack([layers[layer].scores for layer in order], axis=1).astype(np.float32, copy=False)
+    return {first_pos + r: Routing(names, experts[r], weights[r], scores[r]) for r in range(n_rows)}

@@ -67,10 +67,13 @@ class EngineSession:
             raise SessionError(str(exc)) from exc
         self._expect(protocol.Ready)
 
-    def load(self, path: str, n_ctx: int = DEFAULT_CONTEXT, experts_per_token: int | None = None) -> protocol.Loaded:
-        """Load a model; raises SessionError (EngineLost) if the engine refuses it (dies of it)."""
+    def load(self, path: str, n_ctx: int = DEFAULT_CONTEXT, experts_per_token: int | None = None,
+             scores: bool = False) -> protocol.Loaded:
+        """Load a model (``scores``: with the router's probabilities over all experts in every token's
+        routing); raises SessionError (EngineLost) if the engine refuses it (dies of it)."""
         self.compat_switched = False
-        self._send(self.supervisor.load(LoadRequest(path, n_ctx, experts_per_token, safe=self.force_safe)))
+        self._send(self.supervisor.load(LoadRequest(path, n_ctx, experts_per_token, safe=self.force_safe,
+                                                    scores=scores)))
         try:
             loaded = self._expect(protocol.Loaded)
         except EngineLost as lost:

@@ -25,7 +25,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.core.defaults import DEFAULT_CONTEXT
 from app.core.engine import protocol
@@ -59,13 +59,15 @@ _RELOAD = "reload"
 
 @dataclass(frozen=True)
 class LoadRequest:
-    """A model to load: its file, the context length, the experts per token (None: the model's own)
-    and ``safe``: compatibility mode because it was asked for."""
+    """A model to load: its file, the context length, the experts per token (None: the model's own),
+    ``safe``: compatibility mode because it was asked for, and ``scores``: capture the router's
+    probabilities over all experts too (kept when the model is loaded again after a crash)."""
 
     path: str
     n_ctx: int = DEFAULT_CONTEXT
     experts_per_token: int | None = None
     safe: bool = False
+    scores: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,8 +164,9 @@ class EngineSupervisor:
         with self._lock:
             self._phase = LOADING
             self._loading = request
-            return self.fallback.load_command(request.path, request.n_ctx, request.experts_per_token,
-                                              safe=request.safe, after_crash=after_crash)
+            command = self.fallback.load_command(request.path, request.n_ctx, request.experts_per_token,
+                                                 safe=request.safe, after_crash=after_crash)
+            return replace(command, scores=request.scores)
 
     def generate(self, request: protocol.Generate) -> protocol.Generate:
         with self._lock:

@@ -21,6 +21,8 @@ from typing import BinaryIO
 
 from gguf import GGML_QUANT_SIZES, GGMLQuantizationType, GGUFValueType, LlamaFileType
 
+from app.core.models import moe_rules
+
 
 class GGUFError(ValueError):
     """A file is not a GGUF model MoEscope can use.
@@ -105,6 +107,7 @@ class ModelInfo:
     total_params: int = 0
     active_params: int = 0
     sampling: dict = field(default_factory=dict)
+    gating: str = ""
 
     @property
     def is_moe(self) -> bool:
@@ -693,6 +696,8 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
     has_shared_expert_tensors = any(kind.startswith("ffn_") and kind.endswith("_shexp")
                                     for _, kind, _ in block_tensors)
     total_params = sum(tensor.n_elements for tensor in tensors)
+    n_embd = _count(file_name, metadata, f"{arch}.embedding_length")
+    n_vocab = next((t.n_elements // n_embd for t in tensors if t.name == "token_embd.weight" and n_embd), 0)
     return ModelInfo(
         path=str(path.absolute()),
         file_size=file_size,
@@ -701,7 +706,7 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
         size_label=_text(metadata, "general.size_label"),
         quantization=_quantization(metadata, tensors),
         n_layers=n_layers,
-        n_embd=_count(file_name, metadata, f"{arch}.embedding_length"),
+        n_embd=n_embd,
         context_length=_count(file_name, metadata, f"{arch}.context_length"),
         n_experts=n_experts,
         n_experts_used=n_used,
@@ -714,6 +719,8 @@ def _model_info(path: Path, file_size: int, metadata: dict[str, object],
         total_params=total_params,
         active_params=total_params - _inactive_params(block_tensors, n_experts, used_per_layer),
         sampling=_sampling(metadata),
+        gating=moe_rules.gating(arch, metadata.get(f"{arch}.expert_gating_func"), n_layers, n_vocab)
+        if n_experts else "",
     )
 
 

@@ -2,7 +2,7 @@
 
 The ConversationStore lives on a QThread of its own ("conversation-store"), and every store call is made
 there: the GUI thread only queues requests and hears the results as signals. Answer tokens, which reach
-the GUI thread at the engine's full speed, are gathered there and handed over once per 16 ms.
+the GUI thread at the engine's full speed, are gathered there and handed over once per TOKEN_BATCH_MS.
 
 Longer than 500 lines because the store worker and the controller are the two halves of one thread
 hop: every request appears once on each side, and split apart they would have to share the request list.
@@ -26,8 +26,9 @@ from app.core.engine import protocol
 from app.core.models.folder import disk_problem
 from app.core.paths import conversations_db
 
-TOKEN_BATCH_MS = 16
-"""How long tokens gather on the GUI thread before they go to the store's thread in one request."""
+TOKEN_BATCH_MS = 100
+"""How long tokens gather on the GUI thread before they go to the store's thread in one request (fewer
+requests leave more CPU time to the engine; a crash loses at most this plus ANSWER_FLUSH_MS)."""
 
 ANSWER_FLUSH_MS = 250
 """An answer whose tokens pause is committed after this long (while they flow, the AnswerWriter commits
@@ -113,6 +114,7 @@ class _StoreWorker(QObject):
     exported = Signal(str)
     exportFailed = Signal(str, str)
     failed = Signal(str, str)
+    routingLoaded = Signal(int, object, object)
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -160,6 +162,9 @@ class _StoreWorker(QObject):
         self._model_path = conversation.model_path
         self._settings = conversation.settings
         self.opened.emit(conversation)
+
+    def load_routing(self, message_id: int) -> None:
+        self.routingLoaded.emit(message_id, self.store.routing(message_id), self.store.message(message_id).stats)
 
     def new_conversation(self, model_path: str, settings: Settings) -> None:
         self._end_answer()
@@ -332,6 +337,8 @@ class ConversationController(QObject):
         exported(str): ``export`` wrote the current conversation to this file.
         exportFailed(str, str): ``export`` could not write this file; why (the system's words).
         currentChanged(object): ``current_id`` changed (an int, or None for a new conversation).
+        routingLoaded(int, object, object): ``load_routing``'s answer: message id, its RoutingTrace (None
+            if it has none), its AnswerStats (None if it has none).
         error(str, str): the store could not be opened or written: ``problem_kind``'s kind and English
             details; ``store_problem_text`` puts them in words. The same kind is reported at most once in
             ERROR_REPEAT_S. Once the store could not be opened, every request is ignored.
@@ -349,6 +356,7 @@ class ConversationController(QObject):
     exported = Signal(str)
     exportFailed = Signal(str, str)
     currentChanged = Signal(object)
+    routingLoaded = Signal(int, object, object)
     error = Signal(str, str)
     _request = Signal(object, object)
 
@@ -374,6 +382,7 @@ class ConversationController(QObject):
         self._worker.answerStored.connect(self.answerStored)
         self._worker.deletedAll.connect(self.deletedAll)
         self._worker.exported.connect(self.exported)
+        self._worker.routingLoaded.connect(self.routingLoaded)
         self._worker.exportFailed.connect(self.exportFailed)
         self._worker.failed.connect(self.error)
 
@@ -450,6 +459,10 @@ class ConversationController(QObject):
         self._submit(self._worker.delete_all)
 
     # The current conversation
+    def load_routing(self, message_id: int) -> None:
+        """Read an answer's routing trace and figures; ``routingLoaded`` brings them."""
+        self._submit(self._worker.load_routing, message_id)
+
     def export(self, path: str, form: str = "md", routing: bool = False) -> None:
         """Write the current conversation to ``path``: Markdown ("md") or JSON ("json", with every
         answer's routing trace if ``routing``); ``exported`` or ``error`` tells how it went."""
@@ -482,7 +495,7 @@ class ConversationController(QObject):
             self._batch_timer.start()
 
     def send_tokens(self) -> None:
-        """Hand the tokens gathered so far to the store's thread (the batch timer does this every 16 ms)."""
+        """Hand the tokens gathered so far to the store's thread (the batch timer does this every TOKEN_BATCH_MS)."""
         self._batch_timer.stop()
         tokens, self._tokens = self._tokens, []
         if tokens and not self._stopped:

@@ -46,10 +46,14 @@ class ConversationKeeper(QObject):
             belonged to the previous one (expert view, speed) should go.
         modelWanted(str): an opened conversation was held with this model file, which is not the one
             loaded: the window may load it.
+        routingShown(object, object): the routing trace (a RoutingTrace, or None when the answer has
+            none) and the figures (AnswerStats or None) of the answer the user asked to see in the
+            expert view, or of an opened conversation's last answer.
     """
 
     conversationShown = Signal()
     modelWanted = Signal(str)
+    routingShown = Signal(object, object)
 
     def __init__(self, chat: ChatPane, controller: ConversationController, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +68,7 @@ class ConversationKeeper(QObject):
         self._answer_open = False
         self._shown_content = ""
         self._shown_thinking = ""
+        self._routing_wanted: int | None = None  # the store id of the answer whose routing is on its way
 
         chat.messageSent.connect(self._on_message_sent)
         chat.generateRequested.connect(self._on_answer_begins)
@@ -72,6 +77,8 @@ class ConversationKeeper(QObject):
         chat.clearRequested.connect(self._on_clear)
         chat.newChatRequested.connect(self.new_conversation)
         chat.answerEnded.connect(self._on_answer_ended)
+        chat.routingRequested.connect(self._on_routing_requested)
+        controller.routingLoaded.connect(self._on_routing_loaded)
         controller.conversationOpened.connect(self._on_opened)
         controller.messageStored.connect(self._on_stored)
         controller.answerStored.connect(self._on_stored)
@@ -102,6 +109,20 @@ class ConversationKeeper(QObject):
         self.conversationShown.emit()
         if conversation.model_path and conversation.model_path != self.model_path:
             self.modelWanted.emit(conversation.model_path)
+        answers = [index for index, message in enumerate(conversation.messages) if message.role == ASSISTANT]
+        if answers:
+            self._on_routing_requested(answers[-1])
+
+    def _on_routing_requested(self, index: int) -> None:
+        message_id = self._ids[index] if 0 <= index < len(self._ids) else None
+        if message_id is not None:
+            self._routing_wanted = message_id
+            self.controller.load_routing(message_id)
+
+    def _on_routing_loaded(self, message_id: int, trace, stats) -> None:
+        if message_id == self._routing_wanted:
+            self._routing_wanted = None
+            self.routingShown.emit(trace, stats)
 
     def _forget_messages(self) -> None:
         self._ids.clear()

@@ -14,8 +14,8 @@ from app.core.chat.model import COMPLETE, INTERRUPTED, SYSTEM, AnswerStats, Mess
 from app.core.chat.reasoning import ReasoningSplitter
 from app.core.engine import protocol
 from app.core.engine.protocol import ASSISTANT, USER, ChatMessage
-from app.ui.chat.transcript import (COPY, COPY_CODE, EDIT, ERROR, NOTICE, REGENERATE, TOGGLE_THINKING, Entry,
-                                   Transcript)
+from app.ui.chat.transcript import COPY, COPY_CODE, EDIT, ERROR, NOTICE, REGENERATE, ROUTING, TOGGLE_THINKING
+from app.ui.chat.transcript import Entry, Transcript
 from app.ui.formatting import format_decimal
 
 SHOWN_CHARACTERS = 20_000
@@ -89,6 +89,7 @@ class ChatPane(QWidget):
         answerEnded(Message): an answer ended, complete or interrupted (status INTERRUPTED: stopped,
             or ended by an error or a lost engine), with its reasoning section and figures. An answer
             without text is not kept in ``messages``, nor is the question it answered.
+        routingRequested(int): the user asked for the answer at this index's experts in the expert view.
     """
 
     generateRequested = Signal(object)
@@ -99,6 +100,7 @@ class ChatPane(QWidget):
     clearRequested = Signal()
     newChatRequested = Signal()
     answerEnded = Signal(object)
+    routingRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -317,7 +319,7 @@ class ChatPane(QWidget):
             return
         status = INTERRUPTED if stats.stop_reason == protocol.STOP_STOPPED else COMPLETE
         answer_stats = AnswerStats(stats.prompt_tokens, stats.answer_tokens, stats.ttft_s, stats.tokens_per_s,
-                                   stats.stop_reason)
+                                   stats.stop_reason, dict(stats.sampling))
         self._end_answer(self._figures(answer_stats, interrupted=False), status, answer_stats)
 
     def restart_answer(self, notice: str) -> None:
@@ -353,7 +355,7 @@ class ChatPane(QWidget):
             self.messages.append(ChatMessage(ASSISTANT, self.answer_text))
             if entry is not None:
                 entry.index = len(self.messages) - 1
-                entry.actions = (COPY, REGENERATE)
+                entry.actions = (COPY, ROUTING, REGENERATE)
         elif self.messages and self.messages[-1].role == USER:
             self._forget_question(len(self.messages) - 1)
         self.generating = False
@@ -383,12 +385,9 @@ class ChatPane(QWidget):
             if count:
                 parts.append(self.tr("{rate} tokens/s").format(rate=format_decimal(stats.tokens_per_s)))
             parts.append(self.tr("first token after {seconds} s").format(seconds=format_decimal(stats.ttft_s, 2)))
-            reason = {
-                protocol.STOP_STOPPED: self.tr("stopped"),
-                protocol.STOP_LENGTH: self.tr("length limit reached"),
-                protocol.STOP_CONTEXT_FULL: self.tr(
-                    "the conversation is too long for the model — start a new chat"),
-            }.get(stats.stop_reason)
+            reason = {protocol.STOP_STOPPED: self.tr("stopped"), protocol.STOP_LENGTH: self.tr("length limit reached"),
+                      protocol.STOP_CONTEXT_FULL: self.tr("the conversation is too long for the model — start a new "
+                                                          "chat")}.get(stats.stop_reason)
             if reason:
                 parts.append(reason)
         if interrupted and (stats is None or stats.stop_reason != protocol.STOP_STOPPED):
@@ -421,7 +420,7 @@ class ChatPane(QWidget):
                 header=_model_label(message.model or self._model_name or ""), thinking=message.thinking,
                 thinking_s=message.thinking_s,
                 footer=self._figures(message.stats, interrupted=message.status == INTERRUPTED),
-                actions=(COPY, *regenerate), index=index))
+                actions=(COPY, ROUTING, *regenerate), index=index))
         self.transcript.show_entries(entries)
 
     def show_notice(self, text: str, kind: str = NOTICE) -> None:
@@ -479,6 +478,8 @@ class ChatPane(QWidget):
             self.edit_message(entry.index)
         elif action == REGENERATE:
             self.regenerate()
+        elif action == ROUTING and entry.index is not None:
+            self.routingRequested.emit(entry.index)
 
     def _on_stop_clicked(self) -> None:
         self.stop_button.setEnabled(False)

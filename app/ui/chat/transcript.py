@@ -53,6 +53,7 @@ MONOSPACE = ["DejaVu Sans Mono", "Consolas", "Menlo", "monospace"]
 COPY = "copy"
 EDIT = "edit"
 REGENERATE = "regenerate"
+ROUTING = "routing"
 COPY_CODE = "code"
 TOGGLE_THINKING = "think"
 
@@ -233,7 +234,8 @@ class Transcript(QTextBrowser):
         name.setFontWeight(QFont.Weight.Bold)
         cursor.setBlockFormat(QTextBlockFormat())
         cursor.insertText(entry.header, name)
-        words = {COPY: self.tr("Copy"), EDIT: self.tr("Edit"), REGENERATE: self.tr("Regenerate")}
+        words = {COPY: self.tr("Copy"), EDIT: self.tr("Edit"), REGENERATE: self.tr("Regenerate"),
+                 ROUTING: self.tr("Experts")}
         for action in entry.actions:
             cursor.insertText("    ", _char_format(small=True))
             cursor.insertText(words[action], _link_format(f"{action}:{number}"))

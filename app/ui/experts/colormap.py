@@ -45,15 +45,21 @@ class ColourScale:
 
     Attributes:
         colours: 256 precomputed QColors from dark violet (0) to yellow (1).
+        text_colours: for each of them, the text colour that reads on it.
     """
 
     def __init__(self) -> None:
         self.colours = _interpolate(_VIRIDIS_ANCHORS, 256)
-        self._table = np.array([[c.red(), c.green(), c.blue()] for c in self.colours], dtype=np.uint8)
+        self.text_colours = [self.text_colour(colour) for colour in self.colours]
+        self._table = np.array([colour.rgb() for colour in self.colours], dtype=np.uint32)
+
+    @staticmethod
+    def index(value: float) -> int:
+        """The table index (0-255) of a value in [0, 1]."""
+        return round(min(max(value, 0.0), 1.0) * 255)
 
     def colour(self, value: float) -> QColor:
-        index = round(min(max(value, 0.0), 1.0) * 255)
-        return self.colours[index]
+        return self.colours[self.index(value)]
 
     @staticmethod
     def text_colour(background: QColor) -> QColor:
@@ -62,10 +68,11 @@ class ColourScale:
         return QColor("#000000") if luminance > 0.45 else QColor("#ffffff")
 
     def image(self, values: np.ndarray, maximum: float, empty: QColor) -> QImage:
-        """One pixel per value (rows × columns), coloured on the scale; values <= 0 get ``empty``."""
+        """One pixel per value (rows × columns), coloured on the scale; values <= 0 get ``empty``.
+
+        32-bit pixels straight from a lookup table: the format QPainter draws without converting."""
         rows, columns = values.shape
-        indices = np.clip(np.rint(values / maximum * 255), 0, 255).astype(np.intp)
+        indices = np.clip(np.rint(values * (255 / maximum)), 0, 255).astype(np.uint8)
         pixels = self._table[indices]
-        pixels[values <= 0] = (empty.red(), empty.green(), empty.blue())
-        data = np.ascontiguousarray(pixels).tobytes()
-        return QImage(data, columns, rows, 3 * columns, QImage.Format.Format_RGB888).copy()
+        pixels[values <= 0] = empty.rgb()
+        return QImage(pixels.tobytes(), columns, rows, 4 * columns, QImage.Format.Format_RGB32).copy()

@@ -1,32 +1,45 @@
-"""ExpertHeatmap: the router's choices painted as a layer × expert grid with a colour legend."""
+"""ExpertHeatmap: the router's choices painted as a layer × expert grid with a colour legend.
+
+Built to follow every token of a 48-layer × 128-expert model at 1920 × 1080: axes, legend, shared
+columns and the empty grid are painted once into a cached pixmap (``heatmap_static``, renewed on
+resize, shape, zoom, scroll, legend or style change). A frame draws that pixmap and the chosen cells
+over it: one token's few cells as filled rectangles with an outline ring, a whole answer's many as one
+image (one pixel per cell) scaled without smoothing; only the grid is repainted when nothing else
+changed. Geometry lives in ``heatmap_geometry``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QLinearGradient, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
 from app.ui.experts.colormap import ColourScale
+from app.ui.experts.heatmap_geometry import Grid, expert_labels, layer_labels
+from app.ui.experts.heatmap_static import NORMAL_THEME, PRESENTATION_THEME, TICK, paint_static
 from app.ui.formatting import format_decimal, format_percent
 
-_UNCHOSEN = QColor("#e4e7eb")
-_SHARED = QColor("#5b6675")
-_OUTLINE = QColor("#111111")
-_AXIS_TEXT = QColor("#333333")
-_LABEL_STEPS = (1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128)
+ZOOM_LEVELS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 _MAX_CELL_WIDTH = 88
 _MAX_CELL_HEIGHT = 54
+_MAX_ZOOMED_CELL_WIDTH = 160
+_FEW_CELLS = 1024  # up to this many chosen cells in view are painted one by one, more as one image
 
 
 class ExpertHeatmap(QWidget):
     """One row per MoE layer, one column per routed expert; a cell's colour is its weight.
 
-    Cells the router did not choose are light grey. Chosen cells get a viridis colour and, where
-    the cell is wide enough, their value printed inside; for a single token they are also outlined,
-    so the choice can be read without telling colours apart. Shared experts (DeepSeek, Qwen2-MoE),
-    which run for every token without the router, stand in hatched columns of their own to the
-    right. A colour bar on the right gives the scale in numbers.
+    Cells the router did not choose are grey. Chosen cells get a viridis colour and, where the cell
+    is wide enough, their value printed inside; for a single token they are also outlined, so the
+    choice can be read without telling colours apart. Shared experts (DeepSeek, Qwen2-MoE), which run
+    for every token without the router, stand in hatched columns of their own to the right. A colour
+    bar on the right gives the scale in numbers.
+
+    Hovering a cell, or moving the keyboard focus cell with the arrow keys (Home/End: first/last
+    expert, Ctrl+Home/End: first/last cell), tells its layer, expert and value in a tooltip, in
+    ``detailsChanged`` and, for the focus cell, in the accessible description. Ctrl+wheel or +/−
+    zoom the expert axis (0 resets); a zoomed grid scrolls sideways (wheel, scroll bar).
 
     Attributes:
         layers: layer indices shown as rows, top to bottom.
@@ -35,8 +48,21 @@ class ExpertHeatmap(QWidget):
         values: array (rows × experts) of values between 0 and ``maximum``; 0 means not chosen.
         maximum: the value at the top of the colour scale.
         as_percent: whether values and legend read as percentages (shares) instead of weights.
-        legend_title: words above the colour bar.
+        legend_title: words above the colour bar, also used in the details ("Gate weight: 0.31").
+        zoom: the expert axis' zoom factor, one of ZOOM_LEVELS.
+        presentation: whether the dark, large-type presentation style is on.
+        focus_cell: (row, expert) of the keyboard focus cell, or None.
+        hover_cell: (row, expert) under the mouse, or None.
+        grid: the cell geometry (heatmap_geometry.Grid).
+        expert_labels, layer_labels: (rectangle, text) of each axis label drawn, none touching another.
+
+    Signals:
+        detailsChanged(str): words for the hovered or focused cell ("" when there is none).
+        zoomChanged(float): the new zoom factor.
     """
+
+    detailsChanged = Signal(str)
+    zoomChanged = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,12 +73,31 @@ class ExpertHeatmap(QWidget):
         self.maximum = 1.0
         self.as_percent = False
         self.legend_title = ""
+        self.zoom = 1.0
+        self.presentation = False
+        self.focus_cell: tuple[int, int] | None = None
+        self.hover_cell: tuple[int, int] | None = None
+        self.grid = Grid(0, 0, 1, 1, 0, 0, QRect())
+        self.theme = NORMAL_THEME
         self._scale = ColourScale()
         self._image = QImage()
-        self._grid = QRectF()
+        self._static: QPixmap | None = None
         self._shared = QRectF()
+        self._legend_bar = QRect()
+        self._gap = 0
+        self._gap_rects: list[QRect] = []
+        self.expert_labels: list[tuple[QRect, str]] = []
+        self.layer_labels: list[tuple[QRect, str]] = []
+        self._details = ""
+        self._pad = 8
+        self._fonts()
+        self._scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
+        self._scrollbar.hide()
+        self._scrollbar.valueChanged.connect(self._on_scrolled)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAccessibleName(self.tr("Expert heatmap"))
 
     def sizeHint(self) -> QSize:
@@ -61,67 +106,103 @@ class ExpertHeatmap(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(280, 180)
 
+    # --- data ---------------------------------------------------------------------------------------
+
     def set_shape(self, layers: list[int], n_experts: int, n_shared: int = 0) -> None:
         self.layers = list(layers)
         self.n_experts = n_experts
         self.n_shared = n_shared
-        self.set_values(np.zeros((len(self.layers), n_experts)), 1.0, self.as_percent, self.legend_title)
+        self.focus_cell = (0, 0) if self.hasFocus() and self.layers and n_experts else None
+        self.hover_cell = None
+        self.values = np.zeros((len(self.layers), n_experts))
+        self._image = QImage()
+        self._relayout()
+        self.set_values(self.values, 1.0, self.as_percent, self.legend_title)
 
     def set_values(self, values: np.ndarray, maximum: float, as_percent: bool, legend_title: str) -> None:
-        """New values to show; the colours are computed here once, not in every paint."""
+        """New values to show; the colours are computed here once, and only the grid is repainted
+        unless the legend changed."""
+        maximum = maximum if maximum > 0 else 1.0
+        legend_changed = (maximum, as_percent, legend_title) != (
+            self.maximum,
+            self.as_percent,
+            self.legend_title,
+        )
         self.values = values
-        self.maximum = maximum if maximum > 0 else 1.0
-        self.as_percent = as_percent
-        self.legend_title = legend_title
+        self.maximum, self.as_percent, self.legend_title = maximum, as_percent, legend_title
         if values.size:
-            self._image = self._scale.image(values, self.maximum, _UNCHOSEN)
-        self.update()
+            self._image = self._scale.image(values, maximum, self.theme.unchosen)
+        if legend_changed:
+            self._relayout()
+            self.update()
+        else:
+            self.update(self.grid.view.adjusted(-TICK, -TICK, TICK, TICK))
+        self._tell_details()
 
     def format_value(self, value: float) -> str:
         return format_percent(value) if self.as_percent else format_decimal(value, 2)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.fillRect(self.rect(), self.palette().base())
-        if not self.layers or not self.n_experts:
-            return
-        label_font = QFont(self.font())
-        label_font.setPointSizeF(self.font().pointSizeF() * 0.9)
-        label_metrics = QFontMetrics(label_font)
-        title_font = QFont(self.font())
-        title_font.setBold(True)
-        title_metrics = QFontMetrics(title_font)
-        widest_layer = label_metrics.horizontalAdvance(str(max(self.layers)))
-        legend_width = (
-            max(
-                28 + 8 + label_metrics.horizontalAdvance(self.format_value(self.maximum)),
-                28 + 8 + max(label_metrics.horizontalAdvance(text) for text in self._swatch_texts()),
-                title_metrics.horizontalAdvance(self.legend_title) // 2,
+    def cell_details(self, row: int, expert: int) -> str:
+        """The words for one cell: layer, expert, and its value or that it was not chosen."""
+        value = float(self.values[row, expert]) if self.values.size else 0.0
+        if value <= 0:
+            return self.tr("Layer {layer} · expert {expert} · not chosen").format(
+                layer=self.layers[row], expert=expert
             )
-            + 24
+        return self.tr("Layer {layer} · expert {expert} · {what}: {value}").format(
+            layer=self.layers[row], expert=expert, what=self.legend_title, value=self.format_value(value)
         )
-        left = title_metrics.height() + 10 + widest_layer + 8
-        top = title_metrics.height() + label_metrics.height() + 12
-        bottom = 12
-        available_width = self.width() - left - legend_width - 16
-        available_height = self.height() - top - bottom - title_metrics.height()
-        rows, columns = len(self.layers), self.n_experts
-        shared_columns = self.n_shared + 0.5 if self.n_shared else 0.0  # half a cell apart
-        cell_width = max(1.0, min(available_width / (columns + shared_columns), _MAX_CELL_WIDTH))
-        cell_height = max(1.0, min(available_height / rows, _MAX_CELL_HEIGHT))
-        grid_width, grid_height = cell_width * columns, cell_height * rows
-        offset = max(0.0, (available_width - grid_width - shared_columns * cell_width) / 2)
-        self._grid = QRectF(left + offset, top + title_metrics.height(), grid_width, grid_height)
-        self._shared = QRectF(self._grid.right() + cell_width / 2, self._grid.top(),
-                              self.n_shared * cell_width, grid_height)
 
-        self._paint_axes(
-            painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height
-        )
-        self._paint_cells(painter, label_font, label_metrics, cell_width, cell_height)
-        self._paint_shared(painter, label_font, label_metrics, cell_width, cell_height)
-        self._paint_legend(painter, label_font, label_metrics, title_font, title_metrics)
+    # --- style and zoom -----------------------------------------------------------------------------
+
+    def set_presentation(self, on: bool) -> None:
+        """The dark, high-contrast style with large type for projectors, or the normal one."""
+        self.presentation = on
+        self.theme = PRESENTATION_THEME if on else NORMAL_THEME
+        self._fonts()
+        if self.values.size:
+            self._image = self._scale.image(self.values, self.maximum, self.theme.unchosen)
+        self._relayout()
+        self.update()
+
+    def set_zoom(self, zoom: float, anchor_x: float | None = None) -> None:
+        """Zoom the expert axis, keeping the expert at ``anchor_x`` (default: the view's centre) in place."""
+        zoom = min(max(zoom, ZOOM_LEVELS[0]), self._max_zoom())
+        if zoom == self.zoom:
+            return
+        grid = self.grid
+        anchor = grid.view.center().x() if anchor_x is None else anchor_x
+        anchored = (anchor - grid.left + grid.scroll) / grid.cell_width if grid.columns else 0.0
+        self.zoom = zoom
+        self._relayout(scroll=lambda new: anchored * new.cell_width - (anchor - new.left))
+        self.update()
+        self.zoomChanged.emit(zoom)
+
+    def zoom_in(self, anchor_x: float | None = None) -> None:
+        self.set_zoom(next((z for z in ZOOM_LEVELS if z > self.zoom), self.zoom), anchor_x)
+
+    def zoom_out(self, anchor_x: float | None = None) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_LEVELS) if z < self.zoom), ZOOM_LEVELS[0]), anchor_x)
+
+    def _max_zoom(self) -> float:
+        unzoomed = self.grid.cell_width / self.zoom if self.grid.columns else 1.0
+        fitting = [z for z in ZOOM_LEVELS if unzoomed * z <= _MAX_ZOOMED_CELL_WIDTH]
+        return fitting[-1] if fitting else ZOOM_LEVELS[0]
+
+    # --- layout -------------------------------------------------------------------------------------
+
+    def _fonts(self) -> None:
+        scale = self.theme.font_scale
+        self._label_font = QFont(self.font())
+        self._label_font.setPointSizeF(self.font().pointSizeF() * 0.9 * scale)
+        self._title_font = QFont(self.font())
+        self._title_font.setPointSizeF(self.font().pointSizeF() * scale)
+        self._title_font.setBold(True)
+        self._label_metrics = QFontMetrics(self._label_font)
+        self._title_metrics = QFontMetrics(self._title_font)
+
+    def _legend_texts(self) -> list[str]:
+        return [self.format_value(fraction * self.maximum) for fraction in (0.0, 0.25, 0.5, 0.75, 1.0)]
 
     def _swatch_texts(self) -> list[str]:
         texts = [self.tr("not chosen")]
@@ -129,177 +210,289 @@ class ExpertHeatmap(QWidget):
             texts.append(self.tr("shared: always on"))
         return texts
 
-    def _paint_shared(self, painter, label_font, label_metrics, cell_width, cell_height):
-        """The shared experts: hatched, the same in every row, since no router decides about them."""
-        if not self.n_shared:
+    def _relayout(self, scroll=None) -> None:
+        """Place grid, labels, shared columns, legend and scroll bar for the current size, shape,
+        zoom and style; ``scroll`` maps the new grid to its scroll position (default: kept)."""
+        self._static = None
+        label, title = self._label_metrics, self._title_metrics
+        pad = self._pad = round(8 * self.theme.font_scale)
+        rows, columns = len(self.layers), self.n_experts
+        if not rows or not columns:
+            self.grid = Grid(0, 0, 1, 1, 0, 0, QRect())
+            self._scrollbar.hide()
             return
-        area = self._shared
-        gap = 2.0 if min(cell_width, cell_height) >= 10 else 0.0
-        painter.setFont(label_font)
-        painter.setPen(_AXIS_TEXT)
-        painter.drawText(
-            QRectF(area.left() - 20, area.top() - label_metrics.height() - 4, area.width() + 40,
-                   label_metrics.height()),
-            Qt.AlignmentFlag.AlignCenter,
-            self.tr("S"),
+        bar_width = round(20 * self.theme.font_scale)
+        legend_width = (
+            bar_width
+            + 8
+            + max(label.horizontalAdvance(t) for t in self._legend_texts() + self._swatch_texts())
         )
-        for row in range(len(self.layers)):
-            for column in range(self.n_shared):
-                cell = QRectF(area.left() + column * cell_width + gap / 2, area.top() + row * cell_height + gap / 2,
-                              cell_width - gap, cell_height - gap)
-                _fill_shared(painter, cell)
+        left = title.height() + pad + max(label.horizontalAdvance(str(layer)) for layer in self.layers) + pad
+        top = title.height() + label.height() + TICK + pad
+        available_width = self.width() - left - legend_width - 2 * pad
+        shared_columns = self.n_shared + 0.5 if self.n_shared else 0.0  # half a cell apart
+        scale = self.theme.font_scale
+        base_width = max(1.0, min(available_width / (columns + shared_columns), _MAX_CELL_WIDTH * scale))
+        cell_width = base_width * self.zoom
+        view_width = max(
+            1, min(round(base_width * columns), round(available_width - shared_columns * base_width))
+        )
+        scrolling = cell_width * columns > view_width + 0.5
+        bar_height = self._scrollbar.sizeHint().height() + 4 if scrolling else 0
+        available_height = self.height() - top - pad - bar_height
+        cell_height = max(1.0, min(available_height / rows, _MAX_CELL_HEIGHT * scale))
+        offset = (
+            0
+            if scrolling
+            else max(0, round((available_width - view_width - shared_columns * base_width) / 2))
+        )
+        view = QRect(left + offset, top, view_width, round(cell_height * rows))
+        old = self.grid
+        self.grid = Grid(view.left(), top, cell_width, cell_height, columns, rows, view)
+        self.grid.set_scroll(scroll(self.grid) if scroll else old.scroll)
+        shared_left = view.right() + 1 + round(base_width / 2)
+        self._shared = QRectF(QRect(shared_left, top, round(self.n_shared * base_width), view.height()))
+        right = round(self._shared.right()) if self.n_shared else view.right() + 1
+        self._legend_bar = QRect(right + 2 * pad, top, bar_width, max(view.height(), 80))
+        small = min(cell_width, cell_height)
+        self._gap = 2 if small >= 10 else 1 if small >= 5 else 0
+        self._scrollbar.setVisible(scrolling)
+        if scrolling:
+            self._scrollbar.setGeometry(view.left(), view.bottom() + 5, view.width(), bar_height - 4)
+            self._scrollbar.blockSignals(True)
+            self._scrollbar.setRange(0, self.grid.max_scroll)
+            self._scrollbar.setPageStep(view.width())
+            self._scrollbar.setSingleStep(max(1, round(cell_width)))
+            self._scrollbar.setValue(round(self.grid.scroll))
+            self._scrollbar.blockSignals(False)
+        self._place_labels()
 
-    def _paint_axes(
-        self, painter, label_font, label_metrics, title_font, title_metrics, cell_width, cell_height
-    ):
-        grid = self._grid
-        painter.setPen(_AXIS_TEXT)
-        painter.setFont(title_font)
-        painter.drawText(
-            QRectF(grid.left(), 4, grid.width(), title_metrics.height()),
-            Qt.AlignmentFlag.AlignCenter,
-            self.tr("Expert"),
+    def _place_labels(self) -> None:
+        grid, label = self.grid, self._label_metrics
+        self._gap_rects = grid.gap_rects(self._gap)
+        self.expert_labels = expert_labels(
+            grid,
+            label.horizontalAdvance,
+            label.height(),
+            grid.view.top() - TICK,
+            label.horizontalAdvance("  "),
+            self.n_experts,
         )
-        painter.save()
-        painter.translate(4, grid.center().y())
-        painter.rotate(-90)
-        painter.drawText(
-            QRectF(-grid.height() / 2, 0, grid.height(), title_metrics.height()),
-            Qt.AlignmentFlag.AlignCenter,
-            self.tr("Layer"),
+        self.layer_labels = layer_labels(
+            grid, self.layers, label.horizontalAdvance, label.height(), grid.view.left() - TICK - 2
         )
-        painter.restore()
 
-        painter.setFont(label_font)
-        widest_expert = label_metrics.horizontalAdvance(str(self.n_experts - 1)) + 6
-        expert_step = next((s for s in _LABEL_STEPS if s * cell_width >= widest_expert), self.n_experts)
-        label_top = grid.top() - label_metrics.height() - 4
-        for expert in range(0, self.n_experts, expert_step):
-            x = grid.left() + expert * cell_width
+    def _on_scrolled(self, value: int) -> None:
+        self.grid.set_scroll(value)
+        self._static = None
+        self._place_labels()
+        self.update()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._relayout()
+        super().resizeEvent(event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.FontChange:
+            self._fonts()
+            self._relayout()
+        super().changeEvent(event)
+
+    # --- painting -----------------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        if self._static is None or self._static.deviceIndependentSize().toSize() != self.size():
+            self._static = paint_static(self)
+        area = event.rect()
+        ratio = self._static.devicePixelRatio()
+        painter.drawPixmap(
+            area, self._static, QRectF(QPointF(area.topLeft()) * ratio, area.size() * ratio).toRect()
+        )
+        if not self.grid.columns or not self.values.size:
+            return
+        view = self.grid.view
+        painter.setClipRect(view)
+        self._paint_cells(painter)
+        painter.setClipRect(view.adjusted(-TICK, -TICK, TICK, TICK))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.hover_cell is not None:
+            painter.setPen(QPen(self.theme.text, 2))
+            painter.drawRect(self._cell_outline(self.hover_cell, 1))
+        if self.focus_cell is not None and self.hasFocus():
+            painter.setPen(QPen(self.theme.focus, 3))
+            painter.drawRect(self._cell_outline(self.focus_cell, 2))
+
+    def _cell_outline(self, cell: tuple[int, int], outside: int) -> QRect:
+        return self.grid.cell_rect(*cell).adjusted(-outside, -outside, outside - 1, outside - 1)
+
+    def _paint_cells(self, painter: QPainter) -> None:
+        """The chosen cells in view over the empty grid of the static layer: few of them (one token)
+        each filled on its own, outlined by a ring of the outline colour; many (a whole answer) as the
+        one-pixel-per-cell image scaled without smoothing, with the gaps drawn over it."""
+        grid, gap = self.grid, self._gap
+        visible = grid.visible_columns()
+        rows, columns = np.nonzero(self.values[:, visible.start : visible.stop] > 0)
+        columns = columns + visible.start
+        x, y = grid.x_edges, grid.y_edges
+        lefts, tops = (x[columns] + gap // 2).tolist(), (y[rows] + gap // 2).tolist()
+        widths, heights = (x[columns + 1] - x[columns] - gap).tolist(), (y[rows + 1] - y[rows] - gap).tolist()
+        indices = (
+            np.clip(np.rint(self.values[rows, columns] * (255 / self.maximum)), 0, 255).astype(int).tolist()
+        )
+        colours = self._scale.colours
+        if len(indices) > _FEW_CELLS:
+            painter.drawImage(grid.image_rect(), self._image)
+            for strip in self._gap_rects:
+                painter.fillRect(strip, self.theme.background)
+        elif not self.as_percent and gap:
+            ring, outline = gap, self.theme.outline
+            for left, top, width, height, index in zip(lefts, tops, widths, heights, indices):
+                painter.fillRect(left, top, width, height, outline)
+                painter.fillRect(left + ring, top + ring, width - 2 * ring, height - 2 * ring, colours[index])
+        else:
+            for left, top, width, height, index in zip(lefts, tops, widths, heights, indices):
+                painter.fillRect(left, top, width, height, colours[index])
+        if not self.shows_numbers():
+            return
+        painter.setFont(self._label_font)
+        text_colours = self._scale.text_colours
+        for row, column, left, top, width, height, index in zip(
+            rows.tolist(), columns.tolist(), lefts, tops, widths, heights, indices
+        ):
+            painter.setPen(text_colours[index])
             painter.drawText(
-                QRectF(x + cell_width / 2 - 40, label_top, 80, label_metrics.height()),
+                QRect(left, top, width, height),
                 Qt.AlignmentFlag.AlignCenter,
-                str(expert),
-            )
-        layer_step = next(
-            (s for s in _LABEL_STEPS if s * cell_height >= label_metrics.height()), len(self.layers)
-        )
-        for row in range(0, len(self.layers), layer_step):
-            y = grid.top() + row * cell_height
-            painter.drawText(
-                QRectF(grid.left() - 108, y, 100, cell_height),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                str(self.layers[row]),
+                self.format_value(float(self.values[row, column])),
             )
 
-    def _paint_cells(self, painter, label_font, label_metrics, cell_width, cell_height):
-        grid = self._grid
-        painter.drawImage(grid, self._image)
-        gap = 2.0 if min(cell_width, cell_height) >= 10 else 0.0
-        if gap:
-            painter.setPen(QPen(self.palette().base().color(), gap))
-            for column in range(1, self.n_experts):
-                x = grid.left() + column * cell_width
-                painter.drawLine(QPointF(x, grid.top()), QPointF(x, grid.bottom()))
-            for row in range(1, len(self.layers)):
-                y = grid.top() + row * cell_height
-                painter.drawLine(QPointF(grid.left(), y), QPointF(grid.right(), y))
-        outline = not self.as_percent and gap > 0
-        sample = label_metrics.horizontalAdvance(self.format_value(self.maximum)) + 6
-        show_text = cell_width >= sample and cell_height >= label_metrics.height() + 2
-        if not outline and not show_text:
-            return
-        painter.setFont(label_font)
-        for row, column in np.argwhere(self.values > 0):
-            cell = QRectF(
-                grid.left() + column * cell_width + gap / 2,
-                grid.top() + row * cell_height + gap / 2,
-                cell_width - gap,
-                cell_height - gap,
-            )
-            value = float(self.values[row, column])
-            if outline:
-                painter.setPen(QPen(_OUTLINE, 2))
-                painter.drawRect(cell.adjusted(1, 1, -1, -1))
-            if show_text:
-                painter.setPen(self._scale.text_colour(self._scale.colour(value / self.maximum)))
-                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, self.format_value(value))
+    def shows_numbers(self) -> bool:
+        """Whether the cells are large enough (at this size and zoom) for their values in figures."""
+        label = self._label_metrics
+        sample = label.horizontalAdvance(self.format_value(self.maximum)) + 6
+        return self.grid.cell_width >= sample + self._gap and self.grid.cell_height >= label.height() + 2
 
-    def _paint_legend(self, painter, label_font, label_metrics, title_font, title_metrics):
-        grid = self._grid
-        right = self._shared.right() if self.n_shared else grid.right()
-        bar = QRectF(right + 24, grid.top(), 20, max(grid.height(), 80.0))
-        painter.setFont(title_font)
-        painter.setPen(_AXIS_TEXT)
-        painter.drawText(
-            QRectF(bar.left() - 60, 4, self.width() - bar.left() + 56, title_metrics.height()),
-            Qt.AlignmentFlag.AlignLeft,
-            self.legend_title,
-        )
-        gradient = QLinearGradient(QPointF(0, bar.bottom()), QPointF(0, bar.top()))
-        for index in range(0, 256, 15):
-            gradient.setColorAt(index / 255, self._scale.colours[index])
-        gradient.setColorAt(1.0, self._scale.colours[255])
-        painter.fillRect(bar, gradient)
-        painter.setPen(QPen(_AXIS_TEXT, 1))
-        painter.drawRect(bar)
-        painter.setFont(label_font)
-        for fraction in (0.0, 0.25, 0.5, 0.75, 1.0):
-            y = bar.bottom() - fraction * bar.height()
-            painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y))
-            painter.drawText(
-                QRectF(bar.right() + 7, y - label_metrics.height() / 2, 200, label_metrics.height()),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self.format_value(fraction * self.maximum),
-            )
-        swatch_top = bar.bottom() + label_metrics.height()
-        for index, text in enumerate(self._swatch_texts()):
-            top = swatch_top + index * (label_metrics.height() + 6)
-            if top + label_metrics.height() > self.height():
-                break
-            swatch = QRectF(bar.left(), top, bar.width(), label_metrics.height())
-            if index == 0:
-                painter.fillRect(swatch, _UNCHOSEN)
-            else:
-                _fill_shared(painter, swatch)
-            painter.setPen(QPen(_AXIS_TEXT, 1))
-            painter.drawRect(swatch)
-            painter.drawText(
-                QRectF(bar.right() + 7, top, 400, label_metrics.height()),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                text,
-            )
+    # --- hover, keyboard, wheel ---------------------------------------------------------------------
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
-        """(row, expert) under a point in widget coordinates, or None outside the grid."""
-        if not self._grid.contains(QPointF(x, y)) or not self.n_experts:
-            return None
-        column = int((x - self._grid.left()) / (self._grid.width() / self.n_experts))
-        row = int((y - self._grid.top()) / (self._grid.height() / len(self.layers)))
-        return min(row, len(self.layers) - 1), min(column, self.n_experts - 1)
+        """(row, expert) under a point in widget coordinates, or None outside the visible grid."""
+        return self.grid.cell_at(x, y)
+
+    def _details_now(self) -> str:
+        cell = (
+            self.hover_cell if self.hover_cell is not None else self.focus_cell if self.hasFocus() else None
+        )
+        return "" if cell is None else self.cell_details(*cell)
+
+    def _tell_details(self) -> None:
+        details = self._details_now()
+        if details != self._details:
+            self._details = details
+            self.detailsChanged.emit(details)
+        if self.focus_cell is not None:
+            self.setAccessibleDescription(self.cell_details(*self.focus_cell))
+
+    def _update_cell(self, cell: tuple[int, int] | None) -> None:
+        if cell is not None:
+            self.update(self._cell_outline(cell, 2).adjusted(-2, -2, 2, 2))
+
+    def _set_hover(self, cell: tuple[int, int] | None) -> None:
+        if cell == self.hover_cell:
+            return
+        self._update_cell(self.hover_cell)
+        self.hover_cell = cell
+        self._update_cell(cell)
+        self._tell_details()
+
+    def move_focus(self, row: int, expert: int) -> None:
+        """Put the focus cell at (row, expert), clamped to the grid, scrolled into view, and tell its details."""
+        if not self.grid.columns:
+            return
+        cell = (min(max(row, 0), self.grid.rows - 1), min(max(expert, 0), self.grid.columns - 1))
+        self._update_cell(self.focus_cell)
+        self.focus_cell = cell
+        self._scrollbar.setValue(round(self.grid.scroll_showing(cell[1])))
+        self._update_cell(cell)
+        self._tell_details()
+        if self.isVisible():
+            rect = self.grid.cell_rect(*cell)
+            QToolTip.showText(self.mapToGlobal(rect.bottomRight() + QPoint(4, 4)), self._details, self, rect)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        key, ctrl = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        row, expert = self.focus_cell or (0, 0)
+        moves = {
+            Qt.Key.Key_Left: (row, expert - 1),
+            Qt.Key.Key_Right: (row, expert + 1),
+            Qt.Key.Key_Up: (row - 1, expert),
+            Qt.Key.Key_Down: (row + 1, expert),
+            Qt.Key.Key_Home: (0 if ctrl else row, 0),
+            Qt.Key.Key_End: (self.grid.rows - 1 if ctrl else row, self.grid.columns - 1),
+        }
+        focus_x = self.grid.cell_rect(row, expert).center().x() if self.grid.columns else None
+        if key in moves and self.grid.columns:
+            self.move_focus(*moves[key])
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in(focus_x)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out(focus_x)
+        elif key == Qt.Key.Key_0:
+            self.set_zoom(ZOOM_LEVELS[0])
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().focusInEvent(event)
+        if self.focus_cell is None and self.grid.columns:
+            self.focus_cell = (0, 0)
+        self._update_cell(self.focus_cell)
+        self._tell_details()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().focusOutEvent(event)
+        self._update_cell(self.focus_cell)
+        self._tell_details()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._set_hover(self.cell_at(event.position().x(), event.position().y()))
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        cell = self.cell_at(event.position().x(), event.position().y())
+        if cell is not None:
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+            self.move_focus(*cell)
+        super().mousePressEvent(event)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._set_hover(None)
+        super().leaveEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        delta = event.angleDelta()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and delta.y():
+            (self.zoom_in if delta.y() > 0 else self.zoom_out)(event.position().x())
+            event.accept()
+        elif self.grid.max_scroll:
+            step = delta.x() if delta.x() else delta.y()
+            self._scrollbar.setValue(round(self.grid.scroll - step / 120 * 3 * self.grid.cell_width))
+            event.accept()
+        else:
+            super().wheelEvent(event)
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             cell = self.cell_at(event.pos().x(), event.pos().y())
             if cell is None and self.n_shared and self._shared.contains(QPointF(event.pos())):
-                QToolTip.showText(event.globalPos(), self.tr("Shared expert: works on every token, no router "
-                                                             "decides about it"), self)
+                QToolTip.showText(
+                    event.globalPos(),
+                    self.tr("Shared expert: works on every token, no router decides about it"),
+                    self,
+                )
             elif cell is None:
                 QToolTip.hideText()
             else:
-                row, expert = cell
-                value = float(self.values[row, expert])
-                text = self.tr("Layer {layer} · expert {expert}: {value}").format(
-                    layer=self.layers[row],
-                    expert=expert,
-                    value=self.format_value(value) if value > 0 else self.tr("not chosen"),
-                )
-                QToolTip.showText(event.globalPos(), text, self)
+                QToolTip.showText(event.globalPos(), self.cell_details(*cell), self)
             return True
         return super().event(event)
-
-
-def _fill_shared(painter: QPainter, cell: QRectF) -> None:
-    """A shared expert's cell: dark with light diagonal hatching, unlike any colour of the scale."""
-    painter.fillRect(cell, _SHARED)
-    painter.fillRect(cell, QBrush(QColor("#ffffff"), Qt.BrushStyle.BDiagPattern))

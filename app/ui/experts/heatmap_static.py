@@ -1,0 +1,175 @@
+"""The expert heatmap's static layer and looks: background, empty grid, axis titles and labels, shared
+expert columns and colour legend, painted into one pixmap that ExpertHeatmap keeps until its size,
+shape, zoom, scroll, legend or style changes; and the two styles (normal, presentation).
+
+The painting reads the heatmap's layout (fonts, grid, label rectangles, areas) as ExpertHeatmap
+computed it; text goes through the "ExpertHeatmap" translation context.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPen, QPixmap
+
+if TYPE_CHECKING:
+    from app.ui.experts.heatmap import ExpertHeatmap
+
+TICK = 4
+
+
+class HeatmapTheme(NamedTuple):
+    """Colours and type size of one look of the heatmap."""
+
+    background: QColor
+    text: QColor
+    unchosen: QColor
+    outline: QColor
+    focus: QColor
+    shared: QColor
+    hatch: QColor
+    font_scale: float
+
+
+NORMAL_THEME = HeatmapTheme(
+    background=QColor("#ffffff"),
+    text=QColor("#333333"),
+    unchosen=QColor("#e4e7eb"),
+    outline=QColor("#111111"),
+    focus=QColor("#1a5fb4"),
+    shared=QColor("#5b6675"),
+    hatch=QColor("#ffffff"),
+    font_scale=1.0,
+)
+# dark and high-contrast with large type, to be read from the back of a room on a projector
+PRESENTATION_THEME = HeatmapTheme(
+    background=QColor("#0b0d10"),
+    text=QColor("#f2f4f7"),
+    unchosen=QColor("#2c323b"),
+    outline=QColor("#ffffff"),
+    focus=QColor("#ff9e1b"),
+    shared=QColor("#8a94a3"),
+    hatch=QColor("#0b0d10"),
+    font_scale=1.5,
+)
+
+
+def paint_static(heatmap: ExpertHeatmap) -> QPixmap:
+    """Everything that does not change with the values: background, axes, shared columns, legend."""
+    ratio = heatmap.devicePixelRatioF()
+    pixmap = QPixmap(heatmap.size() * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(heatmap.theme.background)
+    if not heatmap.grid.columns:
+        return pixmap
+    painter = QPainter(pixmap)
+    painter.fillRect(heatmap.grid.view.intersected(heatmap.grid.image_rect()), heatmap.theme.unchosen)
+    for strip in heatmap._gap_rects:
+        painter.fillRect(strip, heatmap.theme.background)
+    _paint_axes(heatmap, painter)
+    _paint_shared(heatmap, painter)
+    _paint_legend(heatmap, painter)
+    painter.end()
+    return pixmap
+
+
+def _paint_axes(heatmap: ExpertHeatmap, painter: QPainter) -> None:
+    view, title = heatmap.grid.view, heatmap._title_metrics
+    painter.setPen(heatmap.theme.text)
+    painter.setFont(heatmap._title_font)
+    painter.drawText(
+        QRect(view.left(), 2, view.width(), title.height()),
+        Qt.AlignmentFlag.AlignCenter,
+        QCoreApplication.translate("ExpertHeatmap", "Expert"),
+    )
+    painter.save()
+    painter.translate(2, view.center().y())
+    painter.rotate(-90)
+    painter.drawText(
+        QRectF(-view.height() / 2, 0, view.height(), title.height()),
+        Qt.AlignmentFlag.AlignCenter,
+        QCoreApplication.translate("ExpertHeatmap", "Layer"),
+    )
+    painter.restore()
+    painter.setFont(heatmap._label_font)
+    flags = Qt.AlignmentFlag.AlignCenter
+    for rect, text in heatmap.expert_labels:
+        painter.drawText(rect, flags, text)
+        x = rect.center().x()
+        painter.drawLine(x, view.top() - TICK, x, view.top() - 1)
+    for rect, text in heatmap.layer_labels:
+        painter.drawText(rect, flags, text)
+        y = rect.center().y()
+        painter.drawLine(view.left() - TICK, y, view.left() - 1, y)
+
+
+def _paint_shared(heatmap: ExpertHeatmap, painter: QPainter) -> None:
+    """The shared experts: hatched, the same in every row, since no router decides about them."""
+    if not heatmap.n_shared:
+        return
+    area, label = heatmap._shared.toRect(), heatmap._label_metrics
+    painter.setFont(heatmap._label_font)
+    painter.setPen(heatmap.theme.text)
+    painter.drawText(
+        QRect(area.left() - 20, area.top() - label.height() - TICK, area.width() + 40, label.height()),
+        Qt.AlignmentFlag.AlignCenter,
+        QCoreApplication.translate("ExpertHeatmap", "S"),
+    )
+    width = area.width() / heatmap.n_shared
+    for row in range(heatmap.grid.rows):
+        top, bottom = int(heatmap.grid.y_edges[row]), int(heatmap.grid.y_edges[row + 1])
+        for column in range(heatmap.n_shared):
+            cell = QRect(round(area.left() + column * width), top, round(width), bottom - top)
+            gap = heatmap._gap
+            _fill_shared(heatmap, painter, cell.adjusted(gap // 2, gap // 2, -gap, -gap))
+
+
+def _fill_shared(heatmap: ExpertHeatmap, painter: QPainter, cell: QRect) -> None:
+    """A shared expert's cell: hatched, unlike any colour of the scale."""
+    painter.fillRect(cell, heatmap.theme.shared)
+    painter.fillRect(cell, QBrush(heatmap.theme.hatch, Qt.BrushStyle.BDiagPattern))
+
+
+def _paint_legend(heatmap: ExpertHeatmap, painter: QPainter) -> None:
+    bar, label, title = heatmap._legend_bar, heatmap._label_metrics, heatmap._title_metrics
+    painter.setFont(heatmap._title_font)
+    painter.setPen(heatmap.theme.text)
+    width = title.horizontalAdvance(heatmap.legend_title)
+    painter.drawText(
+        QRect(min(bar.left(), heatmap.width() - heatmap._pad - width), 2, width, title.height()),
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        heatmap.legend_title,
+    )
+    gradient = QLinearGradient(QPointF(0, bar.bottom()), QPointF(0, bar.top()))
+    for index in range(0, 256, 15):
+        gradient.setColorAt(index / 255, heatmap._scale.colours[index])
+    gradient.setColorAt(1.0, heatmap._scale.colours[255])
+    painter.fillRect(bar, gradient)
+    painter.setPen(QPen(heatmap.theme.text, 1))
+    painter.drawRect(bar.adjusted(0, 0, -1, -1))
+    painter.setFont(heatmap._label_font)
+    for fraction, text in zip((0.0, 0.25, 0.5, 0.75, 1.0), heatmap._legend_texts()):
+        y = round(bar.bottom() - fraction * (bar.height() - 1))
+        painter.drawLine(bar.right(), y, bar.right() + TICK, y)
+        painter.drawText(
+            QRect(bar.right() + 7, y - label.height() // 2, 400, label.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            text,
+        )
+    for index, text in enumerate(heatmap._swatch_texts()):
+        top = bar.bottom() + label.height() + index * (label.height() + 6)
+        if top + label.height() > heatmap.height():
+            break
+        swatch = QRect(bar.left(), top, bar.width(), label.height())
+        if index == 0:
+            painter.fillRect(swatch, heatmap.theme.unchosen)
+        else:
+            _fill_shared(heatmap, painter, swatch)
+        painter.setPen(QPen(heatmap.theme.text, 1))
+        painter.drawRect(swatch.adjusted(0, 0, -1, -1))
+        painter.drawText(
+            QRect(bar.right() + 7, top, 400, label.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            text,
+        )
