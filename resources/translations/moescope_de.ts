@@ -1,170 +1,169 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62" />
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62" />
         <source>Process</source>
         <translation>Prozess</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62" />
         <source>Host</source>
         <translation>Gegenstelle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62" />
         <source>Port</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="62"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="62" />
         <source>Action</source>
         <translation>Vorgang</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="63"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="63" />
         <source>Verdict</source>
         <translation>Bewertung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="63"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="63" />
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="90"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="90" />
         <source>window</source>
         <translation>Fenster</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="90"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="90" />
         <source>engine</source>
         <translation>Engine</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="104"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="104" />
         <source>local</source>
         <translation>lokal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="105"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="105" />
         <source>allowed (your action)</source>
         <translation>erlaubt (Ihr Auftrag)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="106"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="106" />
         <source>blocked</source>
         <translation>blockiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="107"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="107" />
         <source>UNEXPECTED</source>
         <translation>UNERWARTET</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="113"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="113" />
         <source>failed: {error}</source>
         <translation>Fehler: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="115"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="115" />
         <source>not recorded</source>
         <translation>nicht erfasst</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="117"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="117" />
         <source>connected</source>
         <translation>verbunden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="118"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="118" />
         <source>name resolved</source>
         <translation>Name aufgelöst</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="119"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="119" />
         <source>sent</source>
         <translation>gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="120"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="120" />
         <source>begun, end not awaited</source>
         <translation>begonnen, Ende nicht abgewartet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="121"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="121" />
         <source>nothing sent</source>
         <translation>nichts gesendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="128"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="128" />
         <source>name not resolved</source>
         <translation>Name nicht aufgelöst</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="129"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="129" />
         <source>connection refused by the host</source>
         <translation>von der Gegenstelle abgelehnt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="130"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="130" />
         <source>no route to host</source>
         <translation>keine Route zur Gegenstelle</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="131"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="131" />
         <source>network unreachable</source>
         <translation>Netzwerk nicht erreichbar</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="132"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="132" />
         <source>timed out</source>
         <translation>Zeitüberschreitung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="133"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="133" />
         <source>connection reset</source>
         <translation>Verbindung zurückgesetzt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="140"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="140" />
         <source>{action} refused: offline mode</source>
         <translation>{action} abgelehnt: Offline-Modus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="142"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="142" />
         <source>listening socket</source>
         <translation>wartet auf Verbindungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="146"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="146" />
         <source>{action} (seen open)</source>
         <translation>{action} (offene Verbindung)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="144"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="144" />
         <source>connection attempt</source>
         <translation>Verbindungsversuch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="147"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="147" />
         <source>open connection</source>
         <translation>offene Verbindung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="153"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="153" />
         <source>download from {host}</source>
         <translation>Download von {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/audit_table.py" line="155"/>
+        <location filename="../../app/ui/locality/audit_table.py" line="155" />
         <source>search on {host}</source>
         <translation>Suche auf {host}</translation>
     </message>
@@ -172,156 +171,338 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="127"/>
+        <location filename="../../app/ui/chat/pane.py" line="129" />
         <source>Type your message — Enter sends, Shift+Enter starts a new line</source>
         <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="133"/>
+        <location filename="../../app/ui/chat/pane.py" line="135" />
         <source>Editing an earlier message: sending it replaces that message and everything after it.</source>
         <translation>Sie bearbeiten eine frühere Nachricht: Beim Senden ersetzt sie diese Nachricht und alles danach.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="137"/>
+        <location filename="../../app/ui/chat/pane.py" line="139" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="138"/>
+        <location filename="../../app/ui/chat/pane.py" line="140" />
         <source>Keep the conversation as it is (Esc)</source>
         <translation>Das Gespräch so lassen, wie es ist (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="147"/>
+        <location filename="../../app/ui/chat/pane.py" line="149" />
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="150"/>
+        <location filename="../../app/ui/chat/pane.py" line="152" />
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="151"/>
+        <location filename="../../app/ui/chat/pane.py" line="153" />
         <source>Stop the answer now</source>
         <translation>Die Antwort jetzt anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="153"/>
+        <location filename="../../app/ui/chat/pane.py" line="155" />
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="154"/>
+        <location filename="../../app/ui/chat/pane.py" line="156" />
         <source>Start a new conversation; this one stays in the list</source>
         <translation>Ein neues Gespräch beginnen; dieses bleibt in der Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="156"/>
+        <location filename="../../app/ui/chat/pane.py" line="158" />
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="157"/>
+        <location filename="../../app/ui/chat/pane.py" line="159" />
         <source>Remove every message of this conversation</source>
         <translation>Alle Nachrichten dieses Gesprächs entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="175"/>
+        <location filename="../../app/ui/chat/pane.py" line="177" />
         <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="217"/>
-        <location filename="../../app/ui/chat/pane.py" line="416"/>
+        <location filename="../../app/ui/chat/pane.py" line="219" />
+        <location filename="../../app/ui/chat/pane.py" line="415" />
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="267"/>
+        <location filename="../../app/ui/chat/pane.py" line="269" />
         <source>[… {count} more characters, not shown here]</source>
         <translation>[… {count} weitere Zeichen, hier nicht angezeigt]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="382"/>
+        <location filename="../../app/ui/chat/pane.py" line="384" />
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="382"/>
+        <location filename="../../app/ui/chat/pane.py" line="384" />
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="384"/>
+        <location filename="../../app/ui/chat/pane.py" line="386" />
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="385"/>
+        <location filename="../../app/ui/chat/pane.py" line="387" />
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="387"/>
+        <location filename="../../app/ui/chat/pane.py" line="388" />
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="388"/>
+        <location filename="../../app/ui/chat/pane.py" line="388" />
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="390"/>
+        <location filename="../../app/ui/chat/pane.py" line="389" />
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="395"/>
+        <location filename="../../app/ui/chat/pane.py" line="394" />
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="490"/>
+        <location filename="../../app/ui/chat/pane.py" line="491" />
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
     </message>
 </context>
 <context>
+    <name>ComparisonColumn</name>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="100" />
+        <source>the model’s own</source>
+        <translation>die eigene des Modells</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="112" />
+        <source>Answer</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="113" />
+        <source>Share of each layer’s routing weight over the answer</source>
+        <translation>Anteil am Routing-Gewicht jeder Schicht über die Antwort</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="134" />
+        <location filename="../../app/ui/experts/compare.py" line="152" />
+        <source>k = {k}</source>
+        <translation>k = {k}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="136" />
+        <source>Not run yet</source>
+        <translation>Noch nicht ausgeführt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="146" />
+        <source>{active} of {total} parameters work on each token ({share})</source>
+        <translation>{active} von {total} Parametern arbeiten an jedem Token ({share})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="158" />
+        <source>{rate} tokens/s · first token after {ttft} s</source>
+        <translation>{rate} Tokens/s · erstes Token nach {ttft} s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="161" />
+        <source>No answer tokens</source>
+        <translation>Keine Antwort-Tokens</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="163" />
+        <source>{rate} tokens/s so far</source>
+        <translation>bisher {rate} Tokens/s</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="165" />
+        <source>Reading the question…</source>
+        <translation>Die Frage wird gelesen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="171" />
+        <source>llama.cpp ignored the override for this file: the router still chose {n} experts per token.</source>
+        <translation>llama.cpp hat die Vorgabe für diese Datei nicht übernommen: Der Router wählte weiter {n} Experten pro Token.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="189" />
+        <source>Share of weight</source>
+        <translation>Gewichtsanteil</translation>
+    </message>
+</context>
+<context>
+    <name>ComparisonDialog</name>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="214" />
+        <location filename="../../app/ui/experts/compare.py" line="228" />
+        <source>Experts per token, side by side</source>
+        <translation>Experten pro Token im Vergleich</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="233" />
+        <source>The same question, answered twice: once with each number of experts per token (k). More experts mean more parameters working on each token — slower, and perhaps a better answer.</source>
+        <translation>Dieselbe Frage, zweimal beantwortet: einmal mit jeder Anzahl Experten pro Token (k). Mehr Experten heißt: mehr Parameter arbeiten an jedem Token – langsamer und vielleicht eine bessere Antwort.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="238" />
+        <location filename="../../app/ui/experts/compare.py" line="270" />
+        <source>Question</source>
+        <translation>Frage</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="239" />
+        <source>The question to answer twice</source>
+        <translation>Die Frage, die zweimal beantwortet wird</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="242" />
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="246" />
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="278" />
+        <source>Left: k =</source>
+        <translation>Links: k =</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="278" />
+        <source>Right: k =</source>
+        <translation>Rechts: k =</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="320" />
+        <source>Model: {name}</source>
+        <translation>Modell: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="328" />
+        <source> of {n}</source>
+        <translation> von {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="359" />
+        <source>Load a Mixture-of-Experts model first.</source>
+        <translation>Laden Sie zuerst ein Mixture-of-Experts-Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="361" />
+        <source>“{name}” is a dense model: it has no experts to choose from.</source>
+        <translation>„{name}“ ist ein dichtes Modell: Es hat keine Experten, aus denen gewählt werden könnte.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="364" />
+        <source>llama.cpp ignores the experts-per-token setting for the “{arch}” architecture: both answers would use the model’s own {k} experts, so there is nothing to compare.</source>
+        <translation>llama.cpp übergeht die Einstellung „Experten pro Token“ für die Architektur „{arch}“: Beide Antworten nutzten die eigenen {k} Experten des Modells, es gäbe also nichts zu vergleichen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="368" />
+        <source>The engine is busy; Run is offered once it is free.</source>
+        <translation>Die Engine ist beschäftigt; „Ausführen“ steht bereit, sobald sie frei ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="370" />
+        <source>Type a question to answer twice.</source>
+        <translation>Geben Sie eine Frage ein, die zweimal beantwortet wird.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="400" />
+        <source>Loading the model with {k} experts per token…</source>
+        <translation>Das Modell wird mit {k} Experten pro Token geladen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="401" />
+        <source>Answering with {k} experts per token…</source>
+        <translation>Antwort mit {k} Experten pro Token …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="404" />
+        <source>Giving the model back its own {k} experts per token…</source>
+        <translation>Das Modell bekommt seine eigenen {k} Experten pro Token zurück …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="414" />
+        <source>Done. The model is back at its own {k} experts per token.</source>
+        <translation>Fertig. Das Modell arbeitet wieder mit seinen eigenen {k} Experten pro Token.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="415" />
+        <source>Stopped. The model is back at its own {k} experts per token.</source>
+        <translation>Angehalten. Das Modell arbeitet wieder mit seinen eigenen {k} Experten pro Token.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/compare.py" line="458" />
+        <source>k = {right} against k = {left}: {speed}× the speed ({right_rate} against {left_rate} tokens/s), with {active}× the active parameters ({right_active} against {left_active}).</source>
+        <translation>k = {right} gegenüber k = {left}: {speed}-fache Geschwindigkeit ({right_rate} gegenüber {left_rate} Tokens/s), mit {active}-fachen aktiven Parametern ({right_active} gegenüber {left_active}).</translation>
+    </message>
+</context>
+<context>
+    <name>ComparisonRun</name>
+    <message>
+        <location filename="../../app/ui/experts/compare_run.py" line="293" />
+        <source>The engine crashed while loading the model with {k} experts per token. llama.cpp sets aside room for a fixed number of computation steps per model, and many experts per token can outgrow it. Try a smaller k.</source>
+        <translation>Die Engine ist beim Laden des Modells mit {k} Experten pro Token abgestürzt. llama.cpp reserviert Platz für eine feste Zahl von Rechenschritten pro Modell, und viele Experten pro Token können ihn sprengen. Versuchen Sie ein kleineres k.</translation>
+    </message>
+</context>
+<context>
     <name>ConversationController</name>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="72"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="73" />
         <source>There is not enough free space on the drive to keep conversations. New messages are not saved until some space is freed.</source>
         <translation>Auf dem Laufwerk ist nicht genug Platz, um Gespräche aufzubewahren. Neue Nachrichten werden erst wieder gespeichert, wenn Platz frei wird.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="76"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="77" />
         <source>The conversations file cannot be changed (the drive or the file is read-only, or your user account may not change it). New messages are not saved.</source>
         <translation>Die Gesprächsdatei kann nicht geändert werden (Laufwerk oder Datei sind schreibgeschützt, oder Ihr Benutzerkonto darf sie nicht ändern). Neue Nachrichten werden nicht gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="80"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="81" />
         <source>The conversations file is damaged and cannot be read. Conversations are not saved in this session.</source>
         <translation>Die Gesprächsdatei ist beschädigt und kann nicht gelesen werden. In dieser Sitzung werden keine Gespräche gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="84"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="85" />
         <source>The conversations file is in use by another program. Conversations are not saved here.</source>
         <translation>Die Gesprächsdatei wird von einem anderen Programm benutzt. Gespräche werden hier nicht gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="87"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="88" />
         <source>The conversations file cannot be opened. If the data folder is on an external drive, connect the drive. Conversations are not saved in this session.</source>
         <translation>Die Gesprächsdatei lässt sich nicht öffnen. Liegt der Datenordner auf einem externen Laufwerk, schließen Sie es an. In dieser Sitzung werden keine Gespräche gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="91"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="92" />
         <source>The conversations file was written by a newer version of MoEscope. Conversations are not saved in this session; the newer version can still read them.</source>
         <translation>Die Gesprächsdatei stammt von einer neueren MoEscope-Version. In dieser Sitzung werden keine Gespräche gespeichert; die neuere Version kann sie weiterhin lesen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_controller.py" line="98"/>
+        <location filename="../../app/ui/chat/conversation_controller.py" line="99" />
         <source>Conversations cannot be saved: {reason}</source>
         <translation>Gespräche können nicht gespeichert werden: {reason}</translation>
     </message>
@@ -329,81 +510,139 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="64"/>
+        <location filename="../../app/ui/chat/conversations.py" line="64" />
         <source>Yesterday</source>
         <translation>Gestern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="215"/>
+        <location filename="../../app/ui/chat/conversations.py" line="215" />
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="217"/>
+        <location filename="../../app/ui/chat/conversations.py" line="217" />
         <source>Start a new conversation; this one stays in the list</source>
         <translation>Ein neues Gespräch beginnen; dieses bleibt in der Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="222"/>
-        <location filename="../../app/ui/chat/conversations.py" line="223"/>
+        <location filename="../../app/ui/chat/conversations.py" line="222" />
+        <location filename="../../app/ui/chat/conversations.py" line="223" />
         <source>Search conversations</source>
         <translation>Gespräche durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="236"/>
+        <location filename="../../app/ui/chat/conversations.py" line="236" />
         <source>Conversations</source>
         <translation>Gespräche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="263"/>
+        <location filename="../../app/ui/chat/conversations.py" line="263" />
         <source>Undo</source>
         <translation>Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="264"/>
+        <location filename="../../app/ui/chat/conversations.py" line="264" />
         <source>Undo delete</source>
         <translation>Löschen rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="320"/>
+        <location filename="../../app/ui/chat/conversations.py" line="320" />
         <source>“{title}” was deleted.</source>
         <translation>„{title}“ wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="321"/>
+        <location filename="../../app/ui/chat/conversations.py" line="321" />
         <source>The conversation was deleted.</source>
         <translation>Das Gespräch wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="332"/>
+        <location filename="../../app/ui/chat/conversations.py" line="332" />
         <source>No conversation contains “{text}”.</source>
         <translation>Kein Gespräch enthält „{text}“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="335"/>
+        <location filename="../../app/ui/chat/conversations.py" line="335" />
         <source>No conversations yet. They are kept here as you chat.</source>
         <translation>Noch keine Gespräche. Sie werden hier aufbewahrt, während Sie chatten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="382"/>
+        <location filename="../../app/ui/chat/conversations.py" line="382" />
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="383"/>
+        <location filename="../../app/ui/chat/conversations.py" line="383" />
         <source>Rename…</source>
         <translation>Umbenennen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="384"/>
+        <location filename="../../app/ui/chat/conversations.py" line="384" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
 </context>
 <context>
+    <name>ConversationMenu</name>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="30" />
+        <source>&amp;Conversation</source>
+        <translation>&amp;Gespräch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="32" />
+        <source>Export as &amp;Markdown…</source>
+        <translation>Als &amp;Markdown exportieren …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="33" />
+        <source>Export as &amp;JSON with routing…</source>
+        <translation>Als &amp;JSON mit Routing exportieren …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="38" />
+        <source>Let the model &amp;think first</source>
+        <translation>Das Modell zuerst &amp;nachdenken lassen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="43" />
+        <source>Reasoning models (such as Qwen3) can write down their thoughts before they answer: slower, often better. Only models whose chat template has this switch offer it.</source>
+        <translation>Denkende Modelle (wie Qwen3) können ihre Gedanken aufschreiben, bevor sie antworten: langsamer, oft besser. Nur Modelle, deren Chat-Vorlage diesen Schalter hat, bieten das an.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="53" />
+        <source>There is nothing to export yet: this conversation has no messages.</source>
+        <translation>Es gibt noch nichts zu exportieren: Dieses Gespräch hat keine Nachrichten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="55" />
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="55" />
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="56" />
+        <source>Export conversation</source>
+        <translation>Gespräch exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="62" />
+        <source>The conversation was saved to {path}.</source>
+        <translation>Das Gespräch wurde unter {path} gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/conversation_menu.py" line="65" />
+        <source>The conversation could not be saved to {path}: {why}</source>
+        <translation>Das Gespräch konnte nicht unter {path} gespeichert werden: {why}</translation>
+    </message>
+</context>
+<context>
     <name>ConversationModel</name>
     <message>
-        <location filename="../../app/ui/chat/conversations.py" line="109"/>
+        <location filename="../../app/ui/chat/conversations.py" line="109" />
         <source>New conversation</source>
         <translation>Neues Gespräch</translation>
     </message>
@@ -411,80 +650,80 @@
 <context>
     <name>DefaultableValue</name>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="81"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="81" />
         <source>Model default</source>
         <translation>Vorgabe des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="81"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="81" />
         <source>Default</source>
         <translation>Standard</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="83"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="83" />
         <source>{setting}: {default}</source>
         <translation>{setting}: {default}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="85"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="85" />
         <source>Use the value the model file recommends</source>
         <translation>Den Wert verwenden, den die Modelldatei empfiehlt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="86"/>
-        <source>Use MoEscope&apos;s usual value</source>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="86" />
+        <source>Use MoEscope's usual value</source>
         <translation>Den üblichen Wert von MoEscope verwenden</translation>
     </message>
 </context>
 <context>
     <name>DeleteFlow</name>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="42"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="42" />
         <source>Remove from the library</source>
         <translation>Aus der Bibliothek entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="43"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="43" />
         <source>Remove “{name}” from the library?</source>
         <translation>„{name}“ aus der Bibliothek entfernen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="48"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="48" />
         <source>The file stays where it is ({folder}); nothing is deleted.</source>
         <translation>Die Datei bleibt, wo sie ist ({folder}); es wird nichts gelöscht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="52"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="52" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="57"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="57" />
         <source>Delete model</source>
         <translation>Modell löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="58"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="58" />
         <source>Delete “{name}”?</source>
         <translation>„{name}“ löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="64"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="64" />
         <source>This deletes the file from the models folder for good and frees {size} on the drive. You can download or import it again later.</source>
         <translation>Die Datei wird endgültig aus dem Modellordner gelöscht; das gibt {size} auf dem Laufwerk frei. Sie können sie später wieder herunterladen oder importieren.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="68"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="68" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="76"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="76" />
         <source>“{name}” was removed from the library.</source>
         <translation>„{name}“ wurde aus der Bibliothek entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/delete_flow.py" line="87"/>
+        <location filename="../../app/ui/library/delete_flow.py" line="87" />
         <source>“{name}” was deleted; {size} were freed.</source>
         <translation>„{name}“ wurde gelöscht; {size} sind wieder frei.</translation>
     </message>
@@ -492,48 +731,48 @@
 <context>
     <name>DownloadController</name>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="202"/>
-        <location filename="../../app/ui/library/download_controller.py" line="213"/>
+        <location filename="../../app/ui/library/download_controller.py" line="202" />
+        <location filename="../../app/ui/library/download_controller.py" line="213" />
         <source>This model cannot be downloaded</source>
         <translation>Dieses Modell kann nicht heruntergeladen werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="222"/>
+        <location filename="../../app/ui/library/download_controller.py" line="222" />
         <source>Already in the library</source>
         <translation>Bereits in der Bibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="224"/>
+        <location filename="../../app/ui/library/download_controller.py" line="224" />
         <source>Downloading…</source>
         <translation>Wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="228"/>
+        <location filename="../../app/ui/library/download_controller.py" line="228" />
         <source>Download ({size})</source>
         <translation>Herunterladen ({size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="230"/>
+        <location filename="../../app/ui/library/download_controller.py" line="230" />
         <source>Download (about {size})</source>
         <translation>Herunterladen (etwa {size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="232"/>
+        <location filename="../../app/ui/library/download_controller.py" line="232" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="285"/>
+        <location filename="../../app/ui/library/download_controller.py" line="285" />
         <source>“{name}” was downloaded and checked; it is now in your library.</source>
         <translation>„{name}“ wurde heruntergeladen und geprüft; es ist jetzt in Ihrer Bibliothek.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="303"/>
+        <location filename="../../app/ui/library/download_controller.py" line="303" />
         <source>Not enough free space</source>
         <translation>Nicht genug freier Speicherplatz</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="315"/>
+        <location filename="../../app/ui/library/download_controller.py" line="315" />
         <source>The download cannot continue</source>
         <translation>Der Download kann nicht fortgesetzt werden</translation>
     </message>
@@ -541,65 +780,65 @@
 <context>
     <name>DownloadRow</name>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="70"/>
+        <location filename="../../app/ui/library/downloads.py" line="70" />
         <source>Pause</source>
         <translation>Anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="71"/>
+        <location filename="../../app/ui/library/downloads.py" line="71" />
         <source>Stop for now; what was downloaded is kept</source>
         <translation>Vorerst anhalten; das bereits Heruntergeladene bleibt erhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="72"/>
-        <location filename="../../app/ui/library/downloads.py" line="123"/>
+        <location filename="../../app/ui/library/downloads.py" line="72" />
+        <location filename="../../app/ui/library/downloads.py" line="123" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="73"/>
-        <location filename="../../app/ui/library/downloads.py" line="124"/>
+        <location filename="../../app/ui/library/downloads.py" line="73" />
+        <location filename="../../app/ui/library/downloads.py" line="124" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="74"/>
-        <location filename="../../app/ui/library/downloads.py" line="125"/>
+        <location filename="../../app/ui/library/downloads.py" line="74" />
+        <location filename="../../app/ui/library/downloads.py" line="125" />
         <source>Stop and delete what was downloaded so far</source>
         <translation>Beenden und das bisher Heruntergeladene löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="75"/>
+        <location filename="../../app/ui/library/downloads.py" line="75" />
         <source>Hugging Face token…</source>
         <translation>Hugging-Face-Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="99"/>
+        <location filename="../../app/ui/library/downloads.py" line="99" />
         <source>Unfinished: {done} of {total} were downloaded before. Resume it?</source>
         <translation>Unvollständig: {done} von {total} wurden bereits heruntergeladen. Fortsetzen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="104"/>
+        <location filename="../../app/ui/library/downloads.py" line="104" />
         <source>Unfinished: {done} were downloaded before. Resume it?</source>
         <translation>Unvollständig: {done} wurden bereits heruntergeladen. Fortsetzen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="109"/>
+        <location filename="../../app/ui/library/downloads.py" line="109" />
         <source>Discard</source>
         <translation>Verwerfen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="110"/>
+        <location filename="../../app/ui/library/downloads.py" line="110" />
         <source>Delete what was downloaded so far</source>
         <translation>Das bisher Heruntergeladene löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="123"/>
+        <location filename="../../app/ui/library/downloads.py" line="123" />
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="124"/>
+        <location filename="../../app/ui/library/downloads.py" line="124" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
@@ -607,7 +846,7 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../app/ui/library/downloads.py" line="164"/>
+        <location filename="../../app/ui/library/downloads.py" line="164" />
         <source>Downloads</source>
         <translation>Downloads</translation>
     </message>
@@ -615,142 +854,142 @@
 <context>
     <name>EngineWords</name>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="38"/>
+        <location filename="../../app/ui/engine_words.py" line="38" />
         <source>The engine stopped {count} times within a minute, so it was not started again. Please restart MoEscope.</source>
         <translation>Die Engine wurde innerhalb einer Minute {count}-mal beendet und deshalb nicht erneut gestartet. Bitte starten Sie MoEscope neu.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="44"/>
+        <location filename="../../app/ui/engine_words.py" line="44" />
         <source>The engine could not be started: {reason}</source>
         <translation>Die Engine konnte nicht gestartet werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="46"/>
+        <location filename="../../app/ui/engine_words.py" line="46" />
         <source>The engine is not running. Please try again in a moment.</source>
         <translation>Die Engine läuft nicht. Bitte versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="48"/>
+        <location filename="../../app/ui/engine_words.py" line="48" />
         <source>The engine stopped while loading this file. It may be damaged or not supported by this version of MoEscope.</source>
         <translation>Die Engine wurde beim Laden dieser Datei beendet. Die Datei ist vielleicht beschädigt oder wird von dieser Version von MoEscope nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="54"/>
+        <location filename="../../app/ui/engine_words.py" line="54" />
         <source>The engine was ended while loading this model, most likely because the computer ran out of memory. Close other programs, or choose a smaller model.</source>
         <translation>Die Engine wurde beim Laden dieses Modells beendet, höchstwahrscheinlich weil der Arbeitsspeicher des Computers nicht reichte. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="67"/>
-        <source>The model&apos;s chat template could not turn this conversation into a prompt ({problem}). Start a new chat, or choose another model.</source>
+        <location filename="../../app/ui/engine_words.py" line="67" />
+        <source>The model's chat template could not turn this conversation into a prompt ({problem}). Start a new chat, or choose another model.</source>
         <translation>Die Chat-Vorlage des Modells konnte dieses Gespräch nicht in eine Eingabe umsetzen ({problem}). Beginnen Sie einen neuen Chat oder wählen Sie ein anderes Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="77"/>
-        <source>This model&apos;s own chat template cannot be used ({problem}), so MoEscope writes its prompts in a simpler format. Answers may be less good.</source>
+        <location filename="../../app/ui/engine_words.py" line="77" />
+        <source>This model's own chat template cannot be used ({problem}), so MoEscope writes its prompts in a simpler format. Answers may be less good.</source>
         <translation>Die eigene Chat-Vorlage dieses Modells lässt sich nicht verwenden ({problem}), daher schreibt MoEscope die Eingaben in einem einfacheren Format. Die Antworten können schlechter sein.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="86"/>
-        <source>The conversation no longer fits into the model&apos;s context: its oldest messages ({count}) were left out of this answer. They stay in the conversation.</source>
+        <location filename="../../app/ui/engine_words.py" line="86" />
+        <source>The conversation no longer fits into the model's context: its oldest messages ({count}) were left out of this answer. They stay in the conversation.</source>
         <translation>Das Gespräch passt nicht mehr in den Kontext des Modells: Seine ältesten Nachrichten ({count}) blieben bei dieser Antwort außen vor. Sie bleiben im Gespräch erhalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="95"/>
+        <location filename="../../app/ui/engine_words.py" line="95" />
         <source>while loading this model</source>
         <translation>beim Laden dieses Modells</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="95"/>
+        <location filename="../../app/ui/engine_words.py" line="95" />
         <source>while answering with this model</source>
         <translation>beim Antworten mit diesem Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="97"/>
+        <location filename="../../app/ui/engine_words.py" line="97" />
         <source>The engine crashed {doing}: this processor trips over a fast setting of llama.cpp. MoEscope switched the model to compatibility mode and will use it from now on. The answers stay the same; they may come up to about {percent} % slower, and for many models no slower at all.</source>
         <translation>Die Engine ist {doing} abgestürzt: Dieser Prozessor verträgt eine schnelle Einstellung von llama.cpp nicht. MoEscope hat das Modell in den Kompatibilitätsmodus geschaltet und nutzt ihn ab jetzt. Die Antworten bleiben gleich; sie kommen bis zu etwa {percent} % langsamer, bei vielen Modellen gar nicht langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="108"/>
+        <location filename="../../app/ui/engine_words.py" line="108" />
         <source>while loading the model</source>
         <translation>beim Laden des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="109"/>
+        <location filename="../../app/ui/engine_words.py" line="109" />
         <source>while answering</source>
         <translation>beim Antworten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="110"/>
+        <location filename="../../app/ui/engine_words.py" line="110" />
         <source>while unloading the model</source>
         <translation>beim Entladen des Modells</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="111"/>
+        <location filename="../../app/ui/engine_words.py" line="111" />
         <source>while it was waiting</source>
         <translation>im Leerlauf</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="114"/>
+        <location filename="../../app/ui/engine_words.py" line="114" />
         <source>The engine stopped answering {doing}.</source>
         <translation>Die Engine hat {doing} aufgehört zu reagieren.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="116"/>
+        <location filename="../../app/ui/engine_words.py" line="116" />
         <source>The engine was ended from outside {doing}, perhaps by the system because memory ran out.</source>
         <translation>Die Engine wurde {doing} von außen beendet, vielleicht vom System, weil der Arbeitsspeicher nicht reichte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="121"/>
+        <location filename="../../app/ui/engine_words.py" line="121" />
         <source>The engine was asked to quit from outside {doing}.</source>
         <translation>Die Engine wurde {doing} von außen aufgefordert, sich zu beenden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="123"/>
+        <location filename="../../app/ui/engine_words.py" line="123" />
         <source>The engine quit unexpectedly {doing} (error code {code}).</source>
         <translation>Die Engine hat sich {doing} unerwartet beendet (Fehlercode {code}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="126"/>
+        <location filename="../../app/ui/engine_words.py" line="126" />
         <source>The engine crashed {doing}.</source>
         <translation>Die Engine ist {doing} abgestürzt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="128"/>
+        <location filename="../../app/ui/engine_words.py" line="128" />
         <source>The model may need more memory than is free: close other programs, or choose a smaller model in the Model library.</source>
         <translation>Das Modell braucht vielleicht mehr Arbeitsspeicher, als frei ist: Schließen Sie andere Programme oder wählen Sie in der Modellbibliothek ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="133"/>
+        <location filename="../../app/ui/engine_words.py" line="133" />
         <source>The model file may be damaged or not supported by this version of MoEscope. You can choose another model in the Model library.</source>
         <translation>Die Modelldatei ist vielleicht beschädigt oder wird von dieser MoEscope-Version nicht unterstützt. In der Modellbibliothek können Sie ein anderes Modell wählen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="137"/>
+        <location filename="../../app/ui/engine_words.py" line="137" />
         <source>Your conversation is kept; MoEscope starts a fresh engine.</source>
         <translation>Ihr Gespräch bleibt erhalten; MoEscope startet eine neue Engine.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="143"/>
+        <location filename="../../app/ui/engine_words.py" line="143" />
         <source>llama.cpp could not read the model into memory: there may not be enough free memory for it, or the file is damaged.</source>
         <translation>llama.cpp konnte das Modell nicht in den Arbeitsspeicher laden: Vielleicht ist nicht genug Arbeitsspeicher frei, oder die Datei ist beschädigt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="148"/>
+        <location filename="../../app/ui/engine_words.py" line="148" />
         <source>llama.cpp could not set aside its working memory for a context of {n_ctx} tokens, most likely because there is not enough free memory. Close other programs, or choose a smaller model.</source>
         <translation>llama.cpp konnte den Arbeitsspeicher für einen Kontext von {n_ctx} Token nicht reservieren, höchstwahrscheinlich weil nicht genug Arbeitsspeicher frei ist. Schließen Sie andere Programme oder wählen Sie ein kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="163"/>
+        <location filename="../../app/ui/engine_words.py" line="163" />
         <source>This message is too long for the model: with it, the conversation has at least {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
         <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch mindestens {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="167"/>
+        <location filename="../../app/ui/engine_words.py" line="167" />
         <source>This message is too long for the model: with it, the conversation has {tokens} tokens (pieces of words), but the model reads only {n_ctx} at a time (its context).</source>
         <translation>Diese Nachricht ist zu lang für das Modell: Mit ihr umfasst das Gespräch {tokens} Token (Wortteile), das Modell liest aber höchstens {n_ctx} auf einmal (sein Kontext).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/engine_words.py" line="172"/>
+        <location filename="../../app/ui/engine_words.py" line="172" />
         <source>Shorten the message, or start a new chat.</source>
         <translation>Kürzen Sie die Nachricht oder beginnen Sie einen neuen Chat.</translation>
     </message>
@@ -758,51 +997,178 @@
 <context>
     <name>ExpertHeatmap</name>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="56"/>
+        <location filename="../../app/ui/experts/heatmap.py" line="101" />
         <source>Expert heatmap</source>
         <translation>Experten-Heatmap</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="129"/>
+        <location filename="../../app/ui/experts/heatmap.py" line="149" />
+        <source>Layer {layer} · expert {expert} · not chosen</source>
+        <translation>Schicht {layer} · Experte {expert} · nicht gewählt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/heatmap.py" line="152" />
+        <source>Layer {layer} · expert {expert} · {what}: {value}</source>
+        <translation>Schicht {layer} · Experte {expert} · {what}: {value}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/heatmap.py" line="210" />
         <source>shared: always on</source>
         <translation>geteilt: immer aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="144"/>
+        <location filename="../../app/ui/experts/heatmap_static.py" line="117" />
         <source>S</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="161"/>
+        <location filename="../../app/ui/experts/heatmap_static.py" line="84" />
         <source>Expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="169"/>
+        <location filename="../../app/ui/experts/heatmap_static.py" line="92" />
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="127"/>
-        <location filename="../../app/ui/experts/heatmap.py" line="295"/>
+        <location filename="../../app/ui/experts/heatmap.py" line="208" />
         <source>not chosen</source>
         <translation>nicht gewählt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="285"/>
+        <location filename="../../app/ui/experts/heatmap.py" line="490" />
         <source>Shared expert: works on every token, no router decides about it</source>
         <translation>Geteilter Experte: arbeitet an jedem Token, kein Router entscheidet über ihn</translation>
     </message>
+</context>
+<context>
+    <name>ExpertsMenu</name>
     <message>
-        <location filename="../../app/ui/experts/heatmap.py" line="292"/>
-        <source>Layer {layer} · expert {expert}: {value}</source>
-        <translation>Schicht {layer} · Experte {expert}: {value}</translation>
+        <location filename="../../app/ui/experts/menu.py" line="33" />
+        <source>&amp;Experts</source>
+        <translation>&amp;Experten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="38" />
+        <source>&amp;Presentation mode</source>
+        <translation>&amp;Präsentationsmodus</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="42" />
+        <source>The expert view large and dark, for a projector (F5)</source>
+        <translation>Die Expertenansicht groß und dunkel, für einen Beamer (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="45" />
+        <source>Expert view on a &amp;second screen</source>
+        <translation>Expertenansicht auf einem &amp;zweiten Bildschirm</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="49" />
+        <source>Read the router's &amp;scores</source>
+        <translation>Die &amp;Bewertungen des Routers auslesen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="52" />
+        <source>The router diagram shows the router's score for every expert, not only the chosen ones. Reading them makes answers a few percent slower; it takes effect when a model is loaded.</source>
+        <translation>Das Router-Diagramm zeigt die Bewertung des Routers für jeden Experten, nicht nur für die gewählten. Das Auslesen macht Antworten einige Prozent langsamer; es wirkt ab dem nächsten Laden eines Modells.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="56" />
+        <source>Save the view as a &amp;picture…</source>
+        <translation>Ansicht als &amp;Bild speichern …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="58" />
+        <source>Save the view as a picture with a &amp;transparent background…</source>
+        <translation>Ansicht als Bild mit &amp;transparentem Hintergrund speichern …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="60" />
+        <source>Save the &amp;replay as pictures…</source>
+        <translation>&amp;Wiedergabe als Bilder speichern …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="62" />
+        <source>Save the routing as &amp;CSV…</source>
+        <translation>Routing als &amp;CSV speichern …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="62" />
+        <source>Save the routing as &amp;JSON…</source>
+        <translation>Routing als &amp;JSON speichern …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="98" />
+        <source>There is no routing to save yet: ask a question, or open an answer's experts.</source>
+        <translation>Es gibt noch kein Routing zum Speichern: Stellen Sie eine Frage oder öffnen Sie die Experten einer Antwort.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="106" />
+        <source>Save the expert view as a picture</source>
+        <translation>Expertenansicht als Bild speichern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="107" />
+        <source>PNG pictures (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="111" />
+        <source>Saved the expert view as {file}.</source>
+        <translation>Die Expertenansicht wurde als {file} gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="113" />
+        <source>{file} could not be written.</source>
+        <translation>{file} konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="118" />
+        <source>Folder for the replay's pictures</source>
+        <translation>Ordner für die Bilder der Wiedergabe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="128" />
+        <source>The replay's pictures stopped after {count}: {error}</source>
+        <translation>Die Bilder der Wiedergabe brachen nach {count} ab: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="131" />
+        <source>Saved {count} pictures of the replay in {folder}.</source>
+        <translation>{count} Bilder der Wiedergabe wurden in {folder} gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="137" />
+        <source>CSV tables (*.csv)</source>
+        <translation>CSV-Tabellen (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="138" />
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="139" />
+        <source>Save the routing</source>
+        <translation>Routing speichern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="145" />
+        <source>{file} could not be written: {reason}</source>
+        <translation>{file} konnte nicht geschrieben werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="148" />
+        <source>Saved the routing as {file}.</source>
+        <translation>Das Routing wurde als {file} gespeichert.</translation>
     </message>
 </context>
 <context>
     <name>ExpertsPane</name>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="70"/>
+        <location filename="../../app/ui/experts/pane.py" line="105" />
         <source>No model loaded yet.
 
 Load a model in the Model library to see which experts work on each word the model reads and writes.</source>
@@ -811,38 +1177,100 @@ Load a model in the Model library to see which experts work on each word the mod
 Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="111"/>
-        <location filename="../../app/ui/experts/pane.py" line="237"/>
+        <location filename="../../app/ui/experts/pane.py" line="163" />
+        <location filename="../../app/ui/experts/pane.py" line="370" />
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="119"/>
-        <source>This token</source>
-        <translation>Dieses Token</translation>
+        <location filename="../../app/ui/experts/pane.py" line="263" />
+        <source>A kept answer: select a token, or replay it</source>
+        <translation>Eine gespeicherte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="120"/>
-        <source>Whole answer</source>
-        <translation>Ganze Antwort</translation>
+        <location filename="../../app/ui/experts/pane.py" line="264" />
+        <source>The answer being written</source>
+        <translation>Die Antwort, die gerade entsteht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="122"/>
-        <source>Experts the router picked for the newest token, with their gate weights</source>
-        <translation>Die Experten, die der Router für das neueste Token gewählt hat, mit ihren Gewichten</translation>
+        <location filename="../../app/ui/experts/pane.py" line="286" />
+        <source>The last answer: select a token, or replay it</source>
+        <translation>Die letzte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="125"/>
-        <source>Share of the routing weight each expert received over the answer so far</source>
-        <translation>Anteil am Routing-Gewicht, den jeder Experte bisher in dieser Antwort erhalten hat</translation>
+        <location filename="../../app/ui/experts/pane.py" line="373" />
+        <source>The tokens of the next answer appear here as they are written.</source>
+        <translation>Die Tokens der nächsten Antwort erscheinen hier, während sie entstehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="134"/>
-        <source>Show</source>
-        <translation>Anzeigen</translation>
+        <location filename="../../app/ui/experts/pane.py" line="394" />
+        <source>{tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
+        <translation>{tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="180"/>
+        <location filename="../../app/ui/experts/pane.py" line="410" />
+        <source>Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
+        <translation>Über {tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/pane.py" line="379" />
+        <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
+        <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/pane.py" line="401" />
+        <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
+        <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/pane.py" line="372" />
+        <location filename="../../app/ui/experts/pane.py" line="399" />
+        <source>Gate weight</source>
+        <translation>Gewicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/pane.py" line="392" />
+        <location filename="../../app/ui/experts/pane.py" line="408" />
+        <source>Share of weight</source>
+        <translation>Gewichtsanteil</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="15" />
+        <source>Active now: {active} of {total} parameters ({share})</source>
+        <translation>Jetzt aktiv: {active} von {total} Parametern ({share})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="25" />
+        <source>For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.</source>
+        <translation>Für jedes Token wählt der Router in jeder der {layers} MoE-Schichten {k} von {n} Experten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="36" />
+        <source>Plus 1 shared expert per layer that works on every token (always on: the hatched column “S”).</source>
+        <translation>Dazu 1 geteilter Experte pro Schicht, der an jedem Token arbeitet (immer aktiv: die schraffierte Spalte „G“).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="44" />
+        <source>Plus {count} shared experts per layer that work on every token (always on: the hatched columns “S”).</source>
+        <translation>Dazu {count} geteilte Experten pro Schicht, die an jedem Token arbeiten (immer aktiv: die schraffierten Spalten „G“).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="51" />
+        <source>The first layer has no experts (dense).</source>
+        <translation>Die erste Schicht hat keine Experten (dicht).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="54" />
+        <source>The first {count} layers have no experts (dense).</source>
+        <translation>Die ersten {count} Schichten haben keine Experten (dicht).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="60" />
+        <source>Demo model with random weights: its text is gibberish, the routing mechanics are real.</source>
+        <translation>Demo-Modell mit Zufallsgewichten: Sein Text ist Kauderwelsch, die Routing-Mechanik ist echt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/model_words.py" line="69" />
         <source>“{name}” is a dense model.
 
 In a dense model every parameter works on every token: there is no router and there are no experts to choose from, so there is nothing to show here.
@@ -859,110 +1287,120 @@ Jetzt aktiv: alle {total} Parameter (100 %).
 Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Token für Token Experten auswählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="195"/>
-        <source>Active now: {active} of {total} parameters ({share})</source>
-        <translation>Jetzt aktiv: {active} von {total} Parametern ({share})</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="51" />
+        <source>This token</source>
+        <translation>Dieses Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="203"/>
-        <source>For every token the router picks {k} of {n} experts in each of the {layers} MoE layers.</source>
-        <translation>Für jedes Token wählt der Router in jeder der {layers} MoE-Schichten {k} von {n} Experten.</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="52" />
+        <source>Experts the router picked for the selected token, with their gate weights</source>
+        <translation>Die Experten, die der Router für das gewählte Token nahm, mit ihren Gewichten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="221"/>
-        <source>The first layer has no experts (dense).</source>
-        <translation>Die erste Schicht hat keine Experten (dicht).</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="59" />
+        <source>Whole answer</source>
+        <translation>Ganze Antwort</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="224"/>
-        <source>The first {count} layers have no experts (dense).</source>
-        <translation>Die ersten {count} Schichten haben keine Experten (dicht).</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="60" />
+        <source>Share of the routing weight each expert received over the answer up to the selected token</source>
+        <translation>Anteil am Routing-Gewicht, den jeder Experte über die Antwort bis zum gewählten Token bekam</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="231"/>
-        <source>Demo model with random weights: its text is gibberish, the routing mechanics are real.</source>
-        <translation>Demo-Modell mit Zufallsgewichten: Sein Text ist Kauderwelsch, die Routing-Mechanik ist echt.</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="72" />
+        <source>Heatmap</source>
+        <translation>Heatmap</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="316"/>
-        <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
-        <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="73" />
+        <source>All layers and experts at once</source>
+        <translation>Alle Schichten und Experten auf einmal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="322"/>
-        <source>Prompt token {pos}</source>
-        <translation>Eingabe-Token {pos}</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="77" />
+        <source>Router</source>
+        <translation>Router</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="326"/>
-        <source>Answer token {n} (position {pos} of the conversation)</source>
-        <translation>Antwort-Token {n} (Position {pos} im Gespräch)</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="78" />
+        <source>One layer's router at work: token, scores, chosen experts, weighted sum</source>
+        <translation>Der Router einer Schicht bei der Arbeit: Token, Bewertungen, gewählte Experten, gewichtete Summe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="337"/>
-        <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
-        <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="85" />
+        <source>Numbers</source>
+        <translation>Zahlen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="334"/>
-        <source>Gate weight</source>
-        <translation>Gewicht</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="86" />
+        <source>Numbers a speaker can say out loud, with Copy for slide</source>
+        <translation>Zahlen zum Vortragen, mit „Für Folie kopieren“</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="210"/>
-        <source>Plus 1 shared expert per layer that works on every token (always on: the hatched column “S”).</source>
-        <translation>Dazu 1 geteilter Experte pro Schicht, der an jedem Token arbeitet (immer aktiv: die schraffierte Spalte „G“).</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="92" />
+        <source>Show</source>
+        <translation>Anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="216"/>
-        <source>Plus {count} shared experts per layer that work on every token (always on: the hatched columns “S”).</source>
-        <translation>Dazu {count} geteilte Experten pro Schicht, die an jedem Token arbeiten (immer aktiv: die schraffierten Spalten „G“).</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="101" />
+        <source>Colour the tokens by</source>
+        <translation>Tokens färben nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="347"/>
-        <source>Share of weight</source>
-        <translation>Gewichtsanteil</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="103" />
+        <source>Colour each token by the expert that got the highest weight in a layer: which expert took which word</source>
+        <translation>Jedes Token nach dem Experten färben, der in einer Schicht das höchste Gewicht bekam: welcher Experte welches Wort übernahm</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="351"/>
-        <source>Over the {count} answer tokens so far: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
-        <translation>Über die bisherigen {count} Antwort-Tokens: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
+        <location filename="../../app/ui/experts/view_controls.py" line="109" />
+        <source>Colour tokens by</source>
+        <translation>Tokens färben nach</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/view_controls.py" line="123" />
+        <source>nothing</source>
+        <translation>nichts</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/view_controls.py" line="126" />
+        <source>top expert in layer {layer}</source>
+        <translation>Top-Experte in Schicht {layer}</translation>
     </message>
 </context>
 <context>
     <name>FolderScan</name>
     <message>
-        <location filename="../../app/ui/library/folder_scan.py" line="110"/>
+        <location filename="../../app/ui/library/folder_scan.py" line="110" />
         <source>Choose the models folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/folder_scan.py" line="124"/>
+        <location filename="../../app/ui/library/folder_scan.py" line="124" />
         <source>The models folder cannot change now</source>
         <translation>Der Modellordner kann gerade nicht geändert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/folder_scan.py" line="126"/>
+        <location filename="../../app/ui/library/folder_scan.py" line="126" />
         <source>Wait until the downloads and imports have finished, or pause the downloads, then change the folder.</source>
         <translation>Warten Sie, bis Downloads und Importe fertig sind, oder halten Sie die Downloads an, und ändern Sie dann den Ordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/folder_scan.py" line="136"/>
+        <location filename="../../app/ui/library/folder_scan.py" line="136" />
         <source>This folder cannot be used</source>
         <translation>Dieser Ordner kann nicht verwendet werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/folder_scan.py" line="137"/>
+        <location filename="../../app/ui/library/folder_scan.py" line="137" />
         <source>“{folder}” cannot be created: {reason}</source>
         <translation>„{folder}“ kann nicht angelegt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/folder_scan.py" line="156"/>
+        <location filename="../../app/ui/library/folder_scan.py" line="156" />
         <source>No model in the library matches the filter.</source>
         <translation>Kein Modell in der Bibliothek passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/folder_scan.py" line="158"/>
+        <location filename="../../app/ui/library/folder_scan.py" line="158" />
         <source>No models yet. Download one from the Catalog, or click “Import GGUF file…” to add a model file (.gguf) from this computer.</source>
         <translation>Noch keine Modelle. Laden Sie eines aus dem Katalog herunter, oder klicken Sie auf „GGUF-Datei importieren…“, um eine Modelldatei (.gguf) von diesem Computer hinzuzufügen.</translation>
     </message>
@@ -970,36 +1408,36 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>Formatting</name>
     <message>
-        <location filename="../../app/ui/formatting.py" line="17"/>
+        <location filename="../../app/ui/formatting.py" line="17" />
         <source>B</source>
         <comment>billion</comment>
         <translation>Mrd.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="18"/>
+        <location filename="../../app/ui/formatting.py" line="18" />
         <source>M</source>
         <comment>million</comment>
         <translation>Mio.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="19"/>
+        <location filename="../../app/ui/formatting.py" line="19" />
         <source>K</source>
         <comment>thousand</comment>
         <translation>Tsd.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="53"/>
+        <location filename="../../app/ui/formatting.py" line="53" />
         <source>{hours} h {minutes} min</source>
         <translation>{hours} Std. {minutes} Min.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="54"/>
+        <location filename="../../app/ui/formatting.py" line="54" />
         <source>{minutes} min</source>
         <translation>{minutes} Min.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/formatting.py" line="55"/>
-        <location filename="../../app/ui/chat/transcript.py" line="340"/>
+        <location filename="../../app/ui/formatting.py" line="55" />
+        <location filename="../../app/ui/chat/transcript.py" line="342" />
         <source>{seconds} s</source>
         <translation>{seconds} Sek.</translation>
     </message>
@@ -1007,32 +1445,32 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>HubSearch</name>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="65"/>
+        <location filename="../../app/ui/library/hub_search.py" line="65" />
         <source>Searching Hugging Face for “{query}”…</source>
         <translation>Hugging Face wird nach „{query}“ durchsucht…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="70"/>
+        <location filename="../../app/ui/library/hub_search.py" line="70" />
         <source>Reading the files of {repo}…</source>
         <translation>Die Dateien von {repo} werden gelesen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="78"/>
+        <location filename="../../app/ui/library/hub_search.py" line="78" />
         <source>This repository has no GGUF model files.</source>
         <translation>Dieses Repository enthält keine GGUF-Modelldateien.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="80"/>
+        <location filename="../../app/ui/library/hub_search.py" line="80" />
         <source>Nothing found for “{query}”. Try fewer or other words, e.g. “Qwen3 30B”.</source>
         <translation>Nichts gefunden für „{query}“. Versuchen Sie weniger oder andere Wörter, z. B. „Qwen3 30B“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="84"/>
+        <location filename="../../app/ui/library/hub_search.py" line="84" />
         <source>No search result matches the filter.</source>
         <translation>Kein Suchergebnis passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="86"/>
+        <location filename="../../app/ui/library/hub_search.py" line="86" />
         <source>Search Hugging Face for more models in the GGUF format, e.g. “Qwen3 30B” or “OLMoE”. Only the words you search for are sent.</source>
         <translation>Suchen Sie auf Hugging Face nach weiteren Modellen im GGUF-Format, z. B. „Qwen3 30B“ oder „OLMoE“. Gesendet werden nur Ihre Suchbegriffe.</translation>
     </message>
@@ -1040,82 +1478,82 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ImportFlow</name>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="75"/>
+        <location filename="../../app/ui/library/import_flow.py" line="75" />
         <source>Import a GGUF model file</source>
         <translation>GGUF-Modelldatei importieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="77"/>
+        <location filename="../../app/ui/library/import_flow.py" line="77" />
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF-Modelldateien (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="112"/>
+        <location filename="../../app/ui/library/import_flow.py" line="112" />
         <source>“{name}” is already in the models folder.</source>
         <translation>„{name}“ liegt bereits im Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="116"/>
+        <location filename="../../app/ui/library/import_flow.py" line="116" />
         <source>Checking and copying “{name}”…</source>
         <translation>„{name}“ wird geprüft und kopiert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="120"/>
+        <location filename="../../app/ui/library/import_flow.py" line="120" />
         <source>Checking “{name}”…</source>
         <translation>„{name}“ wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="132"/>
+        <location filename="../../app/ui/library/import_flow.py" line="132" />
         <source>Add “{name}” to the library</source>
         <translation>„{name}“ zur Bibliothek hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="133"/>
+        <location filename="../../app/ui/library/import_flow.py" line="133" />
         <source>Copy the file into the models folder, or use it where it is?</source>
         <translation>Die Datei in den Modellordner kopieren oder dort verwenden, wo sie liegt?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="139"/>
+        <location filename="../../app/ui/library/import_flow.py" line="139" />
         <source>A copy takes {size} of space and stays usable when the original is gone (for example on a USB stick). Using it where it is takes no space, but the file must stay where it is.</source>
         <translation>Eine Kopie belegt {size} und bleibt nutzbar, wenn das Original nicht mehr da ist (zum Beispiel auf einem USB-Stick). Verwenden Sie die Datei dort, wo sie liegt, belegt sie keinen Platz, muss aber dort bleiben.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="143"/>
+        <location filename="../../app/ui/library/import_flow.py" line="143" />
         <source>Copy into the models folder</source>
         <translation>In den Modellordner kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="144"/>
+        <location filename="../../app/ui/library/import_flow.py" line="144" />
         <source>Use where it is</source>
         <translation>Dort verwenden, wo sie liegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="162"/>
+        <location filename="../../app/ui/library/import_flow.py" line="162" />
         <source>“{name}” was added to the library; it stays where it is.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt; die Datei bleibt, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="171"/>
+        <location filename="../../app/ui/library/import_flow.py" line="171" />
         <source>Copying… {done} of {total}</source>
         <translation>Wird kopiert… {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="176"/>
+        <location filename="../../app/ui/library/import_flow.py" line="176" />
         <source>“{name}” was added to the library.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="185"/>
+        <location filename="../../app/ui/library/import_flow.py" line="185" />
         <source>Copying was stopped; nothing was added.</source>
         <translation>Das Kopieren wurde abgebrochen; nichts wurde hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="196"/>
+        <location filename="../../app/ui/library/import_flow.py" line="196" />
         <source>This file cannot be imported</source>
         <translation>Diese Datei kann nicht importiert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="198"/>
+        <location filename="../../app/ui/library/import_flow.py" line="198" />
         <source>Nothing was added to the library.</source>
         <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
     </message>
@@ -1123,48 +1561,48 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryJobs</name>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="34"/>
+        <location filename="../../app/ui/library/jobs.py" line="34" />
         <source>There is not enough free space on the drive of the models folder “{folder}”.</source>
         <translation>Auf dem Laufwerk des Modellordners „{folder}“ ist nicht genug Platz frei.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="37"/>
+        <location filename="../../app/ui/library/jobs.py" line="37" />
         <source>The models folder “{folder}” is read-only (for example on a write-protected drive).</source>
         <translation>Der Modellordner „{folder}“ ist schreibgeschützt (zum Beispiel auf einem schreibgeschützten Laufwerk).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="41"/>
+        <location filename="../../app/ui/library/jobs.py" line="41" />
         <source>Your user account is not allowed to change the models folder “{folder}”.</source>
         <translation>Ihr Benutzerkonto darf den Modellordner „{folder}“ nicht ändern.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="44"/>
+        <location filename="../../app/ui/library/jobs.py" line="44" />
         <source>The models folder “{folder}” is not available. If it is on an external drive, connect the drive.</source>
         <translation>Der Modellordner „{folder}“ ist nicht erreichbar. Liegt er auf einem externen Laufwerk, schließen Sie das Laufwerk an.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="49"/>
+        <location filename="../../app/ui/library/jobs.py" line="49" />
         <source>The models folder “{folder}” cannot be used: {reason}</source>
         <translation>Der Modellordner „{folder}“ kann nicht verwendet werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="175"/>
-        <location filename="../../app/ui/library/jobs.py" line="213"/>
+        <location filename="../../app/ui/library/jobs.py" line="175" />
+        <location filename="../../app/ui/library/jobs.py" line="213" />
         <source>The file could not be read: {reason}</source>
         <translation>Die Datei konnte nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="194"/>
+        <location filename="../../app/ui/library/jobs.py" line="194" />
         <source>A file named “{name}” is already in the models folder.</source>
         <translation>Im Modellordner gibt es bereits eine Datei namens „{name}“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="201"/>
+        <location filename="../../app/ui/library/jobs.py" line="201" />
         <source>There is not enough free space for a copy: “{name}” needs {size}, the drive of the models folder has {free} free. Free some space, or use the file where it is.</source>
         <translation>Für eine Kopie ist nicht genug Platz frei: „{name}“ braucht {size}, auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder verwenden Sie die Datei dort, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/jobs.py" line="231"/>
+        <location filename="../../app/ui/library/jobs.py" line="231" />
         <source>The file could not be deleted: {reason}</source>
         <translation>Die Datei konnte nicht gelöscht werden: {reason}</translation>
     </message>
@@ -1172,199 +1610,199 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryPane</name>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="238"/>
+        <location filename="../../app/ui/library/pane.py" line="238" />
         <source>Models folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="223"/>
+        <location filename="../../app/ui/library/pane.py" line="223" />
         <source>Import GGUF file…</source>
         <translation>GGUF-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="235"/>
+        <location filename="../../app/ui/library/pane.py" line="235" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="233"/>
+        <location filename="../../app/ui/library/pane.py" line="233" />
         <source>Read the models folder again</source>
         <translation>Den Modellordner neu einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="209"/>
+        <location filename="../../app/ui/library/pane.py" line="209" />
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="209"/>
+        <location filename="../../app/ui/library/pane.py" line="209" />
         <source>Load the selected model so you can chat with it</source>
         <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="143"/>
+        <location filename="../../app/ui/library/pane.py" line="143" />
         <source>Installed</source>
         <translation>Installiert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="143"/>
+        <location filename="../../app/ui/library/pane.py" line="143" />
         <source>The models on this computer</source>
         <translation>Die Modelle auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="144"/>
+        <location filename="../../app/ui/library/pane.py" line="144" />
         <source>Catalog</source>
         <translation>Katalog</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="144"/>
+        <location filename="../../app/ui/library/pane.py" line="144" />
         <source>Recommended models to download</source>
         <translation>Empfohlene Modelle zum Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="145"/>
-        <location filename="../../app/ui/library/pane.py" line="173"/>
+        <location filename="../../app/ui/library/pane.py" line="145" />
+        <location filename="../../app/ui/library/pane.py" line="173" />
         <source>Search</source>
         <translation>Suche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="145"/>
+        <location filename="../../app/ui/library/pane.py" line="145" />
         <source>Search Hugging Face for more models</source>
         <translation>Weitere Modelle auf Hugging Face suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="154"/>
+        <location filename="../../app/ui/library/pane.py" line="154" />
         <source>Filter by name, purpose, licence…</source>
         <translation>Nach Name, Zweck, Lizenz filtern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="156"/>
+        <location filename="../../app/ui/library/pane.py" line="156" />
         <source>Filter the list</source>
         <translation>Liste filtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="159"/>
+        <location filename="../../app/ui/library/pane.py" line="159" />
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="159"/>
+        <location filename="../../app/ui/library/pane.py" line="159" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="159"/>
+        <location filename="../../app/ui/library/pane.py" line="159" />
         <source>Fit</source>
         <translation>Passung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="161"/>
+        <location filename="../../app/ui/library/pane.py" line="161" />
         <source>Sort by</source>
         <translation>Sortieren nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="162"/>
+        <location filename="../../app/ui/library/pane.py" line="162" />
         <source>Sort by name, size, or how well the model fits this computer</source>
         <translation>Nach Name, Größe oder danach sortieren, wie gut das Modell zu diesem Computer passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="166"/>
+        <location filename="../../app/ui/library/pane.py" line="166" />
         <source>Sort:</source>
         <translation>Sortierung:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="170"/>
+        <location filename="../../app/ui/library/pane.py" line="170" />
         <source>Search Hugging Face, e.g. Qwen3 30B</source>
         <translation>Hugging Face durchsuchen, z. B. Qwen3 30B</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="171"/>
+        <location filename="../../app/ui/library/pane.py" line="171" />
         <source>Search words</source>
         <translation>Suchbegriffe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="174"/>
+        <location filename="../../app/ui/library/pane.py" line="174" />
         <source>← All results</source>
         <translation>← Alle Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="204"/>
+        <location filename="../../app/ui/library/pane.py" line="204" />
         <source>Stop copying</source>
         <translation>Kopieren abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="212"/>
+        <location filename="../../app/ui/library/pane.py" line="212" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="212"/>
+        <location filename="../../app/ui/library/pane.py" line="212" />
         <source>Download the selected model into the models folder</source>
         <translation>Das ausgewählte Modell in den Modellordner herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="216"/>
+        <location filename="../../app/ui/library/pane.py" line="216" />
         <source>Show files</source>
         <translation>Dateien anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="216"/>
+        <location filename="../../app/ui/library/pane.py" line="216" />
         <source>List the model files of the selected repository</source>
         <translation>Die Modelldateien des ausgewählten Repositorys anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="225"/>
+        <location filename="../../app/ui/library/pane.py" line="225" />
         <source>Add a model file (.gguf) from this computer: copied into the models folder, or used where it is. You can also drop files onto the library.</source>
         <translation>Eine Modelldatei (.gguf) von diesem Computer hinzufügen: in den Modellordner kopiert oder dort verwendet, wo sie liegt. Sie können Dateien auch auf die Bibliothek ziehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="231"/>
+        <location filename="../../app/ui/library/pane.py" line="231" />
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="231"/>
-        <location filename="../../app/ui/library/pane.py" line="502"/>
+        <location filename="../../app/ui/library/pane.py" line="231" />
+        <location filename="../../app/ui/library/pane.py" line="502" />
         <source>Delete the selected model file to free space</source>
         <translation>Die ausgewählte Modelldatei löschen, um Platz freizugeben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="243"/>
+        <location filename="../../app/ui/library/pane.py" line="243" />
         <source>Change…</source>
         <translation>Ändern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="244"/>
+        <location filename="../../app/ui/library/pane.py" line="244" />
         <source>Use another folder for the models, e.g. on an external drive</source>
         <translation>Einen anderen Ordner für die Modelle verwenden, z. B. auf einem externen Laufwerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="252"/>
+        <location filename="../../app/ui/library/pane.py" line="252" />
         <source>Hugging Face &amp;token…</source>
         <translation>Hugging-Face-&amp;Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="254"/>
+        <location filename="../../app/ui/library/pane.py" line="254" />
         <source>&amp;Models folder…</source>
         <translation>&amp;Modellordner…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="457"/>
+        <location filename="../../app/ui/library/pane.py" line="457" />
         <source>The catalog cannot be shown: {reason}</source>
         <translation>Der Katalog kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="458"/>
+        <location filename="../../app/ui/library/pane.py" line="458" />
         <source>No catalog model matches the filter.</source>
         <translation>Kein Modell im Katalog passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="500"/>
+        <location filename="../../app/ui/library/pane.py" line="500" />
         <source>This model is in use; load another one before deleting it.</source>
         <translation>Dieses Modell wird gerade verwendet; laden Sie ein anderes, bevor Sie es löschen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="473"/>
+        <location filename="../../app/ui/library/pane.py" line="473" />
         <source>Reading the models folder…</source>
         <translation>Der Modellordner wird gelesen…</translation>
     </message>
@@ -1372,302 +1810,302 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryWords</name>
     <message>
-        <location filename="../../app/ui/library/words.py" line="24"/>
+        <location filename="../../app/ui/library/words.py" line="24" />
         <source>German</source>
         <translation>Deutsch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="25"/>
+        <location filename="../../app/ui/library/words.py" line="25" />
         <source>English</source>
         <translation>Englisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="26"/>
+        <location filename="../../app/ui/library/words.py" line="26" />
         <source>French</source>
         <translation>Französisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="27"/>
+        <location filename="../../app/ui/library/words.py" line="27" />
         <source>Spanish</source>
         <translation>Spanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="28"/>
+        <location filename="../../app/ui/library/words.py" line="28" />
         <source>Italian</source>
         <translation>Italienisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="29"/>
+        <location filename="../../app/ui/library/words.py" line="29" />
         <source>Portuguese</source>
         <translation>Portugiesisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="30"/>
+        <location filename="../../app/ui/library/words.py" line="30" />
         <source>Dutch</source>
         <translation>Niederländisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="31"/>
+        <location filename="../../app/ui/library/words.py" line="31" />
         <source>Polish</source>
         <translation>Polnisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="32"/>
+        <location filename="../../app/ui/library/words.py" line="32" />
         <source>Russian</source>
         <translation>Russisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="33"/>
+        <location filename="../../app/ui/library/words.py" line="33" />
         <source>Chinese</source>
         <translation>Chinesisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="34"/>
+        <location filename="../../app/ui/library/words.py" line="34" />
         <source>Japanese</source>
         <translation>Japanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="35"/>
+        <location filename="../../app/ui/library/words.py" line="35" />
         <source>Korean</source>
         <translation>Koreanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="36"/>
+        <location filename="../../app/ui/library/words.py" line="36" />
         <source>Arabic</source>
         <translation>Arabisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="51"/>
+        <location filename="../../app/ui/library/words.py" line="51" />
         <source>Fits</source>
         <translation>Passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="53"/>
+        <location filename="../../app/ui/library/words.py" line="53" />
         <source>Tight</source>
         <translation>Knapp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="55"/>
+        <location filename="../../app/ui/library/words.py" line="55" />
         <source>Does not fit</source>
         <translation>Passt nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="56"/>
+        <location filename="../../app/ui/library/words.py" line="56" />
         <source>Fit unknown</source>
         <translation>Passung unbekannt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="69"/>
-        <source>needs about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
+        <location filename="../../app/ui/library/words.py" line="69" />
+        <source>needs about {need}; of this computer's {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="72"/>
-        <source>needs up to about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
+        <location filename="../../app/ui/library/words.py" line="72" />
+        <source>needs up to about {need}; of this computer's {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht bis zu etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="77"/>
+        <location filename="../../app/ui/library/words.py" line="77" />
         <source>needs about {need}, this computer has {total}</source>
         <translation>braucht etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="79"/>
+        <location filename="../../app/ui/library/words.py" line="79" />
         <source>needs up to about {need}, this computer has {total}</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="83"/>
-        <source>needs about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
+        <location filename="../../app/ui/library/words.py" line="83" />
+        <source>needs about {need} of this computer's {total} ({free} free now); close other programs first</source>
         <translation>braucht etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="88"/>
-        <source>needs up to about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
+        <location filename="../../app/ui/library/words.py" line="88" />
+        <source>needs up to about {need} of this computer's {total} ({free} free now); close other programs first</source>
         <translation>braucht bis zu etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="96"/>
+        <location filename="../../app/ui/library/words.py" line="96" />
         <source>needs about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="98"/>
+        <location filename="../../app/ui/library/words.py" line="98" />
         <source>needs up to about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="107"/>
+        <location filename="../../app/ui/library/words.py" line="107" />
         <source>{verdict}: {reason}</source>
         <translation>{verdict}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="114"/>
+        <location filename="../../app/ui/library/words.py" line="114" />
         <source>Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}</source>
         <translation>Modell {weights} + Gesprächsspeicher {kv} (für {tokens} Token) + Programm {overhead}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="133"/>
+        <location filename="../../app/ui/library/words.py" line="133" />
         <source>{count} languages</source>
         <translation>{count} Sprachen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="136"/>
+        <location filename="../../app/ui/library/words.py" line="136" />
         <source>{languages} and {count} more</source>
         <translation>{languages} und {count} weitere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="148"/>
+        <location filename="../../app/ui/library/words.py" line="148" />
         <source>{done} of {total}</source>
         <translation>{done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="150"/>
+        <location filename="../../app/ui/library/words.py" line="150" />
         <source>part {index} of {count}</source>
         <translation>Teil {index} von {count}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="154"/>
+        <location filename="../../app/ui/library/words.py" line="154" />
         <source>checking the part downloaded earlier…</source>
         <translation>der früher heruntergeladene Teil wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="156"/>
+        <location filename="../../app/ui/library/words.py" line="156" />
         <source>verifying the checksum…</source>
         <translation>die Prüfsumme wird kontrolliert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="158"/>
+        <location filename="../../app/ui/library/words.py" line="158" />
         <source>{speed}/s</source>
         <translation>{speed}/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="162"/>
+        <location filename="../../app/ui/library/words.py" line="162" />
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="172"/>
+        <location filename="../../app/ui/library/words.py" line="172" />
         <source>Waiting: starts when the download before it is finished</source>
         <translation>Wartet: beginnt, sobald der vorherige Download fertig ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="175"/>
+        <location filename="../../app/ui/library/words.py" line="175" />
         <source>Connecting to Hugging Face…</source>
         <translation>Verbindung zu Hugging Face wird hergestellt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="179"/>
+        <location filename="../../app/ui/library/words.py" line="179" />
         <source>Paused at {done} of {total}</source>
         <translation>Angehalten bei {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="182"/>
+        <location filename="../../app/ui/library/words.py" line="182" />
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="184"/>
+        <location filename="../../app/ui/library/words.py" line="184" />
         <source>Downloaded and checked</source>
         <translation>Heruntergeladen und geprüft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="186"/>
+        <location filename="../../app/ui/library/words.py" line="186" />
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="187"/>
+        <location filename="../../app/ui/library/words.py" line="187" />
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="202"/>
+        <location filename="../../app/ui/library/words.py" line="202" />
         <source>Nothing by that name was found on Hugging Face (it does not exist, or it is private).</source>
         <translation>Unter diesem Namen wurde auf Hugging Face nichts gefunden (es existiert nicht oder ist privat).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="207"/>
+        <location filename="../../app/ui/library/words.py" line="207" />
         <source>This model was not found on Hugging Face: the repository or the file does not exist (any more), or it is private.</source>
         <translation>Dieses Modell wurde auf Hugging Face nicht gefunden: Das Repository oder die Datei existiert nicht (mehr) oder ist privat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="214"/>
+        <location filename="../../app/ui/library/words.py" line="214" />
         <source>This model is gated: accept its licence on its page at huggingface.co, then add your Hugging Face token under Settings › Hugging Face token….</source>
         <translation>Dieses Modell ist zugangsbeschränkt: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und hinterlegen Sie dann Ihren Hugging-Face-Token unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="220"/>
+        <location filename="../../app/ui/library/words.py" line="220" />
         <source>Your Hugging Face token has no access to this model yet: accept its licence on its page at huggingface.co, then try again.</source>
         <translation>Ihr Hugging-Face-Token hat noch keinen Zugriff auf dieses Modell: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="226"/>
+        <location filename="../../app/ui/library/words.py" line="226" />
         <source>Hugging Face did not accept your token. Check or replace it under Settings › Hugging Face token….</source>
         <translation>Hugging Face hat Ihren Token nicht akzeptiert. Prüfen oder ersetzen Sie ihn unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="233"/>
+        <location filename="../../app/ui/library/words.py" line="233" />
         <source>No connection to Hugging Face, or it is not answering. Check the internet connection and try again.</source>
         <translation>Keine Verbindung zu Hugging Face, oder der Dienst antwortet nicht. Prüfen Sie die Internetverbindung und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="239"/>
+        <location filename="../../app/ui/library/words.py" line="239" />
         <source>The connection to Hugging Face was lost or it is not answering. What was downloaded so far is kept: try again later and the download continues where it stopped.</source>
         <translation>Die Verbindung zu Hugging Face ist abgebrochen, oder der Dienst antwortet nicht. Das bisher Heruntergeladene bleibt erhalten: Versuchen Sie es später erneut, dann geht der Download dort weiter, wo er aufgehört hat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="246"/>
-        <source>Hugging Face&apos;s answer was incomplete, so the file could not be checked. Try again later.</source>
+        <location filename="../../app/ui/library/words.py" line="246" />
+        <source>Hugging Face's answer was incomplete, so the file could not be checked. Try again later.</source>
         <translation>Die Antwort von Hugging Face war unvollständig, daher konnte die Datei nicht geprüft werden. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="252"/>
+        <location filename="../../app/ui/library/words.py" line="252" />
         <source>Not enough free space: the download needs about {need} (and some room to spare), the drive of the models folder has {free} free. Free some space or choose another models folder.</source>
         <translation>Nicht genug freier Speicherplatz: Der Download braucht etwa {need} (mit etwas Reserve), auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="260"/>
+        <location filename="../../app/ui/library/words.py" line="260" />
         <source>Not enough free space on the drive of the models folder. Free some space or choose another models folder.</source>
         <translation>Auf dem Laufwerk des Modellordners ist nicht genug Platz frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="266"/>
+        <location filename="../../app/ui/library/words.py" line="266" />
         <source>The models folder cannot be written to. Choose another models folder.</source>
         <translation>In den Modellordner kann nicht geschrieben werden. Wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="270"/>
-        <source>The downloaded file did not match Hugging Face&apos;s checksum, so it was deleted and is not in the library. Try again; if it happens again, the connection is changing the data.</source>
+        <location filename="../../app/ui/library/words.py" line="270" />
+        <source>The downloaded file did not match Hugging Face's checksum, so it was deleted and is not in the library. Try again; if it happens again, the connection is changing the data.</source>
         <translation>Die heruntergeladene Datei stimmte nicht mit der Prüfsumme von Hugging Face überein; sie wurde deshalb gelöscht und ist nicht in der Bibliothek. Versuchen Sie es erneut; passiert es wieder, verändert die Verbindung die Daten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="276"/>
+        <location filename="../../app/ui/library/words.py" line="276" />
         <source>The download was cancelled and its partial file removed.</source>
         <translation>Der Download wurde abgebrochen und die unvollständige Datei entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="279"/>
+        <location filename="../../app/ui/library/words.py" line="279" />
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to search.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um zu suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="285"/>
+        <location filename="../../app/ui/library/words.py" line="285" />
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to download.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um herunterzuladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="292"/>
+        <location filename="../../app/ui/library/words.py" line="292" />
         <source>A different file with this name is already in the models folder. Delete or rename it first.</source>
         <translation>Im Modellordner liegt bereits eine andere Datei mit diesem Namen. Löschen oder benennen Sie sie zuerst um.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="297"/>
+        <location filename="../../app/ui/library/words.py" line="297" />
         <source>This is not a GGUF model file MoEscope can download.</source>
         <translation>Dies ist keine GGUF-Modelldatei, die MoEscope herunterladen kann.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="298"/>
+        <location filename="../../app/ui/library/words.py" line="298" />
         <source>Something MoEscope did not foresee went wrong. Try again later.</source>
         <translation>Etwas Unvorhergesehenes ist schiefgegangen. Versuchen Sie es später erneut.</translation>
     </message>
@@ -1675,47 +2113,47 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LoadFlow</name>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="58"/>
+        <location filename="../../app/ui/library/load_flow.py" line="58" />
         <source>This model probably does not fit</source>
         <translation>Dieses Modell passt wahrscheinlich nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="59"/>
+        <location filename="../../app/ui/library/load_flow.py" line="59" />
         <source>“{name}” needs more memory than this computer can give: {reason}.</source>
         <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="67"/>
+        <location filename="../../app/ui/library/load_flow.py" line="67" />
         <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run better.</source>
         <translation>Das Laden kann sehr lange dauern, den Computer eine Weile stark verlangsamen oder scheitern. Ein kleineres Modell oder eine kleinere Datei desselben Modells (eine niedrigere Quantisierung wie Q3_K_M) läuft besser.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="72"/>
+        <location filename="../../app/ui/library/load_flow.py" line="72" />
         <source>Load anyway</source>
         <translation>Trotzdem laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="84"/>
+        <location filename="../../app/ui/library/load_flow.py" line="84" />
         <source>Loading “{name}” again…</source>
         <translation>„{name}“ wird erneut geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="84"/>
+        <location filename="../../app/ui/library/load_flow.py" line="84" />
         <source>Loading “{name}”…</source>
         <translation>„{name}“ wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="91"/>
+        <location filename="../../app/ui/library/load_flow.py" line="91" />
         <source>“{name}” is ready (loaded in {seconds} s).</source>
         <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="94"/>
+        <location filename="../../app/ui/library/load_flow.py" line="94" />
         <source>It runs in compatibility mode on this computer.</source>
         <translation>Es läuft auf diesem Computer im Kompatibilitätsmodus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="106"/>
+        <location filename="../../app/ui/library/load_flow.py" line="106" />
         <source>“{name}” could not be loaded: {message}</source>
         <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
     </message>
@@ -1723,77 +2161,77 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityIndicator</name>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="108"/>
+        <location filename="../../app/ui/locality/indicator.py" line="108" />
         <source>the model file</source>
         <translation>die Modelldatei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="109"/>
+        <location filename="../../app/ui/locality/indicator.py" line="109" />
         <source>the search results</source>
         <translation>die Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="117"/>
+        <location filename="../../app/ui/locality/indicator.py" line="117" />
         <source>Download from {host} — only {what} is received</source>
         <translation>Download von {host} — nur {what} wird empfangen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="121"/>
+        <location filename="../../app/ui/locality/indicator.py" line="121" />
         <source>Offline mode — network blocked</source>
         <translation>Offline-Modus — Netzwerk gesperrt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="123"/>
+        <location filename="../../app/ui/locality/indicator.py" line="123" />
         <source>Warning: unexpected connection to {host}</source>
         <translation>Warnung: unerwartete Verbindung zu {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="126"/>
+        <location filename="../../app/ui/locality/indicator.py" line="126" />
         <source>Local — nothing leaves this computer</source>
         <translation>Lokal — keine Daten verlassen diesen Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="132"/>
+        <location filename="../../app/ui/locality/indicator.py" line="132" />
         <source>MoEscope is receiving {what} from {host}, as you asked. Nothing you type is sent; no other computer can be reached meanwhile.</source>
         <translation>MoEscope empfängt {what} von {host}, wie von Ihnen veranlasst. Nichts, was Sie eingeben, wird gesendet; kein anderer Computer ist währenddessen erreichbar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="138"/>
+        <location filename="../../app/ui/locality/indicator.py" line="138" />
         <source>Offline mode is on: MoEscope opens no connection to another computer, not even for downloads or searches.</source>
         <translation>Der Offline-Modus ist an: MoEscope öffnet keine Verbindung zu einem anderen Computer, auch nicht für Downloads oder Suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="145"/>
+        <location filename="../../app/ui/locality/indicator.py" line="145" />
         <source>A connection to {host} was seen open although MoEscope did not allow it. It was logged.</source>
         <translation>Eine Verbindung zu {host} war offen, obwohl MoEscope sie nicht erlaubt hat. Sie wurde protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="149"/>
+        <location filename="../../app/ui/locality/indicator.py" line="149" />
         <source>Something in MoEscope tried to connect to {host}. It was blocked before anything was sent, and logged.</source>
         <translation>Ein Teil von MoEscope hat versucht, sich mit {host} zu verbinden. Das wurde blockiert, bevor etwas gesendet wurde, und protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="154"/>
+        <location filename="../../app/ui/locality/indicator.py" line="154" />
         <source>The model runs in a separate process on this computer. MoEscope sends nothing you type over the network.</source>
         <translation>Das Modell läuft in einem eigenen Prozess auf diesem Computer. MoEscope sendet nichts, was Sie eingeben, über das Netzwerk.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="241"/>
+        <location filename="../../app/ui/locality/indicator.py" line="241" />
         <source>Model file: {path}</source>
         <translation>Modelldatei: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="243"/>
+        <location filename="../../app/ui/locality/indicator.py" line="243" />
         <source>No model loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="245"/>
+        <location filename="../../app/ui/locality/indicator.py" line="245" />
         <source>Click to see the details and acknowledge the warning.</source>
         <translation>Klicken Sie hier, um die Einzelheiten zu sehen und die Warnung zu bestätigen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="247"/>
+        <location filename="../../app/ui/locality/indicator.py" line="247" />
         <source>Click to see where your data is stored, the connection log and the offline switch.</source>
         <translation>Klicken Sie hier für die Speicherorte Ihrer Daten, das Verbindungsprotokoll und den Offline-Schalter.</translation>
     </message>
@@ -1801,97 +2239,97 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityPanel</name>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="86"/>
+        <location filename="../../app/ui/locality/panel.py" line="86" />
         <source>Data locality — MoEscope</source>
         <translation>Datenverbleib — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="122"/>
+        <location filename="../../app/ui/locality/panel.py" line="122" />
         <source>Offline mode: refuse every connection to another computer, even downloads and searches</source>
         <translation>Offline-Modus: jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="124"/>
+        <location filename="../../app/ui/locality/panel.py" line="124" />
         <source>Kept for the next start. Models already in the library keep working; nothing can be downloaded while it is on.</source>
         <translation>Gilt auch beim nächsten Start. Modelle in der Bibliothek funktionieren weiter; solange er an ist, kann nichts heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="147"/>
+        <location filename="../../app/ui/locality/panel.py" line="147" />
         <source>Acknowledge warning</source>
         <translation>Warnung bestätigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="148"/>
+        <location filename="../../app/ui/locality/panel.py" line="148" />
         <source>You have seen the warning: the indicator goes back to the current state. The entry stays in the log.</source>
         <translation>Sie haben die Warnung gesehen: Die Anzeige zeigt wieder den aktuellen Zustand. Der Eintrag bleibt im Protokoll.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="158"/>
+        <location filename="../../app/ui/locality/panel.py" line="158" />
         <source>Where your data is stored (all on this computer)</source>
         <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="170"/>
+        <location filename="../../app/ui/locality/panel.py" line="170" />
         <source>Models:</source>
         <translation>Modelle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="171"/>
+        <location filename="../../app/ui/locality/panel.py" line="171" />
         <source>Conversations:</source>
         <translation>Unterhaltungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="172"/>
+        <location filename="../../app/ui/locality/panel.py" line="172" />
         <source>Settings:</source>
         <translation>Einstellungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="173"/>
+        <location filename="../../app/ui/locality/panel.py" line="173" />
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="174"/>
+        <location filename="../../app/ui/locality/panel.py" line="174" />
         <source>Connection logs:</source>
         <translation>Verbindungsprotokolle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="186"/>
+        <location filename="../../app/ui/locality/panel.py" line="186" />
         <source>Delete all conversations…</source>
         <translation>Alle Gespräche löschen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="188"/>
+        <location filename="../../app/ui/locality/panel.py" line="188" />
         <source>Deletes every kept conversation, with its answers and routing traces, from this computer.</source>
         <translation>Löscht jedes aufbewahrte Gespräch mit seinen Antworten und Routing-Aufzeichnungen von diesem Computer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="198"/>
+        <location filename="../../app/ui/locality/panel.py" line="198" />
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="207"/>
+        <location filename="../../app/ui/locality/panel.py" line="207" />
         <source>Delete all conversations?</source>
         <translation>Alle Gespräche löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="208"/>
+        <location filename="../../app/ui/locality/panel.py" line="208" />
         <source>Every conversation kept on this computer is deleted for good, with its answers and routing traces. This cannot be undone.</source>
         <translation>Jedes auf diesem Computer aufbewahrte Gespräch wird mit seinen Antworten und Routing-Aufzeichnungen endgültig gelöscht. Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="211"/>
+        <location filename="../../app/ui/locality/panel.py" line="211" />
         <source>Delete all</source>
         <translation>Alle löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="219"/>
+        <location filename="../../app/ui/locality/panel.py" line="219" />
         <source>Deleting…</source>
         <translation>Wird gelöscht …</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="226"/>
+        <location filename="../../app/ui/locality/panel.py" line="226" />
         <source>%n conversation(s) deleted.</source>
         <translation>
             <numerusform>%n Gespräch gelöscht.</numerusform>
@@ -1899,27 +2337,27 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="230"/>
+        <location filename="../../app/ui/locality/panel.py" line="230" />
         <source>The conversations could not be deleted: {why}</source>
         <translation>Die Gespräche konnten nicht gelöscht werden: {why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="240"/>
+        <location filename="../../app/ui/locality/panel.py" line="240" />
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="333"/>
+        <location filename="../../app/ui/locality/panel.py" line="333" />
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="359"/>
+        <location filename="../../app/ui/locality/panel.py" line="359" />
         <source>{when} — {entries} entries. {verdict}</source>
         <translation>{when} — {entries} Einträge. {verdict}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="372"/>
+        <location filename="../../app/ui/locality/panel.py" line="372" />
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nichts hat diesen Computer verlassen: %n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -1927,12 +2365,12 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="374"/>
+        <location filename="../../app/ui/locality/panel.py" line="374" />
         <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
         <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="378"/>
+        <location filename="../../app/ui/locality/panel.py" line="378" />
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
@@ -1940,17 +2378,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="382"/>
+        <location filename="../../app/ui/locality/panel.py" line="382" />
         <source>Connections to other computers were made for downloads or searches you started: {actions}.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="385"/>
+        <location filename="../../app/ui/locality/panel.py" line="385" />
         <source>No connection to another computer was made for downloads or searches you started.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen Computer hergestellt.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="388"/>
+        <location filename="../../app/ui/locality/panel.py" line="388" />
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n Versuch ist fehlgeschlagen.</numerusform>
@@ -1958,7 +2396,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="390"/>
+        <location filename="../../app/ui/locality/panel.py" line="390" />
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -1966,80 +2404,80 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="252"/>
-        <location filename="../../app/ui/locality/panel.py" line="263"/>
+        <location filename="../../app/ui/locality/panel.py" line="252" />
+        <location filename="../../app/ui/locality/panel.py" line="263" />
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="255"/>
+        <location filename="../../app/ui/locality/panel.py" line="255" />
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="267"/>
+        <location filename="../../app/ui/locality/panel.py" line="267" />
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="268"/>
-        <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
+        <location filename="../../app/ui/locality/panel.py" line="268" />
+        <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session's log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="294"/>
+        <location filename="../../app/ui/locality/panel.py" line="294" />
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="298"/>
+        <location filename="../../app/ui/locality/panel.py" line="298" />
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="306"/>
+        <location filename="../../app/ui/locality/panel.py" line="306" />
         <source>{time} · {process} · {where}
 {detail}</source>
         <translation>{time} · {process} · {where}
 {detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="329"/>
+        <location filename="../../app/ui/locality/panel.py" line="329" />
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="344"/>
+        <location filename="../../app/ui/locality/panel.py" line="344" />
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="353"/>
+        <location filename="../../app/ui/locality/panel.py" line="353" />
         <source>No earlier sessions are kept.</source>
         <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="402"/>
+        <location filename="../../app/ui/locality/panel.py" line="402" />
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="403"/>
+        <location filename="../../app/ui/locality/panel.py" line="403" />
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="413"/>
+        <location filename="../../app/ui/locality/panel.py" line="413" />
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="432"/>
+        <location filename="../../app/ui/locality/panel.py" line="432" />
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="436"/>
+        <location filename="../../app/ui/locality/panel.py" line="436" />
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -2047,149 +2485,104 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="98"/>
+        <location filename="../../app/ui/main_window.py" line="104" />
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="105"/>
+        <location filename="../../app/ui/main_window.py" line="111" />
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="106"/>
+        <location filename="../../app/ui/main_window.py" line="112" />
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163"/>
-        <location filename="../../app/ui/main_window.py" line="343"/>
+        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="329" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168"/>
-        <source>How much of the model&apos;s context the conversation fills. When it is full, the oldest messages are left out of the next answer (never the system prompt).</source>
+        <location filename="../../app/ui/main_window.py" line="177" />
+        <source>How much of the model's context the conversation fills. When it is full, the oldest messages are left out of the next answer (never the system prompt).</source>
         <translation>Wie viel vom Kontext des Modells das Gespräch füllt. Ist er voll, bleiben die ältesten Nachrichten bei der nächsten Antwort außen vor (nie die Systemanweisung).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178"/>
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="188" />
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
-        <source>&amp;Conversation</source>
-        <translation>&amp;Gespräch</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
-        <source>Export as &amp;Markdown…</source>
-        <translation>Als &amp;Markdown exportieren …</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
-        <source>Export as &amp;JSON with routing…</source>
-        <translation>Als &amp;JSON mit Routing exportieren …</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
-        <source>Let the model &amp;think first</source>
-        <translation>Das Modell zuerst &amp;nachdenken lassen</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
-        <source>Reasoning models (such as Qwen3) can write down their thoughts before they answer: slower, often better. Only models whose chat template has this switch offer it.</source>
-        <translation>Denkende Modelle (wie Qwen3) können ihre Gedanken aufschreiben, bevor sie antworten: langsamer, oft besser. Nur Modelle, deren Chat-Vorlage diesen Schalter hat, bieten das an.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="195" />
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="197" />
         <source>&amp;Chat settings…</source>
         <translation>&amp;Chat-Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257"/>
-        <source>There is nothing to export yet: this conversation has no messages.</source>
-        <translation>Es gibt noch nichts zu exportieren: Dieses Gespräch hat keine Nachrichten.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
-        <source>Markdown (*.md)</source>
-        <translation>Markdown (*.md)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="259"/>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
-        <source>Export conversation</source>
-        <translation>Gespräch exportieren</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
-        <source>The conversation was saved to {path}.</source>
-        <translation>Das Gespräch wurde unter {path} gespeichert.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
-        <source>The conversation could not be saved to {path}: {why}</source>
-        <translation>Das Gespräch konnte nicht unter {path} gespeichert werden: {why}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="332" />
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="334" />
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
-        <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
+        <location filename="../../app/ui/main_window.py" line="336" />
+        <source>This model crashed llama.cpp's fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="373"/>
+        <location filename="../../app/ui/main_window.py" line="359" />
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="425"/>
+        <location filename="../../app/ui/main_window.py" line="413" />
         <source>Context: {percent} full</source>
         <translation>Kontext: {percent} belegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="444"/>
+        <location filename="../../app/ui/main_window.py" line="432" />
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
-        <location filename="../../app/ui/main_window.py" line="451"/>
+        <location filename="../../app/ui/main_window.py" line="246" />
+        <location filename="../../app/ui/main_window.py" line="439" />
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="488"/>
+        <location filename="../../app/ui/main_window.py" line="278" />
+        <source>This answer has no routing kept: it was written by a dense model, or before MoEscope kept routing.</source>
+        <translation>Zu dieser Antwort ist kein Routing gespeichert: Ein dichtes Modell hat sie geschrieben, oder sie entstand, bevor MoEscope Routing aufbewahrte.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="284" />
+        <source>This answer was routed by another model than the one loaded: load that model to see and replay its experts.</source>
+        <translation>Diese Antwort stammt von einem anderen als dem geladenen Modell: Laden Sie jenes Modell, um ihre Experten zu sehen und abzuspielen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="476" />
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="478" />
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -2197,123 +2590,123 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ModelCard</name>
     <message>
-        <location filename="../../app/ui/library/card.py" line="85"/>
+        <location filename="../../app/ui/library/card.py" line="85" />
         <source>Loaded</source>
         <translation>Geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="87"/>
+        <location filename="../../app/ui/library/card.py" line="87" />
         <source>In the library</source>
         <translation>In der Bibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="97"/>
+        <location filename="../../app/ui/library/card.py" line="97" />
         <source>Cannot be used: {reason}</source>
         <translation>Nicht verwendbar: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="103"/>
-        <location filename="../../app/ui/library/card.py" line="148"/>
+        <location filename="../../app/ui/library/card.py" line="103" />
+        <location filename="../../app/ui/library/card.py" line="148" />
         <source>Used where it is: {folder}</source>
         <translation>Wird dort verwendet, wo sie liegt: {folder}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="109"/>
+        <location filename="../../app/ui/library/card.py" line="109" />
         <source>{count} downloads last month</source>
         <translation>{count} Downloads im letzten Monat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="114"/>
+        <location filename="../../app/ui/library/card.py" line="114" />
         <source>Double-click or press “Show files” to see its model files.</source>
         <translation>Doppelklicken oder „Dateien anzeigen“ drücken, um die Modelldateien zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="118"/>
+        <location filename="../../app/ui/library/card.py" line="118" />
         <source>MoE</source>
         <translation>MoE</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="118"/>
+        <location filename="../../app/ui/library/card.py" line="118" />
         <source>Dense</source>
         <translation>Dicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="121"/>
+        <location filename="../../app/ui/library/card.py" line="121" />
         <source>Mixture of Experts: only some experts work on each token</source>
         <translation>Mixture of Experts: An jedem Token arbeiten nur einige Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="123"/>
+        <location filename="../../app/ui/library/card.py" line="123" />
         <source>Dense: every parameter works on every token</source>
         <translation>Dicht: Jeder Parameter arbeitet an jedem Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="130"/>
+        <location filename="../../app/ui/library/card.py" line="130" />
         <source>{total} total · {active} active</source>
         <translation>{total} gesamt · {active} aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="134"/>
+        <location filename="../../app/ui/library/card.py" line="134" />
         <source>{n} experts, {k} per token</source>
         <translation>{n} Experten, {k} pro Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="136"/>
+        <location filename="../../app/ui/library/card.py" line="136" />
         <source> + {count} shared</source>
         <translation> + {count} gemeinsame</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="140"/>
+        <location filename="../../app/ui/library/card.py" line="140" />
         <source>{total} parameters, all active</source>
         <translation>{total} Parameter, alle aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="151"/>
+        <location filename="../../app/ui/library/card.py" line="151" />
         <source>A vision add-on (mmproj), not a model of its own.</source>
         <translation>Eine Bild-Erweiterung (mmproj), kein eigenständiges Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="154"/>
+        <location filename="../../app/ui/library/card.py" line="154" />
         <source>Parts of this model are missing on Hugging Face: it cannot be downloaded.</source>
         <translation>Auf Hugging Face fehlen Teile dieses Modells: Es kann nicht heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="162"/>
+        <location filename="../../app/ui/library/card.py" line="162" />
         <source>Demo: random weights — shows routing mechanics only</source>
         <translation>Demo: Zufallsgewichte — zeigt nur die Routing-Mechanik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="164"/>
+        <location filename="../../app/ui/library/card.py" line="164" />
         <source>Real text model</source>
         <translation>Echtes Textmodell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="175"/>
+        <location filename="../../app/ui/library/card.py" line="175" />
         <source>about {size}</source>
         <translation>etwa {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="183"/>
+        <location filename="../../app/ui/library/card.py" line="183" />
         <source>licence: {license}</source>
         <translation>Lizenz: {license}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="199"/>
+        <location filename="../../app/ui/library/card.py" line="199" />
         <source>Checking whether it fits this computer…</source>
         <translation>Es wird geprüft, ob es zu diesem Computer passt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="205"/>
+        <location filename="../../app/ui/library/card.py" line="205" />
         <source>Downloading: {percent} %</source>
         <translation>Wird heruntergeladen: {percent} %</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="207"/>
+        <location filename="../../app/ui/library/card.py" line="207" />
         <source>Download failed (see Downloads below)</source>
         <translation>Download fehlgeschlagen (siehe Downloads unten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="211"/>
+        <location filename="../../app/ui/library/card.py" line="211" />
         <source>Gated: accept the licence on huggingface.co and add your Hugging Face token first.</source>
         <translation>Zugangsbeschränkt: Akzeptieren Sie zuerst die Lizenz auf huggingface.co und hinterlegen Sie Ihren Hugging-Face-Token.</translation>
     </message>
@@ -2321,349 +2714,671 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ModelErrors</name>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="22"/>
+        <location filename="../../app/ui/model_errors.py" line="22" />
         <source>“{file}” is empty (0 bytes): probably a download or copy was stopped. Download or copy the model again.</source>
         <translation>„{file}“ ist leer (0 Byte) — vermutlich wurde der Download oder das Kopieren abgebrochen. Bitte laden oder kopieren Sie das Modell erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="28"/>
+        <location filename="../../app/ui/model_errors.py" line="28" />
         <source>“{file}” is incomplete or damaged: probably a download or copy was stopped before the end. Download or copy the model again.</source>
         <translation>„{file}“ ist unvollständig oder beschädigt — vermutlich wurde der Download oder das Kopieren vor dem Ende abgebrochen. Bitte laden oder kopieren Sie das Modell erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="34"/>
+        <location filename="../../app/ui/model_errors.py" line="34" />
         <source>“{file}” is not a GGUF model file. MoEscope can only use models in the GGUF format (.gguf).</source>
         <translation>„{file}“ ist keine GGUF-Modelldatei. MoEscope kann nur Modelle im GGUF-Format (.gguf) verwenden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="39"/>
+        <location filename="../../app/ui/model_errors.py" line="39" />
         <source>“{file}” is a folder, not a model file. Choose the .gguf file in it.</source>
         <translation>„{file}“ ist ein Ordner, keine Modelldatei. Wählen Sie die .gguf-Datei darin aus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="41"/>
+        <location filename="../../app/ui/model_errors.py" line="41" />
         <source>“{file}” is no longer there (is it on a drive that is not connected?).</source>
         <translation>„{file}“ ist nicht mehr da (liegt die Datei auf einem Laufwerk, das nicht angeschlossen ist?).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="45"/>
+        <location filename="../../app/ui/model_errors.py" line="45" />
         <source>“{file}” cannot be opened: your user account is not allowed to read it.</source>
         <translation>„{file}“ lässt sich nicht öffnen: Ihr Benutzerkonto darf diese Datei nicht lesen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="49"/>
+        <location filename="../../app/ui/model_errors.py" line="49" />
         <source>“{file}” could not be read ({error}).</source>
         <translation>„{file}“ konnte nicht gelesen werden ({error}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="51"/>
+        <location filename="../../app/ui/model_errors.py" line="51" />
         <source>“{file}” is in version {version} of the GGUF format; MoEscope can load only versions 2 and 3.</source>
         <translation>„{file}“ liegt in Version {version} des GGUF-Formats vor; MoEscope kann nur die Versionen 2 und 3 laden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="56"/>
+        <location filename="../../app/ui/model_errors.py" line="56" />
         <source>“{file}” was saved for a different kind of computer (big-endian) and cannot be loaded on this one. Use the ordinary file of this model.</source>
         <translation>„{file}“ wurde für einen anderen Computertyp gespeichert (Big-Endian) und kann auf diesem Computer nicht geladen werden. Verwenden Sie die gewöhnliche Datei dieses Modells.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="62"/>
+        <location filename="../../app/ui/model_errors.py" line="62" />
         <source>“{file}” stores its weights in a format this version of MoEscope does not know (perhaps a newer quantization). Use another file of the model, for example a Q4_K_M one.</source>
         <translation>Die Datei „{file}“ speichert ihre Gewichte in einem Format, das diese Version von MoEscope nicht kennt (vielleicht eine neuere Quantisierung). Verwenden Sie eine andere Datei des Modells, zum Beispiel eine mit Q4_K_M.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="68"/>
+        <location filename="../../app/ui/model_errors.py" line="68" />
         <source>“{file}” is damaged or was made incorrectly: its inner structure is not valid, so MoEscope cannot load it. Download the model again or use another file.</source>
         <translation>Die Datei „{file}“ ist beschädigt oder fehlerhaft erstellt; ihr innerer Aufbau ist ungültig, deshalb kann MoEscope sie nicht laden. Laden Sie das Modell erneut herunter oder verwenden Sie eine andere Datei.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="74"/>
+        <location filename="../../app/ui/model_errors.py" line="74" />
         <source>“{file}” lacks a setting that is needed to load it ({key}). The file was probably made incorrectly; use another file of the model.</source>
         <translation>In „{file}“ fehlt eine Angabe, die zum Laden nötig ist ({key}). Die Datei wurde vermutlich fehlerhaft erstellt; verwenden Sie eine andere Datei des Modells.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="80"/>
+        <location filename="../../app/ui/model_errors.py" line="80" />
         <source>“{file}” has a model setting with an invalid value ({key}), so MoEscope cannot load it. The file was probably made incorrectly; use another file of the model.</source>
         <translation>„{file}“ enthält eine Modelleinstellung mit ungültigem Wert ({key}), deshalb kann MoEscope die Datei nicht laden. Die Datei wurde vermutlich fehlerhaft erstellt; verwenden Sie eine andere Datei des Modells.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="86"/>
+        <location filename="../../app/ui/model_errors.py" line="86" />
         <source>“{file}” asks for {k} experts per token but has only {n}; the engine would crash on it. The file was probably made incorrectly; use another file of the model.</source>
         <translation>„{file}“ verlangt {k} Experten pro Token, hat aber nur {n}; die Engine würde daran abstürzen. Die Datei wurde vermutlich fehlerhaft erstellt; verwenden Sie eine andere Datei des Modells.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="92"/>
+        <location filename="../../app/ui/model_errors.py" line="92" />
         <source>“{file}” is a dense model without experts, so the number of experts per token cannot be changed.</source>
         <translation>„{file}“ ist ein dichtes Modell ohne Experten, deshalb lässt sich die Zahl der Experten pro Token nicht ändern.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/model_errors.py" line="98"/>
+        <location filename="../../app/ui/model_errors.py" line="98" />
         <source>For “{file}”, the experts per token must be between 1 and {n}, not {k}.</source>
         <translation>Für „{file}“ muss die Zahl der Experten pro Token zwischen 1 und {n} liegen, nicht bei {k}.</translation>
     </message>
 </context>
 <context>
+    <name>PresentationMode</name>
+    <message>
+        <location filename="../../app/ui/presentation.py" line="96" />
+        <source>The expert view is on the other screen. Press F5 to bring it back.</source>
+        <translation>Die Expertenansicht ist auf dem anderen Bildschirm. Mit F5 holen Sie sie zurück.</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectorWindow</name>
+    <message>
+        <location filename="../../app/ui/presentation.py" line="35" />
+        <source>MoEscope — expert view</source>
+        <translation>MoEscope – Expertenansicht</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="192" />
+        <source>{speed}×</source>
+        <translation>{speed}×</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="203" />
+        <source>To the first token (Home)</source>
+        <translation>Zum ersten Token (Pos1)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="204" />
+        <source>One token back (Left, Page Up)</source>
+        <translation>Ein Token zurück (Links, Bild auf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="205" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="278" />
+        <source>Play (Space)</source>
+        <translation>Abspielen (Leertaste)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="206" />
+        <source>One token on (Right, Page Down)</source>
+        <translation>Ein Token weiter (Rechts, Bild ab)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="207" />
+        <source>To the last token (End)</source>
+        <translation>Zum letzten Token (Ende)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="215" />
+        <source>Speed</source>
+        <translation>Tempo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="227" />
+        <source>Replay at {speed} the speed the answer was written</source>
+        <translation>Wiedergabe mit {speed} des Tempos, in dem die Antwort entstand</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="278" />
+        <source>Pause (Space)</source>
+        <translation>Pause (Leertaste)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/replay_bar.py" line="292" />
+        <source>{token} of {count}</source>
+        <translation>{token} von {count}</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayFrames</name>
+    <message>
+        <location filename="../../app/ui/experts/exports.py" line="102" />
+        <source>Writing the replay's pictures…</source>
+        <translation>Die Bilder der Wiedergabe werden geschrieben …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/exports.py" line="102" />
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/exports.py" line="114" />
+        <source>One picture per token, in order. To make a video of them, for example:</source>
+        <translation>Ein Bild pro Token, der Reihe nach. Ein Video daraus entsteht zum Beispiel mit:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/exports.py" line="131" />
+        <source>{file} could not be written.</source>
+        <translation>{file} konnte nicht geschrieben werden.</translation>
+    </message>
+</context>
+<context>
+    <name>RouterDiagram</name>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="85" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="87" />
+        <source>Layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="93" />
+        <source>Previous layer (Down key)</source>
+        <translation>Vorige Schicht (Pfeil nach unten)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="97" />
+        <source>Next layer (Up key)</source>
+        <translation>Nächste Schicht (Pfeil nach oben)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="113" />
+        <source>Router diagram</source>
+        <translation>Router-Diagramm</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="251" />
+        <source>The engine did not report the router's full scores here: only the chosen experts and their weights are shown.</source>
+        <translation>Die Engine hat hier nicht alle Bewertungen des Routers gemeldet: Gezeigt werden nur die gewählten Experten und ihre Gewichte.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="264" />
+        <source>MoE layer: the router picks {k} of {n} experts for each token</source>
+        <translation>MoE-Schicht: Der Router wählt für jedes Token {k} von {n} Experten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="267" />
+        <source>Dense layer</source>
+        <translation>Dichte Schicht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="373" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="381" />
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="373" />
+        <source>Dense feed-forward block</source>
+        <translation>Dichter Feed-Forward-Block</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="381" />
+        <source>Router</source>
+        <translation>Router</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="382" />
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="382" />
+        <source>Weighted sum</source>
+        <translation>Gewichtete Summe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="448" />
+        <source>softmax: scores sum to 1</source>
+        <translation>Softmax: Die Bewertungen ergeben zusammen 1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="449" />
+        <source>sigmoid: each score between 0 and 1 on its own</source>
+        <translation>Sigmoid: Jede Bewertung liegt für sich zwischen 0 und 1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="452" />
+        <source>shared - always on</source>
+        <translation>geteilt – immer aktiv</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="453" />
+        <source>dense layer: no router, every parameter works</source>
+        <translation>dichte Schicht: kein Router, jeder Parameter arbeitet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="454" />
+        <source>to layer {number}</source>
+        <translation>zu Schicht {number}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/router_diagram.py" line="455" />
+        <source>to the output</source>
+        <translation>zur Ausgabe</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="126"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="126" />
         <source>Chat settings</source>
         <translation>Chat-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="131"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="131" />
         <source>Temperature</source>
         <translation>Temperatur</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="132"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="132" />
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="133"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="133" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="134"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="134" />
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="135"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="135" />
         <source>Repeat penalty</source>
         <translation>Wiederholungsstrafe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="138"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="138" />
         <source>Higher values give more varied answers; 0 always takes the likeliest word.</source>
         <translation>Höhere Werte geben abwechslungsreichere Antworten; 0 nimmt immer das wahrscheinlichste Wort.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="139"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="139" />
         <source>Only the likeliest words that together make up this share are considered.</source>
         <translation>Nur die wahrscheinlichsten Wörter, die zusammen diesen Anteil ausmachen, kommen in Frage.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="140"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="140" />
         <source>Only this many of the likeliest words are considered; 0 considers all.</source>
         <translation>Nur so viele der wahrscheinlichsten Wörter kommen in Frage; 0 lässt alle zu.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="141"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="141" />
         <source>Words less likely than this share of the likeliest one are left out; 0 switches it off.</source>
         <translation>Wörter, die weniger wahrscheinlich sind als dieser Anteil des wahrscheinlichsten, fallen weg; 0 schaltet das ab.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="143"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="143" />
         <source>Above 1 makes the model repeat recent words less; 1 switches it off.</source>
         <translation>Über 1 wiederholt das Modell kürzlich verwendete Wörter seltener; 1 schaltet das ab.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="147"/>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="147" />
+        <location filename="../../app/ui/chat/settings_dialog.py" line="169" />
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="151"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="151" />
         <source>Save as preset…</source>
         <translation>Als Voreinstellung speichern …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="153"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="153" />
         <source>Delete preset</source>
         <translation>Voreinstellung löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="161"/>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="161" />
+        <location filename="../../app/ui/chat/settings_dialog.py" line="170" />
         <source>System prompt</source>
         <translation>Systemanweisung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="163"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="163" />
         <source>Instructions the model follows throughout the conversation, for example: “Answer briefly, in German.”</source>
         <translation>Anweisungen, denen das Modell im ganzen Gespräch folgt, zum Beispiel: „Antworte kurz und auf Deutsch.“</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="184"/>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="202"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="184" />
+        <location filename="../../app/ui/chat/settings_dialog.py" line="202" />
         <source>Longest answer</source>
         <translation>Längste Antwort</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="185"/>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="197"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="185" />
+        <location filename="../../app/ui/chat/settings_dialog.py" line="197" />
         <source>tokens</source>
         <translation>Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="186"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="186" />
         <source>An answer ends after this many tokens at the latest.</source>
         <translation>Eine Antwort endet spätestens nach so vielen Tokens.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="189"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="189" />
         <source>Random</source>
         <translation>Zufällig</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="190"/>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="203"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="190" />
+        <location filename="../../app/ui/chat/settings_dialog.py" line="203" />
         <source>Seed</source>
         <translation>Startwert</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="191"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="191" />
         <source>The same seed, settings and question give the same answer again; “Random” gives a new one each time.</source>
         <translation>Gleicher Startwert, gleiche Einstellungen und gleiche Frage ergeben wieder dieselbe Antwort; „Zufällig“ gibt jedes Mal eine neue.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="196"/>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="204"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="196" />
+        <location filename="../../app/ui/chat/settings_dialog.py" line="204" />
         <source>Context length</source>
         <translation>Kontextlänge</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="198"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="198" />
         <source>How much of the conversation the model sees at once. More needs more memory; the model is loaded again with it.</source>
         <translation>Wie viel vom Gespräch das Modell auf einmal sieht. Mehr braucht mehr Arbeitsspeicher; das Modell wird damit neu geladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="232"/>
-        <source>The model file recommends no sampling settings; “Default” uses MoEscope&apos;s usual values.</source>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="232" />
+        <source>The model file recommends no sampling settings; “Default” uses MoEscope's usual values.</source>
         <translation>Die Modelldatei empfiehlt keine Sampling-Einstellungen; „Standard“ verwendet die üblichen Werte von MoEscope.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="237"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="237" />
         <source>{model} recommends: {values}.</source>
         <translation>{model} empfiehlt: {values}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="238"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="238" />
         <source>The model file recommends: {values}.</source>
         <translation>Die Modelldatei empfiehlt: {values}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="291"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="291" />
         <source>Save preset</source>
         <translation>Voreinstellung speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="291"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="291" />
         <source>Name of the preset:</source>
         <translation>Name der Voreinstellung:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/settings_dialog.py" line="302"/>
+        <location filename="../../app/ui/chat/settings_dialog.py" line="302" />
         <source>Custom</source>
         <translation>Eigene</translation>
     </message>
 </context>
 <context>
+    <name>TalkFigures</name>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="55" />
+        <source>Copy for slide</source>
+        <translation>Für Folie kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="56" />
+        <source>Put these numbers on the clipboard as plain text</source>
+        <translation>Diese Zahlen als reinen Text in die Zwischenablage legen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="86" />
+        <source>Load a model to see its numbers.</source>
+        <translation>Laden Sie ein Modell, um seine Zahlen zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="90" />
+        <source>All {total} parameters work on every token: a dense model has no experts to choose from.</source>
+        <translation>Alle {total} Parameter arbeiten an jedem Token: Ein dichtes Modell hat keine Experten zur Auswahl.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="103" />
+        <source>{active} of {total} parameters work on each token ({share}).</source>
+        <translation>{active} von {total} Parametern arbeiten an jedem Token ({share}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="106" />
+        <source>So a token takes about {operations} operations instead of {dense} for a dense model of the same size: {saved} less compute, {times}× fewer.</source>
+        <translation>Ein Token braucht also etwa {operations} Rechenoperationen statt {dense} bei einem dichten Modell gleicher Größe: {saved} weniger Rechenaufwand, {times}-mal weniger.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="121" />
+        <source>Load balance in layer {layer}: {evenness} of 1 (1: all {n} experts equally busy). Most used: expert {most} with {share} of the choices.</source>
+        <translation>Lastverteilung in Schicht {layer}: {evenness} von 1 (1: alle {n} Experten gleich beschäftigt). Am häufigsten: Experte {most} mit {share} der Wahlen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="126" />
+        <source>{unused} of its {n} experts were not chosen at all.</source>
+        <translation>{unused} ihrer {n} Experten wurden gar nicht gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="129" />
+        <source>Least used: expert {least} with {share}.</source>
+        <translation>Am seltensten: Experte {least} mit {share}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="134" />
+        <source>Over all {count} MoE layers: {mean} on average; least even: layer {layer} ({value}).</source>
+        <translation>Über alle {count} MoE-Schichten: {mean} im Mittel; am ungleichsten: Schicht {layer} ({value}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/talk_figures.py" line="141" />
+        <source>Consecutive tokens keep the same top expert {share} of the time in layer {layer} ({mean} over all layers; {chance} if the router picked at random).</source>
+        <translation>Aufeinanderfolgende Tokens behalten in Schicht {layer} in {share} der Fälle denselben Top-Experten ({mean} über alle Schichten; {chance}, wenn der Router zufällig wählte).</translation>
+    </message>
+</context>
+<context>
     <name>TokenDialog</name>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="50"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="50" />
         <source>Hugging Face token</source>
         <translation>Hugging-Face-Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="54"/>
-        <source>Some models on Hugging Face are gated: you accept their licence on the model&apos;s page at huggingface.co, and MoEscope needs your personal access token to download them. Create one there under Settings › Access Tokens; the “Read” kind is enough. Other models need no token.</source>
+        <location filename="../../app/ui/library/token_dialog.py" line="54" />
+        <source>Some models on Hugging Face are gated: you accept their licence on the model's page at huggingface.co, and MoEscope needs your personal access token to download them. Create one there under Settings › Access Tokens; the “Read” kind is enough. Other models need no token.</source>
         <translation>Manche Modelle auf Hugging Face sind zugangsbeschränkt: Sie akzeptieren ihre Lizenz auf der Seite des Modells bei huggingface.co, und MoEscope braucht Ihren persönlichen Zugangstoken, um sie herunterzuladen. Sie erstellen ihn dort unter Settings › Access Tokens; die Art „Read“ genügt. Andere Modelle brauchen keinen Token.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="66"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="66" />
         <source>Paste a token (hf_…)</source>
         <translation>Token einfügen (hf_…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="67"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="67" />
         <source>New Hugging Face token</source>
         <translation>Neuer Hugging-Face-Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="70"/>
-        <location filename="../../app/ui/library/token_dialog.py" line="147"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="70" />
+        <location filename="../../app/ui/library/token_dialog.py" line="147" />
         <source>Save token</source>
         <translation>Token speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="73"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="73" />
         <source>Remove token</source>
         <translation>Token entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="103"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="103" />
         <source>A token has no spaces in it. Please copy it again.</source>
         <translation>Ein Token enthält keine Leerzeichen. Bitte kopieren Sie ihn noch einmal.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="107"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="107" />
         <source>The token was saved.</source>
         <translation>Der Token wurde gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="113"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="113" />
         <source>The token was removed.</source>
         <translation>Der Token wurde entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="121"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="121" />
         <source>A token is stored: {masked}</source>
         <translation>Ein Token ist hinterlegt: {masked}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="123"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="123" />
         <source>No token is stored.</source>
         <translation>Es ist kein Token hinterlegt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="127"/>
-        <source>It is kept in this computer&apos;s password store (keyring), never in a file of MoEscope.</source>
+        <location filename="../../app/ui/library/token_dialog.py" line="127" />
+        <source>It is kept in this computer's password store (keyring), never in a file of MoEscope.</source>
         <translation>Er liegt in der Passwortverwaltung (Schlüsselbund) dieses Computers, nie in einer Datei von MoEscope.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="134"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="134" />
         <source>This computer has no password store (keyring) MoEscope can use, so the token is kept for this session only: it is forgotten when MoEscope closes, and never written to a file.</source>
         <translation>Dieser Computer hat keine Passwortverwaltung (Schlüsselbund), die MoEscope nutzen kann. Der Token gilt deshalb nur für diese Sitzung: Er wird beim Beenden von MoEscope vergessen und nie in eine Datei geschrieben.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/token_dialog.py" line="147"/>
+        <location filename="../../app/ui/library/token_dialog.py" line="147" />
         <source>Replace token</source>
         <translation>Token ersetzen</translation>
     </message>
 </context>
 <context>
+    <name>TokenNames</name>
+    <message>
+        <location filename="../../app/ui/experts/token_names.py" line="18" />
+        <source>Answer token {n}</source>
+        <translation>Antwort-Token {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_names.py" line="19" />
+        <source>Prompt token {n}</source>
+        <translation>Eingabe-Token {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_names.py" line="29" />
+        <source>Answer tokens {first}–{last}</source>
+        <translation>Antwort-Tokens {first}–{last}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_names.py" line="31" />
+        <source>Prompt tokens {first}–{last}</source>
+        <translation>Eingabe-Tokens {first}–{last}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_names.py" line="33" />
+        <source>Prompt token {first} to answer token {last}</source>
+        <translation>Eingabe-Token {first} bis Antwort-Token {last}</translation>
+    </message>
+</context>
+<context>
+    <name>TokenStrip</name>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="95" />
+        <source>Token strip</source>
+        <translation>Token-Leiste</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="359" />
+        <source>Top expert in layer {layer}:</source>
+        <translation>Top-Experte in Schicht {layer}:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="361" />
+        <source>&lt;span style='color:{colour}'&gt;■&lt;/span&gt;&amp;nbsp;{count} others</source>
+        <translation>&lt;span style='color:{colour}'&gt;■&lt;/span&gt;&amp;nbsp;{count} weitere</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="410" />
+        <source>The tokens of the answer appear here.</source>
+        <translation>Hier erscheinen die Tokens der Antwort.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="458" />
+        <source>Answer · {count} tokens</source>
+        <translation>Antwort · {count} Tokens</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="459" />
+        <source>Prompt · {count} tokens</source>
+        <translation>Eingabe · {count} Tokens</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="482" />
+        <source>{name}: “{text}”</source>
+        <translation>{name}: „{text}“</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/token_strip.py" line="485" />
+        <source>Top expert in layer {layer}: {expert}</source>
+        <translation>Top-Experte in Schicht {layer}: {expert}</translation>
+    </message>
+</context>
+<context>
     <name>Transcript</name>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="236"/>
-        <location filename="../../app/ui/chat/transcript.py" line="329"/>
+        <location filename="../../app/ui/chat/transcript.py" line="237" />
+        <location filename="../../app/ui/chat/transcript.py" line="331" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="236"/>
+        <location filename="../../app/ui/chat/transcript.py" line="237" />
         <source>Edit</source>
         <translation>Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="236"/>
+        <location filename="../../app/ui/chat/transcript.py" line="237" />
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="249"/>
+        <location filename="../../app/ui/chat/transcript.py" line="238" />
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="251" />
         <source>Thinking…</source>
         <translation>Denkt nach …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="251"/>
+        <location filename="../../app/ui/chat/transcript.py" line="253" />
         <source>Thoughts</source>
         <translation>Gedanken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="253"/>
+        <location filename="../../app/ui/chat/transcript.py" line="255" />
         <source>Thought for {duration}</source>
         <translation>Hat {duration} nachgedacht</translation>
     </message>

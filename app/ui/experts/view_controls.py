@@ -10,10 +10,6 @@ VIEWS = ("heatmap", "router", "numbers")
 MODES = ("token", "answer")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExpertsPane", text)
-
-
 class _Segments(QWidget):
     """Buttons side by side of which one is checked."""
 
@@ -48,19 +44,52 @@ class ViewControls:
     MODES / VIEWS) and ``colour_box.currentIndexChanged``."""
 
     def __init__(self) -> None:
-        self.modes = _Segments([
-            ("token", _tr("This token"), _tr("Experts the router picked for the selected token, with their gate "
-                                             "weights")),
-            ("answer", _tr("Whole answer"), _tr("Share of the routing weight each expert received over the "
-                                                "answer up to the selected token")),
-        ])
-        self.views = _Segments([
-            ("heatmap", _tr("Heatmap"), _tr("All layers and experts at once")),
-            ("router", _tr("Router"), _tr("One layer's router at work: token, scores, chosen experts, weighted "
-                                          "sum")),
-            ("numbers", _tr("Numbers"), _tr("Numbers a speaker can say out loud, with Copy for slide")),
-        ])
-        show_caption = QLabel(_tr("Show"))
+        self.modes = _Segments(
+            [
+                (
+                    "token",
+                    QCoreApplication.translate("ExpertsPane", "This token"),
+                    QCoreApplication.translate(
+                        "ExpertsPane",
+                        "Experts the router picked for the selected token, with their gate weights",
+                    ),
+                ),
+                (
+                    "answer",
+                    QCoreApplication.translate("ExpertsPane", "Whole answer"),
+                    QCoreApplication.translate(
+                        "ExpertsPane",
+                        "Share of the routing weight each expert received over the "
+                        "answer up to the selected token",
+                    ),
+                ),
+            ]
+        )
+        self.views = _Segments(
+            [
+                (
+                    "heatmap",
+                    QCoreApplication.translate("ExpertsPane", "Heatmap"),
+                    QCoreApplication.translate("ExpertsPane", "All layers and experts at once"),
+                ),
+                (
+                    "router",
+                    QCoreApplication.translate("ExpertsPane", "Router"),
+                    QCoreApplication.translate(
+                        "ExpertsPane",
+                        "One layer's router at work: token, scores, chosen experts, weighted sum",
+                    ),
+                ),
+                (
+                    "numbers",
+                    QCoreApplication.translate("ExpertsPane", "Numbers"),
+                    QCoreApplication.translate(
+                        "ExpertsPane", "Numbers a speaker can say out loud, with Copy for slide"
+                    ),
+                ),
+            ]
+        )
+        show_caption = QLabel(QCoreApplication.translate("ExpertsPane", "Show"))
         show_caption.setObjectName("caption")
         self.mode_row = QHBoxLayout()
         self.mode_row.addWidget(show_caption)
@@ -69,10 +98,15 @@ class ViewControls:
         self.mode_row.addWidget(self.views)
 
         self.colour_box = QComboBox()
-        self.colour_box.setAccessibleName(_tr("Colour the tokens by"))
-        self.colour_box.setToolTip(_tr("Colour each token by the expert that got the highest weight in a layer: "
-                                       "which expert took which word"))
-        colour_caption = QLabel(_tr("Colour tokens by"))
+        self.colour_box.setAccessibleName(QCoreApplication.translate("ExpertsPane", "Colour the tokens by"))
+        self.colour_box.setToolTip(
+            QCoreApplication.translate(
+                "ExpertsPane",
+                "Colour each token by the expert that got the highest weight in a layer: "
+                "which expert took which word",
+            )
+        )
+        colour_caption = QLabel(QCoreApplication.translate("ExpertsPane", "Colour tokens by"))
         colour_caption.setObjectName("caption")
         self.source_label = QLabel()
         self.source_label.setObjectName("caption")
@@ -86,7 +120,10 @@ class ViewControls:
         box = self.colour_box
         box.blockSignals(True)
         box.clear()
-        box.addItem(_tr("nothing"), None)
+        box.addItem(QCoreApplication.translate("ExpertsPane", "nothing"), None)
         for layer in layers:
-            box.addItem(_tr("top expert in layer {layer}").format(layer=layer), layer)
+            box.addItem(
+                QCoreApplication.translate("ExpertsPane", "top expert in layer {layer}").format(layer=layer),
+                layer,
+            )
         box.blockSignals(False)
