@@ -372,6 +372,7 @@ class MainWindow(QMainWindow):
         self.library.set_loaded(info, event.load_seconds, self.compatibility_mode)
         self.experts.set_model(info)
         self.experts.apply_choices(settings.expert_view())
+        self.experts_menu.set_model(info, event.n_ctx)
         self._set_model(info)
         self.keeper.set_model_path(info.path)
         if event.template_problem:
@@ -418,6 +419,8 @@ class MainWindow(QMainWindow):
             self._show_speed(stats.tokens_per_s)
 
     def _on_error(self, problem: Problem) -> None:
+        if self.experts_menu.comparing:  # the comparison says in its own words what went wrong
+            return
         message = problem_text(problem)
         if self.library.loading_path is not None:
             self._reloading = False

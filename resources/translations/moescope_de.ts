@@ -231,58 +231,58 @@
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="219" />
-        <location filename="../../app/ui/chat/pane.py" line="415" />
+        <location filename="../../app/ui/chat/pane.py" line="216" />
+        <location filename="../../app/ui/chat/pane.py" line="416" />
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="269" />
+        <location filename="../../app/ui/chat/pane.py" line="270" />
         <source>[… {count} more characters, not shown here]</source>
         <translation>[… {count} weitere Zeichen, hier nicht angezeigt]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="384" />
+        <location filename="../../app/ui/chat/pane.py" line="385" />
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="384" />
+        <location filename="../../app/ui/chat/pane.py" line="385" />
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="386" />
+        <location filename="../../app/ui/chat/pane.py" line="387" />
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="387" />
+        <location filename="../../app/ui/chat/pane.py" line="388" />
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="388" />
+        <location filename="../../app/ui/chat/pane.py" line="389" />
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="388" />
+        <location filename="../../app/ui/chat/pane.py" line="389" />
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="389" />
+        <location filename="../../app/ui/chat/pane.py" line="390" />
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="394" />
+        <location filename="../../app/ui/chat/pane.py" line="395" />
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="491" />
+        <location filename="../../app/ui/chat/pane.py" line="492" />
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
     </message>
@@ -1045,122 +1045,132 @@
 <context>
     <name>ExpertsMenu</name>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="33" />
+        <location filename="../../app/ui/experts/menu.py" line="40" />
         <source>&amp;Experts</source>
         <translation>&amp;Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="38" />
+        <location filename="../../app/ui/experts/menu.py" line="45" />
         <source>&amp;Presentation mode</source>
         <translation>&amp;Präsentationsmodus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="42" />
+        <location filename="../../app/ui/experts/menu.py" line="49" />
         <source>The expert view large and dark, for a projector (F5)</source>
         <translation>Die Expertenansicht groß und dunkel, für einen Beamer (F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="45" />
+        <location filename="../../app/ui/experts/menu.py" line="52" />
         <source>Expert view on a &amp;second screen</source>
         <translation>Expertenansicht auf einem &amp;zweiten Bildschirm</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="49" />
+        <location filename="../../app/ui/experts/menu.py" line="56" />
         <source>Read the router's &amp;scores</source>
         <translation>Die &amp;Bewertungen des Routers auslesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="52" />
+        <location filename="../../app/ui/experts/menu.py" line="59" />
         <source>The router diagram shows the router's score for every expert, not only the chosen ones. Reading them makes answers a few percent slower; it takes effect when a model is loaded.</source>
         <translation>Das Router-Diagramm zeigt die Bewertung des Routers für jeden Experten, nicht nur für die gewählten. Das Auslesen macht Antworten einige Prozent langsamer; es wirkt ab dem nächsten Laden eines Modells.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="56" />
+        <location filename="../../app/ui/experts/menu.py" line="63" />
+        <source>&amp;Compare experts per token…</source>
+        <translation>Experten pro Token &amp;vergleichen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="64" />
+        <source>The same question answered with two numbers of experts per token, side by side</source>
+        <translation>Dieselbe Frage, mit zwei Anzahlen von Experten pro Token beantwortet, nebeneinander</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/experts/menu.py" line="70" />
         <source>Save the view as a &amp;picture…</source>
         <translation>Ansicht als &amp;Bild speichern …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="58" />
+        <location filename="../../app/ui/experts/menu.py" line="72" />
         <source>Save the view as a picture with a &amp;transparent background…</source>
         <translation>Ansicht als Bild mit &amp;transparentem Hintergrund speichern …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="60" />
+        <location filename="../../app/ui/experts/menu.py" line="74" />
         <source>Save the &amp;replay as pictures…</source>
         <translation>&amp;Wiedergabe als Bilder speichern …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="62" />
+        <location filename="../../app/ui/experts/menu.py" line="76" />
         <source>Save the routing as &amp;CSV…</source>
         <translation>Routing als &amp;CSV speichern …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="62" />
+        <location filename="../../app/ui/experts/menu.py" line="76" />
         <source>Save the routing as &amp;JSON…</source>
         <translation>Routing als &amp;JSON speichern …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="98" />
+        <location filename="../../app/ui/experts/menu.py" line="142" />
         <source>There is no routing to save yet: ask a question, or open an answer's experts.</source>
         <translation>Es gibt noch kein Routing zum Speichern: Stellen Sie eine Frage oder öffnen Sie die Experten einer Antwort.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="106" />
+        <location filename="../../app/ui/experts/menu.py" line="150" />
         <source>Save the expert view as a picture</source>
         <translation>Expertenansicht als Bild speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="107" />
+        <location filename="../../app/ui/experts/menu.py" line="151" />
         <source>PNG pictures (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="111" />
+        <location filename="../../app/ui/experts/menu.py" line="155" />
         <source>Saved the expert view as {file}.</source>
         <translation>Die Expertenansicht wurde als {file} gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="113" />
+        <location filename="../../app/ui/experts/menu.py" line="157" />
         <source>{file} could not be written.</source>
         <translation>{file} konnte nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="118" />
+        <location filename="../../app/ui/experts/menu.py" line="162" />
         <source>Folder for the replay's pictures</source>
         <translation>Ordner für die Bilder der Wiedergabe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="128" />
+        <location filename="../../app/ui/experts/menu.py" line="172" />
         <source>The replay's pictures stopped after {count}: {error}</source>
         <translation>Die Bilder der Wiedergabe brachen nach {count} ab: {error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="131" />
+        <location filename="../../app/ui/experts/menu.py" line="175" />
         <source>Saved {count} pictures of the replay in {folder}.</source>
         <translation>{count} Bilder der Wiedergabe wurden in {folder} gespeichert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="137" />
+        <location filename="../../app/ui/experts/menu.py" line="181" />
         <source>CSV tables (*.csv)</source>
         <translation>CSV-Tabellen (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="138" />
+        <location filename="../../app/ui/experts/menu.py" line="182" />
         <source>JSON files (*.json)</source>
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="139" />
+        <location filename="../../app/ui/experts/menu.py" line="183" />
         <source>Save the routing</source>
         <translation>Routing speichern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="145" />
+        <location filename="../../app/ui/experts/menu.py" line="189" />
         <source>{file} could not be written: {reason}</source>
         <translation>{file} konnte nicht geschrieben werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/menu.py" line="148" />
+        <location filename="../../app/ui/experts/menu.py" line="192" />
         <source>Saved the routing as {file}.</source>
         <translation>Das Routing wurde als {file} gespeichert.</translation>
     </message>
@@ -1168,7 +1178,7 @@
 <context>
     <name>ExpertsPane</name>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="105" />
+        <location filename="../../app/ui/experts/pane.py" line="99" />
         <source>No model loaded yet.
 
 Load a model in the Model library to see which experts work on each word the model reads and writes.</source>
@@ -1177,60 +1187,60 @@ Load a model in the Model library to see which experts work on each word the mod
 Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="163" />
-        <location filename="../../app/ui/experts/pane.py" line="370" />
+        <location filename="../../app/ui/experts/pane.py" line="157" />
+        <location filename="../../app/ui/experts/pane.py" line="364" />
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="263" />
+        <location filename="../../app/ui/experts/pane.py" line="257" />
         <source>A kept answer: select a token, or replay it</source>
         <translation>Eine gespeicherte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="264" />
+        <location filename="../../app/ui/experts/pane.py" line="258" />
         <source>The answer being written</source>
         <translation>Die Antwort, die gerade entsteht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="286" />
+        <location filename="../../app/ui/experts/pane.py" line="280" />
         <source>The last answer: select a token, or replay it</source>
         <translation>Die letzte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="373" />
+        <location filename="../../app/ui/experts/pane.py" line="367" />
         <source>The tokens of the next answer appear here as they are written.</source>
         <translation>Die Tokens der nächsten Antwort erscheinen hier, während sie entstehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="394" />
+        <location filename="../../app/ui/experts/pane.py" line="388" />
         <source>{tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>{tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="410" />
+        <location filename="../../app/ui/experts/pane.py" line="404" />
         <source>Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über {tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="379" />
+        <location filename="../../app/ui/experts/pane.py" line="373" />
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="401" />
+        <location filename="../../app/ui/experts/pane.py" line="395" />
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="372" />
-        <location filename="../../app/ui/experts/pane.py" line="399" />
+        <location filename="../../app/ui/experts/pane.py" line="366" />
+        <location filename="../../app/ui/experts/pane.py" line="393" />
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="392" />
-        <location filename="../../app/ui/experts/pane.py" line="408" />
+        <location filename="../../app/ui/experts/pane.py" line="386" />
+        <location filename="../../app/ui/experts/pane.py" line="402" />
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
@@ -2551,18 +2561,18 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="413" />
+        <location filename="../../app/ui/main_window.py" line="414" />
         <source>Context: {percent} full</source>
         <translation>Kontext: {percent} belegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="432" />
+        <location filename="../../app/ui/main_window.py" line="435" />
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="246" />
-        <location filename="../../app/ui/main_window.py" line="439" />
+        <location filename="../../app/ui/main_window.py" line="442" />
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
@@ -2577,12 +2587,12 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Diese Antwort stammt von einem anderen als dem geladenen Modell: Laden Sie jenes Modell, um ihre Experten zu sehen und abzuspielen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="476" />
+        <location filename="../../app/ui/main_window.py" line="479" />
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="478" />
+        <location filename="../../app/ui/main_window.py" line="481" />
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>

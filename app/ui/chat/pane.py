@@ -193,16 +193,13 @@ class ChatPane(QWidget):
 
     @property
     def up_to_date(self) -> bool:
-        """Whether the screen shows all of the answer taken in by ``flush`` (a render may wait a
-        moment, see RENDER_SHARE)."""
+        """Whether the screen shows all that ``flush`` took in (a render may wait, see RENDER_SHARE)."""
         return not self._render_timer.isActive()
 
     def set_model(self, name: str | None) -> None:
         """The model that answers now, or None while none is ready."""
         self._model_name = name
         self._update_buttons()
-
-    # --- asking -------------------------------------------------------------------------------------
 
     def send(self) -> None:
         text = self.input.toPlainText().strip()
@@ -251,9 +248,13 @@ class ChatPane(QWidget):
         self.transcript.scroll_to_end()
         self.generating = True
         self._update_buttons()
+        self.generateRequested.emit(self.request())
+
+    def request(self) -> protocol.Generate:
+        """The request for an answer to the conversation as it is: system prompt, turns, settings."""
         system = (ChatMessage(SYSTEM, self.system_prompt),) if self.system_prompt.strip() else ()
         turns = tuple(message for message in self.messages if message.role != SYSTEM)
-        self.generateRequested.emit(protocol.Generate(messages=system + turns, **self.settings))
+        return protocol.Generate(messages=system + turns, **self.settings)
 
     def _open_answer(self) -> None:
         self._splitter = ReasoningSplitter(thinking=self.thinking_at_start)

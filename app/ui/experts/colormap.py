@@ -76,3 +76,12 @@ class ColourScale:
         pixels = self._table[indices]
         pixels[values <= 0] = empty.rgb()
         return QImage(pixels.tobytes(), columns, rows, 4 * columns, QImage.Format.Format_RGB32).copy()
+
+
+# tops of the colour scale whose quarters are round numbers (legend ticks at 0, ¼, ½, ¾, 1)
+_NICE_MAXIMA = (0.02, 0.04, 0.08, 0.12, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6, 2.0, 2.4, 3.2, 4.0)
+
+
+def nice_maximum(value: float) -> float:
+    """The top of a colour scale for values up to ``value``: the next round number."""
+    return next((nice for nice in _NICE_MAXIMA if nice >= value), float(np.ceil(value)))

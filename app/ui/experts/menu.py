@@ -1,16 +1,24 @@
 """The window's Experts menu: presentation mode, where the expert view goes, whether the router's scores
-are read, the experts-per-token comparison, and the pictures and traces a speaker takes to slides."""
+are read, the experts-per-token comparison (which holds the chat and the library while it drives the
+engine), and the pictures and traces a speaker takes to slides."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
+from app.core.models.gguf import ModelInfo
 from app.ui import settings
 from app.ui.experts import exports
+from app.ui.experts.compare import ComparisonDialog
 from app.ui.experts.pane import ExpertsPane
 from app.ui.presentation import PresentationMode
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 
 class ExpertsMenu(QObject):
@@ -23,8 +31,7 @@ class ExpertsMenu(QObject):
         frames: the ReplayFrames being written, or None.
     """
 
-    def __init__(self, window: QMainWindow, pane: ExpertsPane, presentation: PresentationMode,
-                 notify) -> None:
+    def __init__(self, window: MainWindow, pane: ExpertsPane, presentation: PresentationMode, notify) -> None:
         """``notify(text, kind)`` tells the user how an action went (the chat's notices)."""
         super().__init__(window)
         self.window, self.pane, self.presentation = window, pane, presentation
@@ -53,6 +60,13 @@ class ExpertsMenu(QObject):
             "them makes answers a few percent slower; it takes effect when a model is loaded."))
         self.scores_action.toggled.connect(settings.set_capture_scores)
         self.menu.addSeparator()
+        comparison = self._action(self.tr("&Compare experts per token…"))
+        comparison.setToolTip(self.tr("The same question answered with two numbers of experts per token, side by "
+                                      "side"))
+        comparison.triggered.connect(self.show_comparison)
+        self.comparison: ComparisonDialog | None = None
+        self._model: tuple[ModelInfo | None, int] = (None, 0)
+        self.menu.addSeparator()
         picture = self._action(self.tr("Save the view as a &picture…"))
         picture.triggered.connect(lambda: self.save_picture(transparent=False))
         clear = self._action(self.tr("Save the view as a picture with a &transparent background…"))
@@ -64,6 +78,36 @@ class ExpertsMenu(QObject):
             action = self._action(label)
             action.triggered.connect(lambda _checked=False, f=form: self.save_trace(f))
         self._start_on = on
+
+    # --- experts per token, side by side -----------------------------------------------------------
+
+    def set_model(self, info: ModelInfo | None, n_ctx: int) -> None:
+        """The model the window loaded (the comparison ignores it while it runs)."""
+        self._model = (info, n_ctx)
+        if self.comparison is not None:
+            self.comparison.set_model(info, n_ctx)
+
+    @property
+    def comparing(self) -> bool:
+        return self.comparison is not None and self.comparison.run.running
+
+    def show_comparison(self) -> None:
+        """The same question with two numbers of experts per token, side by side."""
+        window = self.window
+        if self.comparison is None:
+            self.comparison = ComparisonDialog(window.worker, parent=window)
+            self.comparison.run.runningChanged.connect(self._on_comparison_running)
+            self.comparison.set_engine_busy(window.chat.generating or window.library.loading_path is not None)
+        self.comparison.set_model(*self._model)
+        self.comparison.set_request(window.chat.request())
+        self.comparison.set_presentation(self.presentation.active)
+        self.comparison.show()
+        self.comparison.raise_()
+
+    def _on_comparison_running(self, running: bool) -> None:
+        """While the comparison drives the engine nothing else may ask it: the chat and the library wait."""
+        self.window.chat.setEnabled(not running)
+        self.window.library.setEnabled(not running)
 
     def _action(self, label: str, checkable: bool = False) -> QAction:
         action = QAction(label, self.window)

@@ -21,6 +21,7 @@ from app.core.engine import protocol
 from app.core.models.gguf import ModelInfo
 from app.core.talks.timeline import Timeline
 from app.ui.experts import model_words
+from app.ui.experts.colormap import nice_maximum
 from app.ui.experts.heatmap import ExpertHeatmap
 from app.ui.experts.replay_bar import ReplayBar, ReplayController
 from app.ui.experts.router_diagram import RouterDiagram
@@ -32,9 +33,6 @@ from app.ui.formatting import visible_token
 
 FLUSH_BUDGET_S = 0.008
 _FLUSH_CHUNK = 64
-# tops of the colour scale whose quarters are round numbers (legend ticks at 0, ¼, ½, ¾, 1)
-_NICE_MAXIMA = (0.02, 0.04, 0.08, 0.12, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6, 2.0, 2.4, 3.2, 4.0)
-
 
 _PRESENTATION_STYLE = """
 ExpertsPane, ExpertsPane QWidget#moePage, ExpertsPane QWidget#textPage { background: #0b0d10; }
@@ -49,10 +47,6 @@ ExpertsPane QPushButton { background: #2a303a; color: #f2f4f7; border: 1px solid
 ExpertsPane QPushButton#segment:checked { background: #ff9e1b; color: #0b0d10; border-color: #ff9e1b; }
 ExpertsPane QComboBox { background: #2a303a; color: #f2f4f7; font-size: 15pt; }
 """
-
-
-def _nice_maximum(value: float) -> float:
-    return next((nice for nice in _NICE_MAXIMA if nice >= value), float(np.ceil(value)))
 
 
 def _diagram_gating(gating: str) -> str:
@@ -388,14 +382,14 @@ class ExpertsPane(QWidget):
         if timeline.is_range:
             lo, hi = timeline.selection
             shares = timeline.range_share(lo, hi)
-            self.heatmap.set_values(shares, _nice_maximum(float(shares.max(initial=0.0))), True,
+            self.heatmap.set_values(shares, nice_maximum(float(shares.max(initial=0.0))), True,
                                     self.tr("Share of weight"))
             self._legend_line.setText(self.tr(
                 "{tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen."
             ).format(tokens=range_name(timeline, lo, hi)))
         elif self.mode == "token":
             values = timeline.token_weights(cursor)
-            self.heatmap.set_values(values, _nice_maximum(max(1.0, float(values.max(initial=0.0)))), False,
+            self.heatmap.set_values(values, nice_maximum(max(1.0, float(values.max(initial=0.0)))), False,
                                     self.tr("Gate weight"))
             self._legend_line.setText(self.tr(
                 "Coloured cells: the experts the router chose for this token. The colour (and the number, where "
@@ -404,7 +398,7 @@ class ExpertsPane(QWidget):
             first = timeline.first_answer if timeline.first_answer is not None and cursor >= timeline.first_answer \
                 else 0
             shares = timeline.range_share(first, cursor)
-            self.heatmap.set_values(shares, _nice_maximum(float(shares.max(initial=0.0))), True,
+            self.heatmap.set_values(shares, nice_maximum(float(shares.max(initial=0.0))), True,
                                     self.tr("Share of weight"))
             self._legend_line.setText(self.tr(
                 "Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never "
