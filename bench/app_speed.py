@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from llamacpp import REPO, build, get_source, log  # noqa: E402
 
-PROMPT = "Mixture-of-Experts models route every token to a few experts. "
+PROMPT = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,"  # a base model (Gemma) goes on counting for a while
 LONG_PROMPT_WORDS = ("The router of a Mixture-of-Experts layer gives every token a score for each expert, "
                      "keeps the best few, and weighs their outputs into one sum. ")
 PROBE_INTERVAL_MS = 2

@@ -1,5 +1,5 @@
 """Make the talk screenshots at 1920×1080: the token strip coloured by top expert with the heatmap, the
-router diagram, and presentation mode.
+router diagram, presentation mode, and experts per token side by side.
 
 A DeepSeek-style demo MoE (random weights; 8 layers of which the first is dense, 32 routed experts of
 which the router picks 4, one shared expert) is written into the models folder, loaded, and asked a
@@ -8,7 +8,8 @@ Xvfb for "a real window"), with settings and models in a temporary folder.
 
     .venv/bin/python docs/talks_screenshot.py [--lang de] [--out docs/talk.png]
 
-writes ``<out stem>-strip.png``, ``-router.png`` and ``-presentation.png``.
+writes ``<out stem>-strip.png``, ``-router.png``, ``-presentation.png`` and ``-compare.png`` (the same
+question answered with 4 and 12 experts per token).
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def main() -> int:
         app.processEvents()
         window.grab().save(f"{stem}-presentation.png")
         window.presentation.set_active(False)
+        window.experts_menu.show_comparison()
+        dialog = window.experts_menu.comparison
+        dialog.resize(1920, 1080)
+        dialog.k_choosers[0].setValue(4)
+        dialog.k_choosers[1].setValue(12)
+        dialog.run_button.click()
+        wait(app, lambda: not dialog.run.running, timeout=300)
+        app.processEvents()
+        dialog.grab().save(f"{stem}-compare.png")
+        dialog.close()
     print(stem)
     return 0
 

@@ -19,34 +19,14 @@ from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QToolTip, QWidget
 
 from app.core.talks.timeline import Timeline
 from app.ui.experts.colormap import ColourScale
+from app.ui.experts.strip_look import PALETTE, StripLook
 from app.ui.experts.token_names import chip_text, token_name
 from app.ui.formatting import visible_token
 
-PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#882255",
-           "#44aa99", "#999933")
-"""Colours of the experts that took the most tokens (Okabe–Ito, then Tol's muted): told apart on a
-projector and by most colour-blind viewers."""
-
 _PAD_X, _PAD_Y, _GAP = 6, 4, 5
+_PARTIAL_REPAINT_CHIPS = 200  # a selection change over fewer chips than this repaints only those chips
 _NUMBER_TEMPLATE = "00000"
 _REPLAY_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
-
-
-class _Look:
-    """Colours and type size of one style of the strip."""
-
-    def __init__(self, presentation: bool) -> None:
-        dark = presentation
-        self.font_scale = 1.6 if dark else 1.0
-        self.background = QColor("#0b0d10" if dark else "#ffffff")
-        self.text = QColor("#f2f4f7" if dark else "#1f1f1f")
-        self.muted = QColor("#9aa3ad" if dark else "#5f6670")
-        self.answer = QColor("#2a303a" if dark else "#ffffff")
-        self.answer_border = QColor("#5b6675" if dark else "#aab2bf")
-        self.prompt = QColor("#171b21" if dark else "#e9ecf1")
-        self.other = QColor("#5b6675" if dark else "#b8bec7")
-        self.focus = QColor("#ff9e1b" if dark else "#1a5fb4")
-        self.range = QColor("#5a3a08" if dark else "#d3e3f8")
 
 
 class TokenStrip(QAbstractScrollArea):
@@ -74,8 +54,9 @@ class TokenStrip(QAbstractScrollArea):
         self.colour_layer: int | None = None
         self.presentation = False
         self.expert_colours: dict[int, QColor] = {}
-        self._look = _Look(False)
+        self._look = StripLook(False)
         self._shown: list[str] = []
+        self._selection_shown = (-1, -1, -1)  # (lo, hi, cursor) as last painted or asked to be
         self._text_width = np.zeros(0)
         self._width_of: dict[str, float] = {}
         self._row = np.zeros(0, dtype=np.int64)
@@ -114,12 +95,19 @@ class TokenStrip(QAbstractScrollArea):
         shown = [chip_text(text) for text in timeline.texts[known:count]] if timeline is not None else []
         self._shown.extend(shown)
         self._text_width = np.concatenate([self._text_width, [self._measure(text) for text in shown]])
-        self._relayout(full=self._layout_width != self._layout_target())
+        full = self._layout_width != self._layout_target() or not known
+        self._relayout(full=full)
+        colours = dict(self.expert_colours)
         self._recolour()
         if timeline is not None and count and known < count and not timeline.replay.playing \
                 and not timeline.is_range and timeline.cursor in (-1, known - 1):
             self.select(count - 1)
-        self.viewport().update()
+        if full or colours != self.expert_colours:
+            self.viewport().update()
+        else:  # only the new chips and the headings' counts changed
+            self._update_chips(range(known, count))
+            for row in self._headings:
+                self._update_row(row)
         self.tokensChanged.emit()
 
     def set_wrap(self, wrap: bool) -> None:
@@ -137,7 +125,7 @@ class TokenStrip(QAbstractScrollArea):
     def set_presentation(self, on: bool) -> None:
         """The dark, high-contrast style with large type for projectors, or the normal one."""
         self.presentation = on
-        self._look = _Look(on)
+        self._look = StripLook(on)
         self._paint_background()
         self._fonts()
         self._width_of = {}
@@ -254,9 +242,27 @@ class TokenStrip(QAbstractScrollArea):
     def sync_selection(self) -> None:
         """The timeline's selection was moved (by the replay, or here): show it and say so."""
         self._keep_visible()
-        self.viewport().update()
         if self.timeline is not None:
-            self.selectionChanged.emit(*self.timeline.selection)
+            old_lo, old_hi, old_cursor = self._selection_shown
+            lo, hi = self.timeline.selection
+            self._selection_shown = (lo, hi, self.timeline.cursor)
+            if max(old_hi - old_lo, hi - lo) < _PARTIAL_REPAINT_CHIPS:  # repaint the chips that change only
+                self._update_chips([*range(max(old_lo, 0), old_hi + 1), old_cursor, *range(lo, hi + 1)])
+            else:
+                self.viewport().update()
+            self.selectionChanged.emit(lo, hi)
+        else:
+            self.viewport().update()
+
+    def _update_chips(self, indices) -> None:
+        """Repaint these tokens' chips (those laid out), with room for their focus frames."""
+        for index in indices:
+            if 0 <= index < len(self._row):
+                self.viewport().update(self.chip_rect(index).toAlignedRect().adjusted(-3, -3, 3, 3))
+
+    def _update_row(self, row: int) -> None:
+        y = int(row * self._row_height + _GAP - self.verticalScrollBar().value())
+        self.viewport().update(0, y, self.viewport().width(), int(np.ceil(self._row_height)))
 
     def _keep_visible(self) -> None:
         timeline = self.timeline
@@ -401,7 +407,7 @@ class TokenStrip(QAbstractScrollArea):
         painter = QPainter(self.viewport())
         look = self._look
         view = self.viewport().rect()
-        painter.fillRect(view, look.background)
+        painter.fillRect(event.rect(), look.background)
         timeline = self.timeline
         if timeline is None or not len(self._row):
             painter.setPen(look.muted)
@@ -410,18 +416,21 @@ class TokenStrip(QAbstractScrollArea):
                              self.tr("The tokens of the answer appear here."))
             return
         top, left = self.verticalScrollBar().value(), self.horizontalScrollBar().value()
-        first_row = int((top - _GAP) // self._row_height)
-        last_row = int((top + view.height()) // self._row_height)
+        dirty = event.rect()  # only the chips in the parts asked to be painted (the region's rectangles)
+        first_row = int((top + dirty.top() - _GAP) // self._row_height)
+        last_row = int((top + dirty.bottom() + 1) // self._row_height)
         lo, hi = (int(i) for i in np.searchsorted(self._row, [first_row, last_row + 1]))
-        if not self.wrap:
-            ends = self._x[lo:hi] + self._width[lo:hi]
-            lo, hi = (lo + int(np.searchsorted(ends, left)),
-                      lo + int(np.searchsorted(self._x[lo:hi], left + view.width())))
+        left_edges = self._x[lo:hi] - left
+        tops = self._row[lo:hi] * self._row_height + _GAP - top
+        inside = np.zeros(hi - lo, dtype=bool)
+        for part in event.region():
+            inside |= ((left_edges + self._width[lo:hi] >= part.left() - 3) & (left_edges <= part.right() + 3)
+                       & (tops + self._chip_height >= part.top() - 3) & (tops <= part.bottom() + 3))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_margin(painter, first_row, last_row, top)
         selected_lo, selected_hi = timeline.selection
         painter.setFont(self._font)
-        for index in range(lo, hi):
+        for index in (lo + np.flatnonzero(inside)).tolist():
             rect = self.chip_rect(index)
             fill, text = self.chip_colours(index)
             selected = selected_lo <= index <= selected_hi
