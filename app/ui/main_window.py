@@ -458,6 +458,7 @@ class MainWindow(QMainWindow):
         self.engine_ready = False
         if self.chat.generating:
             self.chat.restart_answer(message)
+            self.keeper.answer_restarted()
             self.experts.begin_answer()
             self._answer_tokens = 0
             self._first_token_at = None

@@ -540,3 +540,24 @@ def test_a_data_folder_that_cannot_be_made_is_refused_in_words(tmp_path):
     with pytest.raises(StoreError, match="cannot open the conversation database") as raised:
         ConversationStore(blocker / "conversations.sqlite3")
     assert str(blocker) in str(raised.value)
+
+
+def test_an_answer_asked_again_from_its_start_keeps_only_the_second_attempt(store):
+    conversation = store.create(model_path="/models/m.gguf")
+    store.add_message(conversation, Message(USER, "Hallo"))
+    writer = store.begin_answer(conversation, "/models/m.gguf", Settings())
+    first = routed_tokens(3, 4, seed=1)
+    writer.add_prompt_routing(protocol.PromptRouting(tuple(first[:3])))
+    for token in first[3:]:
+        writer.add_token(token)
+    writer.flush()
+    assert len(store.routing(writer.message_id)) == 7
+    writer.restart()
+    assert store.routing(writer.message_id) is None
+    again = routed_tokens(3, 2, seed=2)
+    writer.add_prompt_routing(protocol.PromptRouting(tuple(again[:3])))
+    for token in again[3:]:
+        writer.add_token(token)
+    writer.finish(FINISHED)
+    assert_trace_is(store.routing(writer.message_id), again)
+    assert store.get(conversation).messages[-1].content == answer_text(again)

@@ -105,6 +105,19 @@ class AnswerWriter:
             status = INTERRUPTED if finished.stop_reason == protocol.STOP_STOPPED else COMPLETE
             self._write(status, finished)
 
+    def restart(self) -> None:
+        """The answer is asked for again from its start (the engine came back in compatibility mode): what
+        was written of the first attempt, text and routing, goes, and the answer is written anew."""
+        self._check_open()
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM routing_chunks WHERE message_id = ?", (self.message_id,))
+            db.execute("UPDATE messages SET content = '', thinking = '', thinking_s = NULL WHERE id = ?",
+                       (self.message_id,))
+        self._pending, self._answer_texts = [], []
+        self._content, self._thinking, self._thinking_s = None, "", None
+        self._shape, self._seq = trace_rows.NO_ROUTING, 0
+        self._last_write = time.monotonic()
+
     def interrupt(self) -> None:
         """The answer was cut off (the engine ended, the window closed): keep everything so far, marked
         INTERRUPTED. Nothing happens once the writer is done."""

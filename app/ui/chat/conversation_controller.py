@@ -256,6 +256,10 @@ class _StoreWorker(QObject):
         if self._writer is not None:
             self._writer.set_content(text)
 
+    def restart_answer(self) -> None:
+        if self._writer is not None and not self._writer.done:
+            self._writer.restart()
+
     def set_thinking(self, text: str, seconds: float | None) -> None:
         if self._writer is not None:
             self._writer.set_thinking(text, seconds)
@@ -511,6 +515,12 @@ class ConversationController(QObject):
 
     def finish_answer(self, finished: protocol.Finished) -> None:
         self._submit(self._worker.finish_answer, finished)
+
+    def restart_answer(self) -> None:
+        """The answer is asked for again from its start: the first attempt's text and routing go."""
+        self._tokens.clear()
+        self._batch_timer.stop()
+        self._submit(self._worker.restart_answer)
 
     def interrupt_answer(self) -> None:
         """The answer ended early (the engine was lost): keep it, marked interrupted."""

@@ -232,6 +232,13 @@ class ConversationKeeper(QObject):
             self.controller.finish_answer(finished)
             self._await_answer_id()
 
+    def answer_restarted(self) -> None:
+        """The answer being written is asked for again from its start (compatibility mode): the store forgets
+        the first attempt."""
+        if self._answer_open:
+            self._shown_content = self._shown_thinking = ""
+            self.controller.restart_answer()
+
     def answer_interrupted(self) -> None:
         """The answer ended without figures (engine lost, error, window closing): kept, interrupted."""
         if self._answer_open:
