@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.compatibility_mode = False
         self._switching_to_compat = False
         self._shown_once = False
+        self._routing_waiting: tuple | None = None  # an opened answer's (trace, stats) until its model is loaded
         self._model_before_load: ModelInfo | None = None
         self._reloading = False
         self._answer_tokens = 0
@@ -271,8 +272,12 @@ class MainWindow(QMainWindow):
             self.load_model(self.model_info.path)
 
     def _on_routing_shown(self, trace, stats) -> None:
-        """An answer's routing, asked for in the chat (or an opened conversation's last): into the expert view."""
+        """An answer's routing, asked for in the chat (or an opened conversation's last): into the expert view
+        (once its model is loaded, if an opened conversation's model is being loaded)."""
         if self.chat.generating:
+            return
+        if self.library.loading_path is not None and trace is not None:
+            self._routing_waiting = (trace, stats)
             return
         if trace is None:
             self.chat.show_notice(self.tr("This answer has no routing kept: it was written by a dense model, or "
@@ -286,6 +291,7 @@ class MainWindow(QMainWindow):
 
     def _on_conversation_shown(self) -> None:
         """Another conversation is shown: the expert view and the speed of the one before go."""
+        self._routing_waiting = None
         self.experts.begin_answer()
         self._speed_label.clear()
         self._context_label.clear()
@@ -373,6 +379,9 @@ class MainWindow(QMainWindow):
         self.experts.set_model(info)
         self.experts.apply_choices(settings.expert_view())
         self.experts_menu.set_model(info, event.n_ctx)
+        if self._routing_waiting is not None:
+            self._on_routing_shown(*self._routing_waiting)
+            self._routing_waiting = None
         self._set_model(info)
         self.keeper.set_model_path(info.path)
         if event.template_problem:
@@ -384,6 +393,7 @@ class MainWindow(QMainWindow):
         self._set_model(None)
 
     def _on_generate_requested(self, request: protocol.Generate) -> None:
+        self._routing_waiting = None
         self.experts.begin_answer()
         self._answer_tokens = 0
         self._first_token_at = None

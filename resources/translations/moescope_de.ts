@@ -1188,59 +1188,59 @@ Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an je
     </message>
     <message>
         <location filename="../../app/ui/experts/pane.py" line="157" />
-        <location filename="../../app/ui/experts/pane.py" line="364" />
+        <location filename="../../app/ui/experts/pane.py" line="366" />
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="257" />
+        <location filename="../../app/ui/experts/pane.py" line="259" />
         <source>A kept answer: select a token, or replay it</source>
         <translation>Eine gespeicherte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="258" />
+        <location filename="../../app/ui/experts/pane.py" line="260" />
         <source>The answer being written</source>
         <translation>Die Antwort, die gerade entsteht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="280" />
+        <location filename="../../app/ui/experts/pane.py" line="282" />
         <source>The last answer: select a token, or replay it</source>
         <translation>Die letzte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="367" />
+        <location filename="../../app/ui/experts/pane.py" line="369" />
         <source>The tokens of the next answer appear here as they are written.</source>
         <translation>Die Tokens der nächsten Antwort erscheinen hier, während sie entstehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="388" />
+        <location filename="../../app/ui/experts/pane.py" line="390" />
         <source>{tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>{tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="404" />
+        <location filename="../../app/ui/experts/pane.py" line="406" />
         <source>Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über {tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="373" />
+        <location filename="../../app/ui/experts/pane.py" line="375" />
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="395" />
+        <location filename="../../app/ui/experts/pane.py" line="397" />
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="366" />
-        <location filename="../../app/ui/experts/pane.py" line="393" />
+        <location filename="../../app/ui/experts/pane.py" line="368" />
+        <location filename="../../app/ui/experts/pane.py" line="395" />
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="386" />
-        <location filename="../../app/ui/experts/pane.py" line="402" />
+        <location filename="../../app/ui/experts/pane.py" line="388" />
+        <location filename="../../app/ui/experts/pane.py" line="404" />
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
@@ -2495,104 +2495,104 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="104" />
+        <location filename="../../app/ui/main_window.py" line="105" />
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111" />
+        <location filename="../../app/ui/main_window.py" line="112" />
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="112" />
+        <location filename="../../app/ui/main_window.py" line="113" />
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172" />
-        <location filename="../../app/ui/main_window.py" line="329" />
+        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="335" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177" />
+        <location filename="../../app/ui/main_window.py" line="178" />
         <source>How much of the model's context the conversation fills. When it is full, the oldest messages are left out of the next answer (never the system prompt).</source>
         <translation>Wie viel vom Kontext des Modells das Gespräch füllt. Ist er voll, bleiben die ältesten Nachrichten bei der nächsten Antwort außen vor (nie die Systemanweisung).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="188" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195" />
+        <location filename="../../app/ui/main_window.py" line="196" />
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197" />
+        <location filename="../../app/ui/main_window.py" line="198" />
         <source>&amp;Chat settings…</source>
         <translation>&amp;Chat-Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="332" />
+        <location filename="../../app/ui/main_window.py" line="338" />
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334" />
+        <location filename="../../app/ui/main_window.py" line="340" />
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336" />
+        <location filename="../../app/ui/main_window.py" line="342" />
         <source>This model crashed llama.cpp's fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="359" />
+        <location filename="../../app/ui/main_window.py" line="365" />
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="414" />
+        <location filename="../../app/ui/main_window.py" line="424" />
         <source>Context: {percent} full</source>
         <translation>Kontext: {percent} belegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="435" />
+        <location filename="../../app/ui/main_window.py" line="445" />
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246" />
-        <location filename="../../app/ui/main_window.py" line="442" />
+        <location filename="../../app/ui/main_window.py" line="247" />
+        <location filename="../../app/ui/main_window.py" line="452" />
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278" />
+        <location filename="../../app/ui/main_window.py" line="283" />
         <source>This answer has no routing kept: it was written by a dense model, or before MoEscope kept routing.</source>
         <translation>Zu dieser Antwort ist kein Routing gespeichert: Ein dichtes Modell hat sie geschrieben, oder sie entstand, bevor MoEscope Routing aufbewahrte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284" />
+        <location filename="../../app/ui/main_window.py" line="289" />
         <source>This answer was routed by another model than the one loaded: load that model to see and replay its experts.</source>
         <translation>Diese Antwort stammt von einem anderen als dem geladenen Modell: Laden Sie jenes Modell, um ihre Experten zu sehen und abzuspielen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479" />
+        <location filename="../../app/ui/main_window.py" line="490" />
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="481" />
+        <location filename="../../app/ui/main_window.py" line="492" />
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -3154,57 +3154,60 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>TalkFigures</name>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="55" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="56" />
         <source>Copy for slide</source>
         <translation>Für Folie kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="56" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="57" />
         <source>Put these numbers on the clipboard as plain text</source>
         <translation>Diese Zahlen als reinen Text in die Zwischenablage legen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="86" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="87" />
         <source>Load a model to see its numbers.</source>
         <translation>Laden Sie ein Modell, um seine Zahlen zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="90" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="91" />
         <source>All {total} parameters work on every token: a dense model has no experts to choose from.</source>
         <translation>Alle {total} Parameter arbeiten an jedem Token: Ein dichtes Modell hat keine Experten zur Auswahl.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="103" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="104" />
         <source>{active} of {total} parameters work on each token ({share}).</source>
         <translation>{active} von {total} Parametern arbeiten an jedem Token ({share}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="106" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="107" />
         <source>So a token takes about {operations} operations instead of {dense} for a dense model of the same size: {saved} less compute, {times}× fewer.</source>
         <translation>Ein Token braucht also etwa {operations} Rechenoperationen statt {dense} bei einem dichten Modell gleicher Größe: {saved} weniger Rechenaufwand, {times}-mal weniger.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="121" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="122" />
         <source>Load balance in layer {layer}: {evenness} of 1 (1: all {n} experts equally busy). Most used: expert {most} with {share} of the choices.</source>
         <translation>Lastverteilung in Schicht {layer}: {evenness} von 1 (1: alle {n} Experten gleich beschäftigt). Am häufigsten: Experte {most} mit {share} der Wahlen.</translation>
     </message>
-    <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="126" />
-        <source>{unused} of its {n} experts were not chosen at all.</source>
-        <translation>{unused} ihrer {n} Experten wurden gar nicht gewählt.</translation>
+    <message numerus="yes">
+        <location filename="../../app/ui/experts/talk_figures.py" line="127" />
+        <source>%n of its {n} experts were not chosen at all.</source>
+        <translation>
+            <numerusform>%n ihrer {n} Experten wurde gar nicht gewählt.</numerusform>
+            <numerusform>%n ihrer {n} Experten wurden gar nicht gewählt.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="129" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="130" />
         <source>Least used: expert {least} with {share}.</source>
         <translation>Am seltensten: Experte {least} mit {share}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="134" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="135" />
         <source>Over all {count} MoE layers: {mean} on average; least even: layer {layer} ({value}).</source>
         <translation>Über alle {count} MoE-Schichten: {mean} im Mittel; am ungleichsten: Schicht {layer} ({value}).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/talk_figures.py" line="141" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="142" />
         <source>Consecutive tokens keep the same top expert {share} of the time in layer {layer} ({mean} over all layers; {chance} if the router picked at random).</source>
         <translation>Aufeinanderfolgende Tokens behalten in Schicht {layer} in {share} der Fälle denselben Top-Experten ({mean} über alle Schichten; {chance}, wenn der Router zufällig wählte).</translation>
     </message>
@@ -3314,42 +3317,42 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>TokenStrip</name>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="95" />
+        <location filename="../../app/ui/experts/token_strip.py" line="76" />
         <source>Token strip</source>
         <translation>Token-Leiste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="359" />
+        <location filename="../../app/ui/experts/token_strip.py" line="365" />
         <source>Top expert in layer {layer}:</source>
         <translation>Top-Experte in Schicht {layer}:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="361" />
+        <location filename="../../app/ui/experts/token_strip.py" line="367" />
         <source>&lt;span style='color:{colour}'&gt;■&lt;/span&gt;&amp;nbsp;{count} others</source>
         <translation>&lt;span style='color:{colour}'&gt;■&lt;/span&gt;&amp;nbsp;{count} weitere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="410" />
+        <location filename="../../app/ui/experts/token_strip.py" line="416" />
         <source>The tokens of the answer appear here.</source>
         <translation>Hier erscheinen die Tokens der Antwort.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="458" />
+        <location filename="../../app/ui/experts/token_strip.py" line="467" />
         <source>Answer · {count} tokens</source>
         <translation>Antwort · {count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="459" />
+        <location filename="../../app/ui/experts/token_strip.py" line="468" />
         <source>Prompt · {count} tokens</source>
         <translation>Eingabe · {count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="482" />
+        <location filename="../../app/ui/experts/token_strip.py" line="491" />
         <source>{name}: “{text}”</source>
         <translation>{name}: „{text}“</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/token_strip.py" line="485" />
+        <location filename="../../app/ui/experts/token_strip.py" line="494" />
         <source>Top expert in layer {layer}: {expert}</source>
         <translation>Top-Experte in Schicht {layer}: {expert}</translation>
     </message>

@@ -1,10 +1,9 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
     <name>LocalityPanel</name>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="226"/>
+        <location filename="../../app/ui/locality/panel.py" line="226" />
         <source>%n conversation(s) deleted.</source>
         <translation>
             <numerusform>%n conversation deleted.</numerusform>
@@ -12,7 +11,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="372"/>
+        <location filename="../../app/ui/locality/panel.py" line="372" />
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nothing left this computer: %n attempt blocked before anything was sent.</numerusform>
@@ -20,7 +19,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="378"/>
+        <location filename="../../app/ui/locality/panel.py" line="378" />
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
@@ -28,7 +27,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="388"/>
+        <location filename="../../app/ui/locality/panel.py" line="388" />
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n attempt failed.</numerusform>
@@ -36,11 +35,22 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="390"/>
+        <location filename="../../app/ui/locality/panel.py" line="390" />
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n attempt blocked before anything was sent.</numerusform>
             <numerusform>%n attempts blocked before anything was sent.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TalkFigures</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/experts/talk_figures.py" line="127" />
+        <source>%n of its {n} experts were not chosen at all.</source>
+        <translation>
+            <numerusform>%n of its {n} experts was not chosen at all.</numerusform>
+            <numerusform>%n of its {n} experts were not chosen at all.</numerusform>
         </translation>
     </message>
 </context>

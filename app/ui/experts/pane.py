@@ -210,8 +210,10 @@ class ExpertsPane(QWidget):
         layers = list(info.moe_layers)
         self.heatmap.set_shape(layers, info.n_experts, info.n_shared_experts)
         dense = [layer for layer in range(info.n_layers) if layer not in info.moe_layers]
+        self.diagram.blockSignals(True)  # its first layer is no choice of the user's (layoutChanged)
         self.diagram.set_model(info.n_experts, info.n_experts_used, info.n_shared_experts,
                                _diagram_gating(info.gating), layers, dense)
+        self.diagram.blockSignals(False)
         self.controls.set_layers(layers)
         self.strip.set_colour_layer(None)
         self._describe_model(info)

@@ -45,6 +45,7 @@ class TalkFigures(QWidget):
         self.lines: list[str] = []
         self._title = QLabel()
         self._title.setObjectName("talkTitle")
+        self._title.setWordWrap(True)  # a long model name must not widen the view (presentation type is large)
         self._range = QLabel()
         self._range.setObjectName("caption")
         self._body = QLabel()
@@ -123,8 +124,8 @@ class TalkFigures(QWidget):
             ).format(layer=layer, evenness=format_decimal(balance.evenness, 2), n=timeline.n_experts,
                      most=balance.most_used, share=format_percent(balance.most_share)))
             if balance.unused:
-                lines.append(self.tr("{unused} of its {n} experts were not chosen at all.").format(
-                    unused=balance.unused, n=timeline.n_experts))
+                lines.append(self.tr("%n of its {n} experts were not chosen at all.", "", balance.unused).format(
+                    n=timeline.n_experts))
             else:
                 lines.append(self.tr("Least used: expert {least} with {share}.").format(
                     least=balance.least_used, share=format_percent(balance.least_share)))
