@@ -92,6 +92,7 @@ class ExpertsPane(QWidget):
         self._pending: list[protocol.Token] = []
         self._pending_start = 0
         self._dirty = False
+        self._taking_in = False
 
         self._stack = QStackedWidget()
         self._empty_page = self._text_page(
@@ -301,7 +302,9 @@ class ExpertsPane(QWidget):
             self._pending.clear()
             self._pending_start = 0
         self._dirty = self.has_pending
+        self._taking_in = True  # the strip follows the newest token: shown once below, animated as live
         self.strip.tokens_added()
+        self._taking_in = False
         self._show_selection(animate=True)
         return True
 
@@ -353,7 +356,8 @@ class ExpertsPane(QWidget):
     # --- what the views show ---------------------------------------------------------------------
 
     def _on_selection(self, _lo: int, _hi: int) -> None:
-        self._show_selection(animate=self.replay.playing)
+        if not self._taking_in:
+            self._show_selection(animate=self.replay.playing)
 
     def _show_selection(self, animate: bool) -> None:
         timeline = self.timeline
