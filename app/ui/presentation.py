@@ -97,6 +97,9 @@ class PresentationMode(QObject):
             note.setWordWrap(True)
             note.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.experts_dock.setWidget(note)
+            width = window.width()  # the chat gets the room the expert view left
+            window.resizeDocks([self.chat_dock, self.experts_dock], [round(width * 0.7), round(width * 0.3)],
+                               Qt.Orientation.Horizontal)
             self.projector = ProjectorWindow()
             self.projector.hold(self.pane)
             self.projector.closed.connect(lambda: self.set_active(False))
