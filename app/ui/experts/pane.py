@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -108,9 +109,13 @@ class ExpertsPane(QWidget):
         self._build_moe_page()
         for page in (self._empty_page, self._dense_page, self._moe_page):
             self._stack.addWidget(page)
+        scroll = QScrollArea()  # on a small screen the view scrolls instead of pushing the window wider
+        scroll.setWidget(self._stack)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self._stack)
+        layout.addWidget(scroll)
         self.replay.install_keys(self._moe_page)
 
     # --- building --------------------------------------------------------------------------------
@@ -185,11 +190,12 @@ class ExpertsPane(QWidget):
         layout.addWidget(self._router_line)
         layout.addWidget(self._note_line)
         layout.addWidget(separator)
+        layout.addLayout(self.controls.view_row)
         layout.addLayout(self.controls.colour_row)
         layout.addWidget(self.strip)
         layout.addWidget(self.replay_bar)
         layout.addLayout(token_row)
-        layout.addLayout(self.controls.mode_row)
+        layout.addWidget(self.controls.mode_bar)
         layout.addWidget(self._views, 1)
         layout.addWidget(self._legend_line)
 
@@ -448,7 +454,7 @@ class ExpertsPane(QWidget):
         self.view = view
         self.controls.views.check(view)
         self._views.setCurrentIndex(VIEWS.index(view))
-        self.controls.modes.setEnabled(view == "heatmap")
+        self.controls.mode_bar.setVisible(view == "heatmap")
         self._legend_line.setVisible(view == "heatmap")
         self._show_selection(animate=False)
 

@@ -17,7 +17,8 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPainterPath, QPixmap
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (QBoxLayout, QButtonGroup, QHBoxLayout, QLabel, QLayout, QPushButton, QSizePolicy,
+                               QWidget)
 
 from app.core.talks.timeline import SPEEDS
 from app.ui.experts.token_names import token_name
@@ -214,15 +215,20 @@ class ReplayBar(QWidget):
         self._speeds = QButtonGroup(self)
         speed_caption = QLabel(self.tr("Speed"))
         speed_caption.setObjectName("caption")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        transport = QHBoxLayout()
+        transport.setSpacing(4)
         for button in self._controls():
-            layout.addWidget(button)
-        layout.addSpacing(12)
-        layout.addWidget(speed_caption)
+            transport.addWidget(button)
+        self.position_label = QLabel()
+        self.position_label.setObjectName("caption")
+        self.position_label.setMinimumWidth(1)  # elided by the space it gets, never widening the bar
+        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        transport.addSpacing(12)
+        transport.addWidget(self.position_label, 1)
         speeds = QHBoxLayout()
         speeds.setSpacing(0)
+        speeds.addWidget(speed_caption)
+        speeds.addSpacing(6)
         for speed in SPEEDS:
             button = self._button(self.tr("Replay at {speed} the speed the answer was written").format(
                 speed=speed_text(speed)))
@@ -233,15 +239,40 @@ class ReplayBar(QWidget):
             self._speeds.addButton(button)
             self.speed_buttons[speed] = button
             speeds.addWidget(button)
-        layout.addLayout(speeds)
-        layout.addSpacing(12)
-        self.position_label = QLabel()
-        self.position_label.setObjectName("caption")
-        layout.addWidget(self.position_label, 1)
+        speeds.addStretch(1)
+        self._rows = (transport, speeds)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(12)
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # see resizeEvent
+        self._layout.addLayout(transport, 1)
+        self._layout.addLayout(speeds)
         controller.stateChanged.connect(self.show_state)
         controller.strip.tokensChanged.connect(self.show_state)
         controller.strip.selectionChanged.connect(self.show_position)
         self.set_presentation(False)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider of its two rows: below the width of both side by side they stack."""
+        transport, speeds = (row.minimumSize() for row in self._rows)
+        return QSize(max(transport.width(), speeds.width()), transport.height() + speeds.height() + 4)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """The speeds beside the transport buttons where there is room, else under them."""
+        wide = sum(row.sizeHint().width() for row in self._rows) + self._layout.spacing()
+        direction = QBoxLayout.Direction.LeftToRight if event.size().width() >= wide else \
+            QBoxLayout.Direction.TopToBottom
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
+            self.updateGeometry()
+        super().resizeEvent(event)
+
+    def sizeHint(self) -> QSize:
+        transport, speeds = (row.sizeHint() for row in self._rows)
+        if self._layout.direction() == QBoxLayout.Direction.LeftToRight:
+            return QSize(transport.width() + speeds.width() + self._layout.spacing(),
+                         max(transport.height(), speeds.height()))
+        return QSize(max(transport.width(), speeds.width()), transport.height() + speeds.height() + 4)
 
     def _button(self, tip: str) -> QPushButton:
         button = QPushButton()
@@ -260,7 +291,8 @@ class ReplayBar(QWidget):
             "QPushButton { background: #2a303a; color: #f2f4f7; border: 1px solid #5b6675; font-size: 18pt; }"
             "QPushButton:checked { background: #ff9e1b; color: #0b0d10; border-color: #ff9e1b; }"
             "QPushButton:disabled { color: #5b6675; }"
-            "QLabel { color: #f2f4f7; font-size: 18pt; }" if on else "")
+            "QLabel { color: #f2f4f7; font-size: 18pt; }" if on
+            else "QPushButton#segment { padding: 5px 8px; }")  # five speeds fit a narrow dock
         colour = QColor("#f2f4f7" if on else "#1f1f1f")
         size = 34 if on else 18
         kinds = ("start", "back", "play", "pause", "forward", "end")

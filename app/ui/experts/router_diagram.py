@@ -97,6 +97,7 @@ class RouterDiagram(QWidget):
         self._up.setToolTip(self.tr("Next layer (Up key)"))
         self._up.clicked.connect(lambda: self.step_layer(1))
         self._summary = QLabel()
+        self._summary.setWordWrap(True)  # a narrow dock wraps it rather than growing wider
         header = QHBoxLayout()
         header.setSpacing(4)
         header.addWidget(self._layer_caption)
@@ -117,7 +118,7 @@ class RouterDiagram(QWidget):
         return QSize(960, 540)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(560, 320)
+        return QSize(320, 260)
 
     # ---- what the pane calls
 

@@ -39,8 +39,8 @@ class _Segments(QWidget):
 
 
 class ViewControls:
-    """The expert view's choice widgets, placed by the pane: ``mode_row`` (mode and view buttons) and
-    ``colour_row`` (the chip colouring). Their signals: ``modes.chosen``, ``views.chosen`` (a key of
+    """The expert view's choice widgets, placed by the pane: ``view_row`` (which view), ``mode_bar`` (this
+    token or the whole answer: the heatmap's) and ``colour_row`` (the chip colouring). Their signals: ``modes.chosen``, ``views.chosen`` (a key of
     MODES / VIEWS) and ``colour_box.currentIndexChanged``."""
 
     def __init__(self) -> None:
@@ -91,13 +91,19 @@ class ViewControls:
         )
         show_caption = QLabel(QCoreApplication.translate("ExpertsPane", "Show"))
         show_caption.setObjectName("caption")
-        self.mode_row = QHBoxLayout()
-        self.mode_row.addWidget(show_caption)
-        self.mode_row.addWidget(self.modes)
-        self.mode_row.addStretch(1)
-        self.mode_row.addWidget(self.views)
+        self.mode_bar = QWidget()
+        mode_row = QHBoxLayout(self.mode_bar)
+        mode_row.setContentsMargins(0, 0, 0, 0)
+        mode_row.addWidget(show_caption)
+        mode_row.addWidget(self.modes)
+        mode_row.addStretch(1)
+        self.view_row = QHBoxLayout()
+        self.view_row.addWidget(self.views)
+        self.view_row.addStretch(1)
 
         self.colour_box = QComboBox()
+        self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.colour_box.setMinimumContentsLength(10)  # long layer names do not widen the view
         self.colour_box.setAccessibleName(QCoreApplication.translate("ExpertsPane", "Colour the tokens by"))
         self.colour_box.setToolTip(
             QCoreApplication.translate(
@@ -110,6 +116,7 @@ class ViewControls:
         colour_caption.setObjectName("caption")
         self.source_label = QLabel()
         self.source_label.setObjectName("caption")
+        self.source_label.setWordWrap(True)
         self.colour_row = QHBoxLayout()
         self.colour_row.addWidget(self.source_label, 1)
         self.colour_row.addWidget(colour_caption)
