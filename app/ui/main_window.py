@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.core.chat.model import Settings
 from app.core.engine import protocol
@@ -30,7 +30,7 @@ from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
 from app.ui.experts.menu import ExpertsMenu
 from app.ui.locality.panel import LocalityPanel
 from app.ui.presentation import PresentationMode
-from app.ui import settings
+from app.ui import settings, window_layout
 from app.ui.resources import icon
 from app.worker import EngineWorker
 
@@ -102,15 +102,15 @@ class MainWindow(QMainWindow):
         self.keeper = ConversationKeeper(self.chat, self.conversation_store, self)
         self.library = LibraryPane(models_dir, policy=self.locality_guard.policy)
         self.experts = ExpertsPane()
-        self.library_dock = self._dock(self.library, self.tr("Model library"), "libraryDock")
+        self.library_dock = window_layout.dock(self, self.library, self.tr("Model library"), "libraryDock")
         chat_side = QSplitter(Qt.Orientation.Horizontal)
         chat_side.setObjectName("chatSplitter")
         chat_side.addWidget(self.conversations)
         chat_side.addWidget(self.chat)
         chat_side.setStretchFactor(1, 1)
         chat_side.setSizes([200, 520])
-        self.chat_dock = self._dock(chat_side, self.tr("Chat"), "chatDock")
-        self.experts_dock = self._dock(self.experts, self.tr("Experts"), "expertsDock")
+        self.chat_dock = window_layout.dock(self, chat_side, self.tr("Chat"), "chatDock")
+        self.experts_dock = window_layout.dock(self, self.experts, self.tr("Experts"), "expertsDock")
         self.presentation = PresentationMode(self, self.experts, self.experts_dock, self.chat_dock, self.library_dock)
         self._build_status_bar()
         self._build_menu()
@@ -153,19 +153,8 @@ class MainWindow(QMainWindow):
         self.conversation_store.error.connect(self._on_store_error)
 
         self.reset_layout()
-        self._restore_window_state()
+        window_layout.restore(self, *settings.window_layout())
         self.library.refresh()
-
-    def _dock(self, widget: QWidget, title: str, name: str) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        return dock
 
     def _build_status_bar(self) -> None:
         self.locality = LocalityIndicator(self.locality_guard.tracker)
@@ -203,22 +192,8 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.library.models_dir_action)
 
     def reset_layout(self) -> None:
-        """Library on the left, chat in the middle, experts on the right."""
-        for dock in (self.library_dock, self.chat_dock, self.experts_dock):
-            dock.setFloating(False)
-            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.splitDockWidget(self.library_dock, self.chat_dock, Qt.Orientation.Horizontal)
-        self.splitDockWidget(self.chat_dock, self.experts_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.library_dock, self.chat_dock, self.experts_dock], [300, 720, 420], Qt.Orientation.Horizontal
-        )
-
-    def _restore_window_state(self) -> None:
-        geometry, state = settings.window_layout()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
-        if state is not None:
-            self.restoreState(state)
+        """Library on the left, chat in the middle, experts on the right (see app.ui.window_layout)."""
+        window_layout.reset(self, self.library_dock, self.chat_dock, self.experts_dock)
 
     def show_locality_panel(self) -> None:
         """Open (or bring forward) the panel on storage, connections and offline mode."""

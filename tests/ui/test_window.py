@@ -339,6 +339,21 @@ def test_window_layout_is_saved_and_restored(qtbot, silent_window, models_dir):
     assert reopened.dockWidgetArea(reopened.experts_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
 
 
+def test_reset_layout_fits_the_screen_and_shares_a_narrow_one(qtbot, silent_window):
+    """The offscreen screen is 800 × 800: View › Reset layout leaves the window inside it, with the library
+    as a tab behind the chat (three docks side by side need more width) and the experts beside them."""
+    window = silent_window
+    window.resize(2000, 1500)
+    window.reset_layout()
+    screen = window.screen().availableGeometry()
+    assert screen.width() < 1280
+    frame = window.frameGeometry()
+    assert frame.width() <= screen.width() and frame.height() <= screen.height()
+    assert window.chat_dock in window.tabifiedDockWidgets(window.library_dock)
+    assert window.experts_dock not in window.tabifiedDockWidgets(window.library_dock)
+    assert not window.chat_dock.visibleRegion().isEmpty()
+
+
 def test_qt_binding_keeps_singleton_references():
     """PySide6 6.12.0 leaks references to None/True/False on CPython < 3.12 and crashes after a few
     thousand calls; the pinned binding must not."""
