@@ -19,6 +19,8 @@ QPushButton#primary:hover { background: #1c6bcc; }
 QPushButton#primary:disabled { background: #a9bfdc; color: #eef3fa; border-color: #a9bfdc; }
 QPushButton#segment { border-radius: 0; padding: 5px 16px; }
 QPushButton#segment:checked { background: #2d3142; color: #ffffff; border-color: #2d3142; }
+QPushButton:focus, QPushButton#segment:focus, QPushButton#primary:focus { border: 3px solid #e8710a; }
+QComboBox:focus, QLineEdit:focus, QSpinBox:focus, QListWidget:focus, QTextBrowser:focus { border: 2px solid #e8710a; }
 QTextBrowser#transcript, QPlainTextEdit#messageInput, QListWidget#modelList {
     border: 1px solid #cfd5de; border-radius: 6px; background: #ffffff;
 }

@@ -10,7 +10,7 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QThread, QTimer
+from PySide6.QtCore import QEvent, QLocale, QObject, QPointF, Qt, QThread, QTimer
 
 from app.core.engine.protocol import ANSWER, ASSISTANT, STOP_STOPPED, USER, ChatMessage, Loaded, Routing, Token
 from app.core.models.demo import write_demo_model
@@ -567,3 +567,31 @@ def test_a_file_that_crashes_the_engine_even_in_compatibility_mode_is_refused_an
     with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
         send(qtbot, window, "Hallo")
     assert finished.args[0].answer_tokens == 4
+
+
+def test_keyboard_focus_is_visible_on_buttons_and_segments(qtbot):
+    """A focused button (a plain one, a segment such as "This token", the primary Load) wears a thick
+    orange frame that an unfocused one does not: keyboard users see where they are."""
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from app.ui.style import STYLE_SHEET
+
+    holder = QWidget()
+    holder.setStyleSheet(STYLE_SHEET)
+    layout = QVBoxLayout(holder)
+    buttons = [QPushButton("Load"), QPushButton("This token"), QPushButton("Laden")]
+    buttons[1].setObjectName("segment")
+    buttons[2].setObjectName("primary")
+    for button in buttons:
+        layout.addWidget(button)
+    qtbot.addWidget(holder)
+    holder.show()
+    qtbot.waitExposed(holder)
+    for button in buttons:
+        edge = QPointF(1.5, button.height() / 2).toPoint()
+        plain = button.grab().toImage().pixelColor(edge)
+        button.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(button.hasFocus)
+        focused = button.grab().toImage().pixelColor(edge)
+        assert focused != plain, button.text()
+        assert focused.red() > 200 and focused.blue() < 80, focused.name()
