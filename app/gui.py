@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QLocale,
+    QObject,
     QMessageLogContext,
     QtMsgType,
     qFormatLogMessage,
@@ -69,7 +71,8 @@ def run_gui(
     app.setDesktopFileName("moescope")  # Wayland matches the window to moescope.desktop (icon, name)
     app.setWindowIcon(icon("moescope"))
     apply_style(app)
-    install_translators(app, lang)
+    lang = lang or settings.language()
+    translators = install_translators(app, lang)
     models_dir = Path(models_dir) if models_dir else paths.models_dir()
     chosen = settings.models_dir()  # the folder picked in the library, unless another one was asked for
     if chosen is not None and chosen.is_dir() and models_dir == paths.models_dir():
@@ -78,11 +81,47 @@ def run_gui(
 
     apply_saved_offline()  # before the engine starts: it inherits the policy from the environment
     worker, thread = start_engine_thread()
-    window = MainWindow(worker, models_dir)
+    session = WindowSession(app, worker, models_dir, translators)
     if model_to_load is not None:
-        window.load_model(str(Path(model_to_load).resolve()))
-    window.show()
+        session.window.load_model(str(Path(model_to_load).resolve()))
+    session.window.show()
     try:
         return app.exec()
     finally:
         stop_engine_thread(worker, thread)
+
+
+class WindowSession(QObject):
+    """The main window over one engine worker; a language chosen in Settings builds the window again in
+    that language, keeping the engine, its loaded model and the conversation shown."""
+
+    def __init__(self, app: QApplication, worker, models_dir: Path, translators: list) -> None:
+        super().__init__(app)
+        self.app, self.worker, self.models_dir, self.translators = app, worker, models_dir, translators
+        self.window = self._new_window()
+
+    def _new_window(self) -> MainWindow:
+        window = MainWindow(self.worker, self.models_dir)
+        window.language_menu.chosen.connect(self.switch_language)
+        return window
+
+    def switch_language(self, code: str) -> None:
+        """Translators for ``code`` ("" for the system's language), then the window anew in its place."""
+        old = self.window
+        if old.chat.generating:
+            old.worker.stop()
+        conversation = old.conversation_store.current_id
+        quits = self.app.quitOnLastWindowClosed()
+        self.app.setQuitOnLastWindowClosed(False)  # between the two windows none is open
+        old.close()
+        old.deleteLater()
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
+        QLocale.setDefault(QLocale.system())
+        self.translators = install_translators(self.app, code or None)
+        self.window = self._new_window()
+        self.window.adopt_engine()
+        if conversation is not None:
+            self.window.keeper.open(conversation)
+        self.window.show()
+        self.app.setQuitOnLastWindowClosed(quits)

@@ -75,6 +75,7 @@ class EngineWorker(QObject):
         self._client: EngineClient | None = None
         self._busy = False
         self.capture_scores = False  # loads also read the router's scores over all experts (the window sets it)
+        self.last_loaded: protocol.Loaded | None = None  # the model loaded now, for a window made later
         self._restartRequested.connect(self._restart, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -193,6 +194,7 @@ class EngineWorker(QObject):
         elif isinstance(event, protocol.PromptRouting):
             self.promptRouting.emit(event)
         elif isinstance(event, protocol.Loaded):
+            self.last_loaded = event
             retry = self._supervisor.on_loaded()
             self.loaded.emit(event)
             if retry is not None:  # the first answer that crashed the engine, asked again
@@ -204,6 +206,7 @@ class EngineWorker(QObject):
             self._sync_busy()
             self.finished.emit(event)
         elif isinstance(event, protocol.Unloaded):
+            self.last_loaded = None
             self._supervisor.on_unloaded()
             self._sync_busy()
             self.unloaded.emit()
@@ -218,6 +221,7 @@ class EngineWorker(QObject):
 
     def _on_lost(self, event: protocol.Lost) -> None:
         log.warning("engine lost: %s", event.message)
+        self.last_loaded = None
         loss = self._supervisor.on_lost(event)
         if loss is None:  # closing anyway
             return

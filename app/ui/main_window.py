@@ -28,6 +28,7 @@ from app.ui.formatting import format_decimal, format_percent
 from app.ui.library.pane import LibraryPane
 from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
 from app.ui.experts.menu import ExpertsMenu
+from app.ui.language_menu import LanguageMenu
 from app.ui.locality.panel import LocalityPanel
 from app.ui.presentation import PresentationMode
 from app.ui import settings, window_layout
@@ -190,6 +191,14 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(chat_settings)
         settings_menu.addAction(self.library.token_action)
         settings_menu.addAction(self.library.models_dir_action)
+        self.language_menu = LanguageMenu(self)
+        settings_menu.addMenu(self.language_menu.menu)
+
+    def adopt_engine(self) -> None:
+        """A window made while the engine already runs (the language was switched): ready, with its model."""
+        self.engine_ready = self.worker.pid is not None
+        if self.worker.last_loaded is not None:
+            self._on_loaded(self.worker.last_loaded)
 
     def reset_layout(self) -> None:
         """Library on the left, chat in the middle, experts on the right (see app.ui.window_layout)."""

@@ -20,6 +20,7 @@ OFFLINE = "network/offline"  # the offline switch of the locality panel
 WINDOW_GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"  # dock layout
 CHAT_PRESETS = "chat/presets"  # named chat settings (system prompt, sampling), as JSON: {name: fields}
+LANGUAGE = "window/language"  # "de" or "en" chosen in Settings › Language; absent: the system's
 CAPTURE_SCORES = "experts/capture_scores"  # read the router's scores over all experts (the router diagram)
 EXPERT_VIEW = "experts/view"  # the expert view's choices, as JSON: view, mode, colour layer, diagram layer
 PRESENTATION = "experts/presentation"  # presentation mode was on when the window closed
@@ -54,6 +55,16 @@ def offline() -> bool:
 
 def set_offline(value: bool) -> None:
     QSettings().setValue(OFFLINE, bool(value))
+
+
+def language() -> str | None:
+    """The language chosen in the window ("de", "en"), or None to follow the system."""
+    value = QSettings().value(LANGUAGE, "")
+    return str(value) if value in ("de", "en") else None
+
+
+def set_language(code: str | None) -> None:
+    QSettings().setValue(LANGUAGE, code or "")
 
 
 def capture_scores() -> bool:
@@ -122,3 +133,15 @@ def set_chat_presets(presets: dict[str, Settings]) -> None:
 def location() -> str:
     """Where the settings are kept: a file, or the registry path on Windows."""
     return QSettings().fileName()
+
+
+GUIDE_DONE = "guide/done"  # the first-run guide was finished or skipped (it opens by itself only before)
+
+
+def guide_done() -> bool:
+    """Whether the first-run guide was finished or skipped; False when never set."""
+    return bool(QSettings().value(GUIDE_DONE, False, type=bool))
+
+
+def set_guide_done(value: bool) -> None:
+    QSettings().setValue(GUIDE_DONE, bool(value))
