@@ -13,10 +13,10 @@ QDockWidget::title { background: #e9ecf1; padding: 6px 10px; border-bottom: 1px 
 QDockWidget > QWidget { font-weight: normal; }
 QPushButton { padding: 6px 14px; border: 1px solid #aab2bf; border-radius: 5px; background: #ffffff; }
 QPushButton:hover { background: #f0f4fa; }
-QPushButton:disabled { color: #9aa0a6; background: #f3f4f6; border-color: #d5d9df; }
+QPushButton:disabled { color: #767c86; background: #f3f4f6; border-color: #d5d9df; }
 QPushButton#primary { background: #1a5fb4; color: #ffffff; border-color: #15508f; font-weight: bold; }
 QPushButton#primary:hover { background: #1c6bcc; }
-QPushButton#primary:disabled { background: #a9bfdc; color: #eef3fa; border-color: #a9bfdc; }
+QPushButton#primary:disabled { background: #c9d6e8; color: #46566e; border-color: #c9d6e8; }
 QPushButton#segment { border-radius: 0; padding: 5px 16px; }
 QPushButton#segment:checked { background: #2d3142; color: #ffffff; border-color: #2d3142; }
 QPushButton:focus, QPushButton#segment:focus, QPushButton#primary:focus { border: 3px solid #e8710a; }
@@ -74,3 +74,16 @@ def apply_style(app: QApplication) -> None:
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
+
+
+def contrast_ratio(foreground: QColor | str, background: QColor | str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21); AA asks for 4.5 for text, 3 for large text."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+    lighter, darker = sorted((luminance(QColor(foreground)), luminance(QColor(background))), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
