@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core import paths
 from app.core.system_libs import platform_failure_message
+from app.ui.guide.dialog import maybe_show_guide
 from app.ui.i18n import install_translators
 from app.ui import settings
 from app.ui.locality.indicator import apply_saved_offline
@@ -85,6 +86,7 @@ def run_gui(
     if model_to_load is not None:
         session.window.load_model(str(Path(model_to_load).resolve()))
     session.window.show()
+    maybe_show_guide(session.window)
     try:
         return app.exec()
     finally:

@@ -10,6 +10,8 @@ own option.
 
 from __future__ import annotations
 
+import os
+
 DEFAULT_CONTEXT = 2048
 """Context length (tokens) a model is loaded with, and the one the memory estimate assumes."""
 
@@ -27,3 +29,12 @@ MIN_P = 0.05
 
 REPEAT_PENALTY = 1.1
 """Penalty on tokens of the last 64; 1.0 switches it off."""
+
+MAX_ENGINE_THREADS = 8
+"""The engine computes with one thread per logical CPU, but no more than this (more threads only wait for memory)."""
+
+
+def engine_threads() -> int:
+    """Threads the engine computes with unless a load asks for a number: one per logical CPU, at most
+    MAX_ENGINE_THREADS."""
+    return max(1, min(MAX_ENGINE_THREADS, os.cpu_count() or 1))

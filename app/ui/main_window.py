@@ -28,6 +28,9 @@ from app.ui.formatting import format_decimal, format_percent
 from app.ui.library.pane import LibraryPane
 from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
 from app.ui.experts.menu import ExpertsMenu
+from app.ui.file_menu import FileMenu
+from app.ui.guide.dialog import show_guide
+from app.ui.help_menu import HelpMenu
 from app.ui.language_menu import LanguageMenu
 from app.ui.locality.panel import LocalityPanel
 from app.ui.presentation import PresentationMode
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
         conversations: the list of kept conversations, beside the chat in its dock.
         conversation_store: the ConversationController (the store, on a thread of its own).
         conversation_menu, experts_menu: the Conversation and Experts menus (ConversationMenu, ExpertsMenu).
+        file_menu, help_menu, language_menu: File, Help and Settings › Language (FileMenu, HelpMenu, LanguageMenu).
         presentation: the PresentationMode (F5).
         keeper: the ConversationKeeper that keeps the chat in the store.
         chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
@@ -175,6 +179,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self._speed_label)
 
     def _build_menu(self) -> None:
+        self.file_menu = FileMenu(self)
+        self.menuBar().addMenu(self.file_menu.menu)
         view = self.menuBar().addMenu(self.tr("&View"))
         reset = QAction(self.tr("&Reset layout"), self)
         reset.triggered.connect(self.reset_layout)
@@ -193,6 +199,12 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.library.models_dir_action)
         self.language_menu = LanguageMenu(self)
         settings_menu.addMenu(self.language_menu.menu)
+        self.help_menu = HelpMenu(self)
+        self.menuBar().addMenu(self.help_menu.menu)
+        first_steps = QAction(self.tr("&First steps…"), self)
+        first_steps.setObjectName("firstStepsAction")
+        first_steps.triggered.connect(lambda: show_guide(self))
+        self.help_menu.add_guide_action(first_steps)
 
     def adopt_engine(self) -> None:
         """A window made while the engine already runs (the language was switched): ready, with its model."""

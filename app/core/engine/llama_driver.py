@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from app.core.defaults import DEFAULT_CONTEXT
+from app.core.defaults import DEFAULT_CONTEXT, engine_threads
 from app.core.engine import protocol
 from app.core.engine.backends import load_cpu_backends
 from app.core.engine.compat import injected_crash_stages
@@ -166,7 +166,7 @@ class Engine:
                               details={"stage": "model"})
         _crash_if_injected("load", inject)
 
-        threads = n_threads or max(1, min(8, os.cpu_count() or 1))
+        threads = n_threads or engine_threads()
         ctx_params = ll.llama_context_default_params()
         ctx_params.n_ctx = max(64, min(n_ctx, info.context_length or n_ctx))
         ctx_params.n_batch = BATCH
