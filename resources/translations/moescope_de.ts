@@ -1,6 +1,74 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="25" />
+        <source>About MoEscope</source>
+        <translation>Über MoEscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="29" />
+        <source>MoEscope {version}</source>
+        <translation>MoEscope {version}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="32" />
+        <source>Chat with a language model on this computer and watch which experts of a Mixture-of-Experts model work on each word. Nothing you write leaves this computer.</source>
+        <translation>Chatten Sie mit einem Sprachmodell auf diesem Computer und sehen Sie, welche Experten eines Mixture-of-Experts-Modells an jedem Wort arbeiten. Nichts, was Sie schreiben, verlässt diesen Computer.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="42" />
+        <source>MoEscope brings these parts along:</source>
+        <translation>MoEscope bringt diese Teile mit:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="46" />
+        <source>Parts and their licences</source>
+        <translation>Teile und ihre Lizenzen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="47" />
+        <source>Part</source>
+        <translation>Teil</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="47" />
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="47" />
+        <source>Licence</source>
+        <translation>Lizenz</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="51" />
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="52" />
+        <source>{name} (the demo text model)</source>
+        <translation>{name} (das Demo-Textmodell)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="53" />
+        <source>not installed</source>
+        <translation>nicht installiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="54" />
+        <source>{name} (random weights, written by MoEscope)</source>
+        <translation>{name} (Zufallsgewichte, von MoEscope erzeugt)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/about_dialog.py" line="66" />
+        <source>MoEscope is free software under the MIT licence. Qt and PySide6 are used under the GNU LGPL version 3: you may replace them with your own build. The Gemma model's weights are Google's and are provided under the Gemma Terms of Use (ai.google.dev/gemma/terms).</source>
+        <translation>MoEscope ist freie Software unter der MIT-Lizenz. Qt und PySide6 werden unter der GNU LGPL Version 3 genutzt: Sie dürfen sie durch einen eigenen Build ersetzen. Die Gewichte des Gemma-Modells gehören Google und stehen unter den Gemma-Nutzungsbedingungen (ai.google.dev/gemma/terms).</translation>
+    </message>
+</context>
+<context>
     <name>AuditTableModel</name>
     <message>
         <location filename="../../app/ui/locality/audit_table.py" line="62" />
@@ -731,48 +799,53 @@
 <context>
     <name>DownloadController</name>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="202" />
-        <location filename="../../app/ui/library/download_controller.py" line="213" />
+        <location filename="../../app/ui/library/download_controller.py" line="207" />
+        <location filename="../../app/ui/library/download_controller.py" line="218" />
         <source>This model cannot be downloaded</source>
         <translation>Dieses Modell kann nicht heruntergeladen werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="222" />
+        <location filename="../../app/ui/library/download_controller.py" line="227" />
         <source>Already in the library</source>
         <translation>Bereits in der Bibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="224" />
+        <location filename="../../app/ui/library/download_controller.py" line="229" />
         <source>Downloading…</source>
         <translation>Wird heruntergeladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="228" />
+        <location filename="../../app/ui/library/download_controller.py" line="233" />
         <source>Download ({size})</source>
         <translation>Herunterladen ({size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="230" />
+        <location filename="../../app/ui/library/download_controller.py" line="235" />
         <source>Download (about {size})</source>
         <translation>Herunterladen (etwa {size})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="232" />
+        <location filename="../../app/ui/library/download_controller.py" line="237" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="285" />
+        <location filename="../../app/ui/library/download_controller.py" line="246" />
+        <source>Offline mode is off now: press Try again to download.</source>
+        <translation>Der Offline-Modus ist jetzt aus: Klicken Sie auf „Erneut versuchen“, um herunterzuladen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/download_controller.py" line="301" />
         <source>“{name}” was downloaded and checked; it is now in your library.</source>
         <translation>„{name}“ wurde heruntergeladen und geprüft; es ist jetzt in Ihrer Bibliothek.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="303" />
+        <location filename="../../app/ui/library/download_controller.py" line="322" />
         <source>Not enough free space</source>
         <translation>Nicht genug freier Speicherplatz</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/download_controller.py" line="315" />
+        <location filename="../../app/ui/library/download_controller.py" line="334" />
         <source>The download cannot continue</source>
         <translation>Der Download kann nicht fortgesetzt werden</translation>
     </message>
@@ -1178,7 +1251,7 @@
 <context>
     <name>ExpertsPane</name>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="99" />
+        <location filename="../../app/ui/experts/pane.py" line="101" />
         <source>No model loaded yet.
 
 Load a model in the Model library to see which experts work on each word the model reads and writes.</source>
@@ -1187,60 +1260,60 @@ Load a model in the Model library to see which experts work on each word the mod
 Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="157" />
-        <location filename="../../app/ui/experts/pane.py" line="366" />
+        <location filename="../../app/ui/experts/pane.py" line="163" />
+        <location filename="../../app/ui/experts/pane.py" line="376" />
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="259" />
+        <location filename="../../app/ui/experts/pane.py" line="266" />
         <source>A kept answer: select a token, or replay it</source>
         <translation>Eine gespeicherte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="260" />
+        <location filename="../../app/ui/experts/pane.py" line="267" />
         <source>The answer being written</source>
         <translation>Die Antwort, die gerade entsteht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="282" />
+        <location filename="../../app/ui/experts/pane.py" line="289" />
         <source>The last answer: select a token, or replay it</source>
         <translation>Die letzte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="369" />
+        <location filename="../../app/ui/experts/pane.py" line="379" />
         <source>The tokens of the next answer appear here as they are written.</source>
         <translation>Die Tokens der nächsten Antwort erscheinen hier, während sie entstehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="390" />
+        <location filename="../../app/ui/experts/pane.py" line="400" />
         <source>{tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>{tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="406" />
+        <location filename="../../app/ui/experts/pane.py" line="416" />
         <source>Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über {tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="375" />
+        <location filename="../../app/ui/experts/pane.py" line="385" />
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="397" />
+        <location filename="../../app/ui/experts/pane.py" line="407" />
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="368" />
-        <location filename="../../app/ui/experts/pane.py" line="395" />
+        <location filename="../../app/ui/experts/pane.py" line="378" />
+        <location filename="../../app/ui/experts/pane.py" line="405" />
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="388" />
-        <location filename="../../app/ui/experts/pane.py" line="404" />
+        <location filename="../../app/ui/experts/pane.py" line="398" />
+        <location filename="../../app/ui/experts/pane.py" line="414" />
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
@@ -1352,29 +1425,185 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/view_controls.py" line="101" />
+        <location filename="../../app/ui/experts/view_controls.py" line="107" />
         <source>Colour the tokens by</source>
         <translation>Tokens färben nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/view_controls.py" line="103" />
+        <location filename="../../app/ui/experts/view_controls.py" line="109" />
         <source>Colour each token by the expert that got the highest weight in a layer: which expert took which word</source>
         <translation>Jedes Token nach dem Experten färben, der in einer Schicht das höchste Gewicht bekam: welcher Experte welches Wort übernahm</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/view_controls.py" line="109" />
+        <location filename="../../app/ui/experts/view_controls.py" line="115" />
         <source>Colour tokens by</source>
         <translation>Tokens färben nach</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/view_controls.py" line="123" />
+        <location filename="../../app/ui/experts/view_controls.py" line="130" />
         <source>nothing</source>
         <translation>nichts</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/view_controls.py" line="126" />
+        <location filename="../../app/ui/experts/view_controls.py" line="133" />
         <source>top expert in layer {layer}</source>
         <translation>Top-Experte in Schicht {layer}</translation>
+    </message>
+</context>
+<context>
+    <name>FileMenu</name>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="39" />
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="43" />
+        <source>&amp;Offline mode</source>
+        <translation>&amp;Offline-Modus</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="48" />
+        <source>Refuse every connection to another computer, even downloads and searches. Kept for the next start.</source>
+        <translation>Jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen. Bleibt beim nächsten Start erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="51" />
+        <source>Data &amp;locality…</source>
+        <translation>Daten&amp;verbleib…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="53" />
+        <source>Where your data is kept and which connections MoEscope made</source>
+        <translation>Wo Ihre Daten liegen und welche Verbindungen MoEscope aufgebaut hat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="57" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunGuide</name>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="58" />
+        <source>First steps — MoEscope</source>
+        <translation>Erste Schritte — MoEscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="72" />
+        <source>&amp;Skip</source>
+        <translation>Ü&amp;berspringen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="73" />
+        <source>Close the guide; Help › First steps… opens it again</source>
+        <translation>Die Einführung schließen; Hilfe › Erste Schritte… öffnet sie wieder</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="75" />
+        <source>&amp;Back</source>
+        <translation>&amp;Zurück</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="101" />
+        <source>Welcome to MoEscope</source>
+        <translation>Willkommen bei MoEscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="103" />
+        <source>MoEscope lets you chat with an AI language model that runs on this computer, and shows which of its “experts” work on each word of the answer.</source>
+        <translation>Mit MoEscope chatten Sie mit einem KI-Sprachmodell, das auf diesem Computer läuft, und sehen, welche seiner „Experten“ an jedem Wort der Antwort arbeiten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="106" />
+        <source>This guide takes two minutes: first you choose a model that suits this computer, then you see what the three parts of the window are for.</source>
+        <translation>Diese Einführung dauert zwei Minuten: Zuerst wählen Sie ein Modell, das zu diesem Computer passt, dann sehen Sie, wofür die drei Teile des Fensters da sind.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="109" />
+        <source>This guide takes a minute: it shows what the three parts of the window are for.</source>
+        <translation>Diese Einführung dauert eine Minute: Sie zeigt, wofür die drei Teile des Fensters da sind.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="111" />
+        <source>Good to know: the “demo MoE” model that comes with MoEscope has random weights. Its answers are gibberish on purpose; it only shows how the experts are chosen.</source>
+        <translation>Gut zu wissen: Das Modell „Demo-MoE“, das MoEscope mitbringt, hat zufällige Gewichte. Seine Antworten sind absichtlich Kauderwelsch; es zeigt nur, wie die Experten gewählt werden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="113" />
+        <source>See what stays on this computer</source>
+        <translation>Sehen, was auf diesem Computer bleibt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="115" />
+        <source>Your conversations and models stay on this computer; MoEscope only connects to the internet when you download or search for a model.</source>
+        <translation>Ihre Gespräche und Modelle bleiben auf diesem Computer; MoEscope verbindet sich nur mit dem Internet, wenn Sie ein Modell herunterladen oder suchen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="126" />
+        <source>The three parts of the window</source>
+        <translation>Die drei Teile des Fensters</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="127" />
+        <source>From left to right, as in the window:</source>
+        <translation>Von links nach rechts, wie im Fenster:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="131" />
+        <source>Model library</source>
+        <translation>Modellbibliothek</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="132" />
+        <source>The models on this computer, and more to download. Choose one and press “Load” to chat with it.</source>
+        <translation>Die Modelle auf diesem Computer und weitere zum Herunterladen. Wählen Sie eines und drücken Sie „Laden“, um damit zu chatten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="134" />
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="135" />
+        <source>Type a question and press Enter. The answer appears word by word; earlier conversations are listed beside it.</source>
+        <translation>Schreiben Sie eine Frage und drücken Sie die Eingabetaste. Die Antwort erscheint Wort für Wort; frühere Gespräche stehen daneben.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="137" />
+        <source>Experts</source>
+        <translation>Experten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="138" />
+        <source>While the model writes, you see which of its experts work on each word. Click a word of the answer to see its experts.</source>
+        <translation>Während das Modell schreibt, sehen Sie, welche seiner Experten an jedem Wort arbeiten. Klicken Sie auf ein Wort der Antwort, um seine Experten zu sehen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="148" />
+        <source>Help › First steps… opens this guide again.</source>
+        <translation>Hilfe › Erste Schritte… öffnet diese Einführung wieder.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="164" />
+        <source>Step {index} of {count}</source>
+        <translation>Schritt {index} von {count}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="167" />
+        <source>&amp;Done</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="167" />
+        <source>&amp;Next</source>
+        <translation>&amp;Weiter</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/dialog.py" line="168" />
+        <source>Close the guide and start</source>
+        <translation>Die Einführung schließen und loslegen</translation>
     </message>
 </context>
 <context>
@@ -1453,34 +1682,62 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
 </context>
 <context>
+    <name>HelpMenu</name>
+    <message>
+        <location filename="../../app/ui/help_menu.py" line="42" />
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_menu.py" line="45" />
+        <source>Copy &amp;diagnostic report</source>
+        <translation>&amp;Diagnosebericht kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_menu.py" line="48" />
+        <source>Copies versions, processor, memory, engine settings and the last engine problem, for a message to whoever looks after MoEscope. It holds no conversation text.</source>
+        <translation>Kopiert Versionen, Prozessor, Arbeitsspeicher, Engine-Einstellungen und das letzte Engine-Problem für eine Nachricht an die Betreuung von MoEscope. Er enthält keinen Gesprächstext.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_menu.py" line="53" />
+        <source>&amp;About MoEscope</source>
+        <translation>Über &amp;MoEscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/help_menu.py" line="98" />
+        <source>The diagnostic report is on the clipboard: paste it into your message. It holds versions, this computer's processor and memory, the engine's settings and its last problem, and no conversation text.</source>
+        <translation>Der Diagnosebericht ist in der Zwischenablage: Fügen Sie ihn in Ihre Nachricht ein. Er enthält Versionen, Prozessor und Arbeitsspeicher dieses Computers, die Einstellungen der Engine und ihr letztes Problem, aber keinen Gesprächstext.</translation>
+    </message>
+</context>
+<context>
     <name>HubSearch</name>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="65" />
+        <location filename="../../app/ui/library/hub_search.py" line="68" />
         <source>Searching Hugging Face for “{query}”…</source>
         <translation>Hugging Face wird nach „{query}“ durchsucht…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="70" />
+        <location filename="../../app/ui/library/hub_search.py" line="73" />
         <source>Reading the files of {repo}…</source>
         <translation>Die Dateien von {repo} werden gelesen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="78" />
+        <location filename="../../app/ui/library/hub_search.py" line="81" />
         <source>This repository has no GGUF model files.</source>
         <translation>Dieses Repository enthält keine GGUF-Modelldateien.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="80" />
+        <location filename="../../app/ui/library/hub_search.py" line="83" />
         <source>Nothing found for “{query}”. Try fewer or other words, e.g. “Qwen3 30B”.</source>
         <translation>Nichts gefunden für „{query}“. Versuchen Sie weniger oder andere Wörter, z. B. „Qwen3 30B“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="84" />
+        <location filename="../../app/ui/library/hub_search.py" line="87" />
         <source>No search result matches the filter.</source>
         <translation>Kein Suchergebnis passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/hub_search.py" line="86" />
+        <location filename="../../app/ui/library/hub_search.py" line="89" />
         <source>Search Hugging Face for more models in the GGUF format, e.g. “Qwen3 30B” or “OLMoE”. Only the words you search for are sent.</source>
         <translation>Suchen Sie auf Hugging Face nach weiteren Modellen im GGUF-Format, z. B. „Qwen3 30B“ oder „OLMoE“. Gesendet werden nur Ihre Suchbegriffe.</translation>
     </message>
@@ -1488,84 +1745,97 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ImportFlow</name>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="75" />
+        <location filename="../../app/ui/library/import_flow.py" line="76" />
         <source>Import a GGUF model file</source>
         <translation>GGUF-Modelldatei importieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="77" />
+        <location filename="../../app/ui/library/import_flow.py" line="78" />
         <source>GGUF model files (*.gguf)</source>
         <translation>GGUF-Modelldateien (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="112" />
+        <location filename="../../app/ui/library/import_flow.py" line="113" />
         <source>“{name}” is already in the models folder.</source>
         <translation>„{name}“ liegt bereits im Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="116" />
+        <location filename="../../app/ui/library/import_flow.py" line="117" />
         <source>Checking and copying “{name}”…</source>
         <translation>„{name}“ wird geprüft und kopiert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="120" />
+        <location filename="../../app/ui/library/import_flow.py" line="121" />
         <source>Checking “{name}”…</source>
         <translation>„{name}“ wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="132" />
+        <location filename="../../app/ui/library/import_flow.py" line="133" />
         <source>Add “{name}” to the library</source>
         <translation>„{name}“ zur Bibliothek hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="133" />
+        <location filename="../../app/ui/library/import_flow.py" line="134" />
         <source>Copy the file into the models folder, or use it where it is?</source>
         <translation>Die Datei in den Modellordner kopieren oder dort verwenden, wo sie liegt?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="139" />
+        <location filename="../../app/ui/library/import_flow.py" line="140" />
         <source>A copy takes {size} of space and stays usable when the original is gone (for example on a USB stick). Using it where it is takes no space, but the file must stay where it is.</source>
         <translation>Eine Kopie belegt {size} und bleibt nutzbar, wenn das Original nicht mehr da ist (zum Beispiel auf einem USB-Stick). Verwenden Sie die Datei dort, wo sie liegt, belegt sie keinen Platz, muss aber dort bleiben.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="143" />
+        <location filename="../../app/ui/library/import_flow.py" line="144" />
         <source>Copy into the models folder</source>
         <translation>In den Modellordner kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="144" />
+        <location filename="../../app/ui/library/import_flow.py" line="145" />
         <source>Use where it is</source>
         <translation>Dort verwenden, wo sie liegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="162" />
+        <location filename="../../app/ui/library/import_flow.py" line="163" />
         <source>“{name}” was added to the library; it stays where it is.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt; die Datei bleibt, wo sie ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="171" />
+        <location filename="../../app/ui/library/import_flow.py" line="172" />
         <source>Copying… {done} of {total}</source>
         <translation>Wird kopiert… {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="176" />
+        <location filename="../../app/ui/library/import_flow.py" line="177" />
         <source>“{name}” was added to the library.</source>
         <translation>„{name}“ wurde zur Bibliothek hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="185" />
+        <location filename="../../app/ui/library/import_flow.py" line="186" />
         <source>Copying was stopped; nothing was added.</source>
         <translation>Das Kopieren wurde abgebrochen; nichts wurde hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="196" />
+        <location filename="../../app/ui/library/import_flow.py" line="198" />
         <source>This file cannot be imported</source>
         <translation>Diese Datei kann nicht importiert werden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/import_flow.py" line="198" />
+        <location filename="../../app/ui/library/import_flow.py" line="200" />
         <source>Nothing was added to the library.</source>
         <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageMenu</name>
+    <message>
+        <location filename="../../app/ui/language_menu.py" line="24" />
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/language_menu.py" line="30" />
+        <source>As the &amp;system</source>
+        <translation>Wie das &amp;System</translation>
     </message>
 </context>
 <context>
@@ -1620,32 +1890,34 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryPane</name>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="238" />
+        <location filename="../../app/ui/library/pane.py" line="239" />
         <source>Models folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="223" />
+        <location filename="../../app/ui/library/pane.py" line="224" />
         <source>Import GGUF file…</source>
         <translation>GGUF-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="235" />
+        <location filename="../../app/ui/library/pane.py" line="236" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="233" />
+        <location filename="../../app/ui/library/pane.py" line="234" />
         <source>Read the models folder again</source>
         <translation>Den Modellordner neu einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="209" />
+        <location filename="../../app/ui/library/pane.py" line="210" />
+        <location filename="../../app/ui/library/pane.py" line="506" />
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="209" />
+        <location filename="../../app/ui/library/pane.py" line="210" />
+        <location filename="../../app/ui/library/pane.py" line="510" />
         <source>Load the selected model so you can chat with it</source>
         <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
     </message>
@@ -1703,7 +1975,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     <message>
         <location filename="../../app/ui/library/pane.py" line="159" />
         <source>Fit</source>
-        <translation>Passung</translation>
+        <translation>Eignung</translation>
     </message>
     <message>
         <location filename="../../app/ui/library/pane.py" line="161" />
@@ -1736,83 +2008,98 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>← Alle Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="204" />
+        <location filename="../../app/ui/library/pane.py" line="205" />
         <source>Stop copying</source>
         <translation>Kopieren abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="212" />
+        <location filename="../../app/ui/library/pane.py" line="213" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="212" />
+        <location filename="../../app/ui/library/pane.py" line="213" />
         <source>Download the selected model into the models folder</source>
         <translation>Das ausgewählte Modell in den Modellordner herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="216" />
+        <location filename="../../app/ui/library/pane.py" line="217" />
         <source>Show files</source>
         <translation>Dateien anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="216" />
+        <location filename="../../app/ui/library/pane.py" line="217" />
         <source>List the model files of the selected repository</source>
         <translation>Die Modelldateien des ausgewählten Repositorys anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="225" />
+        <location filename="../../app/ui/library/pane.py" line="226" />
         <source>Add a model file (.gguf) from this computer: copied into the models folder, or used where it is. You can also drop files onto the library.</source>
         <translation>Eine Modelldatei (.gguf) von diesem Computer hinzufügen: in den Modellordner kopiert oder dort verwendet, wo sie liegt. Sie können Dateien auch auf die Bibliothek ziehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="231" />
+        <location filename="../../app/ui/library/pane.py" line="232" />
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="231" />
-        <location filename="../../app/ui/library/pane.py" line="502" />
+        <location filename="../../app/ui/library/pane.py" line="232" />
+        <location filename="../../app/ui/library/pane.py" line="519" />
         <source>Delete the selected model file to free space</source>
         <translation>Die ausgewählte Modelldatei löschen, um Platz freizugeben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="243" />
+        <location filename="../../app/ui/library/pane.py" line="244" />
         <source>Change…</source>
         <translation>Ändern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="244" />
+        <location filename="../../app/ui/library/pane.py" line="245" />
         <source>Use another folder for the models, e.g. on an external drive</source>
         <translation>Einen anderen Ordner für die Modelle verwenden, z. B. auf einem externen Laufwerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="252" />
+        <location filename="../../app/ui/library/pane.py" line="253" />
         <source>Hugging Face &amp;token…</source>
         <translation>Hugging-Face-&amp;Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="254" />
+        <location filename="../../app/ui/library/pane.py" line="255" />
         <source>&amp;Models folder…</source>
         <translation>&amp;Modellordner…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="457" />
+        <location filename="../../app/ui/library/pane.py" line="463" />
         <source>The catalog cannot be shown: {reason}</source>
         <translation>Der Katalog kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="458" />
+        <location filename="../../app/ui/library/pane.py" line="464" />
         <source>No catalog model matches the filter.</source>
         <translation>Kein Modell im Katalog passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="500" />
+        <location filename="../../app/ui/library/pane.py" line="506" />
+        <source>✓ Loaded</source>
+        <translation>✓ Geladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/pane.py" line="508" />
+        <source>This model is loaded: ask it something in the chat</source>
+        <translation>Dieses Modell ist geladen: Stellen Sie ihm im Chat eine Frage</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/pane.py" line="515" />
+        <source>Select a model in the list to delete it</source>
+        <translation>Wählen Sie ein Modell in der Liste aus, um es zu löschen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/pane.py" line="517" />
         <source>This model is in use; load another one before deleting it.</source>
         <translation>Dieses Modell wird gerade verwendet; laden Sie ein anderes, bevor Sie es löschen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="473" />
+        <location filename="../../app/ui/library/pane.py" line="479" />
         <source>Reading the models folder…</source>
         <translation>Der Modellordner wird gelesen…</translation>
     </message>
@@ -1820,302 +2107,367 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryWords</name>
     <message>
-        <location filename="../../app/ui/library/words.py" line="24" />
+        <location filename="../../app/ui/library/words.py" line="27" />
         <source>German</source>
         <translation>Deutsch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="25" />
+        <location filename="../../app/ui/library/words.py" line="28" />
         <source>English</source>
         <translation>Englisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="26" />
+        <location filename="../../app/ui/library/words.py" line="29" />
         <source>French</source>
         <translation>Französisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="27" />
+        <location filename="../../app/ui/library/words.py" line="30" />
         <source>Spanish</source>
         <translation>Spanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="28" />
+        <location filename="../../app/ui/library/words.py" line="31" />
         <source>Italian</source>
         <translation>Italienisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="29" />
+        <location filename="../../app/ui/library/words.py" line="32" />
         <source>Portuguese</source>
         <translation>Portugiesisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="30" />
+        <location filename="../../app/ui/library/words.py" line="33" />
         <source>Dutch</source>
         <translation>Niederländisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="31" />
+        <location filename="../../app/ui/library/words.py" line="34" />
         <source>Polish</source>
         <translation>Polnisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="32" />
+        <location filename="../../app/ui/library/words.py" line="35" />
         <source>Russian</source>
         <translation>Russisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="33" />
+        <location filename="../../app/ui/library/words.py" line="36" />
         <source>Chinese</source>
         <translation>Chinesisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="34" />
+        <location filename="../../app/ui/library/words.py" line="37" />
         <source>Japanese</source>
         <translation>Japanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="35" />
+        <location filename="../../app/ui/library/words.py" line="38" />
         <source>Korean</source>
         <translation>Koreanisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="36" />
+        <location filename="../../app/ui/library/words.py" line="39" />
         <source>Arabic</source>
         <translation>Arabisch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="51" />
+        <location filename="../../app/ui/library/words.py" line="54" />
+        <source>MoEscope demo MoE (random weights, {experts} experts, {top_k} per token, {layers} layers)</source>
+        <translation>MoEscope-Demo-MoE (Zufallsgewichte, {experts} Experten, {top_k} pro Token, {layers} Schichten)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="57" />
+        <source>MoEscope demo dense model (random weights, {layers} layers)</source>
+        <translation>MoEscope-Demo-Modell, dicht (Zufallsgewichte, {layers} Schichten)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="68" />
         <source>Fits</source>
         <translation>Passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="53" />
+        <location filename="../../app/ui/library/words.py" line="70" />
         <source>Tight</source>
         <translation>Knapp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="55" />
+        <location filename="../../app/ui/library/words.py" line="72" />
         <source>Does not fit</source>
         <translation>Passt nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="56" />
+        <location filename="../../app/ui/library/words.py" line="73" />
         <source>Fit unknown</source>
-        <translation>Passung unbekannt</translation>
+        <translation>Eignung unbekannt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="69" />
+        <location filename="../../app/ui/library/words.py" line="86" />
         <source>needs about {need}; of this computer's {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="72" />
+        <location filename="../../app/ui/library/words.py" line="89" />
         <source>needs up to about {need}; of this computer's {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht bis zu etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="77" />
+        <location filename="../../app/ui/library/words.py" line="94" />
         <source>needs about {need}, this computer has {total}</source>
         <translation>braucht etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="79" />
+        <location filename="../../app/ui/library/words.py" line="96" />
         <source>needs up to about {need}, this computer has {total}</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="83" />
+        <location filename="../../app/ui/library/words.py" line="100" />
         <source>needs about {need} of this computer's {total} ({free} free now); close other programs first</source>
         <translation>braucht etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="88" />
+        <location filename="../../app/ui/library/words.py" line="105" />
         <source>needs up to about {need} of this computer's {total} ({free} free now); close other programs first</source>
         <translation>braucht bis zu etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="96" />
+        <location filename="../../app/ui/library/words.py" line="113" />
         <source>needs about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="98" />
+        <location filename="../../app/ui/library/words.py" line="115" />
         <source>needs up to about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="107" />
+        <location filename="../../app/ui/library/words.py" line="124" />
         <source>{verdict}: {reason}</source>
         <translation>{verdict}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="114" />
+        <location filename="../../app/ui/library/words.py" line="131" />
         <source>Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}</source>
         <translation>Modell {weights} + Gesprächsspeicher {kv} (für {tokens} Token) + Programm {overhead}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="133" />
+        <location filename="../../app/ui/library/words.py" line="156" />
+        <source>Answers slowly on this computer: less than one word per second</source>
+        <translation>Antwortet auf diesem Computer langsam: weniger als ein Wort pro Sekunde</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="158" />
+        <source>About one word per second on this computer</source>
+        <translation>Etwa ein Wort pro Sekunde auf diesem Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="160" />
+        <source>More than {count} words per second on this computer</source>
+        <translation>Mehr als {count} Wörter pro Sekunde auf diesem Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="163" />
+        <source>About {count} words per second on this computer</source>
+        <translation>Etwa {count} Wörter pro Sekunde auf diesem Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="170" />
+        <source>Estimated from this computer's memory speed ({bandwidth}/s, measured) and the {read} of the model read for every word piece it writes.</source>
+        <translation>Geschätzt aus der gemessenen Speichergeschwindigkeit dieses Computers ({bandwidth}/s) und den {read} des Modells, die es für jedes geschriebene Wortstück liest.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="176" />
+        <source>Only the experts chosen for a token are read, so this Mixture-of-Experts model answers as fast as a much smaller model.</source>
+        <translation>Gelesen werden nur die für ein Token gewählten Experten, darum antwortet dieses Mixture-of-Experts-Modell so schnell wie ein viel kleineres Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="192" />
         <source>{count} languages</source>
         <translation>{count} Sprachen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="136" />
+        <location filename="../../app/ui/library/words.py" line="195" />
         <source>{languages} and {count} more</source>
         <translation>{languages} und {count} weitere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="148" />
+        <location filename="../../app/ui/library/words.py" line="207" />
         <source>{done} of {total}</source>
         <translation>{done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="150" />
+        <location filename="../../app/ui/library/words.py" line="209" />
         <source>part {index} of {count}</source>
         <translation>Teil {index} von {count}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="154" />
+        <location filename="../../app/ui/library/words.py" line="213" />
         <source>checking the part downloaded earlier…</source>
         <translation>der früher heruntergeladene Teil wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="156" />
+        <location filename="../../app/ui/library/words.py" line="215" />
         <source>verifying the checksum…</source>
         <translation>die Prüfsumme wird kontrolliert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="158" />
+        <location filename="../../app/ui/library/words.py" line="217" />
         <source>{speed}/s</source>
         <translation>{speed}/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="162" />
+        <location filename="../../app/ui/library/words.py" line="221" />
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="172" />
+        <location filename="../../app/ui/library/words.py" line="231" />
         <source>Waiting: starts when the download before it is finished</source>
         <translation>Wartet: beginnt, sobald der vorherige Download fertig ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="175" />
+        <location filename="../../app/ui/library/words.py" line="234" />
         <source>Connecting to Hugging Face…</source>
         <translation>Verbindung zu Hugging Face wird hergestellt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="179" />
+        <location filename="../../app/ui/library/words.py" line="238" />
         <source>Paused at {done} of {total}</source>
         <translation>Angehalten bei {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="182" />
+        <location filename="../../app/ui/library/words.py" line="241" />
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="184" />
+        <location filename="../../app/ui/library/words.py" line="243" />
         <source>Downloaded and checked</source>
         <translation>Heruntergeladen und geprüft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="186" />
+        <location filename="../../app/ui/library/words.py" line="245" />
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="187" />
+        <location filename="../../app/ui/library/words.py" line="246" />
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="202" />
+        <location filename="../../app/ui/library/words.py" line="264" />
+        <source>No internet connection: Hugging Face could not be reached. Connect this computer to the internet and search again.</source>
+        <translation>Keine Internetverbindung: Hugging Face ist nicht erreichbar. Verbinden Sie diesen Computer mit dem Internet und suchen Sie erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="269" />
+        <source>No internet connection: Hugging Face could not be reached. Connect this computer to the internet, then press Try again.</source>
+        <translation>Keine Internetverbindung: Hugging Face ist nicht erreichbar. Verbinden Sie diesen Computer mit dem Internet und klicken Sie dann auf „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="276" />
         <source>Nothing by that name was found on Hugging Face (it does not exist, or it is private).</source>
         <translation>Unter diesem Namen wurde auf Hugging Face nichts gefunden (es existiert nicht oder ist privat).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="207" />
+        <location filename="../../app/ui/library/words.py" line="281" />
         <source>This model was not found on Hugging Face: the repository or the file does not exist (any more), or it is private.</source>
         <translation>Dieses Modell wurde auf Hugging Face nicht gefunden: Das Repository oder die Datei existiert nicht (mehr) oder ist privat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="214" />
+        <location filename="../../app/ui/library/words.py" line="288" />
         <source>This model is gated: accept its licence on its page at huggingface.co, then add your Hugging Face token under Settings › Hugging Face token….</source>
         <translation>Dieses Modell ist zugangsbeschränkt: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und hinterlegen Sie dann Ihren Hugging-Face-Token unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="220" />
+        <location filename="../../app/ui/library/words.py" line="294" />
         <source>Your Hugging Face token has no access to this model yet: accept its licence on its page at huggingface.co, then try again.</source>
         <translation>Ihr Hugging-Face-Token hat noch keinen Zugriff auf dieses Modell: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="226" />
+        <location filename="../../app/ui/library/words.py" line="300" />
         <source>Hugging Face did not accept your token. Check or replace it under Settings › Hugging Face token….</source>
         <translation>Hugging Face hat Ihren Token nicht akzeptiert. Prüfen oder ersetzen Sie ihn unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="233" />
+        <location filename="../../app/ui/library/words.py" line="307" />
         <source>No connection to Hugging Face, or it is not answering. Check the internet connection and try again.</source>
         <translation>Keine Verbindung zu Hugging Face, oder der Dienst antwortet nicht. Prüfen Sie die Internetverbindung und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="239" />
-        <source>The connection to Hugging Face was lost or it is not answering. What was downloaded so far is kept: try again later and the download continues where it stopped.</source>
-        <translation>Die Verbindung zu Hugging Face ist abgebrochen, oder der Dienst antwortet nicht. Das bisher Heruntergeladene bleibt erhalten: Versuchen Sie es später erneut, dann geht der Download dort weiter, wo er aufgehört hat.</translation>
+        <location filename="../../app/ui/library/words.py" line="312" />
+        <source>Hugging Face is not answering, or the connection to it was lost. Try again later.</source>
+        <translation>Hugging Face antwortet nicht, oder die Verbindung wurde unterbrochen. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="246" />
+        <location filename="../../app/ui/library/words.py" line="383" />
+        <source>The {size} downloaded so far are kept; the download continues where it stopped.</source>
+        <translation>Die bisher geladenen {size} bleiben erhalten; der Download setzt dort fort, wo er aufgehört hat.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="386" />
+        <source>Nothing was downloaded yet.</source>
+        <translation>Es wurde noch nichts heruntergeladen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="316" />
         <source>Hugging Face's answer was incomplete, so the file could not be checked. Try again later.</source>
         <translation>Die Antwort von Hugging Face war unvollständig, daher konnte die Datei nicht geprüft werden. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="252" />
+        <location filename="../../app/ui/library/words.py" line="322" />
         <source>Not enough free space: the download needs about {need} (and some room to spare), the drive of the models folder has {free} free. Free some space or choose another models folder.</source>
         <translation>Nicht genug freier Speicherplatz: Der Download braucht etwa {need} (mit etwas Reserve), auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="260" />
+        <location filename="../../app/ui/library/words.py" line="330" />
         <source>Not enough free space on the drive of the models folder. Free some space or choose another models folder.</source>
         <translation>Auf dem Laufwerk des Modellordners ist nicht genug Platz frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="266" />
+        <location filename="../../app/ui/library/words.py" line="336" />
+        <source>The models folder is not there any more (is it on a drive that is not connected?). Connect it or choose another models folder, then try again.</source>
+        <translation>Der Modellordner ist nicht mehr da (liegt er auf einem Laufwerk, das nicht angeschlossen ist?). Schließen Sie es an oder wählen Sie einen anderen Modellordner und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="342" />
         <source>The models folder cannot be written to. Choose another models folder.</source>
         <translation>In den Modellordner kann nicht geschrieben werden. Wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="270" />
+        <location filename="../../app/ui/library/words.py" line="346" />
         <source>The downloaded file did not match Hugging Face's checksum, so it was deleted and is not in the library. Try again; if it happens again, the connection is changing the data.</source>
         <translation>Die heruntergeladene Datei stimmte nicht mit der Prüfsumme von Hugging Face überein; sie wurde deshalb gelöscht und ist nicht in der Bibliothek. Versuchen Sie es erneut; passiert es wieder, verändert die Verbindung die Daten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="276" />
+        <location filename="../../app/ui/library/words.py" line="352" />
         <source>The download was cancelled and its partial file removed.</source>
         <translation>Der Download wurde abgebrochen und die unvollständige Datei entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="279" />
+        <location filename="../../app/ui/library/words.py" line="355" />
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to search.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um zu suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="285" />
+        <location filename="../../app/ui/library/words.py" line="361" />
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to download.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um herunterzuladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="292" />
+        <location filename="../../app/ui/library/words.py" line="368" />
         <source>A different file with this name is already in the models folder. Delete or rename it first.</source>
         <translation>Im Modellordner liegt bereits eine andere Datei mit diesem Namen. Löschen oder benennen Sie sie zuerst um.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="297" />
+        <location filename="../../app/ui/library/words.py" line="373" />
         <source>This is not a GGUF model file MoEscope can download.</source>
         <translation>Dies ist keine GGUF-Modelldatei, die MoEscope herunterladen kann.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="298" />
+        <location filename="../../app/ui/library/words.py" line="374" />
         <source>Something MoEscope did not foresee went wrong. Try again later.</source>
         <translation>Etwas Unvorhergesehenes ist schiefgegangen. Versuchen Sie es später erneut.</translation>
     </message>
@@ -2123,47 +2475,47 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LoadFlow</name>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="58" />
+        <location filename="../../app/ui/library/load_flow.py" line="63" />
         <source>This model probably does not fit</source>
         <translation>Dieses Modell passt wahrscheinlich nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="59" />
+        <location filename="../../app/ui/library/load_flow.py" line="64" />
         <source>“{name}” needs more memory than this computer can give: {reason}.</source>
         <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="67" />
+        <location filename="../../app/ui/library/load_flow.py" line="72" />
         <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run better.</source>
         <translation>Das Laden kann sehr lange dauern, den Computer eine Weile stark verlangsamen oder scheitern. Ein kleineres Modell oder eine kleinere Datei desselben Modells (eine niedrigere Quantisierung wie Q3_K_M) läuft besser.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="72" />
+        <location filename="../../app/ui/library/load_flow.py" line="77" />
         <source>Load anyway</source>
         <translation>Trotzdem laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="84" />
+        <location filename="../../app/ui/library/load_flow.py" line="89" />
         <source>Loading “{name}” again…</source>
         <translation>„{name}“ wird erneut geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="84" />
+        <location filename="../../app/ui/library/load_flow.py" line="89" />
         <source>Loading “{name}”…</source>
         <translation>„{name}“ wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="91" />
+        <location filename="../../app/ui/library/load_flow.py" line="96" />
         <source>“{name}” is ready (loaded in {seconds} s).</source>
         <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="94" />
+        <location filename="../../app/ui/library/load_flow.py" line="99" />
         <source>It runs in compatibility mode on this computer.</source>
         <translation>Es läuft auf diesem Computer im Kompatibilitätsmodus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="106" />
+        <location filename="../../app/ui/library/load_flow.py" line="111" />
         <source>“{name}” could not be loaded: {message}</source>
         <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
     </message>
@@ -2226,22 +2578,22 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Das Modell läuft in einem eigenen Prozess auf diesem Computer. MoEscope sendet nichts, was Sie eingeben, über das Netzwerk.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="241" />
+        <location filename="../../app/ui/locality/indicator.py" line="266" />
         <source>Model file: {path}</source>
         <translation>Modelldatei: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="243" />
+        <location filename="../../app/ui/locality/indicator.py" line="268" />
         <source>No model loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="245" />
+        <location filename="../../app/ui/locality/indicator.py" line="270" />
         <source>Click to see the details and acknowledge the warning.</source>
         <translation>Klicken Sie hier, um die Einzelheiten zu sehen und die Warnung zu bestätigen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="247" />
+        <location filename="../../app/ui/locality/indicator.py" line="272" />
         <source>Click to see where your data is stored, the connection log and the offline switch.</source>
         <translation>Klicken Sie hier für die Speicherorte Ihrer Daten, das Verbindungsprotokoll und den Offline-Schalter.</translation>
     </message>
@@ -2297,11 +2649,6 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <location filename="../../app/ui/locality/panel.py" line="173" />
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality/panel.py" line="174" />
-        <source>Connection logs:</source>
-        <translation>Verbindungsprotokolle:</translation>
     </message>
     <message>
         <location filename="../../app/ui/locality/panel.py" line="186" />
@@ -2362,12 +2709,28 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="359" />
-        <source>{when} — {entries} entries. {verdict}</source>
-        <translation>{when} — {entries} Einträge. {verdict}</translation>
+        <location filename="../../app/ui/locality/panel.py" line="353" />
+        <source>There is no log of an earlier session on this computer.</source>
+        <translation>Auf diesem Computer gibt es kein Protokoll einer früheren Sitzung.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="372" />
+        <location filename="../../app/ui/locality/panel.py" line="359" />
+        <source>{when} — %n entries. {verdict}</source>
+        <translation>
+            <numerusform>{when} — %n Eintrag. {verdict}</numerusform>
+            <numerusform>{when} — %n Einträge. {verdict}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/panel.py" line="370" />
+        <source>%n download(s) or search(es) you started were not run because offline mode was on.</source>
+        <translation>
+            <numerusform>%n Download oder Suche, die Sie gestartet haben, wurde nicht ausgeführt, weil der Offline-Modus an war.</numerusform>
+            <numerusform>%n Downloads oder Suchen, die Sie gestartet haben, wurden nicht ausgeführt, weil der Offline-Modus an war.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/panel.py" line="374" />
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nichts hat diesen Computer verlassen: %n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -2375,12 +2738,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="374" />
+        <location filename="../../app/ui/locality/panel.py" line="378" />
+        <source>Nothing left this computer: {declined}</source>
+        <translation>Nichts hat diesen Computer verlassen: {declined}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="379" />
         <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
         <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="378" />
+        <location filename="../../app/ui/locality/panel.py" line="383" />
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
@@ -2388,17 +2756,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="382" />
+        <location filename="../../app/ui/locality/panel.py" line="387" />
         <source>Connections to other computers were made for downloads or searches you started: {actions}.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="385" />
+        <location filename="../../app/ui/locality/panel.py" line="390" />
         <source>No connection to another computer was made for downloads or searches you started.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen Computer hergestellt.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="388" />
+        <location filename="../../app/ui/locality/panel.py" line="393" />
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n Versuch ist fehlgeschlagen.</numerusform>
@@ -2406,7 +2774,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="390" />
+        <location filename="../../app/ui/locality/panel.py" line="395" />
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -2418,6 +2786,11 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <location filename="../../app/ui/locality/panel.py" line="263" />
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="174" />
+        <source>Connection log:</source>
+        <translation>Verbindungsprotokoll:</translation>
     </message>
     <message>
         <location filename="../../app/ui/locality/panel.py" line="255" />
@@ -2462,32 +2835,27 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="353" />
-        <source>No earlier sessions are kept.</source>
-        <translation>Es sind keine früheren Sitzungen gespeichert.</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/locality/panel.py" line="402" />
+        <location filename="../../app/ui/locality/panel.py" line="409" />
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="403" />
+        <location filename="../../app/ui/locality/panel.py" line="410" />
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="413" />
+        <location filename="../../app/ui/locality/panel.py" line="420" />
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="432" />
+        <location filename="../../app/ui/locality/panel.py" line="439" />
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="436" />
+        <location filename="../../app/ui/locality/panel.py" line="443" />
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -2495,104 +2863,109 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="105" />
+        <location filename="../../app/ui/main_window.py" line="110" />
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="112" />
+        <location filename="../../app/ui/main_window.py" line="117" />
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="113" />
+        <location filename="../../app/ui/main_window.py" line="118" />
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
-        <location filename="../../app/ui/main_window.py" line="335" />
+        <location filename="../../app/ui/main_window.py" line="167" />
+        <location filename="../../app/ui/main_window.py" line="331" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178" />
+        <location filename="../../app/ui/main_window.py" line="172" />
         <source>How much of the model's context the conversation fills. When it is full, the oldest messages are left out of the next answer (never the system prompt).</source>
         <translation>Wie viel vom Kontext des Modells das Gespräch füllt. Ist er voll, bleiben die ältesten Nachrichten bei der nächsten Antwort außen vor (nie die Systemanweisung).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="184" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="185" />
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196" />
+        <location filename="../../app/ui/main_window.py" line="192" />
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198" />
+        <location filename="../../app/ui/main_window.py" line="194" />
         <source>&amp;Chat settings…</source>
         <translation>&amp;Chat-Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="338" />
+        <location filename="../../app/ui/main_window.py" line="204" />
+        <source>&amp;First steps…</source>
+        <translation>&amp;Erste Schritte…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="334" />
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340" />
+        <location filename="../../app/ui/main_window.py" line="336" />
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="342" />
+        <location filename="../../app/ui/main_window.py" line="338" />
         <source>This model crashed llama.cpp's fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365" />
+        <location filename="../../app/ui/main_window.py" line="361" />
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424" />
+        <location filename="../../app/ui/main_window.py" line="420" />
         <source>Context: {percent} full</source>
         <translation>Kontext: {percent} belegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="445" />
+        <location filename="../../app/ui/main_window.py" line="441" />
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247" />
-        <location filename="../../app/ui/main_window.py" line="452" />
+        <location filename="../../app/ui/main_window.py" line="243" />
+        <location filename="../../app/ui/main_window.py" line="448" />
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283" />
+        <location filename="../../app/ui/main_window.py" line="279" />
         <source>This answer has no routing kept: it was written by a dense model, or before MoEscope kept routing.</source>
         <translation>Zu dieser Antwort ist kein Routing gespeichert: Ein dichtes Modell hat sie geschrieben, oder sie entstand, bevor MoEscope Routing aufbewahrte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="285" />
         <source>This answer was routed by another model than the one loaded: load that model to see and replay its experts.</source>
         <translation>Diese Antwort stammt von einem anderen als dem geladenen Modell: Laden Sie jenes Modell, um ihre Experten zu sehen und abzuspielen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490" />
+        <location filename="../../app/ui/main_window.py" line="486" />
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492" />
+        <location filename="../../app/ui/main_window.py" line="488" />
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -2600,123 +2973,123 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ModelCard</name>
     <message>
-        <location filename="../../app/ui/library/card.py" line="85" />
+        <location filename="../../app/ui/library/card.py" line="97" />
         <source>Loaded</source>
         <translation>Geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="87" />
+        <location filename="../../app/ui/library/card.py" line="99" />
         <source>In the library</source>
         <translation>In der Bibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="97" />
+        <location filename="../../app/ui/library/card.py" line="109" />
         <source>Cannot be used: {reason}</source>
         <translation>Nicht verwendbar: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="103" />
-        <location filename="../../app/ui/library/card.py" line="148" />
+        <location filename="../../app/ui/library/card.py" line="115" />
+        <location filename="../../app/ui/library/card.py" line="160" />
         <source>Used where it is: {folder}</source>
         <translation>Wird dort verwendet, wo sie liegt: {folder}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="109" />
+        <location filename="../../app/ui/library/card.py" line="121" />
         <source>{count} downloads last month</source>
         <translation>{count} Downloads im letzten Monat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="114" />
+        <location filename="../../app/ui/library/card.py" line="126" />
         <source>Double-click or press “Show files” to see its model files.</source>
         <translation>Doppelklicken oder „Dateien anzeigen“ drücken, um die Modelldateien zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="118" />
+        <location filename="../../app/ui/library/card.py" line="130" />
         <source>MoE</source>
         <translation>MoE</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="118" />
+        <location filename="../../app/ui/library/card.py" line="130" />
         <source>Dense</source>
         <translation>Dicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="121" />
+        <location filename="../../app/ui/library/card.py" line="133" />
         <source>Mixture of Experts: only some experts work on each token</source>
         <translation>Mixture of Experts: An jedem Token arbeiten nur einige Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="123" />
+        <location filename="../../app/ui/library/card.py" line="135" />
         <source>Dense: every parameter works on every token</source>
         <translation>Dicht: Jeder Parameter arbeitet an jedem Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="130" />
+        <location filename="../../app/ui/library/card.py" line="142" />
         <source>{total} total · {active} active</source>
         <translation>{total} gesamt · {active} aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="134" />
+        <location filename="../../app/ui/library/card.py" line="146" />
         <source>{n} experts, {k} per token</source>
         <translation>{n} Experten, {k} pro Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="136" />
+        <location filename="../../app/ui/library/card.py" line="148" />
         <source> + {count} shared</source>
         <translation> + {count} gemeinsame</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="140" />
+        <location filename="../../app/ui/library/card.py" line="152" />
         <source>{total} parameters, all active</source>
         <translation>{total} Parameter, alle aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="151" />
+        <location filename="../../app/ui/library/card.py" line="163" />
         <source>A vision add-on (mmproj), not a model of its own.</source>
         <translation>Eine Bild-Erweiterung (mmproj), kein eigenständiges Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="154" />
+        <location filename="../../app/ui/library/card.py" line="166" />
         <source>Parts of this model are missing on Hugging Face: it cannot be downloaded.</source>
         <translation>Auf Hugging Face fehlen Teile dieses Modells: Es kann nicht heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="162" />
+        <location filename="../../app/ui/library/card.py" line="174" />
         <source>Demo: random weights — shows routing mechanics only</source>
         <translation>Demo: Zufallsgewichte — zeigt nur die Routing-Mechanik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="164" />
+        <location filename="../../app/ui/library/card.py" line="176" />
         <source>Real text model</source>
         <translation>Echtes Textmodell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="175" />
+        <location filename="../../app/ui/library/card.py" line="187" />
         <source>about {size}</source>
         <translation>etwa {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="183" />
+        <location filename="../../app/ui/library/card.py" line="195" />
         <source>licence: {license}</source>
         <translation>Lizenz: {license}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="199" />
+        <location filename="../../app/ui/library/card.py" line="212" />
         <source>Checking whether it fits this computer…</source>
         <translation>Es wird geprüft, ob es zu diesem Computer passt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="205" />
+        <location filename="../../app/ui/library/card.py" line="227" />
         <source>Downloading: {percent} %</source>
         <translation>Wird heruntergeladen: {percent} %</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="207" />
+        <location filename="../../app/ui/library/card.py" line="229" />
         <source>Download failed (see Downloads below)</source>
         <translation>Download fehlgeschlagen (siehe Downloads unten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="211" />
+        <location filename="../../app/ui/library/card.py" line="233" />
         <source>Gated: accept the licence on huggingface.co and add your Hugging Face token first.</source>
         <translation>Zugangsbeschränkt: Akzeptieren Sie zuerst die Lizenz auf huggingface.co und hinterlegen Sie Ihren Hugging-Face-Token.</translation>
     </message>
@@ -2805,6 +3178,165 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
 </context>
 <context>
+    <name>ModelPage</name>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="70" />
+        <source>Choose a model</source>
+        <translation>Ein Modell wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="73" />
+        <source>A model is the part that writes the answers. Larger models answer better, but need more memory and answer more slowly. Each line says whether it runs well on this computer.</source>
+        <translation>Das Modell ist der Teil, der die Antworten schreibt. Größere Modelle antworten besser, brauchen aber mehr Arbeitsspeicher und antworten langsamer. Jede Zeile sagt, ob es auf diesem Computer gut läuft.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="81" />
+        <source>Models to choose from</source>
+        <translation>Modelle zur Auswahl</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="92" />
+        <source>Use a file from a USB stick…</source>
+        <translation>Datei von einem USB-Stick verwenden…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="94" />
+        <source>Add a model file (.gguf) that someone gave you, for example on a USB stick.</source>
+        <translation>Eine Modelldatei (.gguf) hinzufügen, die Sie bekommen haben, zum Beispiel auf einem USB-Stick.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="107" />
+        <source>Download progress</source>
+        <translation>Fortschritt des Downloads</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="111" />
+        <source>You can close this guide at any time: a download continues in the model library.</source>
+        <translation>Sie können diese Einführung jederzeit schließen: Ein Download läuft in der Modellbibliothek weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="160" />
+        <source>good German</source>
+        <translation>gutes Deutsch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="160" />
+        <source>little German</source>
+        <translation>wenig Deutsch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="162" />
+        <source>good English</source>
+        <translation>gutes Englisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="162" />
+        <source>little English</source>
+        <translation>wenig Englisch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="164" />
+        <source>needs about {size} of memory</source>
+        <translation>braucht etwa {size} Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="169" />
+        <source>{size} to download</source>
+        <translation>{size} zum Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="171" />
+        <source>in use now</source>
+        <translation>gerade in Gebrauch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="173" />
+        <source>demo: answers are gibberish on purpose</source>
+        <translation>Demo: antwortet absichtlich mit Kauderwelsch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="184" />
+        <source>On this computer</source>
+        <translation>Auf diesem Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="186" />
+        <source>No model yet: download one below, or use a file.</source>
+        <translation>Noch kein Modell: Laden Sie unten eines herunter oder verwenden Sie eine Datei.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="188" />
+        <source>To download from the internet (Hugging Face)</source>
+        <translation>Zum Herunterladen aus dem Internet (Hugging Face)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="253" />
+        <location filename="../../app/ui/guide/model_page.py" line="261" />
+        <source>Use this model</source>
+        <translation>Dieses Modell verwenden</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="256" />
+        <source>Checking what this computer can run…</source>
+        <translation>Es wird geprüft, was dieser Computer ausführen kann…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="262" />
+        <source>Load it, so that you can chat with it</source>
+        <translation>Das Modell laden, damit Sie damit chatten können</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="265" />
+        <source>Downloading…</source>
+        <translation>Wird heruntergeladen…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="268" />
+        <source>Too big for this computer</source>
+        <translation>Zu groß für diesen Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="272" />
+        <source>Download ({size})</source>
+        <translation>Herunterladen ({size})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="272" />
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="273" />
+        <source>Download it into the models folder; it takes a while</source>
+        <translation>In den Modellordner herunterladen; das dauert eine Weile</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="292" />
+        <source>“{name}” is being loaded. When it is ready, you can chat with it.</source>
+        <translation>„{name}“ wird geladen. Sobald es bereit ist, können Sie damit chatten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="306" />
+        <source>Choose a model file</source>
+        <translation>Eine Modelldatei wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="308" />
+        <source>Model files (*.gguf)</source>
+        <translation>Modelldateien (*.gguf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="324" />
+        <source>“{name}”: {state}</source>
+        <translation>„{name}“: {state}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/guide/model_page.py" line="328" />
+        <source>“{name}” is downloaded and ready: choose “Use this model”.</source>
+        <translation>„{name}“ ist heruntergeladen und bereit: Wählen Sie „Dieses Modell verwenden“.</translation>
+    </message>
+</context>
+<context>
     <name>PresentationMode</name>
     <message>
         <location filename="../../app/ui/presentation.py" line="96" />
@@ -2823,53 +3355,53 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ReplayBar</name>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="192" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="193" />
         <source>{speed}×</source>
         <translation>{speed}×</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="203" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="204" />
         <source>To the first token (Home)</source>
         <translation>Zum ersten Token (Pos1)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="204" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="205" />
         <source>One token back (Left, Page Up)</source>
         <translation>Ein Token zurück (Links, Bild auf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="205" />
-        <location filename="../../app/ui/experts/replay_bar.py" line="278" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="206" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="310" />
         <source>Play (Space)</source>
         <translation>Abspielen (Leertaste)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="206" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="207" />
         <source>One token on (Right, Page Down)</source>
         <translation>Ein Token weiter (Rechts, Bild ab)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="207" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="208" />
         <source>To the last token (End)</source>
         <translation>Zum letzten Token (Ende)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="215" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="216" />
         <source>Speed</source>
         <translation>Tempo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="227" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="233" />
         <source>Replay at {speed} the speed the answer was written</source>
         <translation>Wiedergabe mit {speed} des Tempos, in dem die Antwort entstand</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="278" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="310" />
         <source>Pause (Space)</source>
         <translation>Pause (Leertaste)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/replay_bar.py" line="292" />
+        <location filename="../../app/ui/experts/replay_bar.py" line="324" />
         <source>{token} of {count}</source>
         <translation>{token} von {count}</translation>
     </message>
@@ -2916,78 +3448,78 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Nächste Schicht (Pfeil nach oben)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="113" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="114" />
         <source>Router diagram</source>
         <translation>Router-Diagramm</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="251" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="252" />
         <source>The engine did not report the router's full scores here: only the chosen experts and their weights are shown.</source>
         <translation>Die Engine hat hier nicht alle Bewertungen des Routers gemeldet: Gezeigt werden nur die gewählten Experten und ihre Gewichte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="264" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="265" />
         <source>MoE layer: the router picks {k} of {n} experts for each token</source>
         <translation>MoE-Schicht: Der Router wählt für jedes Token {k} von {n} Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="267" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="268" />
         <source>Dense layer</source>
         <translation>Dichte Schicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="373" />
-        <location filename="../../app/ui/experts/router_diagram.py" line="381" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="374" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="382" />
         <source>Token</source>
         <translation>Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="373" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="374" />
         <source>Dense feed-forward block</source>
         <translation>Dichter Feed-Forward-Block</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="381" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="382" />
         <source>Router</source>
         <translation>Router</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="382" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="383" />
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="382" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="383" />
         <source>Weighted sum</source>
         <translation>Gewichtete Summe</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="448" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="449" />
         <source>softmax: scores sum to 1</source>
         <translation>Softmax: Die Bewertungen ergeben zusammen 1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="449" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="450" />
         <source>sigmoid: each score between 0 and 1 on its own</source>
         <translation>Sigmoid: Jede Bewertung liegt für sich zwischen 0 und 1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="452" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="453" />
         <source>shared - always on</source>
         <translation>geteilt – immer aktiv</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="453" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="454" />
         <source>dense layer: no router, every parameter works</source>
         <translation>dichte Schicht: kein Router, jeder Parameter arbeitet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="454" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="455" />
         <source>to layer {number}</source>
         <translation>zu Schicht {number}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/router_diagram.py" line="455" />
+        <location filename="../../app/ui/experts/router_diagram.py" line="456" />
         <source>to the output</source>
         <translation>zur Ausgabe</translation>
     </message>

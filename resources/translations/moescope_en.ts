@@ -11,7 +11,23 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="372" />
+        <location filename="../../app/ui/locality/panel.py" line="359" />
+        <source>{when} — %n entries. {verdict}</source>
+        <translation>
+            <numerusform>{when} — %n entry. {verdict}</numerusform>
+            <numerusform>{when} — %n entries. {verdict}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/panel.py" line="370" />
+        <source>%n download(s) or search(es) you started were not run because offline mode was on.</source>
+        <translation>
+            <numerusform>%n download or search you started was not run because offline mode was on.</numerusform>
+            <numerusform>%n downloads or searches you started were not run because offline mode was on.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/panel.py" line="374" />
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nothing left this computer: %n attempt blocked before anything was sent.</numerusform>
@@ -19,7 +35,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="378" />
+        <location filename="../../app/ui/locality/panel.py" line="383" />
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
@@ -27,7 +43,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="388" />
+        <location filename="../../app/ui/locality/panel.py" line="393" />
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n attempt failed.</numerusform>
@@ -35,7 +51,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="390" />
+        <location filename="../../app/ui/locality/panel.py" line="395" />
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n attempt blocked before anything was sent.</numerusform>

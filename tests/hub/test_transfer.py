@@ -8,6 +8,8 @@ refused before starting, or stopped quickly, and the message must say so in word
 from __future__ import annotations
 
 import json
+import socket
+import time
 
 import pytest
 
@@ -258,6 +260,24 @@ def test_network_gone(models):
         download(DownloadRequest(REPO, FILE), models, HubAccess(endpoint=endpoint, timeout=2), retries=1,
                  retry_wait=0)
     assert caught.value.kind == "network" and "no connection could be made" in caught.value.message
+
+
+def test_a_name_that_does_not_resolve_is_no_internet_at_once_and_not_retried(models, monkeypatch):
+    asked = []
+
+    def no_name_server(host, *args, **kwargs):
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_name_server)
+    started = time.monotonic()
+    with pytest.raises(HubError) as caught:
+        download(DownloadRequest(REPO, FILE), models, HubAccess(endpoint="http://huggingface.invalid"),
+                 retries=5, retry_wait=10.0)
+    assert caught.value.kind == "offline" and not caught.value.retryable
+    assert "No internet connection" in caught.value.message and "huggingface.invalid" in caught.value.message
+    assert asked == ["huggingface.invalid"] and time.monotonic() - started < 5.0
+    assert partial_downloads(models) == []
 
 
 @pytest.mark.parametrize("repo, name", [("not a repo", FILE), (REPO, "README.md"), (REPO, "../x.gguf"),

@@ -59,7 +59,7 @@ from app.core.locality.policy import (
     NetworkBlocked,
     NetworkPolicy,
 )
-from app.core.locality.report import verdict_sentence, write_evidence_report
+from app.core.locality.report import summarize, verdict_sentence, write_evidence_report
 from app.core.locality.state import LocalityKind, LocalityState, LocalityTracker
 from app.core.models.demo import write_demo_model
 
@@ -350,14 +350,13 @@ def test_downloads_and_searches_through_the_hub_client_are_logged_connected_or_f
         download(request, tmp_path / "models-2",
                  HubAccess(endpoint="http://huggingface.invalid", network_scope=scope("download")),
                  disk_free=lambda _folder: 10**12, retries=1, retry_wait=0)
-    assert failed.value.kind == "network" and asked == ["huggingface.invalid"] * 2  # one retry
+    assert failed.value.kind == "offline" and asked == ["huggingface.invalid"]  # no retry: no internet
     with pytest.raises(HubError) as failed:
         search_gguf("qwen", HubAccess(endpoint=f"http://{OUTSIDE}:{closed_port}",
                                       network_scope=scope("search")))
     assert failed.value.kind == "network"
 
     assert attempts(gui.entries()[before:]) == [
-        ("huggingface.invalid", 80, ALLOWED, "download huggingface.invalid", FAILED, NAME_NOT_RESOLVED),
         ("huggingface.invalid", 80, ALLOWED, "download huggingface.invalid", FAILED, NAME_NOT_RESOLVED),
         (OUTSIDE, closed_port, ALLOWED, f"search {OUTSIDE}", FAILED, "connection refused by the host"),
     ]
@@ -578,6 +577,19 @@ def test_the_verdict_tells_nothing_refused_failed_and_made_apart():
     assert verdict_sentence([legacy]).startswith("Connections to other computers were made")
 
 
+def test_downloads_and_searches_refused_in_offline_mode_are_not_counted_as_blocked_attempts():
+    declined = entry_of(BLOCKED, REFUSED, "huggingface.co", "search huggingface.co", kind="refused")
+    blocked = entry_of(BLOCKED, REFUSED)
+    assert verdict_sentence([declined, declined]) == (
+        "Nothing left this computer: 2 download(s) or search(es) the user started were not run because "
+        "offline mode was on.")
+    assert verdict_sentence([blocked, declined]) == (
+        "Nothing left this computer: 1 attempt(s) blocked before anything was sent; 1 download(s) or "
+        "search(es) the user started were not run because offline mode was on.")
+    summary = summarize([blocked, declined, declined])
+    assert (summary.refused, summary.declined, summary.nothing_left) == (1, 2, True)
+
+
 def test_evidence_report_is_one_self_contained_page(gui, tmp_path):
     with pytest.raises(NetworkBlocked):
         socket.create_connection((OUTSIDE, 9), timeout=5)
@@ -592,6 +604,8 @@ def test_evidence_report_is_one_self_contained_page(gui, tmp_path):
         assert where in page
     assert f"{OUTSIDE}:9" in page and "<strong>blocked</strong>" in page
     assert "1 attempt(s) blocked before anything was sent" in page
+    assert f"window (pid {os.getpid()})" in page and "gui (pid" not in page  # the panel's word
+    assert "Connection log of this session" in page and "Audit" not in page
     assert "@page" in page  # print layout
     for external in ("http://", "https://", "<script", "src=", "url(", "@import", "<link"):
         assert external not in page

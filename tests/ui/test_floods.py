@@ -190,7 +190,7 @@ def test_switching_models_while_answering_stops_the_answer_and_loads_the_other(
         with qtbot.waitSignal(window.worker.finished, timeout=ENGINE_TIMEOUT_MS) as finished:
             window.load_model(str(to))
         qtbot.waitUntil(lambda: window.model_info is not None and os.path.samefile(window.model_info.path, to)
-                        and not window.chat.generating and window.library.load_button.isEnabled(),
+                        and not window.chat.generating and not window.library.load_flow.engine_busy,
                         timeout=ENGINE_TIMEOUT_MS)
         window.chat.new_chat()
         return finished.args[0].stop_reason

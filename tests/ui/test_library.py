@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from PySide6.QtCore import QLocale, QMimeData, QPoint, QPointF, QSettings, Qt, Q
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.core.models.catalog import load_catalog
+from app.core.models.catalog import license_name, load_catalog
 from app.core.models.demo import write_demo_model
 from app.core.hub.queue import DownloadManager
 from app.core.hub.request import DownloadRequest
@@ -30,7 +32,7 @@ from app.core.locality.policy import NetworkPolicy
 from app.core.hub.token_store import SERVICE, USERNAME, TokenStore
 from app.ui.formatting import format_size
 from app.ui.i18n import install_translators
-from app.ui.library.table_model import HUB_FILE, HUB_REPO, INSTALLED, UNUSABLE
+from app.ui.library.table_model import CATALOG, HUB_FILE, HUB_REPO, INSTALLED, UNUSABLE
 from app.ui import settings
 from app.ui.library.pane import LibraryPane
 from app.ui.main_window import MainWindow
@@ -188,7 +190,7 @@ def test_catalog_entries_are_listed_with_fit_badges_in_words(make_pane, catalog)
         card = shown[("catalog", entry.id)]
         assert card.summary == entry.describe("en")
         assert card.kind == ("MoE" if entry.moe else "Dense")
-        assert entry.license in card.lines[-1]
+        assert license_name(entry.license) in card.lines[-1]
         assert card.fit_text.split(":")[0] in ("✓ Fits", "! Tight", "✕ Does not fit"), card.fit_text
         assert "about" in card.fit_text and "16 GB" in words(card.fit_text)
     qwen = shown[("catalog", "qwen3-30b-a3b-q4km")]
@@ -486,7 +488,7 @@ def test_a_refused_file_is_explained_in_german(qtbot, qapp, make_pane, models_di
             assert box.windowTitle() == "Diese Datei kann nicht importiert werden"
             assert box.text() == text
             assert box.informativeText() == "Der Bibliothek wurde nichts hinzugefügt."
-            assert box.detailedText().startswith(f"{name} is ")  # the English message, for support
+            assert box.detailedText() == ""  # no English message beside the German one
             box.close()
         assert files_in(models_dir) == ["cut-off.gguf", "local-moe.gguf"] and not pane.importing
 
@@ -544,7 +546,7 @@ def test_delete_asks_with_the_space_it_frees_and_removes_the_file(qtbot, make_pa
     pane.select_path(str(path))
     click(qtbot, pane.delete_button)
     box = pane.message_box
-    assert box.text() == f"Delete “{pane.models[str(path)].name}”?"
+    assert box.text() == f"Delete “{pane.model.find(('file', str(path))).name}”?"
     assert f"frees {format_size(size)} on the drive" in box.informativeText()
     press(box, "Cancel")
     assert path.exists()
@@ -670,3 +672,133 @@ def test_a_download_goes_into_the_models_folder_and_leaves_nothing_else(qtbot, m
     start_download(qtbot, pane, "catalog", ("catalog", "tiny-moe"))
     qtbot.waitUntil(lambda: FILE in installed_names(pane), timeout=DOWNLOAD_TIMEOUT_MS)
     assert files_in(models_dir) == sorted(["local-moe.gguf", FILE, FILE + ".origin.json"])
+
+
+# --- What a new user ran into (issue 12) -----------------------------------------------------------
+
+
+def test_a_failed_search_says_why_only_and_only_in_the_search_view(qtbot, make_pane):
+    pane = make_pane(endpoint="http://127.0.0.1:9")  # the discard port: nothing listens
+    pane.search("qwen")
+    qtbot.waitUntil(lambda: not pane.searching, timeout=20_000)
+    assert "No connection to Hugging Face" in pane._error_label.text() and pane._error_label.isVisible()
+    assert pane._empty_label.text() == "" and not pane._empty_label.isVisible()  # no "Nothing found …"
+    for view in ("installed", "catalog"):
+        pane.show_view(view)
+        assert pane._error_label.text() == "" and not pane._error_label.isVisible()
+    pane.show_view("search")
+    assert "No connection to Hugging Face" in pane._error_label.text()
+
+
+def test_the_offline_mode_error_goes_when_offline_mode_is_switched_off(qtbot, make_pane):
+    policy = NetworkPolicy(offline=True)
+    pane = make_pane(policy=policy)
+    pane.search("qwen")
+    qtbot.waitUntil(lambda: not pane.searching)
+    assert "Offline mode is on" in pane._error_label.text()
+    row = start_download(qtbot, pane, "catalog", ("catalog", "tiny-moe"))
+    qtbot.waitUntil(lambda: row.state == "failed", timeout=DOWNLOAD_TIMEOUT_MS)
+    assert "Offline mode is on" in row.error_label.text()
+
+    policy.offline = False  # as the locality panel's switch does it
+    qtbot.waitUntil(lambda: "Offline mode is on" not in row.error_label.text())
+    assert row.error_label.text() == "Offline mode is off now: press Try again to download."
+    pane.show_view("search")
+    assert pane._error_label.text() == "" and not pane._error_label.isVisible()
+
+
+def test_a_download_without_internet_says_so_at_once_and_claims_nothing_kept(qtbot, make_pane, monkeypatch):
+    real, asked = socket.getaddrinfo, []
+
+    def no_internet(host, *args, **kwargs):
+        if str(host).endswith(".invalid"):
+            asked.append(host)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_internet)
+    pane = make_pane(endpoint="http://huggingface.invalid")
+    started = time.monotonic()
+    row = start_download(qtbot, pane, "catalog", ("catalog", "tiny-moe"))
+    qtbot.waitUntil(lambda: row.state == "failed", timeout=5_000)
+    assert time.monotonic() - started < 5.0 and asked == ["huggingface.invalid"]  # not retried
+    assert row.error_label.text() == (
+        "No internet connection: Hugging Face could not be reached. Connect this computer to the internet, "
+        "then press Try again. Nothing was downloaded yet.")
+    assert "kept" not in row.error_label.text()
+
+
+def test_the_loaded_model_cannot_be_loaded_again_and_delete_says_why_it_is_off(make_pane):
+    pane = make_pane()
+    path = next(iter(pane.models))
+    pane.select_path(path)
+    assert pane.load_button.isEnabled() and pane.load_button.text() == "Load" and pane.delete_button.isEnabled()
+
+    pane.set_loaded(pane.models[path], 0.5)
+    pane.select_path(path)
+    assert not pane.load_button.isEnabled() and pane.load_button.text() == "✓ Loaded"
+    assert not pane.delete_button.isEnabled()
+    assert pane.delete_button.toolTip() == "This model is in use; load another one before deleting it."
+    assert pane.delete_button.accessibleDescription() == pane.delete_button.toolTip()
+    requested = []
+    pane.loadRequested.connect(requested.append)
+    pane.request_load()
+    assert requested == []  # the expert view is not emptied by a reload
+
+    pane.list.clearSelection()
+    assert pane.delete_button.toolTip() == "Select a model in the list to delete it"
+    pane.set_unloaded()
+    pane.select_path(path)
+    assert pane.load_button.isEnabled() and pane.load_button.text() == "Load"
+
+
+def test_licences_and_demo_models_have_names_people_read(make_pane):
+    pane = make_pane()
+    licences = {item.license for item in pane.model.items((CATALOG,))}
+    assert "MIT" in licences and "Apache 2.0" in licences
+    assert not licences & {"mit", "apache-2.0"}
+    (demo,) = pane.model.items((INSTALLED,))
+    assert demo.demo and demo.name == "MoEscope demo MoE (random weights, 4 experts, 2 per token, 2 layers)"
+
+
+# --- Speed estimate -------------------------------------------------------------------------------
+
+
+def test_cards_say_how_fast_a_model_that_fits_answers_here(make_pane):
+    from app.core.models.fit import GB, estimate_for_entry
+    from app.core.models.speed import rounded_rate, tokens_per_s_for, words_per_s
+
+    pane = make_pane(dataclasses.replace(computer(32, 24), memory_bandwidth=40 * GB))
+    shown = cards(pane, "catalog")
+    entries = {entry.id: entry for entry in pane.catalog}
+    for key in (("catalog", "gemma-3-4b-it-q4km"), ("catalog", "qwen3-30b-a3b-q4km")):
+        rate = words_per_s(tokens_per_s_for(estimate_for_entry(entries[key[1]]), 40 * GB))
+        assert rounded_rate(rate) >= 2
+        assert shown[key].speed_text == f"About {rounded_rate(rate)} words per second on this computer"
+    qwen, gemma = shown[("catalog", "qwen3-30b-a3b-q4km")], shown[("catalog", "gemma-3-4b-it-q4km")]
+    assert qwen.fit_text.startswith("✓ Fits") and gemma.fit_text.startswith("✓ Fits")
+    # 30.5 B parameters of which 3.3 B work on each token: faster than a dense model of 3.9 B
+    assert int(qwen.speed_text.split()[1]) > int(gemma.speed_text.split()[1])
+    for card in shown.values():
+        if card.item.fit is not None and card.item.fit.level == "does_not_fit":
+            assert card.speed_text == ""  # it cannot run here at all
+    (local,) = cards(pane, "installed").values()
+    assert local.speed_text == "More than 100 words per second on this computer"  # a tiny demo model
+
+
+def test_without_a_measured_memory_speed_no_speed_is_claimed(make_pane):
+    pane = make_pane(LAPTOP)
+    assert all(card.speed_text == "" for card in cards(pane, "catalog").values())
+
+
+@pytest.mark.parametrize(("tokens_per_s", "text"), [
+    (0.4, "Answers slowly on this computer: less than one word per second"),
+    (1.2, "About one word per second on this computer"),
+    (10.5, "About 8 words per second on this computer"),
+    (40, "About 30 words per second on this computer"),
+    (400, "More than 100 words per second on this computer"),
+])
+def test_the_speed_is_said_in_words(qapp, tokens_per_s, text):
+    from app.ui.library.words import speed_text
+
+    assert speed_text(tokens_per_s) == text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -32,7 +33,7 @@ from app.ui.i18n import install_translators
 from app.ui.library.download_controller import DownloadQueue
 from app.ui.library.hub_browser import HubBrowser
 from app.ui.locality.audit_table import AuditTableModel
-from app.ui.locality.indicator import LocalityGuard
+from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
 from app.ui.locality.panel import LocalityPanel
 from app.ui.settings import OFFLINE as OFFLINE_SETTING
 from app.ui.main_window import MainWindow
@@ -249,8 +250,8 @@ def test_the_panel_shows_earlier_sessions(qtbot, tmp_path, models, policy, no_sa
     assert panel.earlier_list.count() == 1
     summary = panel.earlier_list.item(0).text()
     assert summary.startswith("2024-01-03")
-    assert summary.endswith(
-        " — 1 entries. Nothing left this computer: 1 attempt(s) blocked before anything was sent.")
+    assert re.search(r" — 1 entr(y|ies)\. Nothing left this computer: 1 attempt(\(s\))? blocked before "
+                     r"anything was sent\.$", summary)
     row = [panel.earlier_model.index(0, column).data() for column in range(7)]
     assert row[1:] == ["engine (7)", OUTSIDE, "443", "connection attempt", "blocked", "nothing sent"]
     window.close()
@@ -269,7 +270,7 @@ def walk_through_states(qtbot, window, outside) -> list[tuple[LocalityKind, str]
         assert interface.text(QAccessible.Text.Name) == words
         assert interface.role() == QAccessible.Role.Button
         description = interface.text(QAccessible.Text.Description)
-        assert description == indicator.toolTip() and "/models/demo.gguf" in description
+        assert indicator.toolTip() == f"{words}\n{description}" and "/models/demo.gguf" in description
         seen.append((indicator.state.kind, words, indicator.icon_label.pixmap().toImage()))
 
     window.locality.set_model_path("/models/demo.gguf")
@@ -422,3 +423,21 @@ def test_the_outcomes_speak_german(qtbot, qapp, guard, models):
         for translator in translators:
             qapp.removeTranslator(translator)
         QLocale.setDefault(previous_locale)
+
+
+def test_the_indicator_shortens_its_words_with_an_ellipsis_when_room_is_short(qtbot):
+    indicator = LocalityIndicator()
+    qtbot.addWidget(indicator)
+    indicator._show_state(LocalityState.download("huggingface.co", "the model file"))  # as the tracker does
+    words = "Download from huggingface.co — only the model file is received"
+    assert indicator.text() == indicator.text_label.text() == words
+    assert indicator.minimumSizeHint().width() < indicator.sizeHint().width() // 2  # the status bar may squeeze it
+    indicator.resize(indicator.sizeHint())
+    indicator.show()
+    assert indicator.text_label.shown_text() == words
+    indicator.resize(indicator.minimumSizeHint().width() + 40, indicator.sizeHint().height())
+    qtbot.waitUntil(lambda: indicator.text_label.shown_text().endswith("…"))
+    shown = indicator.text_label.shown_text()
+    assert words.startswith(shown[:-1]) and len(shown) < len(words)
+    assert indicator.toolTip().startswith(words + "\n")  # all the words, on hover
+    assert indicator.accessibleName() == words

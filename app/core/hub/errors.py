@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+import socket
+
 import httpx2
 from huggingface_hub.errors import (
     DisabledRepoError,
@@ -31,6 +33,7 @@ KINDS = {
     "gated_needs_token": "the repository is gated: a Hugging Face token is needed",
     "no_access": "the token is valid but has no access (licence not accepted, or the repo is disabled)",
     "bad_token": "the Hub rejected the token",
+    "offline": "no internet connection: the Hub's name could not be looked up (not retried)",
     "network": "no connection, the connection broke too often, or the Hub is unavailable",
     "bad_response": "the Hub's answer lacks what is needed to download and verify the file",
     "disk_full": "not enough free space in the models folder",
@@ -103,14 +106,21 @@ def hub_http_error(exc: HfHubHTTPError, has_token: bool, what: str) -> HubError:
 
 
 def network_error(exc: Exception, url: str) -> HubError:
-    """A connection to ``url`` that failed (or was refused by the network policy), in words."""
+    """A connection to ``url`` that failed (or was refused by the network policy), in words.
+
+    A refusal by the network policy is kind "blocked", a failed name lookup kind "offline"; neither is
+    retried (a computer without internet fails the lookup at once, and would again in a second).
+    """
     host = urlparse(url).hostname or url
     cause: BaseException | None = exc
-    for _ in range(8):  # a network policy refusing the socket: say so, and do not retry
+    for _ in range(8):  # the root cause decides: a refused socket or a name that does not resolve
         if cause is None:
             break
         if isinstance(cause, PermissionError):
             return HubError("blocked", str(cause) or f"MoEscope's network policy refused the connection to {host}.")
+        if isinstance(cause, socket.gaierror):
+            return HubError("offline", f"No internet connection: the name {host} could not be looked up "
+                                       f"({cause.strerror or cause}).")
         cause = cause.__cause__ or cause.__context__
     if isinstance(exc, OfflineModeIsEnabled):
         return HubError("network", "Hugging Face offline mode is on (HF_HUB_OFFLINE), so nothing can be "

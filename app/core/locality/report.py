@@ -1,7 +1,7 @@
 """The evidence report: one self-contained HTML page a security officer can print and file.
 
 It states the app's version, the network policy and how it is enforced, where MoEscope keeps its
-files, and this session's audit log, with a verdict on top. The page is in English, for records that
+files, and this session's connection log, with a verdict on top. The page is in English, for records that
 anyone can check; the panel words the same verdict in the user's language from ``summarize``. No
 script, no external style sheet, font or image: the page opens and prints the same on a computer
 without a network.
@@ -38,6 +38,8 @@ _OUTCOME_WORDS = {
     PENDING: "begun, end not awaited",
     REFUSED: "nothing sent",
 }
+_ROLE_WORDS = {"gui": "window", "engine": "engine"}
+"""The processes as the panel names them."""
 _PLACES_SHOWN = 4
 
 _STYLE = """
@@ -105,7 +107,8 @@ class SessionSummary:
         tried: per user action that reached no other computer, what its attempts came to (``host:port``
             and outcome words, no repeats): failed ones, and names looked up.
         failed: how many allowed attempts failed, in all.
-        refused: how many attempts the policy refused before anything was sent.
+        refused: how many attempts the policy refused before anything was sent (not counting ``declined``).
+        declined: how many downloads or searches the user started were not run because offline mode was on.
         unexpected: how many connections or listening sockets were seen open that the policy did not allow.
     """
 
@@ -114,6 +117,7 @@ class SessionSummary:
     failed: int
     refused: int
     unexpected: int
+    declined: int = 0
 
     @property
     def nothing_left(self) -> bool:
@@ -141,8 +145,9 @@ def summarize(entries: Sequence[AuditEntry]) -> SessionSummary:
         reached=reached,
         tried={label: items for label, items in tried.items() if label not in reached},
         failed=sum(1 for entry in entries if entry.verdict == ALLOWED and entry.outcome == FAILED),
-        refused=sum(1 for entry in entries if entry.verdict == BLOCKED),
+        refused=sum(1 for entry in entries if entry.verdict == BLOCKED and entry.kind != "refused"),
         unexpected=sum(1 for entry in entries if entry.verdict == UNEXPECTED),
+        declined=sum(1 for entry in entries if entry.verdict == BLOCKED and entry.kind == "refused"),
     )
 
 
@@ -160,10 +165,13 @@ def verdict_sentence(entries: Sequence[AuditEntry]) -> str:
     """The verdict on one session's entries, in English: whether anything left this computer, what was
     refused, which connections the user's downloads and searches made and to where, and which failed."""
     summary = summarize(entries)
+    declined = (f"{summary.declined} download(s) or search(es) the user started were not run because offline "
+                f"mode was on" if summary.declined else "")
     if summary.nothing_left:
-        if summary.refused:
-            return (f"Nothing left this computer: {summary.refused} attempt(s) blocked before anything was "
-                    f"sent.")
+        reasons = [f"{summary.refused} attempt(s) blocked before anything was sent" if summary.refused else "",
+                   declined]
+        if any(reasons):
+            return "Nothing left this computer: " + "; ".join(reason for reason in reasons if reason) + "."
         return "Nothing left this computer: no connection to another computer was made or attempted."
     sentences = []
     if summary.unexpected:
@@ -177,6 +185,8 @@ def verdict_sentence(entries: Sequence[AuditEntry]) -> str:
         sentences.append(f"{lead}: {_per_action(summary.tried)}.")
     if summary.refused:
         sentences.append(f"{summary.refused} attempt(s) blocked before anything was sent.")
+    if declined:
+        sentences.append(f"{declined[0].upper()}{declined[1:]}.")
     return " ".join(sentences)
 
 
@@ -219,12 +229,13 @@ def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir:
 
     locations = [("Models", str(models_dir)), ("Application data", str(data_dir())),
                  ("Settings", settings_location), *extra_locations,
-                 ("Audit logs", str(audit.directory))]
+                 ("Connection log", str(audit.directory))]
     storage_table = _table(("What", "Where"),
                            [(_esc(what), f"<code>{_esc(where)}</code>") for what, where in locations])
 
     if entries:
-        rows = [(_esc(_when(entry.time)), f"{_esc(entry.role)} (pid {entry.pid})", _esc(entry.kind),
+        rows = [(_esc(_when(entry.time)), f"{_esc(_ROLE_WORDS.get(entry.role, entry.role))} (pid {entry.pid})",
+                 _esc(entry.kind),
                  _esc(entry.host if entry.port is None else f"{entry.host}:{entry.port}"),
                  _verdict_cell(entry.verdict), _esc(_outcome_text(entry)), _esc(entry.action or "—"),
                  f'<span class="small">{_esc(entry.detail)}</span>') for entry in entries]
@@ -233,9 +244,9 @@ def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir:
         log_html = _table(headers, rows)
     else:
         log_html = "<p>No entries: no connection, connection attempt or listening socket was seen.</p>"
-    write_note = (f'<p class="small">The audit file could not be written ({_esc(audit.write_error)}); '
+    write_note = (f'<p class="small">The connection log file could not be written ({_esc(audit.write_error)}); '
                   f"the entries above were kept in memory.</p>" if audit.write_error else
-                  f'<p class="small">Audit file: <code>{_esc(audit.session.path)}</code></p>')
+                  f'<p class="small">Connection log file: <code>{_esc(audit.session.path)}</code></p>')
 
     earlier = audit.earlier_sessions()
     if earlier:
@@ -246,7 +257,7 @@ def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir:
                                  _esc(verdict_sentence(found))))
         earlier_html = _table(("Session started", "Entries", "Verdict"), earlier_rows)
     else:
-        earlier_html = "<p>No earlier sessions are kept.</p>"
+        earlier_html = "<p>There is no log of an earlier session on this computer.</p>"
 
     page = f"""<!DOCTYPE html>
 <html lang="en">
@@ -263,7 +274,7 @@ def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir:
 {policy_table}
 <h2>Where MoEscope keeps data</h2>
 {storage_table}
-<h2>Audit log of this session</h2>
+<h2>Connection log of this session</h2>
 {log_html}
 {write_note}
 <h2>Earlier sessions</h2>

@@ -32,6 +32,34 @@ _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.gguf$"
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
+LICENSE_NAMES = {
+    "apache-2.0": "Apache 2.0",
+    "mit": "MIT",
+    "gemma": "Gemma Terms of Use",
+    "llama2": "Llama 2 Community License",
+    "llama3": "Llama 3 Community License",
+    "llama3.1": "Llama 3.1 Community License",
+    "llama3.2": "Llama 3.2 Community License",
+    "llama3.3": "Llama 3.3 Community License",
+    "llama4": "Llama 4 Community License",
+    "deepseek": "DeepSeek License",
+    "lfm1.0": "LFM Open License 1.0",
+    "bsd-3-clause": "BSD 3-Clause",
+    "gpl-3.0": "GPL 3.0",
+    "cc-by-4.0": "CC BY 4.0",
+    "cc-by-sa-4.0": "CC BY-SA 4.0",
+    "cc-by-nc-4.0": "CC BY-NC 4.0",
+    "cc-by-nc-sa-4.0": "CC BY-NC-SA 4.0",
+    "openrail": "OpenRAIL",
+}
+"""The licences' own names for the identifiers of the Hugging Face Hub ("mit" would read as a word)."""
+
+
+def license_name(identifier: str) -> str:
+    """The licence as people write it ("MIT", "Apache 2.0"); an identifier not known here as it is."""
+    return LICENSE_NAMES.get(identifier.strip().lower(), identifier)
+
+
 class CatalogError(ValueError):
     """The catalog file is missing, not JSON, or an entry is malformed; the message says where."""
 

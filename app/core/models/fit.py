@@ -77,6 +77,8 @@ class Hardware:
         cpu_features: instruction-set features llama.cpp was built to use (``AVX2``, ``NEON`` ...).
         gpu_offload: whether this llama.cpp build can put layers on a GPU; None without llama.cpp.
         system_info: llama.cpp's own one-line system report ("" without llama.cpp).
+        memory_bandwidth: bytes/s the processor copies through memory (app.core.models.speed), or None
+            when not measured.
     """
 
     total_ram: int
@@ -88,6 +90,7 @@ class Hardware:
     cpu_features: tuple[str, ...]
     gpu_offload: bool | None
     system_info: str
+    memory_bandwidth: float | None = None
 
 
 def parse_system_info(text: str) -> tuple[str, ...]:
@@ -125,7 +128,10 @@ def free_disk_bytes(folder: str | os.PathLike[str]) -> int | None:
 
 
 def detect_hardware(models_dir: str | os.PathLike[str] | None = None) -> Hardware:
-    """Measure this computer now (memory changes as programs start and stop, so call it again later)."""
+    """Measure this computer now (memory changes as programs start and stop, so call it again later;
+    the memory bandwidth is measured once per process)."""
+    from app.core.models.speed import measure_bandwidth
+
     memory = psutil.virtual_memory()
     system_info, gpu = _llama_report()
     return Hardware(
@@ -138,6 +144,7 @@ def detect_hardware(models_dir: str | os.PathLike[str] | None = None) -> Hardwar
         cpu_features=parse_system_info(system_info),
         gpu_offload=gpu,
         system_info=system_info,
+        memory_bandwidth=measure_bandwidth(),
     )
 
 
@@ -221,6 +228,8 @@ class MemoryEstimate:
         n_ctx: the context length the estimate is for.
         kv_exact: False when the KV cache was guessed generously because the model's attention
             figures are unknown (the UI may say "at most").
+        active_weights_bytes: the weights that work on one token (all of them in a dense model, the
+            shared part and k of n experts in an MoE): what writing one token reads (app.core.models.speed).
     """
 
     weights_bytes: int
@@ -228,6 +237,7 @@ class MemoryEstimate:
     overhead_bytes: int
     n_ctx: int
     kv_exact: bool
+    active_weights_bytes: int
 
     @property
     def total_bytes(self) -> int:
@@ -235,16 +245,20 @@ class MemoryEstimate:
 
 
 def estimate_memory(weights_bytes: int, kv: KVShape, n_ctx: int = DEFAULT_CONTEXT,
-                    kv_bytes_per_element: float = KV_BYTES_PER_ELEMENT) -> MemoryEstimate:
-    """Weights + KV cache for ``n_ctx`` tokens + runtime overhead."""
-    if weights_bytes < 0 or n_ctx <= 0:
-        raise ValueError(f"weights_bytes must be >= 0 and n_ctx > 0, not {weights_bytes} and {n_ctx}")
+                    kv_bytes_per_element: float = KV_BYTES_PER_ELEMENT,
+                    active_share: float = 1.0) -> MemoryEstimate:
+    """Weights + KV cache for ``n_ctx`` tokens + runtime overhead; ``active_share`` is the share of the
+    weights that works on each token (active / total parameters)."""
+    if weights_bytes < 0 or n_ctx <= 0 or not 0 <= active_share <= 1:
+        raise ValueError(f"weights_bytes must be >= 0, n_ctx > 0 and active_share in [0, 1], not "
+                         f"{weights_bytes}, {n_ctx} and {active_share}")
     return MemoryEstimate(
         weights_bytes=int(weights_bytes),
         kv_bytes=math.ceil(kv.elements_per_token * n_ctx * kv_bytes_per_element),
         overhead_bytes=RUNTIME_OVERHEAD_BYTES + math.ceil(weights_bytes * RUNTIME_OVERHEAD_SHARE),
         n_ctx=n_ctx,
         kv_exact=kv.exact,
+        active_weights_bytes=math.ceil(weights_bytes * active_share),
     )
 
 
@@ -278,7 +292,7 @@ def estimate_for_file(path: str | os.PathLike[str], n_ctx: int = DEFAULT_CONTEXT
         parts = split_parts(path.name)
         weights = sum((path.parent / name).stat().st_size for name in parts
                       if (path.parent / name).exists())
-    return estimate_memory(weights, kv, n_ctx)
+    return estimate_memory(weights, kv, n_ctx, active_share=info.active_share)
 
 
 def estimate_for_entry(entry: "CatalogEntry", n_ctx: int = DEFAULT_CONTEXT) -> MemoryEstimate:
@@ -293,7 +307,7 @@ def estimate_for_entry(entry: "CatalogEntry", n_ctx: int = DEFAULT_CONTEXT) -> M
         kv = KVShape.grouped_query(layers, entry.n_head_kv, entry.head_dim)
     else:
         kv = KVShape.generous(entry.n_layers, entry.n_embd or generous_n_embd(entry.total_params, entry.n_layers))
-    return estimate_memory(weights, kv, n_ctx)
+    return estimate_memory(weights, kv, n_ctx, active_share=min(1.0, entry.active_params / entry.total_params))
 
 
 # --- Does it fit? -------------------------------------------------------------------------------------
@@ -313,6 +327,8 @@ class Fit:
         total_ram: installed memory.
         available_ram: memory free now.
         usable_ram: installed memory minus what the operating system keeps for itself.
+        memory_bandwidth: the computer's memory bandwidth in bytes/s (Hardware.memory_bandwidth), for
+            the speed estimate (app.core.models.speed.tokens_per_s_for); None when not measured.
         reason_en: the verdict in English words, e.g. "needs about 21 GB, this computer has 16 GB".
             The UI builds its German text from the numbers above.
     """
@@ -323,7 +339,7 @@ class Fit:
     available_ram: int
     usable_ram: int
     reason_en: str
-
+    memory_bandwidth: float | None = None
 
 
 def fit(required_bytes: int, hardware: Hardware) -> Fit:
@@ -344,4 +360,4 @@ def fit(required_bytes: int, hardware: Hardware) -> Fit:
     else:
         level, reason = "fits", f"needs about {need}, this computer has {has} ({free} free now)"
     return Fit(level=level, required_bytes=required_bytes, total_ram=total, available_ram=available,
-               usable_ram=usable, reason_en=reason)
+               usable_ram=usable, reason_en=reason, memory_bandwidth=hardware.memory_bandwidth)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.ui.formatting import format_size
 from app.ui.library.pane import LibraryPane
 from app.ui.library.table_model import CATALOG, INSTALLED, LibraryItem
-from app.ui.library.words import fit_label, fit_sentence, hub_error_text, job_state_text, ui_language
+from app.ui.library.words import fit_label, fit_sentence, hub_error_text, item_speed_text, job_state_text, ui_language
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 """The LibraryItem key a list row stands for (header rows have none)."""
@@ -162,6 +162,9 @@ class ModelPage(QWidget):
                 parts.append(self.tr("good English") if good else self.tr("little English"))
         if item.estimate is not None:
             parts.append(self.tr("needs about {size} of memory").format(size=format_size(item.estimate.total_bytes)))
+        speed = item_speed_text(item.estimate, item.fit)
+        if speed:
+            parts.append(speed)
         if item.kind == CATALOG and item.size_bytes:
             parts.append(self.tr("{size} to download").format(size=format_size(item.size_bytes)))
         if item.kind == INSTALLED and item.loaded:

@@ -24,9 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.models.speed import bytes_per_token
 from app.ui.formatting import format_count, format_size
 from app.ui.library.table_model import CATALOG, HUB_FILE, HUB_REPO, INSTALLED, ITEM_ROLE, UNUSABLE, LibraryItem
-from app.ui.library.words import estimate_breakdown, fit_label, fit_sentence, job_state_text, languages_text
+from app.ui.library.words import (
+    estimate_breakdown,
+    fit_label,
+    fit_sentence,
+    job_state_text,
+    languages_text,
+    speed_breakdown,
+    item_speed_text,
+)
 
 _FIT_OBJECT_NAMES = {"fits": "fitFits", "tight": "fitTight", "does_not_fit": "fitNo"}
 
@@ -56,6 +65,8 @@ class ModelCard(QFrame):
         lines: the parameter and expert lines, then the details line, as shown.
         summary: what the model is good at ("" when unknown).
         fit_text: the fit badge's words ("✓ Fits: needs about …"), or "".
+        speed_text: how fast it would answer here ("About 8 words per second on this computer"), or ""
+            for a model that does not fit, or while the computer's memory speed is unknown.
         badge: whether an installed file is a real text model or a demo ("" otherwise).
         status: the download line ("" when none).
     """
@@ -68,6 +79,7 @@ class ModelCard(QFrame):
         self.lines: list[str] = []
         self.summary = ""
         self.fit_text = ""
+        self.speed_text = ""
         self.badge = ""
         self.status = ""
         self.setObjectName("modelCard")
@@ -192,12 +204,22 @@ class ModelCard(QFrame):
             self.fit_text = fit_sentence(item.fit, item.estimate.kv_exact)
             label = self._add(self.fit_text, _FIT_OBJECT_NAMES[item.fit.level])
             label.setToolTip(estimate_breakdown(item.estimate))
+            self._speed(item)
         elif item.estimate is None and item.kind in (CATALOG, HUB_FILE):
             self.fit_text = fit_label(None)
             self._add(self.fit_text, "fitUnknown")
         elif item.estimate is not None:
             self.fit_text = self.tr("Checking whether it fits this computer…")
             self._add(self.fit_text, "fitUnknown")
+
+    def _speed(self, item: LibraryItem) -> None:
+        self.speed_text = item_speed_text(item.estimate, item.fit)
+        if not self.speed_text:
+            return
+        label = self._add(self.speed_text, "speed")
+        label.setToolTip(
+            speed_breakdown(bytes_per_token(item.estimate), item.fit.memory_bandwidth, bool(item.moe))
+        )
 
     def _download_text(self, item: LibraryItem) -> str:
         status = item.download

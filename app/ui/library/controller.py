@@ -1,10 +1,13 @@
 """LibraryController: what every controller of the library pane has, the signals through which the pane
-shows its work (the status and error lines, message boxes, the busy state) and the non-modal message box."""
+shows its work (the status and error lines, message boxes, the busy state), the non-modal message box and
+following the network policy's offline mode."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.core.locality.policy import NetworkPolicy
 
 
 class LibraryController(QObject):
@@ -25,6 +28,7 @@ class LibraryController(QObject):
     errorChanged = Signal(str)
     boxOpened = Signal(object)
     changed = Signal()
+    _policyChanged = Signal()
 
     def __init__(self, dialog_parent: QWidget) -> None:
         super().__init__(dialog_parent)
@@ -35,6 +39,26 @@ class LibraryController(QObject):
         self.boxOpened.emit(box)
         box.open()
         return box
+
+    def follow_offline_mode(self, policy: NetworkPolicy | None) -> None:
+        """Call ``offline_mode_changed`` on this object's thread whenever ``policy``'s offline mode is
+        switched (the policy calls back on whichever thread changed it)."""
+        if policy is None:
+            return
+        offline = [policy.offline]
+
+        def check() -> None:
+            if policy.offline != offline[0]:
+                offline[0] = policy.offline
+                self.offline_mode_changed(policy.offline)
+
+        self._policyChanged.connect(check, Qt.ConnectionType.QueuedConnection)
+        unsubscribe = policy.subscribe_changes(lambda _policy: self._policyChanged.emit())
+        self.destroyed.connect(lambda *_args: unsubscribe())
+
+    def offline_mode_changed(self, offline: bool) -> None:
+        """Offline mode was switched on or off (see follow_offline_mode); controllers showing an error
+        that offline mode caused take it back here."""
 
     def show_message(
         self, icon: QMessageBox.Icon, title: str, text: str, informative: str = "", details: str = ""

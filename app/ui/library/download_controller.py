@@ -134,17 +134,20 @@ def error_text_for(
     models_dir: Path,
     size_bytes: int | None,
     disk_free: Callable[[Path], int | None] = free_disk_bytes,
+    kept_before: int = 0,
 ) -> str:
-    """A failed job's error in words; a disk-space refusal with the numbers."""
+    """A failed job's error in words: a disk-space refusal with the numbers, a lost connection with
+    what is kept of the file (``kept_before``: the bytes an earlier session left; nothing, when not a
+    byte is on disk)."""
     if status.error is None:
         return ""
     needed = free = None
+    done = status.progress.done_bytes if status.progress else kept_before
     if status.error.kind == "disk_full":
         total = status.progress.total_bytes if status.progress and status.progress.total_bytes else size_bytes
-        done = status.progress.done_bytes if status.progress else 0
         needed = total - done if total is not None else None
         free = disk_free(models_dir)
-    return hub_error_text(status.error, needed_bytes=needed, free_bytes=free)
+    return hub_error_text(status.error, needed_bytes=needed, free_bytes=free, kept_bytes=done)
 
 
 class DownloadController(LibraryController):
@@ -182,12 +185,14 @@ class DownloadController(LibraryController):
         self._names: dict[tuple, str] = {}
         self._sizes: dict[tuple, int | None] = {}
         self._offered: dict[tuple, PartialDownload] = {}
+        self._kept_before: dict[tuple, int] = {}
         self._warned_disk: set[int] = set()
         self.queue = self._make_queue()
         panel.pauseRequested.connect(self._on_pause_requested)
         panel.resumeRequested.connect(self._on_resume_requested)
         panel.cancelRequested.connect(self._on_cancel_requested)
         scan.folderChanged.connect(self._on_folder_changed)
+        self.follow_offline_mode(policy)
 
     def busy(self) -> bool:
         """Whether a download is queued or running."""
@@ -231,11 +236,21 @@ class DownloadController(LibraryController):
             )
         return self.tr("Download")
 
+    def offline_mode_changed(self, offline: bool) -> None:
+        """Offline mode switched off: the downloads it stopped say they can be tried again now."""
+        if offline:
+            return
+        for status in self.queue.manager.jobs():
+            row = self._panel.rows.get(status.request.key)
+            if status.state == "failed" and status.error is not None and status.error.kind == "blocked" and row:
+                row.error_label.setText(self.tr("Offline mode is off now: press Try again to download."))
+
     def offer_partial_downloads(self) -> None:
         """Show the downloads an earlier session left unfinished, for the user to resume or discard."""
         for partial in partial_downloads(self._scan.models_dir):
             request = partial.request
             self._offered[request.key] = partial
+            self._kept_before[request.key] = partial.done_bytes
             self._names[request.key] = self._name(request)
             self._panel.row(request, self._names[request.key]).offer(partial)
         self._panel.refit()
@@ -253,6 +268,7 @@ class DownloadController(LibraryController):
         for key in list(self._panel.rows):
             self._panel.remove(key)
         self._offered.clear()
+        self._kept_before.clear()
         self._model.update(lambda item: dataclasses.replace(item, download=None), (CATALOG, HUB_FILE))
         self.queue = self._make_queue()
         self.offer_partial_downloads()
@@ -288,9 +304,12 @@ class DownloadController(LibraryController):
             self._scan.refresh()
             return
         if status.state == "cancelled":
+            self._kept_before.pop(key, None)
             self._panel.remove(key)
             return
-        error = error_text_for(status, self._scan.models_dir, self._sizes.get(key), self._disk_free)
+        error = error_text_for(
+            status, self._scan.models_dir, self._sizes.get(key), self._disk_free, self._kept_before.get(key, 0)
+        )
         self._panel.row(status.request, name).set_status(status, error)
         self._panel.refit()
         if (
@@ -331,6 +350,7 @@ class DownloadController(LibraryController):
         if row.job_id is None or key in self._offered:
             self._offered.pop(key, None)
             discard_partial(self._scan.models_dir, row.request)
+            self._kept_before.pop(key, None)
             self._panel.remove(key)
         else:
             self.queue.cancel(row.job_id)

@@ -27,6 +27,7 @@ class HubSearch(LibraryController):
         browser: the HubBrowser asking the Hub.
         searching: whether a search or file listing runs.
         last_query: the words searched for last ("" before the first search).
+        error: the HubError of the latest search or file listing, or None when it succeeded.
     """
 
     def __init__(
@@ -45,6 +46,7 @@ class HubSearch(LibraryController):
         super().__init__(dialog_parent)
         self.searching = False
         self.last_query = ""
+        self.error: HubError | None = None
         self._model = model
         self._scan = scan
         self._catalog = catalog
@@ -56,6 +58,7 @@ class HubSearch(LibraryController):
         self.browser.searchFinished.connect(self._on_search_finished)
         self.browser.filesFinished.connect(self._on_files_finished)
         self.browser.failed.connect(self._on_failed)
+        self.follow_offline_mode(policy)
 
     def search(self, query: str) -> None:
         """Search the Hub for GGUF repositories (off the GUI thread)."""
@@ -72,7 +75,7 @@ class HubSearch(LibraryController):
     def empty_text(self, filtered: bool, repo: str | None) -> str:
         """What the Search view says when it shows nothing (``filtered``: the filter has words; ``repo``:
         the repository whose files are shown, or None for the search results)."""
-        if self.searching:
+        if self.searching or self.error is not None:  # the error line says what went wrong
             return ""
         if repo is not None:
             return self.tr("This repository has no GGUF model files.")
@@ -87,8 +90,16 @@ class HubSearch(LibraryController):
             "Only the words you search for are sent."
         )
 
+    def offline_mode_changed(self, offline: bool) -> None:
+        """Offline mode switched off: an error saying it is on is wrong now, so it goes."""
+        if not offline and self.error is not None and self.error.kind == "blocked":
+            self.error = None
+            self.errorChanged.emit("")
+            self.changed.emit()
+
     def _started(self, status: str) -> None:
         self.searching = True
+        self.error = None
         self.errorChanged.emit("")
         self.statusChanged.emit(status)
 
@@ -120,6 +131,7 @@ class HubSearch(LibraryController):
         if number not in (self._search_number, self._files_number):
             return
         self.searching = False
+        self.error = error
         self.statusChanged.emit("")
         self.errorChanged.emit(hub_error_text(error, searching=True))
         self.changed.emit()

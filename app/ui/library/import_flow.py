@@ -18,6 +18,7 @@ from app.ui.formatting import format_size
 from app.ui.library.controller import LibraryController
 from app.ui.library.folder_scan import FolderScan
 from app.ui.library.jobs import LibraryJobs
+from app.ui.library.words import model_display_name
 from app.ui.model_errors import model_error_text
 
 
@@ -129,7 +130,7 @@ class ImportFlow(LibraryController):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            self.tr("Add “{name}” to the library").format(name=info.name),
+            self.tr("Add “{name}” to the library").format(name=model_display_name(info)),
             self.tr("Copy the file into the models folder, or use it where it is?"),
             QMessageBox.StandardButton.Cancel,
             self.dialog_parent,
@@ -186,16 +187,16 @@ class ImportFlow(LibraryController):
         self._next()
 
     def _on_refused(self, path: str, error: GGUFError) -> None:
-        """The file is not a usable model: why in the user's words, the English message as details."""
-        self._on_failed(model_error_text(error, Path(path).name), str(error))
+        """The file is not a usable model: why in the user's words (with no English details beside them:
+        the words say all the message says)."""
+        self._on_failed(model_error_text(error, Path(path).name))
 
-    def _on_failed(self, message: str, details: str = "") -> None:
+    def _on_failed(self, message: str) -> None:
         self.statusChanged.emit("")
         self.show_message(
             QMessageBox.Icon.Warning,
             self.tr("This file cannot be imported"),
             message,
             self.tr("Nothing was added to the library."),
-            details,
         )
         self._next()

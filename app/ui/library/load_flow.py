@@ -12,7 +12,7 @@ from app.core.models.gguf import ModelInfo
 from app.ui.formatting import format_decimal
 from app.ui.library.controller import LibraryController
 from app.ui.library.table_model import INSTALLED, LibraryItem, LibraryModel
-from app.ui.library.words import fit_reason
+from app.ui.library.words import fit_reason, model_display_name
 
 
 class LoadFlow(LibraryController):
@@ -39,9 +39,14 @@ class LoadFlow(LibraryController):
         self._model = model
 
     def can_load(self, item: LibraryItem | None) -> bool:
-        """Whether ``item`` can be loaded now: a usable library file, and the engine free."""
+        """Whether ``item`` can be loaded now: a usable library file that is not loaded already, and the
+        engine free (loading the loaded model again would only empty the expert view)."""
         return (
-            item is not None and item.kind == INSTALLED and self.loading_path is None and not self.engine_busy
+            item is not None
+            and item.kind == INSTALLED
+            and item.path != self.loaded_path
+            and self.loading_path is None
+            and not self.engine_busy
         )
 
     def in_use(self, item: LibraryItem | None) -> bool:
@@ -89,7 +94,7 @@ class LoadFlow(LibraryController):
         self.loading_path = None
         self.loaded_path = info.path
         text = self.tr("“{name}” is ready (loaded in {seconds} s).").format(
-            name=info.name, seconds=format_decimal(seconds))
+            name=model_display_name(info), seconds=format_decimal(seconds))
         if compatibility_mode:
             text += " " + self.tr("It runs in compatibility mode on this computer.")
         self.statusChanged.emit(text)

@@ -201,6 +201,7 @@ class LibraryPane(QWidget):
         self._progress.setFixedHeight(8)
         self._status_label = _label()
         self._error_label = _label("errorText", selectable=True)
+        self._errors = {"library": "", "search": ""}
         self.cancel_import_button = _button(self.tr("Stop copying"), "", self.jobs.cancel_import)
         self.downloads_panel = DownloadsPanel()
         self.downloads_panel.tokenRequested.connect(self.token.open_dialog)
@@ -277,7 +278,11 @@ class LibraryPane(QWidget):
             self.folder_scan, self.load_flow, self.import_flow, self.delete_flow, self.downloads, self.hub_search
         ):
             controller.statusChanged.connect(self._set_status)
-            controller.errorChanged.connect(self._set_error)
+            controller.errorChanged.connect(
+                lambda text, where="search" if controller is self.hub_search else "library": self._set_error(
+                    text, where
+                )
+            )
             controller.boxOpened.connect(self._box_opened)
             controller.changed.connect(self._update_state)
         self.folder_scan.problemChanged.connect(self._show_folder_problem)
@@ -440,8 +445,9 @@ class LibraryPane(QWidget):
         self._status_label.setText(text)
         self._update_state()
 
-    def _set_error(self, text: str) -> None:
-        self._error_label.setText(text)
+    def _set_error(self, text: str, where: str) -> None:
+        """The error line says ``text`` ("" empties it); a search's error ("search") only in the Search view."""
+        self._errors[where] = text
         self._update_state()
 
     def _box_opened(self, box: QMessageBox) -> None:
@@ -476,6 +482,8 @@ class LibraryPane(QWidget):
         elif not self.scanning and self._status_label.text() == reading:
             self._status_label.clear()
         self._status_label.setVisible(bool(self._status_label.text()))
+        errors = (self._errors["library"], self._errors["search"] if view == "search" else "")
+        self._error_label.setText("\n".join(error for error in errors if error))
         self._error_label.setVisible(bool(self._error_label.text()))
         self._empty_label.setText(self._empty_text() if self.filters[view].rowCount() == 0 else "")
         self._empty_label.setVisible(bool(self._empty_label.text()))
@@ -494,13 +502,23 @@ class LibraryPane(QWidget):
         self.import_button.setEnabled(not loading)
         self.refresh_button.setEnabled(not self.scanning and not self.importing and not loading)
         self.load_button.setEnabled(view == "installed" and self.load_flow.can_load(item))
+        loaded = item is not None and item.loaded
+        self.load_button.setText(self.tr("✓ Loaded") if loaded else self.tr("Load"))
+        self.load_button.setToolTip(
+            self.tr("This model is loaded: ask it something in the chat")
+            if loaded
+            else self.tr("Load the selected model so you can chat with it")
+        )
         in_use = self.load_flow.in_use(item)
         self.delete_button.setEnabled(view == "installed" and item is not None and not in_use)
-        self.delete_button.setToolTip(
-            self.tr("This model is in use; load another one before deleting it.")
-            if in_use
-            else self.tr("Delete the selected model file to free space")
-        )
+        if item is None:
+            why = self.tr("Select a model in the list to delete it")
+        elif in_use:
+            why = self.tr("This model is in use; load another one before deleting it.")
+        else:
+            why = self.tr("Delete the selected model file to free space")
+        self.delete_button.setToolTip(why)
+        self.delete_button.setAccessibleDescription(why)
         self.show_files_button.setEnabled(item is not None and item.kind == HUB_REPO)
         self.download_button.setEnabled(item is not None and item.downloadable)
         self.download_button.setText(self.downloads.button_text(item))

@@ -27,11 +27,12 @@ from PySide6.QtCore import (
 
 from app.core.hub.queue import JobStatus
 from app.core.hub.search import HubFile, HubRepo
-from app.core.models.catalog import CatalogEntry
+from app.core.models.catalog import CatalogEntry, license_name
 from app.core.models.estimates import estimate_for_download
 from app.core.models.fit import Fit, Hardware, MemoryEstimate, estimate_for_entry, fit
 from app.core.models.demo import is_demo_model
 from app.core.models.gguf import ModelInfo
+from app.ui.library.words import model_display_name
 
 INSTALLED = "installed"
 UNUSABLE = "unusable"
@@ -64,7 +65,7 @@ class LibraryItem:
         size_bytes: bytes on disk or to download (all parts), or None when unknown.
         size_exact: False when size_bytes is a rounded figure.
         quantization: Q4_K_M, Q8_0 ... or "".
-        license: licence identifier, or "".
+        license: the licence's name ("MIT", "Apache 2.0": catalog.license_name), or "".
         gated: the repository needs an accepted licence and a token.
         languages: language codes the model handles well (catalog only).
         path: the file (INSTALLED, UNUSABLE).
@@ -170,7 +171,7 @@ def installed_item(
     return LibraryItem(
         kind=INSTALLED,
         key=("file", info.path),
-        name=info.name,
+        name=model_display_name(info),
         description=entry.describe(language) if entry else "",
         moe=info.is_moe,
         total_params=info.total_params,
@@ -180,7 +181,7 @@ def installed_item(
         n_shared_experts=info.n_shared_experts,
         size_bytes=estimate.weights_bytes if estimate else info.file_size,
         quantization=info.quantization,
-        license=entry.license if entry else "",
+        license=license_name(entry.license) if entry else "",
         gated=False,
         languages=entry.languages if entry else (),
         path=info.path,
@@ -221,7 +222,7 @@ def catalog_item(entry: CatalogEntry, language: str) -> LibraryItem:
         size_bytes=entry.display_size_bytes,
         size_exact=entry.size_bytes is not None,
         quantization=entry.quantization,
-        license=entry.license,
+        license=license_name(entry.license),
         gated=entry.gated,
         languages=entry.languages,
         repo=entry.repo,
@@ -258,7 +259,7 @@ def hub_file_item(file: HubFile, gated: bool, entry: CatalogEntry | None, langua
         n_shared_experts=entry.n_shared_experts if entry else 0,
         size_bytes=file.size_bytes,
         quantization=file.quantization,
-        license=entry.license if entry else "",
+        license=license_name(entry.license) if entry else "",
         gated=gated,
         languages=entry.languages if entry else (),
         repo=file.repo_id,

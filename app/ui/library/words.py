@@ -12,8 +12,11 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 from app.core.hub.errors import HubError
 from app.core.hub.queue import JobStatus
 from app.core.hub.transfer import DISK_MARGIN_BYTES, Progress
+from app.core.models.demo import is_demo_model
 from app.core.models.fit import Fit, MemoryEstimate
-from app.ui.formatting import format_duration, format_size
+from app.core.models.gguf import ModelInfo
+from app.core.models.speed import MAX_WORDS_SHOWN, rounded_rate, tokens_per_s_for, words_per_s
+from app.ui.formatting import format_decimal, format_duration, format_size
 
 translate = QCoreApplication.translate
 
@@ -40,6 +43,20 @@ _LANGUAGE_NAMES = {
 def ui_language() -> str:
     """ "de" when the window speaks German, else "en" (the catalog has descriptions in both)."""
     return "de" if QLocale().language() == QLocale.Language.German else "en"
+
+
+def model_display_name(info: ModelInfo) -> str:
+    """The model's name for people: a MoEscope demo model's (its file calls it "MoEscope demo MoE
+    (random weights, …)") in the user's language, any other model's as its file names it."""
+    if not is_demo_model(info):
+        return info.name
+    if info.n_experts:
+        return translate(
+            "LibraryWords", "MoEscope demo MoE (random weights, {experts} experts, {top_k} per token, {layers} layers)"
+        ).format(experts=info.n_experts, top_k=info.n_experts_used, layers=info.n_layers)
+    return translate("LibraryWords", "MoEscope demo dense model (random weights, {layers} layers)").format(
+        layers=info.n_layers
+    )
 
 
 # --- Fit -------------------------------------------------------------------------------------------------
@@ -122,6 +139,48 @@ def estimate_breakdown(estimate: MemoryEstimate) -> str:
     )
 
 
+def item_speed_text(estimate: MemoryEstimate | None, fit: Fit | None) -> str:
+    """A model's estimated speed here in words (``speed_text``), or "" when it is unknown or the model does
+    not fit: the library's cards and the first-run guide say it the same way."""
+    if estimate is None or fit is None or fit.level == "does_not_fit":
+        return ""
+    speed = tokens_per_s_for(estimate, fit.memory_bandwidth)
+    return "" if speed is None else speed_text(speed)
+
+
+def speed_text(tokens_per_s: float) -> str:
+    """How fast the model answers here, in words a reader counts: "About 8 words per second on this
+    computer" (an estimate, app.core.models.speed; rounded as far as it can be trusted)."""
+    words = rounded_rate(words_per_s(tokens_per_s))
+    if words == 0:
+        return translate("LibraryWords", "Answers slowly on this computer: less than one word per second")
+    if words == 1:
+        return translate("LibraryWords", "About one word per second on this computer")
+    if words > MAX_WORDS_SHOWN:
+        return translate("LibraryWords", "More than {count} words per second on this computer").format(
+            count=format_decimal(MAX_WORDS_SHOWN, 0)
+        )
+    return translate("LibraryWords", "About {count} words per second on this computer").format(
+        count=format_decimal(words, 0)
+    )
+
+
+def speed_breakdown(read_bytes: int, bandwidth: float, moe: bool) -> str:
+    """Where the speed estimate comes from, for a tooltip."""
+    text = translate(
+        "LibraryWords",
+        "Estimated from this computer's memory speed ({bandwidth}/s, measured) and the {read} of the "
+        "model read for every word piece it writes.",
+    ).format(bandwidth=format_size(int(bandwidth)), read=format_size(read_bytes))
+    if moe:
+        text += " " + translate(
+            "LibraryWords",
+            "Only the experts chosen for a token are read, so this Mixture-of-Experts model answers as "
+            "fast as a much smaller model.",
+        )
+    return text
+
+
 def languages_text(codes: tuple[str, ...]) -> str:
     """ "German, English and 10 more" with German first (the users this app is written for)."""
     ordered = sorted(codes, key=lambda code: (code != "de", code != "en"))
@@ -192,11 +251,26 @@ def hub_error_text(
     *,
     needed_bytes: int | None = None,
     free_bytes: int | None = None,
+    kept_bytes: int | None = None,
     searching: bool = False,
 ) -> str:
     """The error in the user's words, by its kind. For ``disk_full``, ``needed_bytes`` (still to
-    download) and ``free_bytes`` put numbers in the sentence when known."""
+    download) and ``free_bytes`` put numbers in the sentence when known; for a download that lost its
+    connection, ``kept_bytes`` (on disk so far; None: not known) says whether anything is kept for the
+    next try."""
     kind = error.kind
+    if kind == "offline":
+        if searching:
+            return translate(
+                "LibraryWords",
+                "No internet connection: Hugging Face could not be reached. Connect this computer to the "
+                "internet and search again.",
+            )
+        return translate(
+            "LibraryWords",
+            "No internet connection: Hugging Face could not be reached. Connect this computer to the "
+            "internet, then press Try again.",
+        ) + _kept_sentence(kept_bytes)
     if kind == "not_found":
         return (
             translate(
@@ -229,19 +303,15 @@ def hub_error_text(
             "token….",
         )
     if kind == "network":
-        return (
-            translate(
+        if searching:
+            return translate(
                 "LibraryWords",
                 "No connection to Hugging Face, or it is not answering. Check the internet connection "
                 "and try again.",
             )
-            if searching
-            else translate(
-                "LibraryWords",
-                "The connection to Hugging Face was lost or it is not answering. What was downloaded "
-                "so far is kept: try again later and the download continues where it stopped.",
-            )
-        )
+        return translate(
+            "LibraryWords", "Hugging Face is not answering, or the connection to it was lost. Try again later."
+        ) + _kept_sentence(kept_bytes)
     if kind == "bad_response":
         return translate(
             "LibraryWords",
@@ -261,6 +331,12 @@ def hub_error_text(
             "LibraryWords",
             "Not enough free space on the drive of the models folder. Free some space or choose "
             "another models folder.",
+        )
+    if kind == "folder_missing":
+        return translate(
+            "LibraryWords",
+            "The models folder is not there any more (is it on a drive that is not connected?). Connect "
+            "it or choose another models folder, then try again.",
         )
     if kind == "local_io":
         return translate(
@@ -296,6 +372,18 @@ def hub_error_text(
     if kind == "invalid":
         return translate("LibraryWords", "This is not a GGUF model file MoEscope can download.")
     return translate("LibraryWords", "Something MoEscope did not foresee went wrong. Try again later.")
+
+
+def _kept_sentence(kept_bytes: int | None) -> str:
+    """Whether a failed download left anything to continue from, as a sentence after a space ("" when
+    not known)."""
+    if kept_bytes is None:
+        return ""
+    if kept_bytes > 0:
+        return " " + translate(
+            "LibraryWords", "The {size} downloaded so far are kept; the download continues where it stopped."
+        ).format(size=format_size(kept_bytes))
+    return " " + translate("LibraryWords", "Nothing was downloaded yet.")
 
 
 def needs_token(error: HubError | None) -> bool:

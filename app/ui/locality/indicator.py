@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QWidget
 
 from app.core.locality.audit import AuditEntry, AuditLog
@@ -158,16 +158,41 @@ def state_explanation(state: LocalityState, warning: AuditEntry | None = None) -
     )
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its words with "…" when the status bar gives it less room than they
+    need, instead of cutting them off mid-letter; ``text()`` keeps the whole words (for screen readers
+    and the tooltip)."""
+
+    MIN_CHARACTERS = 8
+    """Room for about this many characters at least (the icon says the rest)."""
+
+    def shown_text(self) -> str:
+        """The words as drawn: all of them, or as many as fit followed by "…"."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().averageCharWidth() * self.MIN_CHARACTERS), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(self.contentsRect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self.shown_text())
+
+
 class LocalityIndicator(QAbstractButton):
     """The status bar's icon and words for where data goes now; a button that opens the details.
 
     A screen reader finds a button whose name is the visible words and whose description is the
-    tooltip (what the state means, the loaded model file, what a click does). The warning state is
+    tooltip (what the state means, the loaded model file, what a click does). When the status bar is
+    short of room, the words end in "…"; the tooltip has them all. The warning state is
     drawn on an amber panel as well, but the icon and the words alone say the same.
 
     Attributes:
         state: the LocalityState shown.
-        text_label: the words shown.
+        text_label: the words shown (an ElidedLabel: shortened with "…" when the room is short).
         model_path: the loaded model file, or None.
 
     Signals:
@@ -187,7 +212,7 @@ class LocalityIndicator(QAbstractButton):
         self.setAttribute(Qt.WidgetAttribute.WA_Hover)
         self.icon_label = QLabel()
         self.icon_label.setStyleSheet("padding: 0;")  # the status bar pads its labels; these sit close
-        self.text_label = QLabel()
+        self.text_label = ElidedLabel()
         self.text_label.setObjectName("localityText")
         for label in (self.icon_label, self.text_label):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -247,7 +272,7 @@ class LocalityIndicator(QAbstractButton):
             lines.append(self.tr("Click to see where your data is stored, the connection log and the "
                                  "offline switch."))
         text = "\n".join(lines)
-        self.setToolTip(text)
+        self.setToolTip(f"{state_words(self.state)}\n{text}")  # all the words, however short the room
         self.setAccessibleDescription(text)
 
     def enterEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)

@@ -171,7 +171,7 @@ class LocalityPanel(QDialog):
             "conversations": self.tr("Conversations:"),
             "settings": self.tr("Settings:"),
             "data": self.tr("Application data:"),
-            "audit": self.tr("Connection logs:"),
+            "audit": self.tr("Connection log:"),
         }
         self.storage_labels: dict[str, QLabel] = {}
         for key, where in self.storage.items():
@@ -350,14 +350,14 @@ class LocalityPanel(QDialog):
         self._earlier_sessions = sessions
         self.earlier_list.clear()
         if not sessions:
-            item = QListWidgetItem(self.tr("No earlier sessions are kept."))
+            item = QListWidgetItem(self.tr("There is no log of an earlier session on this computer."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.earlier_list.addItem(item)
             return
         for started, entries in sessions:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(started))
-            text = self.tr("{when} — {entries} entries. {verdict}").format(
-                when=when, entries=len(entries), verdict=self.verdict_words(entries))
+            text = self.tr("{when} — %n entries. {verdict}", "", len(entries)).format(
+                when=when, verdict=self.verdict_words(entries))
             item = QListWidgetItem(text)
             item.setToolTip(text)
             self.earlier_list.addItem(item)
@@ -367,10 +367,15 @@ class LocalityPanel(QDialog):
         """The verdict on a session's entries in the user's language: the evidence report's, without the
         hosts (the table lists them)."""
         summary = summarize(entries)
+        declined = self.tr("%n download(s) or search(es) you started were not run because offline mode was on.",
+                           "", summary.declined) if summary.declined else ""
         if summary.nothing_left:
             if summary.refused:
-                return self.tr("Nothing left this computer: %n attempt(s) blocked before anything was "
+                text = self.tr("Nothing left this computer: %n attempt(s) blocked before anything was "
                                "sent.", "", summary.refused)
+                return f"{text} {declined}" if declined else text
+            if declined:
+                return self.tr("Nothing left this computer: {declined}").format(declined=declined)
             return self.tr("Nothing left this computer: no connection to another computer was made or "
                            "attempted.")
         sentences = []
@@ -388,6 +393,8 @@ class LocalityPanel(QDialog):
             sentences.append(self.tr("%n attempt(s) failed.", "", summary.failed))
         if summary.refused:
             sentences.append(self.tr("%n attempt(s) blocked before anything was sent.", "", summary.refused))
+        if declined:
+            sentences.append(declined)
         return " ".join(sentences)
 
     def _show_earlier_session(self, row: int) -> None:
