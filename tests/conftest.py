@@ -19,6 +19,22 @@ QCoreApplication.setApplicationName("MoEscope tests")
 
 
 @pytest.fixture(autouse=True)
+def fresh_view_settings():
+    """The window's choices that change what it shows (the expert view's view and layers, presentation
+    mode, the language) start unset in every test, whatever a test before chose."""
+    from PySide6.QtCore import QSettings
+
+    from app.ui import settings
+
+    keys = (settings.EXPERT_VIEW, settings.PRESENTATION, settings.SECOND_SCREEN, settings.LANGUAGE)
+    for key in keys:
+        QSettings().remove(key)
+    yield
+    for key in keys:
+        QSettings().remove(key)
+
+
+@pytest.fixture(autouse=True)
 def no_network_policy_left_behind():
     """A network policy a test leaves installed in this process would refuse later tests' loopback
     servers, far from the cause; the test that leaves it fails here instead."""

@@ -3,7 +3,8 @@
 With a second screen (and the choice on), the expert view moves onto it full screen, without a frame,
 while the chat stays on the laptop. With one screen the window goes full screen without its menu bar
 and dock title bars, the library is put away, and the expert view gets most of the width beside the
-chat. The status bar, with the data-locality indicator, stays visible either way. Leaving puts
+chat (whose list of conversations is put away meanwhile). The status bar, with the data-locality
+indicator, stays visible either way. Leaving puts
 everything back as it was; whether the mode was on is kept for the next start (app.ui.settings).
 """
 
@@ -69,6 +70,7 @@ class PresentationMode(QObject):
         self.second_screen = True
         self.projector: ProjectorWindow | None = None
         self._saved: tuple | None = None
+        self._list_shown = True
 
     def toggle(self) -> None:
         self.set_active(not self.active)
@@ -109,6 +111,8 @@ class PresentationMode(QObject):
             return
         window.menuBar().hide()
         self.library_dock.hide()
+        self._list_shown = window.conversations.isVisibleTo(window)
+        window.conversations.hide()  # the chat's column gives the expert view the room on one screen
         for dock in (self.chat_dock, self.experts_dock):
             dock.setTitleBarWidget(QWidget())
         window.showFullScreen()
@@ -129,6 +133,7 @@ class PresentationMode(QObject):
             projector.close()
             projector.deleteLater()
         window.menuBar().show()
+        window.conversations.setVisible(self._list_shown)
         for dock in (self.chat_dock, self.experts_dock):
             dock.setTitleBarWidget(None)
         geometry, state, full, maximized = self._saved

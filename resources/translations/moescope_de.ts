@@ -244,57 +244,62 @@
         <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="135" />
+        <location filename="../../app/ui/chat/pane.py" line="130" />
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/pane.py" line="137" />
         <source>Editing an earlier message: sending it replaces that message and everything after it.</source>
         <translation>Sie bearbeiten eine frühere Nachricht: Beim Senden ersetzt sie diese Nachricht und alles danach.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="139" />
+        <location filename="../../app/ui/chat/pane.py" line="141" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="140" />
+        <location filename="../../app/ui/chat/pane.py" line="142" />
         <source>Keep the conversation as it is (Esc)</source>
         <translation>Das Gespräch so lassen, wie es ist (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="149" />
+        <location filename="../../app/ui/chat/pane.py" line="151" />
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="152" />
+        <location filename="../../app/ui/chat/pane.py" line="154" />
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="153" />
+        <location filename="../../app/ui/chat/pane.py" line="155" />
         <source>Stop the answer now</source>
         <translation>Die Antwort jetzt anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="155" />
+        <location filename="../../app/ui/chat/pane.py" line="157" />
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="156" />
+        <location filename="../../app/ui/chat/pane.py" line="158" />
         <source>Start a new conversation; this one stays in the list</source>
         <translation>Ein neues Gespräch beginnen; dieses bleibt in der Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="158" />
+        <location filename="../../app/ui/chat/pane.py" line="160" />
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="159" />
+        <location filename="../../app/ui/chat/pane.py" line="161" />
         <source>Remove every message of this conversation</source>
         <translation>Alle Nachrichten dieses Gesprächs entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="177" />
+        <location filename="../../app/ui/chat/pane.py" line="178" />
         <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
@@ -1068,6 +1073,365 @@
     </message>
 </context>
 <context>
+    <name>EvidenceReport</name>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="23" />
+        <source>moescope-evidence-{stamp}.html</source>
+        <comment>file name; keep {stamp} and .html, no spaces</comment>
+        <translation>moescope-nachweis-{stamp}.html</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/report_words.py" line="35" />
+        <source>The sockets of both processes are listed every {interval} s (%n check(s) so far); connections and listening sockets are logged.</source>
+        <translation>
+            <numerusform>Die Netzwerkverbindungen beider Prozesse werden alle {interval} s aufgelistet (bisher %n Prüfung); Verbindungen und offene Ports werden protokolliert.</numerusform>
+            <numerusform>Die Netzwerkverbindungen beider Prozesse werden alle {interval} s aufgelistet (bisher %n Prüfungen); Verbindungen und offene Ports werden protokolliert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="58" />
+        <source>attempt</source>
+        <comment>kind of log entry</comment>
+        <translation>Versuch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="59" />
+        <source>refused</source>
+        <comment>kind of log entry</comment>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="60" />
+        <source>connection</source>
+        <comment>kind of log entry</comment>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="61" />
+        <source>listening</source>
+        <comment>kind of log entry</comment>
+        <translation>wartet auf Verbindungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="67" />
+        <source>local</source>
+        <translation>lokal</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="68" />
+        <source>allowed (user action)</source>
+        <translation>erlaubt (Auftrag des Benutzers)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="69" />
+        <source>blocked</source>
+        <translation>blockiert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="70" />
+        <source>UNEXPECTED</source>
+        <translation>UNERWARTET</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="79" />
+        <source>MoEscope — evidence of data locality</source>
+        <translation>MoEscope — Nachweis: Ihre Daten bleiben auf diesem Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="80" />
+        <source>Generated {generated} on {computer} ({system}). MoEscope {version}, {build}: {program}. Session started {started}.</source>
+        <translation>Erstellt am {generated} auf {computer} ({system}). MoEscope {version}, {build}: {program}. Sitzung begonnen am {started}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="85" />
+        <source>installed build</source>
+        <translation>installierte Fassung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="86" />
+        <source>Python {version}</source>
+        <translation>Python {version}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="87" />
+        <source>This session: {verdict}</source>
+        <translation>Diese Sitzung: {verdict}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="88" />
+        <source>Network policy</source>
+        <translation>Netzwerk-Regeln</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="90" />
+        <source>Item</source>
+        <translation>Punkt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="91" />
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="93" />
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="94" />
+        <source>Offline: every network action is refused</source>
+        <translation>Offline: jeder Netzwerkzugriff wird abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="95" />
+        <source>Local: the network only for downloads or searches the user starts</source>
+        <translation>Lokal: Netzwerk nur für Downloads oder Suchen, die der Benutzer startet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="98" />
+        <source>Allowed</source>
+        <translation>Erlaubt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="99" />
+        <source>Offline mode: connections only within this computer ({networks}); downloads and searches are refused.</source>
+        <translation>Offline-Modus: Verbindungen nur innerhalb dieses Computers ({networks}); Downloads und Suchen werden abgelehnt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="104" />
+        <source>Connections only within this computer ({networks}), except to the host of a download or search the user starts, while it runs.</source>
+        <translation>Verbindungen nur innerhalb dieses Computers ({networks}), außer zum Server eines Downloads oder einer Suche, die der Benutzer startet, solange sie läuft.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="109" />
+        <source>This computer</source>
+        <translation>Dieser Computer</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="110" />
+        <source>User actions running now</source>
+        <translation>Laufende Aufträge des Benutzers</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="111" />
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="112" />
+        <source>Enforcement</source>
+        <translation>Durchsetzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="113" />
+        <source>Every outgoing connection, datagram and name lookup of the window process and of the engine process is checked against this policy before it is made; refused ones never reach the network and are logged, allowed ones are logged with their outcome.</source>
+        <translation>Jede ausgehende Verbindung, jedes Datenpaket und jede Namensabfrage des Fensters und der Engine wird vorher mit diesen Regeln geprüft. Abgelehnte erreichen nie das Netzwerk und werden protokolliert; erlaubte werden mit ihrem Ergebnis protokolliert.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="120" />
+        <source>Monitoring</source>
+        <translation>Überwachung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="122" />
+        <source>Hugging Face client</source>
+        <translation>Hugging-Face-Zugang</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="123" />
+        <source>Where MoEscope keeps data</source>
+        <translation>Wo MoEscope Daten speichert</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="125" />
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="126" />
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="128" />
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="129" />
+        <source>Application data</source>
+        <translation>Programmdaten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="130" />
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="131" />
+        <source>Connection log</source>
+        <translation>Verbindungsprotokoll</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="132" />
+        <source>Connection log of this session</source>
+        <translation>Verbindungsprotokoll dieser Sitzung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="134" />
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="135" />
+        <source>Process</source>
+        <translation>Prozess</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="136" />
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="137" />
+        <source>Remote / address</source>
+        <translation>Gegenstelle / Adresse</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="138" />
+        <location filename="../../app/ui/locality/report_words.py" line="162" />
+        <source>Verdict</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="139" />
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="140" />
+        <source>User action</source>
+        <translation>Auftrag des Benutzers</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="141" />
+        <source>Detail</source>
+        <translation>Einzelheiten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="143" />
+        <source>{process} (pid {pid})</source>
+        <translation>{process} (Prozessnummer {pid})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="144" />
+        <source>window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="145" />
+        <source>engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="150" />
+        <source>No entries: no connection, connection attempt or listening socket was seen.</source>
+        <translation>Keine Einträge: Es wurde keine Verbindung, kein Verbindungsversuch und kein offener Port festgestellt.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="153" />
+        <source>Connection log file: {path}</source>
+        <translation>Datei des Verbindungsprotokolls: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="154" />
+        <source>The connection log file could not be written ({error}); the entries above were kept in memory.</source>
+        <translation>Die Datei des Verbindungsprotokolls konnte nicht geschrieben werden ({error}); die Einträge oben wurden im Arbeitsspeicher behalten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="158" />
+        <source>Earlier sessions</source>
+        <translation>Frühere Sitzungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="160" />
+        <source>Session started</source>
+        <translation>Sitzung begonnen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="161" />
+        <source>Entries</source>
+        <translation>Einträge</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="164" />
+        <source>There is no log of an earlier session on this computer.</source>
+        <translation>Auf diesem Computer gibt es kein Protokoll einer früheren Sitzung.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="167" />
+        <source>Nothing left this computer: {reasons}.</source>
+        <translation>Nichts hat diesen Computer verlassen: {reasons}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="168" />
+        <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
+        <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/report_words.py" line="40" />
+        <source>%n attempt(s) blocked before anything was sent</source>
+        <translation>
+            <numerusform>%n Versuch blockiert, bevor etwas gesendet wurde</numerusform>
+            <numerusform>%n Versuche blockiert, bevor etwas gesendet wurde</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/report_words.py" line="43" />
+        <source>%n download(s) or search(es) the user started were not run because offline mode was on</source>
+        <translation>
+            <numerusform>%n vom Benutzer gestarteter Download oder Suche wurde nicht ausgeführt, weil der Offline-Modus an war</numerusform>
+            <numerusform>%n vom Benutzer gestartete Downloads oder Suchen wurden nicht ausgeführt, weil der Offline-Modus an war</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/report_words.py" line="47" />
+        <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
+        <translation>
+            <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
+            <numerusform>%n UNERWARTETE Verbindungen oder offene Ports festgestellt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="175" />
+        <source>Connections to other computers were made for downloads or searches the user started: {actions}.</source>
+        <translation>Für Downloads oder Suchen, die der Benutzer gestartet hat, wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="179" />
+        <source>No connection to another computer was made for downloads or searches the user started: {actions}.</source>
+        <translation>Für Downloads oder Suchen, die der Benutzer gestartet hat, wurde keine Verbindung zu einem anderen Computer hergestellt: {actions}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="184" />
+        <source>No connection was made for: {actions}.</source>
+        <translation>Keine Verbindung wurde hergestellt für: {actions}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/report_words.py" line="186" />
+        <source>{action} — {places}</source>
+        <translation>{action} — {places}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/locality/report_words.py" line="50" />
+        <source>and %n more</source>
+        <translation>
+            <numerusform>und %n weiterer</numerusform>
+            <numerusform>und %n weitere</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExpertHeatmap</name>
     <message>
         <location filename="../../app/ui/experts/heatmap.py" line="101" />
@@ -1260,60 +1624,60 @@ Load a model in the Model library to see which experts work on each word the mod
 Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an jedem Wort arbeiten, das das Modell liest und schreibt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="163" />
-        <location filename="../../app/ui/experts/pane.py" line="376" />
+        <location filename="../../app/ui/experts/pane.py" line="164" />
+        <location filename="../../app/ui/experts/pane.py" line="377" />
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="266" />
+        <location filename="../../app/ui/experts/pane.py" line="267" />
         <source>A kept answer: select a token, or replay it</source>
         <translation>Eine gespeicherte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="267" />
+        <location filename="../../app/ui/experts/pane.py" line="268" />
         <source>The answer being written</source>
         <translation>Die Antwort, die gerade entsteht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="289" />
+        <location filename="../../app/ui/experts/pane.py" line="290" />
         <source>The last answer: select a token, or replay it</source>
         <translation>Die letzte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="379" />
+        <location filename="../../app/ui/experts/pane.py" line="380" />
         <source>The tokens of the next answer appear here as they are written.</source>
         <translation>Die Tokens der nächsten Antwort erscheinen hier, während sie entstehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="400" />
+        <location filename="../../app/ui/experts/pane.py" line="401" />
         <source>{tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>{tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="416" />
+        <location filename="../../app/ui/experts/pane.py" line="417" />
         <source>Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über {tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="385" />
+        <location filename="../../app/ui/experts/pane.py" line="386" />
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="407" />
+        <location filename="../../app/ui/experts/pane.py" line="408" />
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="378" />
-        <location filename="../../app/ui/experts/pane.py" line="405" />
+        <location filename="../../app/ui/experts/pane.py" line="379" />
+        <location filename="../../app/ui/experts/pane.py" line="406" />
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="398" />
-        <location filename="../../app/ui/experts/pane.py" line="414" />
+        <location filename="../../app/ui/experts/pane.py" line="399" />
+        <location filename="../../app/ui/experts/pane.py" line="415" />
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
@@ -1676,7 +2040,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/formatting.py" line="55" />
-        <location filename="../../app/ui/chat/transcript.py" line="342" />
+        <location filename="../../app/ui/chat/transcript.py" line="343" />
         <source>{seconds} s</source>
         <translation>{seconds} Sek.</translation>
     </message>
@@ -1890,34 +2254,34 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LibraryPane</name>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="239" />
+        <location filename="../../app/ui/library/pane.py" line="240" />
         <source>Models folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="224" />
+        <location filename="../../app/ui/library/pane.py" line="225" />
         <source>Import GGUF file…</source>
         <translation>GGUF-Datei importieren…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="236" />
+        <location filename="../../app/ui/library/pane.py" line="237" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="234" />
+        <location filename="../../app/ui/library/pane.py" line="235" />
         <source>Read the models folder again</source>
         <translation>Den Modellordner neu einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="210" />
-        <location filename="../../app/ui/library/pane.py" line="506" />
+        <location filename="../../app/ui/library/pane.py" line="211" />
+        <location filename="../../app/ui/library/pane.py" line="507" />
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="210" />
-        <location filename="../../app/ui/library/pane.py" line="510" />
+        <location filename="../../app/ui/library/pane.py" line="211" />
+        <location filename="../../app/ui/library/pane.py" line="511" />
         <source>Load the selected model so you can chat with it</source>
         <translation>Das ausgewählte Modell laden, um damit zu chatten</translation>
     </message>
@@ -2008,98 +2372,98 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>← Alle Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="205" />
+        <location filename="../../app/ui/library/pane.py" line="206" />
         <source>Stop copying</source>
         <translation>Kopieren abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="213" />
+        <location filename="../../app/ui/library/pane.py" line="214" />
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="213" />
+        <location filename="../../app/ui/library/pane.py" line="214" />
         <source>Download the selected model into the models folder</source>
         <translation>Das ausgewählte Modell in den Modellordner herunterladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="217" />
+        <location filename="../../app/ui/library/pane.py" line="218" />
         <source>Show files</source>
         <translation>Dateien anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="217" />
+        <location filename="../../app/ui/library/pane.py" line="218" />
         <source>List the model files of the selected repository</source>
         <translation>Die Modelldateien des ausgewählten Repositorys anzeigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="226" />
+        <location filename="../../app/ui/library/pane.py" line="227" />
         <source>Add a model file (.gguf) from this computer: copied into the models folder, or used where it is. You can also drop files onto the library.</source>
         <translation>Eine Modelldatei (.gguf) von diesem Computer hinzufügen: in den Modellordner kopiert oder dort verwendet, wo sie liegt. Sie können Dateien auch auf die Bibliothek ziehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="232" />
+        <location filename="../../app/ui/library/pane.py" line="233" />
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="232" />
-        <location filename="../../app/ui/library/pane.py" line="519" />
+        <location filename="../../app/ui/library/pane.py" line="233" />
+        <location filename="../../app/ui/library/pane.py" line="520" />
         <source>Delete the selected model file to free space</source>
         <translation>Die ausgewählte Modelldatei löschen, um Platz freizugeben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="244" />
+        <location filename="../../app/ui/library/pane.py" line="245" />
         <source>Change…</source>
         <translation>Ändern…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="245" />
+        <location filename="../../app/ui/library/pane.py" line="246" />
         <source>Use another folder for the models, e.g. on an external drive</source>
         <translation>Einen anderen Ordner für die Modelle verwenden, z. B. auf einem externen Laufwerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="253" />
+        <location filename="../../app/ui/library/pane.py" line="254" />
         <source>Hugging Face &amp;token…</source>
         <translation>Hugging-Face-&amp;Token…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="255" />
+        <location filename="../../app/ui/library/pane.py" line="256" />
         <source>&amp;Models folder…</source>
         <translation>&amp;Modellordner…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="463" />
+        <location filename="../../app/ui/library/pane.py" line="464" />
         <source>The catalog cannot be shown: {reason}</source>
         <translation>Der Katalog kann nicht angezeigt werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="464" />
+        <location filename="../../app/ui/library/pane.py" line="465" />
         <source>No catalog model matches the filter.</source>
         <translation>Kein Modell im Katalog passt zum Filter.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="506" />
+        <location filename="../../app/ui/library/pane.py" line="507" />
         <source>✓ Loaded</source>
         <translation>✓ Geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="508" />
+        <location filename="../../app/ui/library/pane.py" line="509" />
         <source>This model is loaded: ask it something in the chat</source>
         <translation>Dieses Modell ist geladen: Stellen Sie ihm im Chat eine Frage</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="515" />
+        <location filename="../../app/ui/library/pane.py" line="516" />
         <source>Select a model in the list to delete it</source>
         <translation>Wählen Sie ein Modell in der Liste aus, um es zu löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="517" />
+        <location filename="../../app/ui/library/pane.py" line="518" />
         <source>This model is in use; load another one before deleting it.</source>
         <translation>Dieses Modell wird gerade verwendet; laden Sie ein anderes, bevor Sie es löschen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/pane.py" line="479" />
+        <location filename="../../app/ui/library/pane.py" line="480" />
         <source>Reading the models folder…</source>
         <translation>Der Modellordner wird gelesen…</translation>
     </message>
@@ -2601,92 +2965,92 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityPanel</name>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="86" />
+        <location filename="../../app/ui/locality/panel.py" line="87" />
         <source>Data locality — MoEscope</source>
         <translation>Datenverbleib — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="122" />
+        <location filename="../../app/ui/locality/panel.py" line="123" />
         <source>Offline mode: refuse every connection to another computer, even downloads and searches</source>
         <translation>Offline-Modus: jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="124" />
+        <location filename="../../app/ui/locality/panel.py" line="125" />
         <source>Kept for the next start. Models already in the library keep working; nothing can be downloaded while it is on.</source>
         <translation>Gilt auch beim nächsten Start. Modelle in der Bibliothek funktionieren weiter; solange er an ist, kann nichts heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="147" />
+        <location filename="../../app/ui/locality/panel.py" line="148" />
         <source>Acknowledge warning</source>
         <translation>Warnung bestätigen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="148" />
+        <location filename="../../app/ui/locality/panel.py" line="149" />
         <source>You have seen the warning: the indicator goes back to the current state. The entry stays in the log.</source>
         <translation>Sie haben die Warnung gesehen: Die Anzeige zeigt wieder den aktuellen Zustand. Der Eintrag bleibt im Protokoll.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="158" />
+        <location filename="../../app/ui/locality/panel.py" line="159" />
         <source>Where your data is stored (all on this computer)</source>
         <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="170" />
+        <location filename="../../app/ui/locality/panel.py" line="171" />
         <source>Models:</source>
         <translation>Modelle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="171" />
+        <location filename="../../app/ui/locality/panel.py" line="172" />
         <source>Conversations:</source>
         <translation>Unterhaltungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="172" />
+        <location filename="../../app/ui/locality/panel.py" line="173" />
         <source>Settings:</source>
         <translation>Einstellungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="173" />
+        <location filename="../../app/ui/locality/panel.py" line="174" />
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="186" />
+        <location filename="../../app/ui/locality/panel.py" line="187" />
         <source>Delete all conversations…</source>
         <translation>Alle Gespräche löschen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="188" />
+        <location filename="../../app/ui/locality/panel.py" line="189" />
         <source>Deletes every kept conversation, with its answers and routing traces, from this computer.</source>
         <translation>Löscht jedes aufbewahrte Gespräch mit seinen Antworten und Routing-Aufzeichnungen von diesem Computer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="198" />
+        <location filename="../../app/ui/locality/panel.py" line="199" />
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="207" />
+        <location filename="../../app/ui/locality/panel.py" line="208" />
         <source>Delete all conversations?</source>
         <translation>Alle Gespräche löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="208" />
+        <location filename="../../app/ui/locality/panel.py" line="209" />
         <source>Every conversation kept on this computer is deleted for good, with its answers and routing traces. This cannot be undone.</source>
         <translation>Jedes auf diesem Computer aufbewahrte Gespräch wird mit seinen Antworten und Routing-Aufzeichnungen endgültig gelöscht. Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="211" />
+        <location filename="../../app/ui/locality/panel.py" line="212" />
         <source>Delete all</source>
         <translation>Alle löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="219" />
+        <location filename="../../app/ui/locality/panel.py" line="220" />
         <source>Deleting…</source>
         <translation>Wird gelöscht …</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="226" />
+        <location filename="../../app/ui/locality/panel.py" line="227" />
         <source>%n conversation(s) deleted.</source>
         <translation>
             <numerusform>%n Gespräch gelöscht.</numerusform>
@@ -2694,27 +3058,27 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="230" />
+        <location filename="../../app/ui/locality/panel.py" line="231" />
         <source>The conversations could not be deleted: {why}</source>
         <translation>Die Gespräche konnten nicht gelöscht werden: {why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="240" />
+        <location filename="../../app/ui/locality/panel.py" line="241" />
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="333" />
+        <location filename="../../app/ui/locality/panel.py" line="334" />
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="353" />
+        <location filename="../../app/ui/locality/panel.py" line="354" />
         <source>There is no log of an earlier session on this computer.</source>
         <translation>Auf diesem Computer gibt es kein Protokoll einer früheren Sitzung.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="359" />
+        <location filename="../../app/ui/locality/panel.py" line="360" />
         <source>{when} — %n entries. {verdict}</source>
         <translation>
             <numerusform>{when} — %n Eintrag. {verdict}</numerusform>
@@ -2722,7 +3086,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="370" />
+        <location filename="../../app/ui/locality/panel.py" line="371" />
         <source>%n download(s) or search(es) you started were not run because offline mode was on.</source>
         <translation>
             <numerusform>%n Download oder Suche, die Sie gestartet haben, wurde nicht ausgeführt, weil der Offline-Modus an war.</numerusform>
@@ -2730,7 +3094,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="374" />
+        <location filename="../../app/ui/locality/panel.py" line="375" />
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nichts hat diesen Computer verlassen: %n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -2738,17 +3102,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="378" />
+        <location filename="../../app/ui/locality/panel.py" line="379" />
         <source>Nothing left this computer: {declined}</source>
         <translation>Nichts hat diesen Computer verlassen: {declined}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="379" />
+        <location filename="../../app/ui/locality/panel.py" line="380" />
         <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
         <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="383" />
+        <location filename="../../app/ui/locality/panel.py" line="384" />
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
@@ -2756,17 +3120,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="387" />
+        <location filename="../../app/ui/locality/panel.py" line="388" />
         <source>Connections to other computers were made for downloads or searches you started: {actions}.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="390" />
+        <location filename="../../app/ui/locality/panel.py" line="391" />
         <source>No connection to another computer was made for downloads or searches you started.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen Computer hergestellt.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="393" />
+        <location filename="../../app/ui/locality/panel.py" line="394" />
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n Versuch ist fehlgeschlagen.</numerusform>
@@ -2774,7 +3138,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="395" />
+        <location filename="../../app/ui/locality/panel.py" line="396" />
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -2782,80 +3146,85 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="252" />
-        <location filename="../../app/ui/locality/panel.py" line="263" />
+        <location filename="../../app/ui/locality/panel.py" line="253" />
+        <location filename="../../app/ui/locality/panel.py" line="264" />
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="174" />
+        <location filename="../../app/ui/locality/panel.py" line="175" />
         <source>Connection log:</source>
         <translation>Verbindungsprotokoll:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="255" />
+        <location filename="../../app/ui/locality/panel.py" line="256" />
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="267" />
+        <location filename="../../app/ui/locality/panel.py" line="268" />
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="268" />
+        <location filename="../../app/ui/locality/panel.py" line="269" />
         <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session's log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="294" />
+        <location filename="../../app/ui/locality/panel.py" line="295" />
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="298" />
+        <location filename="../../app/ui/locality/panel.py" line="299" />
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="306" />
+        <location filename="../../app/ui/locality/panel.py" line="307" />
         <source>{time} · {process} · {where}
 {detail}</source>
         <translation>{time} · {process} · {where}
 {detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="329" />
+        <location filename="../../app/ui/locality/panel.py" line="330" />
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="344" />
+        <location filename="../../app/ui/locality/panel.py" line="345" />
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="409" />
+        <location filename="../../app/ui/locality/panel.py" line="410" />
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="410" />
+        <location filename="../../app/ui/locality/panel.py" line="411" />
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="420" />
+        <location filename="../../app/ui/locality/panel.py" line="421" />
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="439" />
+        <location filename="../../app/ui/locality/panel.py" line="424" />
+        <source>Conversations</source>
+        <translation>Gespräche</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="441" />
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="443" />
+        <location filename="../../app/ui/locality/panel.py" line="445" />
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -3339,7 +3708,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>PresentationMode</name>
     <message>
-        <location filename="../../app/ui/presentation.py" line="96" />
+        <location filename="../../app/ui/presentation.py" line="98" />
         <source>The expert view is on the other screen. Press F5 to bring it back.</source>
         <translation>Die Expertenansicht ist auf dem anderen Bildschirm. Mit F5 holen Sie sie zurück.</translation>
     </message>
@@ -3347,7 +3716,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>ProjectorWindow</name>
     <message>
-        <location filename="../../app/ui/presentation.py" line="35" />
+        <location filename="../../app/ui/presentation.py" line="36" />
         <source>MoEscope — expert view</source>
         <translation>MoEscope – Expertenansicht</translation>
     </message>
@@ -3892,38 +4261,43 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>Transcript</name>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="237" />
-        <location filename="../../app/ui/chat/transcript.py" line="331" />
+        <location filename="../../app/ui/chat/transcript.py" line="111" />
+        <source>Conversation</source>
+        <translation>Unterhaltung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="238" />
+        <location filename="../../app/ui/chat/transcript.py" line="332" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="237" />
+        <location filename="../../app/ui/chat/transcript.py" line="238" />
         <source>Edit</source>
         <translation>Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="237" />
+        <location filename="../../app/ui/chat/transcript.py" line="238" />
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="238" />
+        <location filename="../../app/ui/chat/transcript.py" line="239" />
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="251" />
+        <location filename="../../app/ui/chat/transcript.py" line="252" />
         <source>Thinking…</source>
         <translation>Denkt nach …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="253" />
+        <location filename="../../app/ui/chat/transcript.py" line="254" />
         <source>Thoughts</source>
         <translation>Gedanken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="255" />
+        <location filename="../../app/ui/chat/transcript.py" line="256" />
         <source>Thought for {duration}</source>
         <translation>Hat {duration} nachgedacht</translation>
     </message>

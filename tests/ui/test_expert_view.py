@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QUrl
+from PySide6.QtCore import QEventLoop, Qt, QUrl
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -49,17 +49,6 @@ def models(tmp_path_factory):
         "deepseek2": write_demo_model(folder / "demo-deepseek2.gguf", arch="deepseek2", layers=4, dense_leading=1,
                                       experts=8, top_k=2, seed=5),
     }
-
-
-@pytest.fixture(autouse=True)
-def fresh_view_settings():
-    """The expert view's choices and presentation mode start unset, and none is left to later tests."""
-    keys = (settings.EXPERT_VIEW, settings.PRESENTATION, settings.SECOND_SCREEN)
-    for key in keys:
-        QSettings().remove(key)
-    yield
-    for key in keys:
-        QSettings().remove(key)
 
 
 _engine_threads: dict[MainWindow, object] = {}  # each open window's engine thread, kept referenced

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QSettings, Qt, QThread
+from PySide6.QtCore import QLocale, QSettings, Qt, QThread, QTranslator
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QFileDialog
 from outside import ENGINE_THAT_TRIES, OUTSIDE, OutsideServer, no_name_resolves
@@ -28,6 +28,7 @@ from app.core.locality.audit import AuditLog
 from app.core.locality.guard import current_policy, install_policy, uninstall_policy
 from app.core.locality.outcome import ERROR_WORDS, FAILED, NAME_NOT_RESOLVED
 from app.core.locality.policy import ALLOWED, BLOCKED, NetworkBlocked, NetworkPolicy
+from app.core.locality.report import ENGLISH, ReportWords
 from app.core.locality.state import LocalityKind, LocalityState
 from app.ui.i18n import install_translators
 from app.ui.library.download_controller import DownloadQueue
@@ -441,3 +442,172 @@ def test_the_indicator_shortens_its_words_with_an_ellipsis_when_room_is_short(qt
     assert words.startswith(shown[:-1]) and len(shown) < len(words)
     assert indicator.toolTip().startswith(words + "\n")  # all the words, on hover
     assert indicator.accessibleName() == words
+
+
+# --- the evidence report in the user's language ----------------------------------------------------
+
+GERMAN_REPORT_WORDS = {
+    "moescope-evidence-{stamp}.html": "moescope-nachweis-{stamp}.html",
+    "MoEscope — evidence of data locality": "MoEscope — Nachweis: Ihre Daten bleiben auf diesem Computer",
+    "Generated {generated} on {computer} ({system}). MoEscope {version}, {build}: {program}. Session started "
+    "{started}.": "Erstellt am {generated} auf {computer} ({system}). MoEscope {version}, {build}: {program}. "
+                  "Sitzung begonnen am {started}.",
+    "installed build": "installierte Fassung",
+    "Python {version}": "Python {version}",
+    "This session: {verdict}": "Diese Sitzung: {verdict}",
+    "Network policy": "Netzwerk-Regeln",
+    "Item": "Punkt",
+    "Value": "Wert",
+    "Mode": "Modus",
+    "Offline: every network action is refused": "Offline: jeder Netzwerkzugriff wird abgelehnt",
+    "Local: the network only for downloads or searches the user starts":
+        "Lokal: Netzwerk nur für Downloads oder Suchen, die der Benutzer startet",
+    "Allowed": "Erlaubt",
+    "Offline mode: connections only within this computer ({networks}); downloads and searches are refused.":
+        "Offline-Modus: Verbindungen nur innerhalb dieses Computers ({networks}); Downloads und Suchen werden "
+        "abgelehnt.",
+    "Connections only within this computer ({networks}), except to the host of a download or search the user "
+    "starts, while it runs.": "Verbindungen nur innerhalb dieses Computers ({networks}), außer zum Server eines "
+                              "Downloads oder einer Suche, die der Benutzer startet, solange sie läuft.",
+    "This computer": "Dieser Computer",
+    "User actions running now": "Laufende Aufträge des Benutzers",
+    "none": "keine",
+    "Enforcement": "Durchsetzung",
+    "Every outgoing connection, datagram and name lookup of the window process and of the engine process is "
+    "checked against this policy before it is made; refused ones never reach the network and are logged, "
+    "allowed ones are logged with their outcome.":
+        "Jede ausgehende Verbindung, jedes Datenpaket und jede Namensabfrage des Fensters und der Engine wird "
+        "vorher mit diesen Regeln geprüft. Abgelehnte erreichen nie das Netzwerk und werden protokolliert; "
+        "erlaubte werden mit ihrem Ergebnis protokolliert.",
+    "Monitoring": "Überwachung",
+    "The sockets of both processes are listed every {interval} s (%n check(s) so far); connections and "
+    "listening sockets are logged.": "Die Netzwerkverbindungen beider Prozesse werden alle {interval} s "
+                                     "aufgelistet (bisher %n Prüfungen); Verbindungen und offene Ports "
+                                     "werden protokolliert.",
+    "Hugging Face client": "Hugging-Face-Zugang",
+    "Where MoEscope keeps data": "Wo MoEscope Daten speichert",
+    "What": "Was",
+    "Where": "Wo",
+    "Models": "Modelle",
+    "Application data": "Programmdaten",
+    "Settings": "Einstellungen",
+    "Connection log": "Verbindungsprotokoll",
+    "Connection log of this session": "Verbindungsprotokoll dieser Sitzung",
+    "Time": "Zeit",
+    "Process": "Prozess",
+    "Kind": "Art",
+    "Remote / address": "Gegenstelle / Adresse",
+    "Verdict": "Bewertung",
+    "Outcome": "Ergebnis",
+    "User action": "Auftrag des Benutzers",
+    "Detail": "Einzelheiten",
+    "{process} (pid {pid})": "{process} (Prozessnummer {pid})",
+    "window": "Fenster",
+    "engine": "Engine",
+    "attempt": "Versuch",
+    "refused": "abgelehnt",
+    "connection": "Verbindung",
+    "listening": "wartet auf Verbindungen",
+    "local": "lokal",
+    "allowed (user action)": "erlaubt (Auftrag des Benutzers)",
+    "blocked": "blockiert",
+    "UNEXPECTED": "UNERWARTET",
+    "No entries: no connection, connection attempt or listening socket was seen.":
+        "Keine Einträge: Es wurde keine Verbindung, kein Verbindungsversuch und kein offener Port festgestellt.",
+    "Connection log file: {path}": "Datei des Verbindungsprotokolls: {path}",
+    "The connection log file could not be written ({error}); the entries above were kept in memory.":
+        "Die Datei des Verbindungsprotokolls konnte nicht geschrieben werden ({error}); die Einträge oben "
+        "wurden im Arbeitsspeicher behalten.",
+    "Earlier sessions": "Frühere Sitzungen",
+    "Session started": "Sitzung begonnen",
+    "Entries": "Einträge",
+    "There is no log of an earlier session on this computer.":
+        "Auf diesem Computer gibt es kein Protokoll einer früheren Sitzung.",
+    "Nothing left this computer: {reasons}.": "Nichts hat diesen Computer verlassen: {reasons}.",
+    "Nothing left this computer: no connection to another computer was made or attempted.":
+        "Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt "
+        "oder versucht.",
+    "%n attempt(s) blocked before anything was sent": "%n Versuche blockiert, bevor etwas gesendet wurde",
+    "%n download(s) or search(es) the user started were not run because offline mode was on":
+        "%n vom Benutzer gestartete Downloads oder Suchen wurden nicht ausgeführt, weil der Offline-Modus an war",
+    "%n UNEXPECTED connection(s) or listening socket(s) seen open.":
+        "%n UNERWARTETE Verbindungen oder offene Ports festgestellt.",
+    "Connections to other computers were made for downloads or searches the user started: {actions}.":
+        "Für Downloads oder Suchen, die der Benutzer gestartet hat, wurden Verbindungen zu anderen Computern "
+        "hergestellt: {actions}.",
+    "No connection to another computer was made for downloads or searches the user started: {actions}.":
+        "Für Downloads oder Suchen, die der Benutzer gestartet hat, wurde keine Verbindung zu einem anderen "
+        "Computer hergestellt: {actions}.",
+    "No connection was made for: {actions}.": "Keine Verbindung wurde hergestellt für: {actions}.",
+    "{action} — {places}": "{action} — {places}",
+    "and %n more": "und %n weitere",
+    "Conversations": "Unterhaltungen",
+}
+"""The German of the evidence report's words, as a stand-in translator gives them (the real German comes
+with the translation file)."""
+
+
+class GermanReportWords(QTranslator):
+    """The evidence report's words in German; everything else is left to the translators below it."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002 (Qt override)
+        return GERMAN_REPORT_WORDS.get(source) if context in ("EvidenceReport", "LocalityPanel") else None
+
+
+def export_report(qtbot, panel: LocalityPanel, path: Path) -> str:
+    with qtbot.waitSignal(panel.reportExported, timeout=10_000) as exported:
+        panel.export_report(path)
+    return Path(exported.args[0]).read_text(encoding="utf-8")
+
+
+def fixed_words(words: ReportWords) -> list[str]:
+    """The sentences and headings of ``words`` without their blanks: the pieces a page in another language
+    must not contain."""
+    texts = [value for value in vars(words).values() if isinstance(value, str)]
+    texts += [text for value in vars(words).values() if isinstance(value, tuple) for text in value]
+    texts += [words.refused(2), words.declined(2), words.unexpected(2), words.monitoring_text(1.0, 2)]
+    pieces = [piece.strip(" .:;,()") for text in texts for piece in re.split(r"\{\w+\}|\d", text)]
+    return [piece for piece in pieces if len(piece) >= 8 and piece != "MoEscope"]
+
+
+def test_the_evidence_report_speaks_the_users_language(qtbot, qapp, guard, models, tmp_path, monkeypatch):
+    start_a_download_and_a_search_without_internet(qtbot, guard, models)
+    connect_outside(9)
+    panel = open_panel(qtbot, guard, models)
+    suggested = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda _parent, _caption, name, _filter: suggested.append(Path(name).name) or ("", ""))
+    english = export_report(qtbot, panel, tmp_path / "english.html")
+    panel.choose_report_file()
+    assert english.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "<h2>Network policy</h2>" in english and "<h2>Earlier sessions</h2>" in english
+    assert "This session: No connection to another computer was made for downloads or searches the user " in (
+        english)
+    assert "1 attempt(s) blocked before anything was sent." in english and "<strong>blocked</strong>" in english
+    assert "<td>Conversations</td>" in english
+    assert re.fullmatch(r"moescope-evidence-\d{8}-\d{4}\.html", suggested[0])
+
+    previous_locale = QLocale()
+    translators = install_translators(qapp, "de")
+    german_words = GermanReportWords(qapp)
+    qapp.installTranslator(german_words)
+    try:
+        german = export_report(qtbot, panel, tmp_path / "german.html")
+        panel.choose_report_file()
+    finally:
+        for translator in (*translators, german_words):
+            qapp.removeTranslator(translator)
+        QLocale.setDefault(previous_locale)
+    assert german.startswith('<!DOCTYPE html>\n<html lang="de">')
+    for heading in ("Netzwerk-Regeln", "Wo MoEscope Daten speichert", "Verbindungsprotokoll dieser Sitzung",
+                    "Frühere Sitzungen"):
+        assert f"<h2>{heading}</h2>" in german
+    assert "<p class=\"verdict\">Diese Sitzung: Für Downloads oder Suchen, die der Benutzer gestartet hat, " in (
+        german)
+    assert "Fehler: Name nicht aufgelöst" in german and "<strong>blockiert</strong>" in german
+    assert "1 Versuche blockiert, bevor etwas gesendet wurde." in german
+    assert "<td>Unterhaltungen</td>" in german
+    assert re.fullmatch(r"moescope-nachweis-\d{8}-\d{4}\.html", suggested[1])
+    english_words = [piece for piece in fixed_words(ENGLISH) if piece in english]
+    assert len(english_words) > 20
+    assert [piece for piece in english_words if piece in german] == []

@@ -127,6 +127,8 @@ class ChatPane(QWidget):
         self.input.setObjectName("messageInput")
         self.input.setTabChangesFocus(True)
         self.input.setPlaceholderText(self.tr("Type your message — Enter sends, Shift+Enter starts a new line"))
+        self.input.setAccessibleName(self.tr("Message"))
+        self.input.setAccessibleDescription(self.input.placeholderText())
         self.input.setFixedHeight(self.input.fontMetrics().lineSpacing() * 3 + 24)
         self.input.submitted.connect(self.send)
         self.input.cancelled.connect(self.cancel_edit)
@@ -172,13 +174,11 @@ class ChatPane(QWidget):
         layout.addWidget(self.transcript, 1)
         layout.addWidget(self._edit_bar)
         layout.addLayout(input_row)
-        self.show_notice(
-            self.tr(
-                "Welcome! Type your message below and press Enter. The answer appears here, and the "
-                "Experts pane shows which experts work on every token. Another model can be chosen "
-                "in the Model library (Load)."
-            )
-        )
+        self.show_notice(self.tr(
+            "Welcome! Type your message below and press Enter. The answer appears here, and the "
+            "Experts pane shows which experts work on every token. Another model can be chosen "
+            "in the Model library (Load)."
+        ))
         self._update_buttons()
 
     @property

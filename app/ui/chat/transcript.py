@@ -108,6 +108,7 @@ class Transcript(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("transcript")
+        self.setAccessibleName(self.tr("Conversation"))
         self.setOpenLinks(False)
         self.document().setDocumentMargin(12)
         self.document().setUndoRedoEnabled(False)  # else every render of a streaming answer is kept

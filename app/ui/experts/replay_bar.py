@@ -278,7 +278,7 @@ class ReplayBar(QWidget):
         button = QPushButton()
         button.setToolTip(tip)
         button.setAccessibleName(tip)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the view, Space with the replay
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keys with the view
         return button
 
     def _controls(self) -> tuple[QPushButton, ...]:

@@ -55,7 +55,7 @@ class TalkFigures(QWidget):
         self._body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button = QPushButton(self.tr("Copy for slide"))
         self.copy_button.setToolTip(self.tr("Put these numbers on the clipboard as plain text"))
-        self.copy_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.copy_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keys with the view
         self.copy_button.clicked.connect(self.copy)
         header = QHBoxLayout()
         header.addWidget(self._title, 1)

@@ -36,6 +36,7 @@ from app.core.paths import conversations_db, data_dir
 from app.ui import settings
 from app.ui.locality.audit_table import AuditTableModel, AuditTableView
 from app.ui.locality.indicator import STATE_ICONS, LocalityGuard, state_explanation, state_words
+from app.ui.locality.report_words import evidence_file_name, evidence_report_words
 from app.ui.resources import icon
 
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -405,7 +406,7 @@ class LocalityPanel(QDialog):
 
     def choose_report_file(self) -> None:
         stamp = time.strftime("%Y%m%d-%H%M")
-        suggested = str(Path.home() / f"moescope-evidence-{stamp}.html")
+        suggested = str(Path.home() / evidence_file_name(stamp))
         path, _filter = QFileDialog.getSaveFileName(self, self.tr("Export evidence report"), suggested,
                                                     self.tr("Web page (*.html)"))
         if path:
@@ -420,13 +421,14 @@ class LocalityPanel(QDialog):
         self.export_status.setText(self.tr("Writing the report…"))
         monitor, models_dir = self.guard.monitor, self.models_dir
         settings_location = self.storage["settings"]
-        conversations_location = self.storage["conversations"]
+        conversations = (self.tr("Conversations"), self.storage["conversations"])
+        words = evidence_report_words(self.session_model)
 
         def write() -> None:
             try:
                 written = write_evidence_report(path, monitor, models_dir=models_dir,
                                                 settings_location=settings_location,
-                                                extra_locations=[("Conversations", conversations_location)])
+                                                extra_locations=[conversations], words=words)
             except OSError as exc:
                 self.reportFailed.emit(str(exc))
             else:
