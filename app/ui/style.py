@@ -56,6 +56,15 @@ QStatusBar QLabel { padding: 0 8px; }
 def apply_style(app: QApplication) -> None:
     """Fusion with a fixed light palette, so kiosks and projectors look the same on every system."""
     app.setStyle("Fusion")
+    app.setPalette(window_palette())
+    font = QFont(app.font())
+    font.setPointSize(BASE_POINT_SIZE)
+    app.setFont(font)
+    app.setStyleSheet(STYLE_SHEET)
+
+
+def window_palette() -> QPalette:
+    """The window's light palette."""
     palette = QPalette()
     palette.setColor(QPalette.ColorRole.Window, QColor("#f7f8fa"))
     palette.setColor(QPalette.ColorRole.WindowText, QColor("#1f1f1f"))
@@ -69,11 +78,7 @@ def apply_style(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("#ffffff"))
     palette.setColor(QPalette.ColorRole.ToolTipText, QColor("#1f1f1f"))
     palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#6b7280"))
-    app.setPalette(palette)
-    font = QFont(app.font())
-    font.setPointSize(BASE_POINT_SIZE)
-    app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)
+    return palette
 
 
 def contrast_ratio(foreground: QColor | str, background: QColor | str) -> float:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 from app.ui.chat import transcript
 from app.ui.experts.heatmap_static import NORMAL_THEME, PRESENTATION_THEME
 from app.ui.experts.strip_look import StripLook
-from app.ui.style import contrast_ratio
+from app.ui.style import contrast_ratio, window_palette
 
 AA_TEXT = 4.5
 AA_LARGE = 3.0
@@ -65,8 +65,8 @@ def _view_pairs():
     return pairs
 
 
-def _palette_pairs(qapp):
-    palette = qapp.palette()
+def _palette_pairs():
+    palette = window_palette()
     role = QPalette.ColorRole
     return [(f"palette {text.name} on {base.name}", palette.color(text).name(), palette.color(base).name(), False)
             for text, base in ((role.WindowText, role.Window), (role.Text, role.Base), (role.ButtonText, role.Button),
@@ -80,11 +80,8 @@ def test_text_colours_reach_wcag_aa(what, text, background, large):
     assert ratio >= (AA_LARGE if large else AA_TEXT), f"{what}: {text} on {background} is only {ratio:.2f}:1"
 
 
-def test_the_window_palette_reaches_wcag_aa(qapp):
-    from app.ui.style import apply_style
-
-    apply_style(qapp)
-    for what, text, background, _large in _palette_pairs(qapp):
+def test_the_window_palette_reaches_wcag_aa():
+    for what, text, background, _large in _palette_pairs():
         assert contrast_ratio(text, background) >= AA_TEXT, f"{what}: {text} on {background}"
 
 
