@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.experts.layoutChanged.connect(lambda: settings.set_expert_view(self.experts.choices()))
         self.conversation_store.error.connect(self._on_store_error)
 
+        self.dock_shares = window_layout.DockShares(self, [self.library_dock, self.chat_dock, self.experts_dock])
         self.reset_layout()
         window_layout.restore(self, *settings.window_layout())
         self.library.refresh()

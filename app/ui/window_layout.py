@@ -1,10 +1,11 @@
 """Where the main window's three docks go, and how big the window is: the layout View › Reset layout
 restores (library, chat and experts side by side, or the library as a tab behind the chat where the
-screen is too narrow for three), a saved layout brought back, and a size that never exceeds the screen."""
+screen is too narrow for three), a saved layout brought back, a size that never exceeds the screen, and
+the docks' shares of the width kept when the window is resized (DockShares)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 DEFAULT_SIZE = QSize(1280, 800)
@@ -61,3 +62,51 @@ def fit_to_screen(window: QMainWindow) -> None:
     top_left = window.pos()
     window.move(min(max(top_left.x(), screen.left()), max(screen.right() - size.width(), screen.left())),
                 min(max(top_left.y(), screen.top()), max(screen.bottom() - size.height(), screen.top())))
+
+
+class DockShares(QObject):
+    """Keeps the side-by-side docks' shares of the window's width when the window is resized: Qt gives
+    all of a window's new width to one dock, so after shrinking and enlarging, the chat stayed narrow.
+    A share changes when the user drags a dock's edge; a new window size is shared out by them."""
+
+    def __init__(self, window: QMainWindow, docks: list[QDockWidget]) -> None:
+        super().__init__(window)
+        self.window, self.docks = window, docks
+        self.shares: dict[QDockWidget, float] = {}
+        self._window_width = window.width()
+        window.installEventFilter(self)
+        for each in docks:
+            each.installEventFilter(self)
+
+    def _side_by_side(self) -> list[QDockWidget]:
+        return [each for each in self.docks if each.isVisible() and not each.isFloating()]
+
+    def record(self) -> None:
+        """Take the docks' present widths as their shares."""
+        docks = self._side_by_side()
+        total = sum(each.width() for each in docks)
+        if total > 0:
+            self.shares = {each: each.width() / total for each in docks}
+        self._window_width = self.window.width()
+
+    def apply(self) -> None:
+        """Share the docks' width out as recorded (docks shown since get an even share)."""
+        docks = self._side_by_side()
+        if not docks or not self.shares:
+            self.record()
+            return
+        total = sum(each.width() for each in docks)
+        even = 1 / len(docks)
+        weights = [self.shares.get(each, even) for each in docks]
+        scale = total / sum(weights)
+        self.window.resizeDocks(docks, [round(weight * scale) for weight in weights], Qt.Orientation.Horizontal)
+        self._window_width = self.window.width()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Resize:
+            if watched is self.window:
+                if self.window.width() != self._window_width:
+                    QTimer.singleShot(0, self.apply)
+            elif self.window.width() == self._window_width:  # the user moved an edge between docks
+                self.record()
+        return False

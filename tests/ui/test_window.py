@@ -354,6 +354,31 @@ def test_reset_layout_fits_the_screen_and_shares_a_narrow_one(qtbot, silent_wind
     assert not window.chat_dock.visibleRegion().isEmpty()
 
 
+def test_docks_keep_their_shares_when_the_window_shrinks_and_grows_again(qtbot, silent_window):
+    """Qt gives all of a window's new width to one dock; the docks keep their shares instead, so the chat
+    is as wide as before after the window was made narrow and wide again."""
+    window = silent_window
+    window.show()
+    window.resize(1600, 900)
+    docks = [window.library_dock, window.chat_dock, window.experts_dock]
+    for dock in docks:  # three side by side, as on a wide screen (the offscreen one is narrow)
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    window.splitDockWidget(window.library_dock, window.chat_dock, Qt.Orientation.Horizontal)
+    window.splitDockWidget(window.chat_dock, window.experts_dock, Qt.Orientation.Horizontal)
+    window.resizeDocks(docks, [340, 780, 460], Qt.Orientation.Horizontal)
+    qtbot.wait(50)
+
+    def widths_at(width: int) -> list[int]:
+        window.resize(width, 900)
+        qtbot.wait(50)
+        return [dock.width() for dock in docks]
+
+    before = widths_at(1600)
+    widths_at(1150)
+    after = widths_at(1600)
+    assert all(abs(a - b) <= 8 for a, b in zip(before, after, strict=True)), (before, after)
+
+
 def test_qt_binding_keeps_singleton_references():
     """PySide6 6.12.0 leaks references to None/True/False on CPython < 3.12 and crashes after a few
     thousand calls; the pinned binding must not."""
