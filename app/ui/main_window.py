@@ -36,6 +36,7 @@ from app.ui.locality.panel import LocalityPanel
 from app.ui.presentation import PresentationMode
 from app.ui import settings, window_layout
 from app.ui.resources import icon
+from app.ui.library.words import model_display_name
 from app.worker import EngineWorker
 
 REFRESH_INTERVAL_MS = 33
@@ -332,7 +333,7 @@ class MainWindow(QMainWindow):
             self._model_label.setText(self.tr("No model loaded"))
             self.setWindowTitle("MoEscope")
         else:
-            text = self.tr("Model: {name}").format(name=info.name)
+            text = self.tr("Model: {name}").format(name=model_display_name(info))
             if self.compatibility_mode:
                 text += " " + self.tr("(compatibility mode)")
                 self._model_label.setToolTip(self.tr(
@@ -341,7 +342,7 @@ class MainWindow(QMainWindow):
             else:
                 self._model_label.setToolTip("")
             self._model_label.setText(text)
-            self.setWindowTitle(f"MoEscope — {info.name}")
+            self.setWindowTitle(f"MoEscope — {model_display_name(info)}")
 
     def _schedule_refresh(self) -> None:
         if not self._refresh.isActive():

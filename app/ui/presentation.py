@@ -16,6 +16,9 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWi
 
 from app.ui.experts.pane import ExpertsPane
 
+SETTLE_MS = 500
+"""How long a window takes to come back from full screen; the docks' shares are kept again after it."""
+
 EXPERTS_SHARE = 0.65
 """Share of the width the expert view takes beside the chat on a single screen."""
 
@@ -92,6 +95,7 @@ class PresentationMode(QObject):
     def _enter(self) -> None:
         window = self.window
         self._saved = (window.saveGeometry(), window.saveState(), window.isFullScreen(), window.isMaximized())
+        window.dock_shares.pause()
         self.pane.set_presentation(True)
         screen = self._other_screen() if self.second_screen else None
         if screen is not None:
@@ -145,3 +149,4 @@ class PresentationMode(QObject):
             window.showNormal()
         window.restoreGeometry(geometry)
         window.restoreState(state)
+        window.dock_shares.resume(after_ms=SETTLE_MS)

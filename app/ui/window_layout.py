@@ -73,6 +73,7 @@ class DockShares(QObject):
         super().__init__(window)
         self.window, self.docks = window, docks
         self.shares: dict[QDockWidget, float] = {}
+        self.paused = False  # presentation mode lays the docks out by its own rule
         self._window_width = window.width()
         window.installEventFilter(self)
         for each in docks:
@@ -102,8 +103,20 @@ class DockShares(QObject):
         self.window.resizeDocks(docks, [round(weight * scale) for weight in weights], Qt.Orientation.Horizontal)
         self._window_width = self.window.width()
 
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self, after_ms: int = 0) -> None:
+        """Keep the shares again once the window has settled (``after_ms``), from its size then."""
+
+        def go() -> None:
+            self.paused = False
+            self._window_width = self.window.width()
+
+        QTimer.singleShot(after_ms, go)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and not self.paused:
             if watched is self.window:
                 if self.window.width() != self._window_width:
                     QTimer.singleShot(0, self.apply)

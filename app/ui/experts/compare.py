@@ -48,6 +48,7 @@ from app.ui.experts.heatmap import ExpertHeatmap
 from app.ui.experts.heatmap_static import NORMAL_THEME, PRESENTATION_THEME, HeatmapTheme
 from app.ui.experts.colormap import nice_maximum
 from app.ui.formatting import format_count, format_decimal, format_percent
+from app.ui.library.words import model_display_name
 from app.worker import EngineWorker
 
 REFRESH_MS = 50
@@ -317,7 +318,7 @@ class ComparisonDialog(QDialog):
         if self.run.running:
             return
         self.info, self._n_ctx = info, n_ctx
-        self._model.setText(self.tr("Model: {name}").format(name=info.name) if info is not None else "")
+        self._model.setText(self.tr("Model: {name}").format(name=model_display_name(info)) if info is not None else "")
         if info is not None and info.is_moe:
             own = info.n_experts_used
             other = min(2 * own, info.n_experts)
@@ -358,7 +359,7 @@ class ComparisonDialog(QDialog):
         if info is None:
             return self.tr("Load a Mixture-of-Experts model first.")
         if not info.is_moe:
-            return self.tr("“{name}” is a dense model: it has no experts to choose from.").format(name=info.name)
+            return self.tr("“{name}” is a dense model: it has no experts to choose from.").format(name=model_display_name(info))
         if not override_honoured(info.architecture):
             return self.tr(
                 "llama.cpp ignores the experts-per-token setting for the “{arch}” architecture: both answers would "

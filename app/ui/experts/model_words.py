@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from app.core.models.demo import is_demo_model
 from app.core.models.gguf import ModelInfo
 from app.ui.formatting import format_count, format_percent
+from app.ui.library.words import model_display_name
 
 
 def active_line(info: ModelInfo) -> str:
@@ -73,4 +74,4 @@ def dense_text(info: ModelInfo) -> str:
         "are no experts to choose from, so there is nothing to show here.\n\n"
         "Active now: all {total} parameters (100 %).\n\n"
         "Load a Mixture-of-Experts (MoE) model to watch its router pick experts token by token.",
-    ).format(name=info.name, total=format_count(info.total_params))
+    ).format(name=model_display_name(info), total=format_count(info.total_params))

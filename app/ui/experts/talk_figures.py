@@ -14,6 +14,7 @@ from app.core.talks import figures
 from app.core.talks.timeline import Timeline
 from app.ui.experts.token_names import range_name
 from app.ui.formatting import format_count, format_decimal, format_percent
+from app.ui.library.words import model_display_name
 
 _PRESENTATION_STYLE = (
     "TalkFigures { background: #0b0d10; }"
@@ -80,7 +81,7 @@ class TalkFigures(QWidget):
         MoE ``layer`` (else the first) for the per-layer numbers."""
         info = self.info
         self.lines = []
-        self._title.setText(info.name if info is not None else "")
+        self._title.setText(model_display_name(info) if info is not None else "")
         self._range.setText("")
         self.copy_button.setEnabled(info is not None)
         if info is None:
