@@ -113,13 +113,13 @@ class DockShares(QObject):
             self.paused = False
             self._window_width = self.window.width()
 
-        QTimer.singleShot(after_ms, go)
+        QTimer.singleShot(after_ms, self, go)  # not after the window is gone
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.Resize and not self.paused:
             if watched is self.window:
                 if self.window.width() != self._window_width:
-                    QTimer.singleShot(0, self.apply)
+                    QTimer.singleShot(0, self, self.apply)
             elif self.window.width() == self._window_width:  # the user moved an edge between docks
                 self.record()
         return False

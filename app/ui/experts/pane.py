@@ -55,6 +55,19 @@ def _diagram_gating(gating: str) -> str:
     return "sigmoid" if gating in ("sigmoid", "sqrt_softplus") else "softmax"
 
 
+class _FitLayout(QVBoxLayout):
+    """The scroll area's content fills the height it has and scrolls only below its minimum: without this,
+    its word-wrapped labels make Qt size it by their preferred heights, which pushed the heatmap out of
+    sight on a projector."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
+        return False
+
+
 class ExpertsPane(QWidget):
     """The expert view: token strip, replay, current token, and the heatmap, router diagram or numbers.
 
@@ -110,7 +123,9 @@ class ExpertsPane(QWidget):
         for page in (self._empty_page, self._dense_page, self._moe_page):
             self._stack.addWidget(page)
         scroll = QScrollArea()  # on a small screen the view scrolls instead of pushing the window wider
-        scroll.setWidget(self._stack)
+        fitted = QWidget()
+        _FitLayout(fitted).addWidget(self._stack)
+        scroll.setWidget(fitted)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls inside; they scroll into view

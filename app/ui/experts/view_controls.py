@@ -103,7 +103,7 @@ class ViewControls:
 
         self.colour_box = QComboBox()
         self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.colour_box.setMinimumContentsLength(10)  # long layer names do not widen the view
+        self.colour_box.setMinimumContentsLength(24)  # "top expert in layer 47" fits; longer names do not widen the view
         self.colour_box.setAccessibleName(QCoreApplication.translate("ExpertsPane", "Colour the tokens by"))
         self.colour_box.setToolTip(
             QCoreApplication.translate(
