@@ -1,5 +1,8 @@
 """ExpertsPane: which experts the router of a Mixture-of-Experts model picks, token by token, live or
-replayed from a stored answer, as a heatmap, as the router diagram, or as the numbers a speaker says."""
+replayed from a stored answer, as a heatmap, as the router diagram, or as the numbers a speaker says.
+
+Longer than 500 lines because the pane is the one place where the live answer, a kept answer, the replay
+and the three views meet: splitting it would spread one selection's path over several modules."""
 
 from __future__ import annotations
 
