@@ -26,15 +26,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.ui.experts.heatmap import ExpertHeatmap  # noqa: E402
 from app.ui.style import apply_style  # noqa: E402
+from paint_counter import PaintCounter  # noqa: E402
 
 SHAPES = (
     # name, layers, experts, experts per token, shared experts, whole-answer mode
@@ -45,16 +45,6 @@ SHAPES = (
 )
 
 
-class PaintCounter(QObject):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.paints = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-        return False
 
 
 def load_before(revision: str):

@@ -25,27 +25,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
-from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.core.models.gguf import ModelInfo  # noqa: E402
 from app.ui.experts.pane import ExpertsPane  # noqa: E402
 from app.ui.style import apply_style  # noqa: E402
+from paint_counter import PaintCounter  # noqa: E402
 from talk_traces import random_trace  # noqa: E402
 
 SHAPES = (("48 × 128, top-8", 48, 128, 8), ("4 × 8 demo, top-2 (reference)", 4, 8, 2))
 
 
-class PaintCounter(QObject):
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__()
-        self.paints = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-        return False
 
 
 def model(layers: int, experts: int, k: int) -> ModelInfo:

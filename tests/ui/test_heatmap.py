@@ -4,7 +4,7 @@ the presentation style."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
@@ -12,20 +12,11 @@ from app.ui.experts.colormap import ColourScale
 from app.ui.experts.heatmap import ExpertHeatmap
 from app.ui.experts.heatmap_static import NORMAL_THEME, PRESENTATION_THEME
 from app.ui.formatting import format_decimal
+from paint_counter import PaintCounter
 
 SHAPES = {8: (list(range(4)), 2), 128: (list(range(48)), 8), 256: (list(range(3, 61)), 8)}
 
 
-class PaintCounter(QObject):
-    def __init__(self, widget) -> None:
-        super().__init__()
-        self.paints = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-        return False
 
 
 def token_values(rng, rows, experts, top_k):

@@ -10,7 +10,7 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QLocale, QObject, QPointF, Qt, QThread, QTimer
+from PySide6.QtCore import QLocale, QPointF, Qt, QThread, QTimer
 
 from app.core.engine.protocol import ANSWER, ASSISTANT, STOP_STOPPED, USER, ChatMessage, Loaded, Routing, Token
 from app.core.models.demo import write_demo_model
@@ -21,26 +21,11 @@ from app.ui.formatting import format_count, format_percent, visible_token
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow
 from app.worker import EngineWorker, start_engine_thread, stop_engine_thread
+from paint_counter import PaintCounter
 from window_helpers import ENGINE_TIMEOUT_MS, load, send, start_long_answer
 
 
 
-class PaintRecorder(QObject):
-    """Event filter that counts a widget's paint events and keeps a copy of its data at each."""
-
-    def __init__(self, widget, snapshot=None) -> None:
-        super().__init__()
-        self.paints = 0
-        self.snapshots = []
-        self._snapshot = snapshot
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint:
-            self.paints += 1
-            if self._snapshot is not None:
-                self.snapshots.append(self._snapshot())
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -180,7 +165,7 @@ def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):
         for _ in range(64)
     ]
     events = [Token(pos, pos, "x", ANSWER, routings[pos % len(routings)]) for pos in range(5000)]
-    heatmap_paints = PaintRecorder(window.experts.heatmap)
+    heatmap_paints = PaintCounter(window.experts.heatmap)
     refreshes = []  # after each refresh of the view: whether routing is still waiting to be counted
     window._refresh.timeout.connect(lambda: refreshes.append(window.experts.has_pending))
     ticks_while_counting = []  # a 5 ms heartbeat on the GUI thread: whether routing was waiting then
@@ -217,7 +202,7 @@ def test_chat_streams_text_and_the_heatmap_follows_the_tokens(qtbot, window, dem
     load(qtbot, window, demo_models["moe"])
     assert window.experts.showing == "moe"
     heatmap = window.experts.heatmap
-    snapshots = PaintRecorder(heatmap, lambda: heatmap.values.copy())
+    snapshots = PaintCounter(heatmap, lambda: heatmap.values.copy())
     window.chat.settings.update(max_tokens=600, temperature=0.0, seed=0)
     send(qtbot, window, "Keep talking")
 
