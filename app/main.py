@@ -1,5 +1,8 @@
-"""Command line of MoEscope: the window (default), ``info``, ``trace``, ``download``, ``make-demo-model``,
-``conversations``.
+"""Command line of MoEscope: the window (default), the kiosk (``--kiosk``), ``info``, ``trace``, ``download``,
+``make-demo-model``, ``conversations``, ``kiosk-pin``, ``kiosk-check``.
+
+Without a command or ``--model``, an installation whose offline bundle carries a kiosk configuration
+starts the kiosk (``--no-kiosk`` opens the window instead): one package makes a ready kiosk.
 
 ``--engine-host`` is not for people: the window starts its engine process with it, from the same
 executable, so that a frozen build needs no Python of its own.
@@ -20,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moescope",
         description="Chat with a local model and watch which Mixture-of-Experts experts it uses. "
-                    "Without a command, the window opens.",
+                    "Without a command, the window opens (the kiosk, where the installation bundles a kiosk "
+                    "configuration).",
         epilog="moescope --self-test [--report FILE] [--model M.gguf] checks this installation, offline, "
                "and exits with 0 if it works (see moescope --self-test --help).",
     )
@@ -29,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", type=Path, help="model to load when the window opens")
     parser.add_argument("--lang", choices=("de", "en"), help="language of the window (default: the system's)")
     parser.add_argument("--no-demo", action="store_true", help="do not create the demo models on first start")
+    kiosk = parser.add_mutually_exclusive_group()
+    kiosk.add_argument("--kiosk", nargs="?", const="", metavar="CONFIG",
+                       help="run one model full screen and locked down, for events (CONFIG: a kiosk.toml; "
+                            "default: the saved one, else the one this installation bundles; see docs/kiosk.md)")
+    kiosk.add_argument("--no-kiosk", action="store_true",
+                       help="open the window even though this installation bundles a kiosk configuration")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     info = commands.add_parser("info", help="print what a GGUF file is, as JSON")
@@ -87,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--routing", action="store_true",
                         help="JSON only: include every answer's routing trace (experts and weights per token)")
     export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+
+    commands.add_parser("kiosk-pin", help="ask for a kiosk administrator PIN and print its hash for the configuration")
+    check = commands.add_parser(
+        "kiosk-check", help="check a kiosk configuration: prints OK, or the mistake with its line (exit status 2)")
+    check.add_argument("config", nargs="?", metavar="CONFIG",
+                       help="the kiosk.toml (default: the one moescope --kiosk would start with)")
+    check.add_argument("--models-dir", dest="check_models_dir", type=Path, metavar="DIR",
+                       help="the models folder a model named by file name is looked up in")
     return parser
 
 
@@ -111,6 +129,34 @@ def _gui(args: argparse.Namespace) -> int:
     from app.gui import run_gui
 
     return run_gui(folder, model, args.lang)
+
+
+def _wants_kiosk(args: argparse.Namespace) -> bool:
+    if args.kiosk is not None:
+        return True
+    if args.no_kiosk or args.model is not None:
+        return False
+    from app.core.kiosk.config import bundled_config
+
+    return bundled_config() is not None
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from app.cli.kiosk import load_for_kiosk
+    from app.core.paths import models_dir
+    from app.core.system_libs import window_libraries_message
+
+    folder = args.models_dir or models_dir()
+    config = load_for_kiosk(args.kiosk, folder)
+    if config is None:
+        return 2
+    missing = window_libraries_message(config.language)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
+    from app.kiosk_gui import run_kiosk
+
+    return run_kiosk(config, folder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,4 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.conversations import run_conversations
 
         return run_conversations(args)
+    if args.command == "kiosk-pin":
+        from app.cli.kiosk import run_kiosk_pin
+
+        return run_kiosk_pin()
+    if args.command == "kiosk-check":
+        from app.cli.kiosk import run_kiosk_check
+
+        return run_kiosk_check(args)
+    if _wants_kiosk(args):
+        return _kiosk(args)
     return _gui(args)

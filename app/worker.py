@@ -6,6 +6,11 @@ compatibility fallback, what to load again), sends them, reports the client's ev
 supervisor and passes them on as signals, and starts a fresh engine on its own thread after a loss.
 It says nothing in words: the window turns the supervisor's Problem and Loss into sentences
 (app.ui.engine_words).
+
+The kiosk sets guards (``set_guards``): then restarts never give up but wait longer (the supervisor's
+back-off), a watchdog on this thread ends an answer that stalls, and every MEMORY_CHECK_MS, and after each
+answer, the engine's resident memory is read and, past the limit, the engine replaced by a fresh one with
+the same model once no answer runs. The timers live here; the decisions are the supervisor's.
 """
 
 from __future__ import annotations
@@ -13,13 +18,19 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from app.core.engine import protocol
 from app.core.engine.client import EngineClient, EngineStartError
-from app.core.engine.supervisor import UNLOADING, EngineSupervisor, LoadRequest
+from app.core.engine.process_memory import rss_bytes
+from app.core.engine.supervisor import GENERATING, RESTARTING, UNLOADING, EngineSupervisor, LoadRequest
 
 log = logging.getLogger(__name__)
+
+WATCHDOG_MS = 500
+"""How often the stall watchdog looks: an answer is ended within its stall time and this much."""
+MEMORY_CHECK_MS = 5000
+"""How often the memory guard reads the engine's resident memory (and after every answer)."""
 
 
 class EngineWorker(QObject):
@@ -48,6 +59,13 @@ class EngineWorker(QObject):
             or answering for the first time; the model is being loaded again in compatibility mode
             (and an interrupted first answer is asked again).
         engineRestarted(): a fresh engine replaced a lost one (a model it had is being reloaded).
+        forgotten(): the engine dropped its KV cache after ``forget()``: nothing of earlier answers is left.
+        stalled(): the stall watchdog found an answer without progress for the stall time; the engine is
+            ended. The answer ends as at any death of the engine: engineLost(Loss) follows (phase
+            GENERATING, the process killed), no Finished; then a fresh engine and the model again.
+        memoryReload(int): the engine held this many bytes, more than the memory limit; it is replaced by
+            a fresh one, and the model loaded again (loaded follows). No engineLost, no engineRestarted.
+        engineMemory(int): the engine's resident memory in bytes, at every check of the memory guard.
         busyChanged(bool): the engine started or ended loading, generating or restarting.
         networkBlocked(int, NetworkAttempt): the engine's network policy saw an outgoing attempt
             (refused, or allowed with its outcome); the engine's pid and the attempt. Emitted on the
@@ -66,7 +84,13 @@ class EngineWorker(QObject):
     engineRestarted = Signal()
     busyChanged = Signal(bool)
     networkBlocked = Signal(int, object)
+    forgotten = Signal()
+    stalled = Signal()
+    memoryReload = Signal("qint64")
+    engineMemory = Signal("qint64")
     _restartRequested = Signal()
+    _guardsRequested = Signal(float, "qint64")
+    _memoryCheckRequested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +101,19 @@ class EngineWorker(QObject):
         self.capture_scores = False  # loads also read the router's scores over all experts (the window sets it)
         self.last_loaded: protocol.Loaded | None = None  # the model loaded now, for a window made later
         self._restartRequested.connect(self._restart, Qt.ConnectionType.QueuedConnection)
+        self._guardsRequested.connect(self.set_guards, Qt.ConnectionType.QueuedConnection)
+        self._memoryCheckRequested.connect(self._check_memory, Qt.ConnectionType.QueuedConnection)
+        self._watchdog = self._timer(WATCHDOG_MS, self._check_stall)
+        self._memory_timer = self._timer(MEMORY_CHECK_MS, self._check_memory)
+        self._restart_timer = self._timer(0, self._start_fresh)
+        self._restart_timer.setSingleShot(True)
+
+    def _timer(self, interval_ms: int, slot) -> QTimer:
+        """A timer of this object, so that it moves to the worker's thread with it."""
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(slot)
+        return timer
 
     @property
     def pid(self) -> int | None:
@@ -125,9 +162,42 @@ class EngineWorker(QObject):
         self._send(command)
 
     @Slot()
+    def forget(self) -> None:
+        """Drop the engine's KV cache and remembered prompt (a visitor has gone): an answer still being
+        written is stopped first, and the next answer evaluates its whole prompt. ``forgotten`` follows,
+        at once when no engine runs (a fresh one remembers nothing)."""
+        client = self._client
+        if client is None or self._supervisor.phase == RESTARTING:
+            self.forgotten.emit()
+            return
+        if self._supervisor.phase == GENERATING:
+            client.stop_generation()
+        try:
+            client.send(protocol.Forget())
+        except EngineStartError:  # it just died: its Lost event comes, and a fresh engine
+            self.forgotten.emit()
+
+    @Slot(float, "qint64")
+    def set_guards(self, stall_seconds: float, memory_limit_bytes: int) -> None:
+        """The kiosk's guards, 0 turning one off: answers without progress for ``stall_seconds`` are ended
+        (stalled), an engine grown past ``memory_limit_bytes`` is replaced (memoryReload); while either is
+        on, lost engines are restarted with back-off instead of giving up. Safe to call from any thread."""
+        if QThread.currentThread() is not self.thread():
+            self._guardsRequested.emit(stall_seconds, memory_limit_bytes)
+            return
+        self._supervisor.set_guards(stall_seconds, memory_limit_bytes)
+        for timer in (self._watchdog, self._memory_timer):
+            if self._supervisor.unattended:
+                timer.start()
+            else:
+                timer.stop()
+
+    @Slot()
     def shutdown(self) -> None:
         """Close the engine gracefully and end the worker's thread."""
         self._supervisor.close()
+        for timer in (self._watchdog, self._memory_timer, self._restart_timer):
+            timer.stop()
         with self._lock:
             client, self._client = self._client, None
         if client is not None:
@@ -192,6 +262,7 @@ class EngineWorker(QObject):
             self._supervisor.on_token()
             self.token.emit(event)
         elif isinstance(event, protocol.PromptRouting):
+            self._supervisor.on_prompt_read()
             self.promptRouting.emit(event)
         elif isinstance(event, protocol.Loaded):
             self.last_loaded = event
@@ -204,12 +275,16 @@ class EngineWorker(QObject):
         elif isinstance(event, protocol.Finished):
             self._supervisor.on_finished()
             self._sync_busy()
+            if self._supervisor.unattended:  # before the window's next request can arrive
+                self._memoryCheckRequested.emit()
             self.finished.emit(event)
         elif isinstance(event, protocol.Unloaded):
             self.last_loaded = None
             self._supervisor.on_unloaded()
             self._sync_busy()
             self.unloaded.emit()
+        elif isinstance(event, protocol.Forgotten):
+            self.forgotten.emit()
         elif isinstance(event, protocol.Error):
             problem = self._supervisor.on_error(event)
             self._sync_busy()
@@ -238,16 +313,29 @@ class EngineWorker(QObject):
 
     @Slot()
     def _restart(self) -> None:
-        """Start a fresh engine after a loss, and load in it what the supervisor says."""
+        """Start a fresh engine after a loss (unattended: after the supervisor's back-off delay)."""
         gave_up = self._supervisor.begin_restart()
         if gave_up is not None:
             self._sync_busy()
             self.error.emit(gave_up)
             return
+        delay = self._supervisor.restart_delay_s
+        if delay > 0:
+            log.warning("engine restart in %.0f s (back-off)", delay)
+            self._restart_timer.start(round(delay * 1000))
+        else:
+            self._start_fresh()
+
+    def _start_fresh(self, after_loss: bool = True) -> None:
+        """Start a fresh engine, and load in it what the supervisor says; unattended, a failed start is
+        tried again."""
         if not self._start_client():
+            if self._supervisor.phase == RESTARTING:
+                self._restartRequested.emit()
             self._sync_busy()
             return
-        self.engineRestarted.emit()
+        if after_loss:
+            self.engineRestarted.emit()
         restart = self._supervisor.restarted()
         if restart.problem is not None:
             self._sync_busy()
@@ -256,6 +344,34 @@ class EngineWorker(QObject):
             self._send_load(restart.reload, after_crash=restart.after_crash)
         else:
             self._sync_busy()
+
+
+    def _check_stall(self) -> None:
+        if not self._supervisor.stall_due():
+            return
+        client = self._client
+        log.warning("answer stalled; ending the engine")
+        self.stalled.emit()
+        if client is not None:
+            client.abort()
+
+    def _check_memory(self) -> None:
+        rss = rss_bytes(self.pid)
+        if rss is None:
+            return
+        self.engineMemory.emit(rss)
+        if not self._supervisor.memory_reload_due(rss):
+            return
+        log.warning("engine holds %d bytes, past the limit; replacing it", rss)
+        self._supervisor.renew()
+        self.last_loaded = None
+        with self._lock:
+            client, self._client = self._client, None
+        self._sync_busy()
+        self.memoryReload.emit(rss)
+        if client is not None:
+            client.close()
+        self._start_fresh(after_loss=False)
 
 
 def start_engine_thread() -> tuple[EngineWorker, QThread]:

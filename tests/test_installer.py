@@ -148,6 +148,9 @@ def test_deb_holds_the_program_launcher_desktop_entry_and_icons(tmp_path):
         "./usr/share/icons/hicolor/scalable/apps/moescope.svg",
         "./usr/share/icons/hicolor/256x256/apps/moescope.png",
         "./usr/share/doc/moescope/copyright",
+        "./usr/share/doc/moescope/kiosk.md",
+        "./usr/share/moescope/moescope-kiosk.service",
+        "./usr/share/moescope/moescope-kiosk.desktop",
     ):
         assert path in listing, path
     assert "./usr/bin/moescope -> ../../opt/moescope/moescope" in listing
@@ -243,6 +246,123 @@ def test_debdeps_depends_on_every_system_library_the_xcb_plugin_needs(tmp_path):
     system = needed - {path.name for path in qt_lib.iterdir()}
     assert {LIBRARY_PACKAGES[name] for name in system} <= depends
     assert {"libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1"} <= depends
+
+
+# --- kiosk at boot and in the bundle --------------------------------------------------------------
+
+
+def _unit(path: Path) -> dict[str, dict[str, str]]:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read_string(path.read_text(encoding="utf-8"))
+    return {section: dict(parser[section]) for section in parser.sections()}
+
+
+def test_kiosk_unit_restarts_the_kiosk_with_the_graphical_session(tmp_path):
+    unit = _unit(LINUX / "moescope-kiosk.service")
+    assert unit["Unit"]["After"] == "graphical-session.target" and unit["Unit"]["StartLimitIntervalSec"] == "0"
+    assert unit["Service"]["ExecStart"] == "/usr/bin/moescope --kiosk"
+    assert unit["Service"]["Restart"] == "always"
+    assert unit["Service"]["RestartPreventExitStatus"].split() == ["0", "2"]  # the admin's Exit; a bad config
+    assert unit["Install"]["WantedBy"] == "graphical-session.target"
+    analyze = shutil.which("systemd-analyze")
+    if analyze:  # systemd's own reading; the program need not exist here, so it verifies a stand-in
+        checked = tmp_path / "moescope-kiosk.service"
+        checked.write_text((LINUX / "moescope-kiosk.service").read_text(encoding="utf-8")
+                           .replace("/usr/bin/moescope", shutil.which("true")), encoding="utf-8")
+        result = subprocess.run([analyze, "verify", str(checked)], capture_output=True, text=True, check=False)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def _autostart_command() -> list[str]:
+    """The autostart entry's Exec as argv, by the desktop entry rules: the string escape of a backslash
+    first, then arguments in double quotes, in which a backslash escapes " ` $ and itself."""
+    import re
+
+    entry = (LINUX / "moescope-kiosk.desktop").read_text(encoding="utf-8").splitlines()
+    value = next(line.split("=", 1)[1] for line in entry if line.startswith("Exec=")).replace("\\\\", "\\")
+    return [re.sub(r'\\(["`$\\])', r"\1", quoted) if quoted else plain
+            for quoted, plain in re.findall(r'"((?:[^"\\]|\\.)*)"|(\S+)', value)]
+
+
+def test_kiosk_autostart_entry_is_valid():
+    entry = (LINUX / "moescope-kiosk.desktop").read_text(encoding="utf-8").splitlines()
+    assert "NoDisplay=true" in entry and any(line.startswith("Name[de]=") for line in entry)
+    validate = need("desktop-file-validate", "desktop-file-utils")
+    result = subprocess.run([validate, str(LINUX / "moescope-kiosk.desktop")], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("statuses", "runs"), [((139, 1, 0), 3), ((2,), 1), ((0,), 1)])
+def test_kiosk_autostart_starts_again_unless_the_admin_exits_or_the_configuration_is_wrong(tmp_path, statuses, runs):
+    """The entry's shell loop, with a stand-in moescope that ends with the given statuses in turn."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (tmp_path / "statuses").write_text("\n".join(map(str, statuses)) + "\n")
+    stand_ins = {
+        "moescope": f'[ "$1" = "--kiosk" ] || exit 99\necho run >> {tmp_path}/runs\n'
+                    f"status=$(head -n 1 {tmp_path}/statuses); sed -i 1d {tmp_path}/statuses; exit $status\n",
+        "sleep": "exit 0\n",  # no waiting in the test
+    }
+    for name, body in stand_ins.items():
+        (bin_dir / name).write_text("#!/bin/sh\n" + body)
+        (bin_dir / name).chmod(0o755)
+    argv = _autostart_command()
+    assert argv[:2] == ["sh", "-c"] and "moescope --kiosk" in argv[2]
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    subprocess.run(argv, env=env, timeout=30, check=True)
+    assert (tmp_path / "runs").read_text().count("run") == runs
+
+
+def test_nsis_kiosk_bundle_adds_a_startup_shortcut(tmp_path):
+    makensis = need("makensis", "nsis")
+    payload = _stand_in_payload(tmp_path / "payload")
+    logs = []
+    for kiosk in (False, True):
+        if kiosk:
+            bundled = payload / "_internal" / "resources" / "bundled-models"
+            bundled.mkdir(parents=True)
+            (bundled / "kiosk.toml").write_text("[kiosk]\n")
+        result = subprocess.run(
+            [makensis, "-V4", "-WX", f"-DPAYLOAD={payload}", f"-DOUTFILE={tmp_path / 'k.exe'}", str(NSIS_SCRIPT)],
+            capture_output=True, text=True, check=False,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+        logs.append(result.stdout)
+    shortcut = 'CreateShortcut: "$SMSTARTUP\\MoEscope kiosk.lnk"->"$INSTDIR\\MoEscope.exe" --kiosk'
+    assert shortcut not in logs[0] and shortcut in logs[1]
+    assert 'Delete: "$SMSTARTUP\\MoEscope kiosk.lnk"' in logs[0]  # the uninstaller removes it either way
+
+
+def _spec_function(name: str, namespace: dict):
+    """One function of build.spec, defined on its own (the spec as a whole needs PyInstaller)."""
+    import ast
+
+    tree = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
+    node = next(item for item in tree.body if isinstance(item, ast.FunctionDef) and item.name == name)
+    exec(compile(ast.Module(body=[node], type_ignores=[]), "build.spec", "exec"), namespace)
+    return namespace[name]
+
+
+def test_build_spec_ships_a_checked_kiosk_configuration_as_kiosk_toml(tmp_path, monkeypatch):
+    from kiosk_files import write_kiosk_config, write_kiosk_model
+
+    bundle = _spec_function("bundled_kiosk_files", {"os": os, "Path": Path, "shutil": shutil, "ROOT": tmp_path})
+    model = write_kiosk_model(tmp_path / "models")
+    models = [(str(model), "resources/bundled-models")]
+    monkeypatch.delenv("MOESCOPE_BUNDLE_KIOSK", raising=False)
+    assert bundle(models) == []
+    monkeypatch.setenv("MOESCOPE_BUNDLE_KIOSK", str(write_kiosk_config(tmp_path / "event.toml", model.name)))
+    staged = tmp_path / "build" / "bundle-kiosk" / "kiosk.toml"
+    assert bundle(models) == [(str(staged), "resources/bundled-models")]
+    assert staged.read_text(encoding="utf-8") == (tmp_path / "event.toml").read_text(encoding="utf-8")
+    write_kiosk_config(tmp_path / "event.toml", "other.gguf")
+    with pytest.raises(SystemExit, match="MOESCOPE_BUNDLE_KIOSK: .*event.toml, line 3: \"model\" must be the file "
+                                         "name of a bundled model \\(bundled: kiosk-moe.gguf\\)"):
+        bundle(models)
 
 
 # --- icons, spec, workflow ------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build the MoEscope .deb: the frozen folder under /opt/moescope, `moescope` on the PATH, a desktop
-# entry and icons, dependencies on the few system libraries it takes from the system.
+# entry and icons, dependencies on the few system libraries it takes from the system; for kiosks a
+# systemd user unit and an XDG autostart entry in /usr/share/moescope/ (installed, not enabled) and
+# the administrator's guide in /usr/share/doc/moescope/kiosk.md.
 #
 #   installer/linux/build-deb.sh [FROZEN_FOLDER]
 #
@@ -8,6 +10,7 @@
 # Environment:
 #   PYTHON                 the Python with MoEscope and PyInstaller installed (default .venv/bin/python)
 #   MOESCOPE_BUNDLE_MODEL  GGUF file(s) to ship inside the package (offline bundle; see build.spec)
+#   MOESCOPE_BUNDLE_KIOSK  a kiosk.toml to ship with them: the installed `moescope` starts the kiosk
 #   DEB_OUT                folder for the .deb (default dist/)
 #   DEB_COMPRESSION        dpkg-deb compressor: xz (default: smallest, about 90 s on two cores),
 #                          zstd (2 s, 20% larger; dpkg >= 1.21.18 / Ubuntu >= 21.10), gzip or none
@@ -37,7 +40,7 @@ STAGE="${DEB_STAGE:-$ROOT/build/deb}/$PACKAGE"
 rm -rf "$STAGE"
 mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \
          "$STAGE/usr/share/icons/hicolor/scalable/apps" "$STAGE/usr/share/icons/hicolor/256x256/apps" \
-         "$STAGE/usr/share/doc/moescope" "$OUT"
+         "$STAGE/usr/share/doc/moescope" "$STAGE/usr/share/moescope" "$OUT"
 
 echo "== staging $PACKAGE" >&2
 cp -a "$FROZEN" "$STAGE/opt/moescope"
@@ -46,6 +49,10 @@ ln -s ../../opt/moescope/moescope "$STAGE/usr/bin/moescope"
 install -m 0644 installer/linux/moescope.desktop "$STAGE/usr/share/applications/moescope.desktop"
 install -m 0644 resources/icons/moescope.svg "$STAGE/usr/share/icons/hicolor/scalable/apps/moescope.svg"
 install -m 0644 resources/icons/moescope.png "$STAGE/usr/share/icons/hicolor/256x256/apps/moescope.png"
+# Kiosk at boot, for an administrator to enable (docs/kiosk.md): nothing here starts by itself.
+install -m 0644 installer/linux/moescope-kiosk.service "$STAGE/usr/share/moescope/moescope-kiosk.service"
+install -m 0644 installer/linux/moescope-kiosk.desktop "$STAGE/usr/share/moescope/moescope-kiosk.desktop"
+install -m 0644 docs/kiosk.md "$STAGE/usr/share/doc/moescope/kiosk.md"
 cat > "$STAGE/usr/share/doc/moescope/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: MoEscope

@@ -36,14 +36,20 @@ status="$(dpkg-query --admindir="$SCRATCH/var/lib/dpkg" -W -f='${Status}' moesco
 [ "$status" = "install ok installed" ] || fail "dpkg reports '$status' after installing"
 
 for path in opt/moescope/moescope usr/bin/moescope usr/share/applications/moescope.desktop \
-            usr/share/icons/hicolor/scalable/apps/moescope.svg usr/share/icons/hicolor/256x256/apps/moescope.png; do
+            usr/share/icons/hicolor/scalable/apps/moescope.svg usr/share/icons/hicolor/256x256/apps/moescope.png \
+            usr/share/moescope/moescope-kiosk.service usr/share/moescope/moescope-kiosk.desktop \
+            usr/share/doc/moescope/kiosk.md; do
     [ -e "$SCRATCH/$path" ] || fail "/$path is missing"
 done
 [ -x "$SCRATCH/usr/bin/moescope" ] || fail "/usr/bin/moescope is not executable"
+for path in etc/xdg/autostart etc/systemd usr/lib/systemd; do  # the kiosk files are for an administrator to enable
+    [ ! -e "$SCRATCH/$path" ] || fail "/$path exists: the package must not start anything by itself"
+done
 grep -q '^Exec=moescope' "$SCRATCH/usr/share/applications/moescope.desktop" || fail "desktop entry has no Exec=moescope"
 if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$SCRATCH/usr/share/applications/moescope.desktop" || fail "desktop entry is not valid"
-    echo "desktop entry valid"
+    desktop-file-validate "$SCRATCH/usr/share/moescope/moescope-kiosk.desktop" || fail "kiosk autostart entry is not valid"
+    echo "desktop entries valid"
 fi
 
 echo "== installed self-test: /usr/bin/moescope --self-test $*"

@@ -14,6 +14,8 @@
 ; The installer speaks German or English (chosen from the system language, with a choice dialog).
 ; Silent install: /S (and /D=C:\path as the last argument for another folder). Models and settings
 ; (%LOCALAPPDATA%\MoEscope) belong to the user and are kept when the program is removed.
+; A payload that carries a kiosk configuration (build.spec's MOESCOPE_BUNDLE_KIOSK) adds a component,
+; on by default: a shortcut in the user's Startup folder (shell:startup) that starts the kiosk at log-on.
 
 Unicode true
 ManifestDPIAware true
@@ -36,6 +38,10 @@ SetCompressorDictSize 64
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\MoEscope"
 !define SETTINGS_KEY "Software\MoEscope\Installer"
 !define ICON "${__FILEDIR__}\..\..\resources\icons\moescope.ico"
+!define KIOSK_LINK "$SMSTARTUP\${APP_NAME} kiosk.lnk"
+!if /FileExists "${PAYLOAD}\_internal\resources\bundled-models\kiosk.toml"
+  !define KIOSK_BUNDLE
+!endif
 
 Name "${APP_NAME} ${VERSION}"
 OutFile "${OUTFILE}"
@@ -147,9 +153,20 @@ Section "$(SecDesktop)" SecDesktop
     SW_SHOWNORMAL "" "$(ShortcutComment)"
 SectionEnd
 
+!ifdef KIOSK_BUNDLE
+LangString SecKiosk ${LANG_ENGLISH} "Start the kiosk when this user logs on"
+LangString SecKiosk ${LANG_GERMAN} "Kiosk bei der Anmeldung dieses Benutzers starten"
+
+Section "$(SecKiosk)" SecKiosk
+  CreateShortcut "${KIOSK_LINK}" "$INSTDIR\${APP_EXE}" "--kiosk" "$INSTDIR\${APP_EXE}" 0 \
+    SW_SHOWNORMAL "" "$(ShortcutComment)"
+SectionEnd
+!endif
+
 Section "Uninstall"
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"
   Delete "$DESKTOP\${APP_NAME}.lnk"
+  Delete "${KIOSK_LINK}"
   !insertmacro RemoveProgramFiles
   Delete "$INSTDIR\Uninstall.exe"
   ; Only if empty: never remove a folder the user chose and filled with other files.

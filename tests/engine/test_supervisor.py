@@ -12,6 +12,8 @@ from app.core.engine.compat import FAST, SAFE, CompatFallback, CompatStore
 from app.core.engine.exits import EngineExit
 from app.core.engine.protocol import USER, ChatMessage, Generate, Load, Lost
 from app.core.engine.supervisor import (
+    BACKOFF_FIRST_S,
+    BACKOFF_MAX_S,
     CLOSED,
     CRASHED_LOADING,
     ENGINE_START,
@@ -283,3 +285,126 @@ def test_scores_are_asked_for_in_every_mode_and_again_after_a_crash(supervisor, 
     assert restart.reload == LoadRequest(models["b"], experts_per_token=3, scores=True) and restart.after_crash
     again = supervisor.load(restart.reload, after_crash=restart.after_crash)
     assert again.safe and again.scores and again.experts_per_token == 3
+
+
+# --- the kiosk's guards and unattended restarts ------------------------------------------------------
+
+
+def crash_and_restart(supervisor: EngineSupervisor) -> float:
+    """The loaded model's engine dies and is replaced; returns the back-off delay it was started after."""
+    supervisor.on_lost(died(signal.SIGSEGV))
+    assert supervisor.begin_restart() is None
+    delay = supervisor.restart_delay_s
+    supervisor.load(supervisor.restarted().reload)
+    supervisor.on_loaded()
+    return delay
+
+
+def test_unattended_restarts_never_give_up_but_back_off_until_an_engine_runs_a_calm_minute(supervisor, clock,
+                                                                                           models):
+    supervisor.set_guards(60, 0)
+    assert supervisor.unattended
+    loaded(supervisor, models["a"])
+    delays = []
+    for _loss in range(9):
+        delays.append(crash_and_restart(supervisor))
+        clock.now += 1 + delays[-1]
+    assert delays == [0, 0, BACKOFF_FIRST_S, 4, 8, 16, 32, BACKOFF_MAX_S, BACKOFF_MAX_S]
+    assert supervisor.loaded_path == models["a"] and supervisor.phase == IDLE
+
+    clock.now += RESTART_WINDOW_S  # the last engine ran a whole minute: a crash then is restarted at once
+    assert [crash_and_restart(supervisor) for _loss in range(RESTART_LIMIT - 1)] == [0, 0]
+
+
+def test_guards_off_again_gives_up_as_before(supervisor, clock, models):
+    supervisor.set_guards(0, 512 * 2**20)
+    assert supervisor.unattended
+    supervisor.set_guards(0, 0)
+    assert not supervisor.unattended
+    loaded(supervisor, models["a"])
+    for _loss in range(RESTART_LIMIT - 1):
+        assert crash_and_restart(supervisor) == 0
+    supervisor.on_lost(died(signal.SIGSEGV))
+    assert supervisor.begin_restart().reason == GAVE_UP
+
+
+def test_unattended_an_engine_that_fails_to_start_is_tried_again(supervisor, models):
+    supervisor.set_guards(30, 0)
+    loaded(supervisor, models["a"])
+    supervisor.on_lost(died(signal.SIGSEGV))
+    assert supervisor.begin_restart() is None
+    assert supervisor.start_failed("The engine process ended at start.").reason == START_FAILED
+    assert supervisor.phase == RESTARTING and supervisor.busy
+    assert supervisor.begin_restart() is None
+    assert supervisor.restarted().reload == LoadRequest(models["a"])
+    supervisor.load(LoadRequest(models["a"]))
+    assert supervisor.start_failed("no engine").reason == START_FAILED
+    assert supervisor.phase == IDLE  # not after a loss: told, not retried
+
+
+def test_the_stall_watchdog_fires_once_when_an_answer_shows_no_progress(supervisor, clock, models):
+    loaded(supervisor, models["a"])
+    supervisor.generate(QUESTION)
+    clock.now += 100
+    assert not supervisor.stall_due()  # no guard set
+    supervisor.set_guards(10, 0)
+    supervisor.generate(QUESTION)
+    clock.now += 9.9
+    assert not supervisor.stall_due()
+    supervisor.on_prompt_read()
+    clock.now += 9.9
+    supervisor.on_token()
+    clock.now += 9.9
+    assert not supervisor.stall_due()
+    clock.now += 0.1
+    assert supervisor.stall_due()
+    assert not supervisor.stall_due()  # the caller ends the engine once
+    supervisor.on_finished()
+    clock.now += 100
+    assert not supervisor.stall_due()  # nothing is being answered
+
+
+def test_a_stalled_first_answer_is_not_blamed_on_the_model(supervisor, store, clock, models):
+    """The watchdog ends an engine however it can (on Windows that is no SIGKILL): still not the model's fault."""
+    store.remember(models["a"], FAST)
+    supervisor.set_guards(5, 0)
+    loaded(supervisor, models["a"])
+    supervisor.generate(QUESTION)
+    clock.now += 6
+    assert supervisor.stall_due()
+    loss = supervisor.on_lost(Lost(EngineExit(1), ""))
+    assert loss.phase == GENERATING and not loss.compat
+    assert store.choice(models["a"]).mode == FAST
+    restart = supervisor.restarted()
+    assert restart.reload == LoadRequest(models["a"]) and not restart.after_crash
+    supervisor.load(restart.reload)
+    assert supervisor.on_loaded() is None  # the stalled question is not asked again
+
+
+def test_the_memory_guard_replaces_an_idle_engine_that_answered_and_grew(supervisor, clock, models):
+    limit = 3 * 2**30  # more than a 32-bit int
+    assert not supervisor.memory_reload_due(limit + 1)  # no guard set
+    supervisor.set_guards(0, limit)
+    loaded(supervisor, models["a"])
+    assert not supervisor.memory_reload_due(limit + 1)  # not answered since it was loaded: the model itself
+    supervisor.generate(QUESTION)
+    assert not supervisor.memory_reload_due(limit + 1)  # answering
+    supervisor.on_finished()
+    assert not supervisor.memory_reload_due(limit) and not supervisor.memory_reload_due(None)
+    assert supervisor.memory_reload_due(limit + 1)
+
+    supervisor.renew()
+    assert supervisor.phase == RESTARTING and supervisor.busy and supervisor.loaded_path is None
+    restart = supervisor.restarted()
+    assert restart == restart.__class__(None, LoadRequest(models["a"]))
+    supervisor.load(restart.reload)
+    supervisor.on_loaded()
+    assert not supervisor.memory_reload_due(limit + 1)  # once per answer at most
+    for _renewal in range(2 * RESTART_LIMIT):  # renewals are no losses: the restart count is untouched
+        supervisor.generate(QUESTION)
+        supervisor.on_finished()
+        supervisor.renew()
+        supervisor.load(supervisor.restarted().reload)
+        supervisor.on_loaded()
+    supervisor.set_guards(0, 0)
+    assert [crash_and_restart(supervisor) for _loss in range(RESTART_LIMIT - 1)] == [0, 0]

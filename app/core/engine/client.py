@@ -137,6 +137,12 @@ class EngineClient:
         process.kill()
         process.wait()
 
+    def abort(self) -> None:
+        """End the engine at once, as a crash would: its Lost event follows (the stall watchdog)."""
+        process = self._process
+        if process is not None:
+            process.kill()
+
     def last_words(self) -> str:
         """The engine's last line on stderr, for error messages ('' if it said nothing)."""
         if self._stderr_thread is not None and self._ended.is_set():

@@ -16,6 +16,9 @@ The work thread has a large stack: llama.cpp's tokenizer matches some pre-tokeni
 std::regex, which recurses once per character of a run, so a pasted run of some tens of thousands of
 digits overflowed the usual 8 MiB main thread (SIGSEGV). WORK_STACK_BYTES is reserved address space;
 only what a long run touches becomes memory.
+
+Fault injection for tests: MOESCOPE_INJECT_STALL=N makes every answer hang after its N-th answer token,
+as if stuck inside llama.cpp, until the process is ended (the window's stall watchdog, app.worker).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from app.core.locality.guard import install_policy
 WORK_STACK_BYTES = 512 * 1024 * 1024
 """Stack of the thread that runs llama.cpp: enough for a run of more than a million digits."""
 
+STALL_ENV = "MOESCOPE_INJECT_STALL"
+
 
 class _EventWriter:
     """Writes protocol events to the private copy of stdout, one line each, from any thread."""
@@ -45,6 +50,27 @@ class _EventWriter:
         data = protocol.encode(event)
         with self._lock:
             self._stream.write(data)
+
+
+def injected_stall() -> int | None:
+    """After how many answer tokens an answer hangs (STALL_ENV), or None: no stall is injected."""
+    raw = os.environ.get(STALL_ENV, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
+def _stalling(emit, after: int):
+    """``emit``, except that it never returns once it has sent the ``after``-th answer token."""
+    answered = 0
+
+    def stalling_emit(event: protocol.Event) -> None:
+        nonlocal answered
+        emit(event)
+        if isinstance(event, protocol.Token) and event.source == protocol.ANSWER:
+            answered += 1
+            if answered >= after:
+                threading.Event().wait()
+
+    return stalling_emit
 
 
 def _read_commands(commands: queue.Queue, engine_stop: threading.Event) -> None:
@@ -91,6 +117,7 @@ def _serve() -> int:
     from app.core.engine.llama_driver import Engine, EngineError
 
     engine = Engine()
+    stall_after = injected_stall()
     commands: queue.Queue = queue.Queue()
     threading.Thread(target=_read_commands, args=(commands, engine.stop_requested), daemon=True).start()
     emit(protocol.Ready(pid=os.getpid(), version=__version__, network_policy=policy.describe()))
@@ -111,10 +138,13 @@ def _serve() -> int:
                 emit(protocol.Loaded(info, round(seconds, 3), engine.n_ctx, engine.safe, chat.source,
                                      chat.thinking_switch, chat.problem))
             elif isinstance(command, protocol.Generate):
-                emit(engine.generate(command, emit))
+                emit(engine.generate(command, emit if stall_after is None else _stalling(emit, stall_after)))
             elif isinstance(command, protocol.Unload):
                 engine.unload()
                 emit(protocol.Unloaded())
+            elif isinstance(command, protocol.Forget):
+                engine.reset()
+                emit(protocol.Forgotten())
             else:  # a line that was no command: its refusal
                 emit(command)
         except EngineError as exc:

@@ -187,8 +187,7 @@ class Engine:
                               details={"stage": "context", "n_ctx": ctx_params.n_ctx})
         ll.llama_set_abort_callback(ctx, self._abort_callback, None)
 
-        self._model, self._ctx, self._tap = model, ctx, tap
-        self._kv_overrides = kv_overrides
+        self._model, self._ctx, self._tap, self._kv_overrides = model, ctx, tap, kv_overrides
         self._vocab = ll.llama_model_get_vocab(model)
         self.info = info
         self.chat_format = chat_format(ll, model, self._vocab)
@@ -228,7 +227,8 @@ class Engine:
         self._routing_by_pos = {}
 
     def reset(self) -> None:
-        """Forget the cached conversation: the next prompt is evaluated from its first token."""
+        """Forget the cached conversation and the turns it left out, as a fresh load does: no prefix reuse."""
+        self._left_out = ()
         if self._ctx is not None:
             self._forget_from(0)
 

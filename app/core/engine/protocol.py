@@ -21,6 +21,8 @@ Commands (client -> host):
               switch), grammar (GBNF text the answer must follow, or None)
     Stop      ends prompt processing or generation within one token
     Unload
+    Forget    drops the KV cache and the remembered prompt tokens (and the turns the last prompt left
+              out): the next Generate evaluates its whole prompt, as in a fresh engine
     Shutdown  ends a running answer as Stop does, then the process (so does the end of stdin)
 
 Events (host -> client):
@@ -39,6 +41,7 @@ Events (host -> client):
                     (prompt tokens kept from the previous answer's cache, not evaluated again), sampling
                     (the settings used, every one decided, with the seed)
     Unloaded
+    Forgotten       the answer to Forget: nothing of earlier answers is left in the engine
     Error           kind (ERROR_KINDS), message (English); for a model file that cannot be used also
                     reason and details (the GGUFError's, see gguf.REASONS); after a failed Load also
                     still_loaded: the path of the model the engine still has, or None; for
@@ -77,6 +80,7 @@ LOAD = "load"
 GENERATE = "generate"
 STOP = "stop"
 UNLOAD = "unload"
+FORGET = "forget"
 SHUTDOWN = "shutdown"
 
 READY = "ready"
@@ -85,6 +89,7 @@ PROMPT_ROUTING = "prompt_routing"
 TOKEN = "token"
 FINISHED = "finished"
 UNLOADED = "unloaded"
+FORGOTTEN = "forgotten"
 ERROR = "error"
 NETWORK_BLOCKED = "network_blocked"
 LOST = "lost"
@@ -237,6 +242,11 @@ class Unload(_Command):
 
 
 @dataclass(frozen=True)
+class Forget(_Command):
+    name: ClassVar[str] = FORGET
+
+
+@dataclass(frozen=True)
 class Shutdown(_Command):
     name: ClassVar[str] = SHUTDOWN
 
@@ -334,6 +344,11 @@ class Unloaded(_Event):
 
 
 @dataclass(frozen=True)
+class Forgotten(_Event):
+    name: ClassVar[str] = FORGOTTEN
+
+
+@dataclass(frozen=True)
 class Error(_Event):
     kind: str
     message: str
@@ -377,11 +392,11 @@ class Lost:
         return f"{text} Its last message: {self.last_words}" if self.last_words else text
 
 
-Command = Load | Generate | Stop | Unload | Shutdown
-Event = Ready | Loaded | PromptRouting | Token | Finished | Unloaded | Error | NetworkBlocked | Lost
+Command = Load | Generate | Stop | Unload | Forget | Shutdown
+Event = Ready | Loaded | PromptRouting | Token | Finished | Unloaded | Forgotten | Error | NetworkBlocked | Lost
 
-COMMANDS = {kind.name: kind for kind in (Load, Generate, Stop, Unload, Shutdown)}
-EVENTS = {kind.name: kind for kind in (Ready, Loaded, PromptRouting, Token, Finished, Unloaded, Error,
+COMMANDS = {kind.name: kind for kind in (Load, Generate, Stop, Unload, Forget, Shutdown)}
+EVENTS = {kind.name: kind for kind in (Ready, Loaded, PromptRouting, Token, Finished, Unloaded, Forgotten, Error,
                                        NetworkBlocked)}
 
 

@@ -8,6 +8,16 @@ load that crashed or was killed, the model that was loaded before. A process end
 out-of-memory killer, a person) is never blamed on the model. After RESTART_LIMIT deaths within
 RESTART_WINDOW_S it gives up.
 
+Unattended (``set_guards`` with a stall time or a memory limit: the kiosk) it never gives up. From the
+RESTART_LIMIT-th death within RESTART_WINDOW_S on, each fresh engine waits before it starts
+(``restart_delay_s``): BACKOFF_FIRST_S, doubled with every further death, at most BACKOFF_MAX_S, until an
+engine has run RESTART_WINDOW_S without dying; an engine that fails to start is tried again the same way.
+The guards' decisions are here as well, asked by the caller's timers: an answer that has shown no
+progress (its prompt read, a token, its end) for the stall time is stalled (``stall_due``: the caller
+ends the engine, and its death is handled like any other, never blamed on the model); an idle engine
+grown past the memory limit, whose model has answered since it was loaded, is replaced by a fresh one
+with the same model (``memory_reload_due``, then ``renew``: no death, not counted).
+
 The caller owns the EngineClient: it sends the commands the supervisor returns, reports every event
 and every death here, starts a fresh engine when a loss asks for one, and says the outcomes (the
 Problem, Loss and Restart values) to people. ``app.worker.EngineWorker`` is that caller for the window
@@ -43,6 +53,8 @@ BUSY_PHASES = (LOADING, GENERATING, UNLOADING, RESTARTING)
 
 RESTART_LIMIT = 3
 RESTART_WINDOW_S = 60.0
+BACKOFF_FIRST_S = 2.0
+BACKOFF_MAX_S = 60.0
 
 ENGINE_START = "engine_start"  # no engine could be started (or none is started any more)
 NOT_RUNNING = "not_running"  # a command found no engine
@@ -137,6 +149,14 @@ class EngineSupervisor:
         self._after_loss: str | None = None
         self._lost_load: LoadRequest | None = None
         self._losses: deque[float] = deque(maxlen=RESTART_LIMIT)
+        self._backoff = 0  # deaths since the restarts began to wait
+        self._calm_from = 0.0  # when the engine started after the last death (its back-off delay included)
+        self._restart_delay = 0.0
+        self._stall_s = 0.0
+        self._memory_limit = 0
+        self._progress_at: float | None = None  # the answer's last sign of progress; None: not watched
+        self._stall_ended = False
+        self._answered = False  # the loaded model has finished an answer since it was loaded
 
     @property
     def phase(self) -> str:
@@ -156,6 +176,22 @@ class EngineSupervisor:
         """The model the engine has, or None (also while a lost engine is replaced)."""
         return self._loaded_path
 
+    @property
+    def unattended(self) -> bool:
+        """A guard is set: restarts never give up, they wait longer instead."""
+        return self._stall_s > 0 or self._memory_limit > 0
+
+    @property
+    def restart_delay_s(self) -> float:
+        """How long to wait before starting the fresh engine that ``begin_restart`` allowed (0: at once)."""
+        return self._restart_delay
+
+    def set_guards(self, stall_seconds: float, memory_limit_bytes: int) -> None:
+        """The stall time (seconds) and the memory limit (bytes) of the guards; 0 turns a guard off."""
+        with self._lock:
+            self._stall_s = max(0.0, float(stall_seconds))
+            self._memory_limit = max(0, int(memory_limit_bytes))
+
     # requests --------------------------------------------------------------------------------------
 
     def load(self, request: LoadRequest, after_crash: bool = False) -> protocol.Load:
@@ -169,9 +205,11 @@ class EngineSupervisor:
             return replace(command, scores=request.scores)
 
     def generate(self, request: protocol.Generate) -> protocol.Generate:
+        now = self._clock()
         with self._lock:
             self._phase = GENERATING
             self._answering = request
+            self._progress_at = now
         return request
 
     def unload(self) -> protocol.Unload:
@@ -193,20 +231,32 @@ class EngineSupervisor:
     # events ----------------------------------------------------------------------------------------
 
     def on_token(self) -> None:
+        now = self._clock()
         with self._lock:
             if self._phase == GENERATING:  # not the end of an answer stopped for loading another model
                 self.fallback.on_answer_progress()
+                self._progress_at = now
+
+    def on_prompt_read(self) -> None:
+        """The answer's prompt was evaluated (its PromptRouting came)."""
+        now = self._clock()
+        with self._lock:
+            if self._phase == GENERATING:
+                self._progress_at = now
 
     def on_loaded(self) -> protocol.Generate | None:
         """The requested model is loaded; returns the interrupted first question to send again, if any."""
+        now = self._clock()
         with self._lock:
             self.fallback.on_loaded()
             self._loaded, self._loading = self._loading, None
             self._loaded_path = self._loaded.path if self._loaded else None
+            self._answered = False
             retry, self._retry = self._retry, None
             self._phase = GENERATING if retry is not None else IDLE
             if retry is not None:
                 self._answering = retry
+                self._progress_at = now
             return retry
 
     def on_finished(self) -> None:
@@ -215,7 +265,9 @@ class EngineSupervisor:
             if not loading_next:
                 self._phase = IDLE
                 self.fallback.on_answer_progress()
+                self._answered = True
             self._answering = None
+            self._progress_at = None
 
     def on_unloaded(self) -> None:
         with self._lock:
@@ -247,7 +299,9 @@ class EngineSupervisor:
             if self._phase == CLOSED:
                 return None
             phase, self._phase = self._phase, RESTARTING
-            compat = not lost.exit.killed and self.fallback.should_retry_safe(
+            killed, self._stall_ended = lost.exit.killed or self._stall_ended, False
+            self._progress_at = None
+            compat = not killed and self.fallback.should_retry_safe(
                 loading=phase == LOADING, generating=phase == GENERATING)
             if compat and phase == LOADING:
                 self._compat_reload = self._loading
@@ -260,7 +314,7 @@ class EngineSupervisor:
             if compat:
                 self._after_loss = _COMPAT
             elif phase == LOADING:
-                self._after_loss = KILLED_LOADING if lost.exit.killed else CRASHED_LOADING
+                self._after_loss = KILLED_LOADING if killed else CRASHED_LOADING
             else:
                 self._after_loss = _RELOAD
             self._lost_load = self._loading
@@ -268,15 +322,55 @@ class EngineSupervisor:
             self._loaded_path = None
         return Loss(phase, lost.exit, lost.last_words, compat)
 
+    # guards ----------------------------------------------------------------------------------------
+
+    def stall_due(self) -> bool:
+        """The stall watchdog: has the answer being written shown no progress for the stall time? True once
+        per stall; the caller ends the engine then, and its loss follows as any other."""
+        now = self._clock()
+        with self._lock:
+            if (self._stall_s <= 0 or self._phase != GENERATING or self._progress_at is None
+                    or now - self._progress_at < self._stall_s):
+                return False
+            self._progress_at = None
+            self._stall_ended = True
+            return True
+
+    def memory_reload_due(self, rss: int | None) -> bool:
+        """The memory guard: should the engine, holding ``rss`` bytes, be replaced now? When past the limit,
+        idle, and its model has answered since it was loaded (so that a model bigger than the limit by
+        itself is reloaded once per answer at most, not in a loop)."""
+        with self._lock:
+            return (self._memory_limit > 0 and rss is not None and rss > self._memory_limit
+                    and self._phase == IDLE and self._loaded is not None and self._answered)
+
+    def renew(self) -> None:
+        """The caller replaces a working engine on purpose (``memory_reload_due``): no loss, not counted. It
+        starts the fresh engine next and asks ``restarted()`` what to load: the model it had."""
+        with self._lock:
+            self._phase = RESTARTING
+            self._after_loss = _RELOAD
+            self._lost_load = None
+            self._loaded_path = None
+
     # restarting ------------------------------------------------------------------------------------
 
     def begin_restart(self) -> Problem | None:
         """Count a loss before starting a fresh engine; after RESTART_LIMIT of them within
-        RESTART_WINDOW_S, the Problem (GAVE_UP) to tell instead: then no engine is started again."""
+        RESTART_WINDOW_S, the Problem (GAVE_UP) to tell instead: then no engine is started again.
+        Unattended it never gives up: ``restart_delay_s`` says how long to wait first (see the module)."""
         now = self._clock()
         with self._lock:
+            if self._losses and now - self._calm_from >= RESTART_WINDOW_S:
+                self._backoff = 0  # the last engine ran a whole window without dying
             self._losses.append(now)
-            if len(self._losses) < RESTART_LIMIT or now - self._losses[0] >= RESTART_WINDOW_S:
+            crowded = len(self._losses) == RESTART_LIMIT and now - self._losses[0] < RESTART_WINDOW_S
+            self._restart_delay = 0.0
+            if self.unattended and (crowded or self._backoff):
+                self._restart_delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** min(self._backoff, 16))
+                self._backoff += 1
+            self._calm_from = now + self._restart_delay
+            if not crowded or self.unattended:
                 return None
             self._phase = IDLE
             self._loaded = self._retry = self._compat_reload = None
@@ -284,11 +378,14 @@ class EngineSupervisor:
                        "so it was not started again.", GAVE_UP, {"count": RESTART_LIMIT})
 
     def start_failed(self, detail: str) -> Problem:
-        """No engine could be started (``detail``: why, in English); the Problem to tell."""
+        """No engine could be started (``detail``: why, in English); the Problem to tell. Unattended, a
+        fresh engine after a loss is tried again: the phase stays RESTARTING, and the caller goes back to
+        ``begin_restart``."""
         with self._lock:
-            if self._phase != CLOSED:
-                self._phase = IDLE
-            self._retry = None
+            if not (self._phase == RESTARTING and self.unattended):
+                if self._phase != CLOSED:
+                    self._phase = IDLE
+                self._retry = None
         return Problem(ENGINE_START, detail, START_FAILED)
 
     def restarted(self) -> Restart:

@@ -5,6 +5,10 @@ copies the file into ``resources/bundled-models/`` of the frozen folder. The app
 ``bundled_models()``: the window can start with it, the self-test loads it. In a source checkout the
 same folder beside ``app/`` is looked at, so the behaviour can be tried without building.
 
+A build with ``MOESCOPE_BUNDLE_KIOSK=/path/kiosk.toml`` also ships a kiosk configuration there, as
+``kiosk.toml`` (``KIOSK_CONFIG_NAME``), checked at build time to name one of the bundled models by its
+file name; ``app.core.kiosk.config.bundled_config()`` finds it, and ``moescope`` then starts the kiosk.
+
 ``MOESCOPE_BUNDLED_MODELS_DIR`` names another folder instead (tests, or an administrator who copies a
 model next to an existing installation). No Qt here: the CLI and the self-test use it too.
 """
@@ -18,6 +22,7 @@ from app.core.paths import resources_dir
 
 BUNDLED_MODELS_DIR_NAME = "bundled-models"
 ENV_OVERRIDE = "MOESCOPE_BUNDLED_MODELS_DIR"
+KIOSK_CONFIG_NAME = "kiosk.toml"
 
 
 
