@@ -21,12 +21,13 @@ QCoreApplication.setApplicationName("MoEscope tests")
 @pytest.fixture(autouse=True)
 def fresh_view_settings():
     """The window's choices that change what it shows (the expert view's view and layers, presentation
-    mode, the language) start unset in every test, whatever a test before chose."""
+    mode, the language, the theme) start unset in every test, whatever a test before chose."""
     from PySide6.QtCore import QSettings
 
     from app.ui import settings
 
-    keys = (settings.EXPERT_VIEW, settings.PRESENTATION, settings.SECOND_SCREEN, settings.LANGUAGE)
+    keys = (settings.EXPERT_VIEW, settings.PRESENTATION, settings.SECOND_SCREEN, settings.LANGUAGE,
+            settings.THEME)
     for key in keys:
         QSettings().remove(key)
     yield

@@ -36,6 +36,7 @@ from app.ui.locality.panel import LocalityPanel
 from app.ui.presentation import PresentationMode
 from app.ui import settings, window_layout
 from app.ui.resources import icon
+from app.ui.theme_menu import ThemeMenu
 from app.ui.library.words import model_display_name
 from app.worker import EngineWorker
 
@@ -201,6 +202,7 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.library.models_dir_action)
         self.language_menu = LanguageMenu(self)
         settings_menu.addMenu(self.language_menu.menu)
+        settings_menu.addMenu(ThemeMenu(self))
         self.help_menu = HelpMenu(self)
         self.menuBar().addMenu(self.help_menu.menu)
         first_steps = QAction(self.tr("&First steps…"), self)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from app.ui.experts.pane import ExpertsPane
+from app.ui.theme import PROJECTOR
 
 SETTLE_MS = 500
 """How long a window takes to come back from full screen; the docks' shares are kept again after it."""
@@ -35,7 +36,7 @@ class ProjectorWindow(QWidget):
     def __init__(self) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("projectorWindow")
-        self.setStyleSheet("QWidget#projectorWindow { background: #0b0d10; }")
+        self.setStyleSheet(PROJECTOR.fill("QWidget#projectorWindow { background: $window; }"))
         self.setWindowTitle(self.tr("MoEscope — expert view"))
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(24, 24, 24, 24)

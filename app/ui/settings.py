@@ -145,3 +145,16 @@ def guide_done() -> bool:
 
 def set_guide_done(value: bool) -> None:
     QSettings().setValue(GUIDE_DONE, bool(value))
+
+
+THEME = "window/theme"  # "light" or "dark" chosen in Settings › Theme; absent: the system's colour scheme
+
+
+def theme() -> str | None:
+    """The theme chosen in the window ("light", "dark"), or None to follow the system."""
+    value = QSettings().value(THEME, "")
+    return str(value) if value in ("light", "dark") else None
+
+
+def set_theme(name: str | None) -> None:
+    QSettings().setValue(THEME, name or "")

@@ -1,83 +1,155 @@
-"""The look of MoEscope: a light, high-contrast theme with large type that reads well on a projector."""
+"""The look of MoEscope: Fusion with large type that reads well on a projector, in the light or the dark
+theme (app/ui/theme.py): the one chosen in Settings › Theme, else the system's, followed while it changes."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption
+
+from app.ui import settings
+from app.ui.theme import LIGHT, THEMES, Theme, for_scheme, switcher
 
 BASE_POINT_SIZE = 11
 
-STYLE_SHEET = """
+_STYLE_TEMPLATE = """
 QDockWidget { font-weight: bold; }
-QDockWidget::title { background: #e9ecf1; padding: 6px 10px; border-bottom: 1px solid #cfd5de; }
+QDockWidget::title { background: $dock_title; padding: 6px 10px; border-bottom: 1px solid $line; }
 QDockWidget > QWidget { font-weight: normal; }
-QPushButton { padding: 6px 14px; border: 1px solid #aab2bf; border-radius: 5px; background: #ffffff; }
-QPushButton:hover { background: #f0f4fa; }
-QPushButton:disabled { color: #767c86; background: #f3f4f6; border-color: #d5d9df; }
-QPushButton#primary { background: #1a5fb4; color: #ffffff; border-color: #15508f; font-weight: bold; }
-QPushButton#primary:hover { background: #1c6bcc; }
-QPushButton#primary:disabled { background: #c9d6e8; color: #46566e; border-color: #c9d6e8; }
+QPushButton { padding: 6px 14px; border: 1px solid $button_border; border-radius: 5px; background: $button; }
+QPushButton:hover { background: $hover; }
+QPushButton:disabled { color: $disabled_text; background: $disabled; border-color: $disabled_border; }
+QPushButton#primary { background: $primary; color: $primary_text; border-color: $primary_border; font-weight: bold; }
+QPushButton#primary:hover { background: $primary_hover; }
+QPushButton#primary:disabled { background: $primary_disabled; color: $primary_disabled_text; border-color: $primary_disabled; }
 QPushButton#segment { border-radius: 0; padding: 5px 16px; }
-QPushButton#segment:checked { background: #2d3142; color: #ffffff; border-color: #2d3142; }
-QPushButton:focus, QPushButton#segment:focus, QPushButton#primary:focus { border: 3px solid #e8710a; }
-QComboBox:focus, QLineEdit:focus, QSpinBox:focus, QListWidget:focus, QTextBrowser:focus { border: 2px solid #e8710a; }
+QPushButton#segment:checked { background: $strong; color: $strong_text; border-color: $strong; }
+QPushButton:focus, QPushButton#segment:focus, QPushButton#primary:focus { border: 3px solid $focus; }
+QComboBox:focus, QLineEdit:focus, QSpinBox:focus, QListWidget:focus, QTextBrowser:focus { border: 2px solid $focus; }
 QTextBrowser#transcript, QPlainTextEdit#messageInput, QListWidget#modelList {
-    border: 1px solid #cfd5de; border-radius: 6px; background: #ffffff;
+    border: 1px solid $line; border-radius: 6px; background: $base;
 }
-QPlainTextEdit#messageInput:focus { border: 2px solid #1a5fb4; }
-QListWidget#modelList::item { border-bottom: 1px solid #e3e6eb; }
-QListWidget#modelList::item:selected { background: #dce8f8; border: 2px solid #1a5fb4; border-radius: 6px; }
+QPlainTextEdit#messageInput:focus { border: 2px solid $primary; }
+QListWidget#modelList::item { border-bottom: 1px solid $divider; }
+QListWidget#modelList::item:selected { background: $selection; border: 2px solid $primary; border-radius: 6px; }
 QLabel#cardTitle { font-weight: bold; font-size: 12pt; }
-QLabel#detail { color: #4a4f57; }
-QLabel#caption { color: #4a4f57; font-weight: bold; }
-QLabel#note { color: #4a4f57; }
-QLabel#problem, QLabel#errorText { color: #b00020; }
+QLabel#detail { color: $detail; }
+QLabel#caption { color: $detail; font-weight: bold; }
+QLabel#note { color: $detail; }
+QLabel#problem, QLabel#errorText { color: $problem; }
 QLabel#moeChip, QLabel#denseChip, QLabel#loadedChip {
-    color: #ffffff; border-radius: 4px; padding: 1px 7px; font-weight: bold;
+    color: $chip_text; border-radius: 4px; padding: 1px 7px; font-weight: bold;
 }
-QLabel#moeChip { background: #2d3142; }
-QLabel#denseChip { background: #6b7280; }
-QLabel#loadedChip { background: #1b7a3a; }
+QLabel#moeChip { background: $strong; color: $strong_text; }
+QLabel#denseChip { background: $chip_dense; }
+QLabel#loadedChip { background: $chip_loaded; }
 QLabel#demoBadge, QLabel#realBadge { border-radius: 4px; padding: 2px 6px; }
-QLabel#demoBadge { background: #fff1c2; color: #5c4400; border: 1px solid #e0c25e; }
-QLabel#realBadge { background: #dff3e4; color: #14532d; border: 1px solid #8fcf9f; }
+QLabel#demoBadge { background: $caution; color: $caution_text; border: 1px solid $caution_border; }
+QLabel#realBadge { background: $good; color: $good_text; border: 1px solid $good_border; }
 QLabel#bigToken {
     font-size: 26pt; font-weight: bold; font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace;
-    background: #2d3142; color: #ffffff; border-radius: 8px; padding: 6px 16px;
+    background: $strong; color: $strong_text; border-radius: 8px; padding: 6px 16px;
 }
 QLabel#activeLine { font-size: 13pt; font-weight: bold; }
 QLabel#explanation { font-size: 13pt; }
-QLabel#localityText { color: #14532d; font-weight: bold; }
-QStatusBar { background: #f3f5f8; border-top: 1px solid #cfd5de; }
+QLabel#localityText { color: $good_text; font-weight: bold; }
+QFrame#undoBar { background: $strong; border-radius: 6px; }
+QFrame#undoBar QLabel { color: $strong_text; }
+QFrame#localityWarning { background: $caution; border: 1px solid $caution_frame; border-radius: 6px; }
+QFrame#localityWarning QLabel { color: $caution_text; }
+QStatusBar { background: $status_bar; border-top: 1px solid $line; }
 QStatusBar QLabel { padding: 0 8px; }
 """
 
 
+class FramedFusion(QProxyStyle):
+    """Fusion, with the frames of fields and check boxes in the theme's border colour: Fusion draws them a
+    shade darker than the window, which on a dark window is nearly black and cannot be seen."""
+
+    _PRIMITIVES = (QStyle.PrimitiveElement.PE_FrameLineEdit, QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+                   QStyle.PrimitiveElement.PE_Frame, QStyle.PrimitiveElement.PE_FrameGroupBox)
+    _CONTROLS = (QStyle.ComplexControl.CC_SpinBox, QStyle.ComplexControl.CC_ComboBox)
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802 (Qt override)
+        super().drawPrimitive(element, _outlined(option) if element in self._PRIMITIVES else option, painter, widget)
+
+    def drawComplexControl(self, control, option, painter, widget=None) -> None:  # noqa: N802 (Qt override)
+        super().drawComplexControl(control, _outlined(option) if control in self._CONTROLS else option, painter,
+                                   widget)
+
+
+def _outlined(option: QStyleOption) -> QStyleOption:
+    """``option`` with a palette whose window colour makes Fusion's outline (the window 140 % darker) the
+    theme's border colour; unchanged on a light theme, where Fusion's own outline shows."""
+    theme = switcher().theme
+    if not theme.dark:
+        return option
+    outlined = type(option)(option)
+    palette = QPalette(option.palette)
+    palette.setColor(QPalette.ColorRole.Window, QColor(theme.button_border).lighter(140))
+    outlined.palette = palette
+    return outlined
+
+
+def style_sheet(theme: Theme) -> str:
+    """The window's style sheet in ``theme``'s colours."""
+    return theme.fill(_STYLE_TEMPLATE)
+
+
+STYLE_SHEET = style_sheet(LIGHT)
+"""The light theme's style sheet, for a widget styled on its own (as tests of the focus frame do)."""
+
+
 def apply_style(app: QApplication) -> None:
-    """Fusion with a fixed light palette, so kiosks and projectors look the same on every system."""
-    app.setStyle("Fusion")
-    app.setPalette(window_palette())
+    """Fusion with the chosen theme's palette and style sheet, the same on every system; follows the
+    system's colour scheme while Settings › Theme says "As the system"."""
+    app.setStyle(FramedFusion())
     font = QFont(app.font())
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)
+    QGuiApplication.styleHints().colorSchemeChanged.connect(follow_system)
+    apply_theme(app, chosen_theme())
 
 
-def window_palette() -> QPalette:
-    """The window's light palette."""
-    palette = QPalette()
-    palette.setColor(QPalette.ColorRole.Window, QColor("#f7f8fa"))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#1f1f1f"))
-    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f1f3f6"))
-    palette.setColor(QPalette.ColorRole.Text, QColor("#1f1f1f"))
-    palette.setColor(QPalette.ColorRole.Button, QColor("#ffffff"))
-    palette.setColor(QPalette.ColorRole.ButtonText, QColor("#1f1f1f"))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor("#1a5fb4"))
-    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
-    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("#ffffff"))
-    palette.setColor(QPalette.ColorRole.ToolTipText, QColor("#1f1f1f"))
-    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#6b7280"))
+def chosen_theme() -> Theme:
+    """The theme chosen in Settings › Theme, else the one for the system's colour scheme."""
+    name = settings.theme()
+    return THEMES[name] if name else for_scheme(QGuiApplication.styleHints().colorScheme())
+
+
+def follow_system(scheme: Qt.ColorScheme) -> None:
+    """The system's colour scheme changed: switch with it, unless a theme was chosen."""
+    if settings.theme() is None:
+        apply_theme(QApplication.instance(), for_scheme(scheme))
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Switch the window to ``theme`` as it runs: palette, style sheet, then the widgets that keep colours."""
+    themes = switcher()
+    themes.theme = theme
+    app.setPalette(window_palette(theme))
+    app.setStyleSheet(style_sheet(theme))
+    themes.changed.emit()
+
+
+def window_palette(theme: Theme) -> QPalette:
+    """The window's palette in ``theme``'s colours (disabled text in its own colour)."""
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    palette = QPalette(QColor(theme.button), QColor(theme.window))
+    for name, colour in ((role.Window, theme.window), (role.WindowText, theme.text), (role.Base, theme.base),
+                         (role.AlternateBase, theme.alternate), (role.Text, theme.text),
+                         (role.Button, theme.button), (role.ButtonText, theme.text),
+                         (role.Highlight, theme.primary), (role.HighlightedText, theme.primary_text),
+                         (role.Accent, theme.primary), (role.ToolTipBase, theme.base),
+                         (role.ToolTipText, theme.text), (role.PlaceholderText, theme.placeholder),
+                         (role.Link, theme.link), (role.LinkVisited, theme.link), (role.BrightText, theme.problem)):
+        palette.setColor(name, QColor(colour))
+    for name in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(group.Disabled, name, QColor(theme.disabled_text))
+    palette.setColor(group.Disabled, role.Button, QColor(theme.disabled))
     return palette
 
 

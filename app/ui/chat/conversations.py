@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from app.core.chat.model import ConversationSummary
 from app.ui.chat.conversation_controller import ConversationController
+from app.ui.theme import current
 
 SEARCH_DELAY_MS = 150
 """Typing pauses this long before the search runs."""
@@ -150,12 +151,13 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colours = current()
         if selected:
-            painter.fillRect(rect, QColor("#dce8f8"))
-            painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), QColor("#1a5fb4"))
+            painter.fillRect(rect, QColor(colours.selection))
+            painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), QColor(colours.primary))
         elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, QColor("#f0f4fa"))
-        painter.setPen(QColor("#e3e6eb"))
+            painter.fillRect(rect, QColor(colours.hover))
+        painter.setPen(QColor(colours.divider))
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
         text = rect.adjusted(self.PADDING + 6, self.PADDING, -self.PADDING, -self.PADDING)
         line = option.fontMetrics.lineSpacing()
@@ -163,11 +165,11 @@ class ConversationDelegate(QStyledItemDelegate):
         title_font.setBold(True)
         title_font.setItalic(not index.data(Qt.ItemDataRole.EditRole))  # untitled: "New conversation"
         painter.setFont(title_font)
-        painter.setPen(QColor("#1f1f1f"))
+        painter.setPen(QColor(colours.text))
         title = painter.fontMetrics().elidedText(index.data(), Qt.TextElideMode.ElideRight, text.width())
         painter.drawText(QRect(text.left(), text.top(), text.width(), line), Qt.AlignmentFlag.AlignVCenter, title)
         painter.setFont(option.font)
-        painter.setPen(QColor("#4a4f57"))
+        painter.setPen(QColor(colours.detail))
         subtitle = option.fontMetrics.elidedText(index.data(SUBTITLE_ROLE), Qt.TextElideMode.ElideRight,
                                                  text.width())
         painter.drawText(QRect(text.left(), text.top() + line + 2, text.width(), line),
@@ -255,9 +257,7 @@ class ConversationList(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.undo_bar = QFrame()
-        self.undo_bar.setObjectName("undoBar")
-        self.undo_bar.setStyleSheet(
-            "QFrame#undoBar { background: #2d3142; border-radius: 6px; } QFrame#undoBar QLabel { color: #ffffff; }")
+        self.undo_bar.setObjectName("undoBar")  # its colours: app/ui/style.py
         self._undo_label = QLabel()
         self._undo_label.setWordWrap(True)
         self.undo_button = QPushButton(self.tr("Undo"))

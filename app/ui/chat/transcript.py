@@ -30,24 +30,20 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.ui.formatting import format_decimal, format_duration
+from app.ui.theme import current, switcher
 
 USER = "user"
 ASSISTANT = "assistant"
 NOTICE = "notice"
 ERROR = "error"
 
-_BUBBLES = {
-    # kind: (background, border, left margin, right margin)
-    USER: ("#e3efff", "#b7d0f5", 48, 0),
-    ASSISTANT: ("#f4f5f7", "#dadde2", 0, 32),
-    NOTICE: ("#fff6da", "#e8d28a", 24, 24),
-    ERROR: ("#fde8e8", "#e7a5a5", 24, 24),
+BUBBLES = {
+    # kind: (background, border: the theme's colour names; left margin, right margin)
+    USER: ("user_bubble", "user_border", 48, 0),
+    ASSISTANT: ("assistant_bubble", "assistant_border", 0, 32),
+    NOTICE: ("notice_bubble", "notice_border", 24, 24),
+    ERROR: ("error_bubble", "error_border", 24, 24),
 }
-_TEXT = "#1f1f1f"
-_QUIET = "#5f6368"
-_LINK = "#1a5fb4"
-_CODE_BACKGROUND = "#e9ecf1"
-_THINKING_BACKGROUND = "#eceef2"
 MONOSPACE = ["DejaVu Sans Mono", "Consolas", "Menlo", "monospace"]
 
 COPY = "copy"
@@ -120,6 +116,7 @@ class Transcript(QTextBrowser):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range)
+        switcher().changed.connect(self.restyle)
 
     def append(self, entry: Entry) -> int:
         """Show ``entry`` at the end; returns its number."""
@@ -161,6 +158,11 @@ class Transcript(QTextBrowser):
         bar.setValue(bar.maximum() if self.following else value)
         self._moving = False
 
+    def restyle(self) -> None:
+        """The window's theme changed: every entry rendered again in its colours."""
+        if self.entries:
+            self.render_from(0)
+
     def scroll_to_end(self) -> None:
         self.following = True
         bar = self.verticalScrollBar()
@@ -194,11 +196,11 @@ class Transcript(QTextBrowser):
         entry = self.entries[number]
         cursor.setPosition(self.document().rootFrame().lastPosition())
         entry.start = cursor.position()
-        background, border, left, right = _BUBBLES[entry.kind]
+        background, border, left, right = BUBBLES[entry.kind]
         frame_format = QTextFrameFormat()
-        frame_format.setBackground(QColor(background))
+        frame_format.setBackground(_colour(background))
         frame_format.setBorder(1)
-        frame_format.setBorderBrush(QColor(border))
+        frame_format.setBorderBrush(_colour(border))
         frame_format.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
         frame_format.setPadding(10)
         frame_format.setTopMargin(4)
@@ -227,11 +229,11 @@ class Transcript(QTextBrowser):
         if entry.footer:
             footer = QTextBlockFormat()
             footer.setTopMargin(4)
-            cursor.insertBlock(footer, _char_format(_QUIET, small=True))
-            cursor.insertText(entry.footer, _char_format(_QUIET, small=True))
+            cursor.insertBlock(footer, _char_format("muted", small=True))
+            cursor.insertText(entry.footer, _char_format("muted", small=True))
 
     def _header_line(self, entry: Entry, number: int, cursor: QTextCursor) -> None:
-        name = _char_format("#1a4f8b" if entry.kind == USER else "#3c4043")
+        name = _char_format("user_name" if entry.kind == USER else "assistant_name")
         name.setFontWeight(QFont.Weight.Bold)
         cursor.setBlockFormat(QTextBlockFormat())
         cursor.insertText(entry.header, name)
@@ -243,7 +245,7 @@ class Transcript(QTextBrowser):
 
     def _thinking(self, entry: Entry, number: int, cursor: QTextCursor) -> None:
         band = QTextBlockFormat()
-        band.setBackground(QColor(_THINKING_BACKGROUND))
+        band.setBackground(_colour("thinking"))
         band.setTopMargin(6)
         band.setBottomMargin(6)
         band.setLeftMargin(2)
@@ -255,7 +257,7 @@ class Transcript(QTextBrowser):
         else:
             label = self.tr("Thought for {duration}").format(duration=_thinking_time(entry.thinking_s))
         arrow = "▾ " if entry.thinking_open else "▸ "
-        cursor.insertText(arrow + label, _link_format(f"{TOGGLE_THINKING}:{number}", colour=_QUIET, small=False))
+        cursor.insertText(arrow + label, _link_format(f"{TOGGLE_THINKING}:{number}", colour="muted", small=False))
         if entry.thinking_open and entry.thinking.strip():
             opened = QTextBlockFormat(band)
             opened.setBottomMargin(0)
@@ -263,9 +265,9 @@ class Transcript(QTextBrowser):
             text_format = QTextBlockFormat(band)
             text_format.setTopMargin(2)
             text_format.setLeftMargin(18)
-            cursor.insertBlock(text_format, _char_format(_QUIET))
+            cursor.insertBlock(text_format, _char_format("muted"))
             start = cursor.position()
-            quiet = _char_format(_QUIET)
+            quiet = _char_format("muted")
             quiet.setFontItalic(True)
             cursor.insertText(entry.thinking.strip(), quiet)
             _set_directions(self.document(), start, cursor.position())
@@ -307,7 +309,7 @@ class Transcript(QTextBrowser):
             language = str(group[0].blockFormat().property(QTextFormat.Property.BlockCodeLanguage) or "")
             for block in group:
                 code_format = QTextBlockFormat(block.blockFormat())
-                code_format.setBackground(QColor(_CODE_BACKGROUND))
+                code_format.setBackground(_colour("code"))
                 code_format.setNonBreakableLines(False)  # a long line wraps rather than widen the chat
                 code_format.setLeftMargin(6)
                 code_format.setRightMargin(6)
@@ -322,13 +324,13 @@ class Transcript(QTextBrowser):
             cursor.insertBlock()
             cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
             bar = QTextBlockFormat()
-            bar.setBackground(QColor(_CODE_BACKGROUND))
+            bar.setBackground(_colour("code"))
             bar.setLeftMargin(6)
             bar.setRightMargin(6)
             bar.setTopMargin(6)
             cursor.setBlockFormat(bar)
             if language:
-                cursor.insertText(language + "    ", _char_format(_QUIET, small=True))
+                cursor.insertText(language + "    ", _char_format("muted", small=True))
             cursor.insertText(self.tr("Copy"), _link_format(f"{COPY_CODE}:{number}:{group_number}"))
             last = QTextCursor(group[-1])
             last_format = QTextBlockFormat(group[-1].blockFormat())
@@ -373,13 +375,13 @@ def _calm_headings(document: QTextDocument) -> None:
 
 
 def _style_tables(document: QTextDocument) -> None:
-    """Tables on white with thin rules and a shaded header row."""
+    """Tables on the theme's base with thin rules and a shaded header row."""
     for frame in document.rootFrame().childFrames():
         if not isinstance(frame, QTextTable):
             continue
         table_format = frame.format()
-        table_format.setBackground(QColor("#ffffff"))
-        table_format.setBorderBrush(QColor("#cfd5de"))
+        table_format.setBackground(_colour("base"))
+        table_format.setBorderBrush(_colour("line"))
         table_format.setBorderCollapse(True)
         table_format.setCellPadding(5)
         table_format.setTopMargin(4)
@@ -388,7 +390,7 @@ def _style_tables(document: QTextDocument) -> None:
         for column in range(frame.columns()):
             cell = frame.cellAt(0, column)
             cell_format = cell.format().toTableCellFormat()
-            cell_format.setBackground(QColor(_CODE_BACKGROUND))
+            cell_format.setBackground(_colour("code"))
             cell.setFormat(cell_format)
 
 
@@ -404,16 +406,21 @@ def _code_text(group: list[QTextBlock]) -> str:
     return "\n".join(block.text() for block in group)
 
 
-def _char_format(colour: str = _TEXT, *, small: bool = False) -> QTextCharFormat:
+def _colour(name: str) -> QColor:
+    """The current theme's colour of that name (app/ui/theme.py), read as the text is rendered."""
+    return QColor(getattr(current(), name))
+
+
+def _char_format(colour: str = "text", *, small: bool = False) -> QTextCharFormat:
     char_format = QTextCharFormat()
-    char_format.setForeground(QColor(colour))
+    char_format.setForeground(_colour(colour))
     char_format.setFontWeight(QFont.Weight.Normal)
     if small:
         char_format.setProperty(QTextFormat.Property.FontSizeAdjustment, -1)
     return char_format
 
 
-def _link_format(href: str, *, colour: str = _LINK, small: bool = True) -> QTextCharFormat:
+def _link_format(href: str, *, colour: str = "link", small: bool = True) -> QTextCharFormat:
     link = _char_format(colour, small=small)
     link.setAnchor(True)
     link.setAnchorHref(href)

@@ -45,10 +45,10 @@ from app.ui.experts.compare_run import (
     active_params_at,
 )
 from app.ui.experts.heatmap import ExpertHeatmap
-from app.ui.experts.heatmap_static import NORMAL_THEME, PRESENTATION_THEME, HeatmapTheme
 from app.ui.experts.colormap import nice_maximum
 from app.ui.formatting import format_count, format_decimal, format_percent
 from app.ui.library.words import model_display_name
+from app.ui.theme import PROJECTOR, current, switcher
 from app.worker import EngineWorker
 
 REFRESH_MS = 50
@@ -56,37 +56,38 @@ REFRESH_MS = 50
 
 
 _PRESENTATION_BUTTON = (
-    "QPushButton { background: #2a303a; color: #f2f4f7; border: 1px solid #5b6675; border-radius: 5px; }"
-    "QPushButton:disabled { background: #161a20; color: #5b6675; border-color: #2c323b; }"
-    "QPushButton#primary { background: #ff9e1b; color: #0b0d10; border-color: #ff9e1b; font-weight: bold; }"
-    "QPushButton#primary:disabled { background: #3a3226; color: #7a6a52; border-color: #3a3226; }"
+    "QPushButton { background: $button; color: $text; border: 1px solid $button_border; border-radius: 5px; }"
+    "QPushButton:disabled { background: $disabled; color: $disabled_text; border-color: $disabled_border; }"
+    "QPushButton#primary { background: $primary; color: $primary_text; border-color: $primary_border;"
+    " font-weight: bold; }"
+    "QPushButton#primary:disabled { background: $primary_disabled; color: $primary_disabled_text;"
+    " border-color: $primary_disabled; }"
 )
 
 
-def _style(theme: HeatmapTheme, presentation: bool) -> str:
-    """The dialog's style sheet, in the heatmap's colours; larger type for a projector."""
-    text, background, muted = theme.text.name(), theme.background.name(), theme.shared.name()
-    accent, field = theme.focus.name(), ("#161a20" if presentation else "#ffffff")
+def _style(presentation: bool) -> str:
+    """The dialog's style sheet in the heatmap's colours (the projector's or the window theme's); larger
+    type for a projector."""
     base = 16 if presentation else 11
-    return f"""
-        ComparisonDialog {{ background: {background}; }}
-        QLabel {{ color: {text}; font-size: {base}pt; }}
+    return (PROJECTOR if presentation else current()).fill(f"""
+        ComparisonDialog {{ background: $view; }}
+        QLabel {{ color: $view_text; font-size: {base}pt; }}
         QLabel#compareTitle {{ font-size: {base + 6}pt; font-weight: bold; }}
         QLabel#sideTitle {{ font-size: {base + 10}pt; font-weight: bold; }}
-        QLabel#ownBadge {{ color: {background}; background: {accent}; border-radius: 5px; padding: 2px 10px;
+        QLabel#ownBadge {{ color: $marker_text; background: $marker; border-radius: 5px; padding: 2px 10px;
                            font-size: {base}pt; font-weight: bold; }}
         QLabel#sideFigures {{ font-size: {base + 2}pt; font-weight: bold; }}
-        QLabel#caption, QLabel#note {{ color: {muted if presentation else '#4a4f57'}; }}
-        QLabel#warning {{ color: {'#ffb4a8' if presentation else '#b00020'}; font-weight: bold; }}
-        QLabel#summary {{ font-size: {base + 3}pt; font-weight: bold; border-top: 2px solid {muted};
+        QLabel#caption, QLabel#note {{ color: $detail; }}
+        QLabel#warning {{ color: $problem; font-weight: bold; }}
+        QLabel#summary {{ font-size: {base + 3}pt; font-weight: bold; border-top: 2px solid $shared;
                           padding-top: 8px; }}
-        QPlainTextEdit {{ color: {text}; background: {field}; border: 1px solid {muted}; border-radius: 6px;
+        QPlainTextEdit {{ color: $view_text; background: $base; border: 1px solid $shared; border-radius: 6px;
                           font-size: {base + 1}pt; padding: 4px; }}
-        QSpinBox {{ color: {text}; background: {field}; font-size: {base + 4}pt; font-weight: bold; }}
+        QSpinBox {{ color: $view_text; background: $base; font-size: {base + 4}pt; font-weight: bold; }}
         QPushButton {{ font-size: {base + 1}pt; padding: 6px 18px; }}
         {_PRESENTATION_BUTTON if presentation else ""}
-        ComparisonColumn {{ border: 1px solid {muted}; border-radius: 8px; }}
-    """
+        ComparisonColumn {{ border: 1px solid $shared; border-radius: 8px; }}
+    """)
 
 
 class ComparisonColumn(QWidget):
@@ -265,6 +266,7 @@ class ComparisonDialog(QDialog):
             chooser.valueChanged.connect(self._on_k_changed)
         worker.busyChanged.connect(self.set_engine_busy)
         self.set_presentation(False)
+        switcher().changed.connect(self.restyle)
         self.set_model(None, 0)
 
     def _build_layout(self) -> None:
@@ -481,11 +483,15 @@ class ComparisonDialog(QDialog):
     def set_presentation(self, on: bool) -> None:
         """Dark, high-contrast, large type for projectors (the heatmap's presentation colours), or normal."""
         self.presentation = on
-        self.setStyleSheet(_style(PRESENTATION_THEME if on else NORMAL_THEME, on))
+        self.setStyleSheet(_style(on))
         self.question.ensurePolished()
         self.question.setFixedHeight(self.question.fontMetrics().lineSpacing() * 2 + 20)
         for column in self.columns:
             column.heatmap.set_presentation(on)
+
+    def restyle(self) -> None:
+        """The window's theme changed: its colours again."""
+        self.set_presentation(self.presentation)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Closing ends a run early (the model still gets its own k back); the dialog only hides."""

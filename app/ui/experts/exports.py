@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.core.chat.export import write_trace_csv, write_trace_json
 from app.ui.experts.pane import ExpertsPane
+from app.ui import theme
 
 PROJECTOR = QSize(1920, 1080)
-DARK = QColor("#0b0d10")  # the presentation style's background (heatmap_static, router_painting, the pane)
+DARK = QColor(theme.PROJECTOR.view)  # the presentation look's background, behind every part of it
 FRAMES_PER_TURN = 2
 FRAME_NAME = "frame_{:05d}.png"
 VIDEO_HINT = "ffmpeg -framerate 10 -i frame_%05d.png -pix_fmt yuv420p replay.mp4\n"

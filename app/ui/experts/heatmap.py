@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QScrollBar, QSizePolicy, QToolTip, QWidget
 
 from app.ui.experts.colormap import ColourScale
 from app.ui.experts.heatmap_geometry import Grid, expert_labels, layer_labels
-from app.ui.experts.heatmap_static import NORMAL_THEME, PRESENTATION_THEME, TICK, paint_static
+from app.ui.experts.heatmap_static import TICK, heatmap_look, paint_static
 from app.ui.formatting import format_decimal, format_percent
 
 ZOOM_LEVELS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
@@ -78,7 +78,7 @@ class ExpertHeatmap(QWidget):
         self.focus_cell: tuple[int, int] | None = None
         self.hover_cell: tuple[int, int] | None = None
         self.grid = Grid(0, 0, 1, 1, 0, 0, QRect())
-        self.theme = NORMAL_THEME
+        self.theme = heatmap_look(False)
         self._scale = ColourScale()
         self._image = QImage()
         self._static: QPixmap | None = None
@@ -156,9 +156,9 @@ class ExpertHeatmap(QWidget):
     # --- style and zoom -----------------------------------------------------------------------------
 
     def set_presentation(self, on: bool) -> None:
-        """The dark, high-contrast style with large type for projectors, or the normal one."""
+        """The dark, high-contrast style with large type for projectors, or the window theme's."""
         self.presentation = on
-        self.theme = PRESENTATION_THEME if on else NORMAL_THEME
+        self.theme = heatmap_look(on)
         self._fonts()
         if self.values.size:
             self._image = self._scale.image(self.values, self.maximum, self.theme.unchosen)

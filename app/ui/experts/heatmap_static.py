@@ -1,6 +1,6 @@
 """The expert heatmap's static layer and looks: background, empty grid, axis titles and labels, shared
 expert columns and colour legend, painted into one pixmap that ExpertHeatmap keeps until its size,
-shape, zoom, scroll, legend or style changes; and the two styles (normal, presentation).
+shape, zoom, scroll, legend or style changes; and its looks: the light and dark theme's, and presentation.
 
 The painting reads the heatmap's layout (fonts, grid, label rectangles, areas) as ExpertHeatmap
 computed it; text goes through the "ExpertHeatmap" translation context.
@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPen, QPixmap
+
+from app.ui.theme import DARK, LIGHT, PROJECTOR, Theme, current
 
 if TYPE_CHECKING:
     from app.ui.experts.heatmap import ExpertHeatmap
@@ -32,27 +34,24 @@ class HeatmapTheme(NamedTuple):
     font_scale: float
 
 
-NORMAL_THEME = HeatmapTheme(
-    background=QColor("#ffffff"),
-    text=QColor("#333333"),
-    unchosen=QColor("#e4e7eb"),
-    outline=QColor("#111111"),
-    focus=QColor("#1a5fb4"),
-    shared=QColor("#5b6675"),
-    hatch=QColor("#ffffff"),
-    font_scale=1.0,
-)
+def _look(colours: Theme, font_scale: float) -> HeatmapTheme:
+    return HeatmapTheme(background=QColor(colours.view), text=QColor(colours.view_text),
+                        unchosen=QColor(colours.unchosen), outline=QColor(colours.outline),
+                        focus=QColor(colours.marker), shared=QColor(colours.shared), hatch=QColor(colours.hatch),
+                        font_scale=font_scale)
+
+
+NORMAL_THEME = _look(LIGHT, 1.0)
+DARK_THEME = _look(DARK, 1.0)
 # dark and high-contrast with large type, to be read from the back of a room on a projector
-PRESENTATION_THEME = HeatmapTheme(
-    background=QColor("#0b0d10"),
-    text=QColor("#f2f4f7"),
-    unchosen=QColor("#2c323b"),
-    outline=QColor("#ffffff"),
-    focus=QColor("#ff9e1b"),
-    shared=QColor("#8a94a3"),
-    hatch=QColor("#0b0d10"),
-    font_scale=1.5,
-)
+PRESENTATION_THEME = _look(PROJECTOR, 1.5)
+
+
+def heatmap_look(presentation: bool) -> HeatmapTheme:
+    """The presentation look, else the one of the window's theme."""
+    if presentation:
+        return PRESENTATION_THEME
+    return DARK_THEME if current().dark else NORMAL_THEME
 
 
 def paint_static(heatmap: ExpertHeatmap) -> QPixmap:

@@ -34,23 +34,24 @@ from app.ui.experts.token_names import range_name, token_name
 from app.ui.experts.token_strip import TokenStrip
 from app.ui.experts.view_controls import MODES, VIEWS, ViewControls
 from app.ui.formatting import visible_token
+from app.ui.theme import PROJECTOR, switcher
 
 FLUSH_BUDGET_S = 0.008
 _FLUSH_CHUNK = 64
 
-_PRESENTATION_STYLE = """
-ExpertsPane, ExpertsPane QWidget#moePage, ExpertsPane QWidget#textPage { background: #0b0d10; }
-ExpertsPane QLabel { color: #f2f4f7; font-size: 16pt; }
-ExpertsPane QLabel#caption, ExpertsPane QLabel#note { color: #b8c0ca; font-size: 15pt; }
+_PRESENTATION_STYLE = PROJECTOR.fill("""
+ExpertsPane, ExpertsPane QWidget#moePage, ExpertsPane QWidget#textPage { background: $window; }
+ExpertsPane QLabel { color: $text; font-size: 16pt; }
+ExpertsPane QLabel#caption, ExpertsPane QLabel#note { color: $detail; font-size: 15pt; }
 ExpertsPane QLabel#activeLine { font-size: 20pt; font-weight: bold; }
 ExpertsPane QLabel#explanation { font-size: 20pt; }
 ExpertsPane QLabel#bigToken {
-    font-size: 54pt; background: #ff9e1b; color: #0b0d10; border-radius: 10px; padding: 8px 28px;
+    font-size: 54pt; background: $strong; color: $strong_text; border-radius: 10px; padding: 8px 28px;
 }
-ExpertsPane QPushButton { background: #2a303a; color: #f2f4f7; border: 1px solid #5b6675; font-size: 15pt; }
-ExpertsPane QPushButton#segment:checked { background: #ff9e1b; color: #0b0d10; border-color: #ff9e1b; }
-ExpertsPane QComboBox { background: #2a303a; color: #f2f4f7; font-size: 15pt; }
-"""
+ExpertsPane QPushButton { background: $button; color: $text; border: 1px solid $button_border; font-size: 15pt; }
+ExpertsPane QPushButton#segment:checked { background: $strong; color: $strong_text; border-color: $strong; }
+ExpertsPane QComboBox { background: $button; color: $text; font-size: 15pt; }
+""")
 
 
 def _diagram_gating(gating: str) -> str:
@@ -136,6 +137,7 @@ class ExpertsPane(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(scroll)
         self.replay.install_keys(self._moe_page)
+        switcher().changed.connect(self.restyle)
 
     # --- building --------------------------------------------------------------------------------
 
@@ -502,8 +504,12 @@ class ExpertsPane(QWidget):
         if layer in self.diagram.layers or layer in self.diagram.dense_layers:
             self.diagram.set_layer(layer)
 
+    def restyle(self) -> None:
+        """The window's theme changed: every part takes its colours again (presentation keeps its own)."""
+        self.set_presentation(self.presentation)
+
     def set_presentation(self, on: bool) -> None:
-        """The dark, high-contrast style with large type for projectors, or the normal one."""
+        """The dark, high-contrast style with large type for projectors, or the window theme's."""
         self.presentation = on
         self.setStyleSheet(_PRESENTATION_STYLE if on else "")
         self.setAutoFillBackground(on)

@@ -24,6 +24,13 @@ from app.core.talks.timeline import SPEEDS
 from app.ui.experts.token_names import token_name
 from app.ui.experts.token_strip import TokenStrip
 from app.ui.formatting import format_decimal
+from app.ui.theme import PROJECTOR, current
+
+_PRESENTATION_STYLE = PROJECTOR.fill(
+    "QPushButton { background: $button; color: $text; border: 1px solid $button_border; font-size: 18pt; }"
+    "QPushButton:checked { background: $strong; color: $strong_text; border-color: $strong; }"
+    "QPushButton:disabled { color: $disabled_text; }"
+    "QLabel { color: $text; font-size: 18pt; }")
 
 FRAME_S = 1 / 60
 """Shortest time between two ticks: the replay repaints at most this often."""
@@ -287,13 +294,9 @@ class ReplayBar(QWidget):
     def set_presentation(self, on: bool) -> None:
         """Large, high-contrast controls for projectors, or the normal ones."""
         self.presentation = on
-        self.setStyleSheet(
-            "QPushButton { background: #2a303a; color: #f2f4f7; border: 1px solid #5b6675; font-size: 18pt; }"
-            "QPushButton:checked { background: #ff9e1b; color: #0b0d10; border-color: #ff9e1b; }"
-            "QPushButton:disabled { color: #5b6675; }"
-            "QLabel { color: #f2f4f7; font-size: 18pt; }" if on
-            else "QPushButton#segment { padding: 5px 8px; }")  # five speeds fit a narrow dock
-        colour = QColor("#f2f4f7" if on else "#1f1f1f")
+        self.setStyleSheet(_PRESENTATION_STYLE if on
+                           else "QPushButton#segment { padding: 5px 8px; }")  # five speeds fit a narrow dock
+        colour = QColor((PROJECTOR if on else current()).text)
         size = 34 if on else 18
         kinds = ("start", "back", "play", "pause", "forward", "end")
         self._icons = {kind: _icon(kind, colour, size) for kind in kinds}

@@ -23,16 +23,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QToolButton, QVBoxL
 
 from app.ui.experts.router_painting import (
     BARS,
-    DARK_STYLE,
     LABEL_EACH_BAR_UP_TO,
     LIGHT,
-    LIGHT_STYLE,
     DiagramLayout,
     Scene,
     phase,
     vector_of,
 )
 from app.ui.formatting import format_decimal
+from app.ui.theme import PROJECTOR, current
 
 DURATION_MS = 220
 
@@ -72,7 +71,7 @@ class RouterDiagram(QWidget):
         self._vector: list[float] = []
         self._progress = 1.0
         self._last_token_at = -math.inf
-        self._style = LIGHT_STYLE
+        self._style = current()
         self._geometry: DiagramLayout | None = None
         self._fonts: dict[str, QFont] = {}
 
@@ -209,7 +208,7 @@ class RouterDiagram(QWidget):
         self.update()
 
     def set_presentation(self, on: bool) -> None:
-        """Dark, high-contrast style with large type (projectors), or the app's light style."""
+        """Dark, high-contrast style with large type (projectors), or the window theme's."""
         self.presentation = on
         self._apply_style()
 
@@ -297,9 +296,9 @@ class RouterDiagram(QWidget):
         self.update()
 
     def _apply_style(self) -> None:
-        self._style = DARK_STYLE if self.presentation else LIGHT_STYLE
+        self._style = PROJECTOR if self.presentation else current()
         style = self._style
-        control = (f"color: {style.text}; background: {style.box}; border: 1px solid {style.box_border};"
+        control = (f"color: {style.view_text}; background: {style.box}; border: 1px solid {style.box_border};"
                    " border-radius: 4px; padding: 1px 8px;")
         for widget in (self._spin, self._down, self._up):
             widget.setStyleSheet(f"{type(widget).__name__} {{ {control} }}"
@@ -307,8 +306,8 @@ class RouterDiagram(QWidget):
                                  # the buttons beside do the stepping (NoButtons with a style sheet
                                  # leaves the number no room in Qt 6)
                                  " QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: none; }")
-        self._layer_caption.setStyleSheet(f"color: {style.text};")
-        self._summary.setStyleSheet(f"color: {style.muted};")
+        self._layer_caption.setStyleSheet(f"color: {style.view_text};")
+        self._summary.setStyleSheet(f"color: {style.view_muted};")
         self._geometry = None
         self._make_fonts()
         self.update()
@@ -443,7 +442,7 @@ class RouterDiagram(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
         if self.showing == "nothing":
-            painter.fillRect(self.rect(), QColor(self._style.background))
+            painter.fillRect(self.rect(), QColor(self._style.view))
             return
         following = (self._layer or 0) + 1
         gating = (self.tr("softmax: scores sum to 1") if self.gating == "softmax"

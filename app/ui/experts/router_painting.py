@@ -15,42 +15,13 @@ from PySide6.QtCore import QEasingCurve, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from app.ui.formatting import format_decimal, visible_token
+from app.ui.theme import Theme
 
 # the share of the animation each part takes (start, end): they overlap a little, so it flows
 TOKEN, BARS, LIGHT, FLOW, OUT = (0.0, 0.25), (0.15, 0.5), (0.45, 0.65), (0.6, 0.88), (0.85, 1.0)
 LABEL_EACH_BAR_UP_TO = 16
 VECTOR_CELLS = 10
 _EASE = QEasingCurve(QEasingCurve.Type.OutCubic)
-
-
-@dataclass(frozen=True)
-class DiagramStyle:
-    background: str
-    text: str
-    muted: str
-    box: str
-    box_border: str
-    bar: str
-    cell: str
-    lit: str
-    shared: str
-    hatch: str
-    token: str
-    token_text: str
-    sigma: str
-    sigma_text: str
-
-
-LIGHT_STYLE = DiagramStyle(
-    background="#ffffff", text="#1f1f1f", muted="#5f6670", box="#f4f6f9", box_border="#b9c1cc",
-    bar="#9aa3ae", cell="#e4e7eb", lit="#d35400", shared="#5b6675", hatch="#ffffff", token="#2d3142",
-    token_text="#ffffff", sigma="#2d3142", sigma_text="#ffffff",
-)
-DARK_STYLE = DiagramStyle(
-    background="#0f1115", text="#f2f4f7", muted="#aab2bf", box="#181c23", box_border="#4a5362",
-    bar="#66707f", cell="#2a2f38", lit="#ffb020", shared="#8c96a6", hatch="#0f1115", token="#e8eaed",
-    token_text="#0f1115", sigma="#e8eaed", sigma_text="#0f1115",
-)
 
 
 @dataclass
@@ -108,7 +79,7 @@ class Scene:
     """
 
     layout: DiagramLayout
-    style: DiagramStyle
+    style: Theme
     fonts: dict[str, QFont]
     showing: str
     text: str
@@ -128,7 +99,7 @@ class Scene:
 
     def paint(self, painter: QPainter, rect: QRectF) -> None:
         """The whole diagram into ``rect`` (the widget's), background first."""
-        painter.fillRect(rect, QColor(self.style.background))
+        painter.fillRect(rect, QColor(self.style.view))
         if self.showing == "nothing":
             return
         geometry = self.layout
@@ -157,7 +128,7 @@ class Scene:
             painter.drawEllipse(badge)
             painter.setPen(QColor(style.token_text))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(number))
-            painter.setPen(QColor(style.text))
+            painter.setPen(QColor(style.view_text))
             painter.drawText(QRectF(badge.right() + 8, rect.top(), width, rect.height()),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
 
@@ -167,7 +138,7 @@ class Scene:
         box = geometry.token.translated(-(1 - entered) * geometry.token.width() * 0.6, 0)
         target = geometry.dense.left() if self.showing == "dense" else geometry.router.left()
         _arrow(painter, QPointF(geometry.token.right(), box.center().y()), QPointF(target, box.center().y()),
-               QColor(style.muted), 2.5)
+               QColor(style.view_muted), 2.5)
         painter.setOpacity(0.25 + 0.75 * entered)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(style.token))
@@ -197,15 +168,15 @@ class Scene:
         painter.drawRoundedRect(router, 10, 10)
         _arrow(painter, QPointF(router.right(), router.center().y()),
                QPointF(geometry.cells[0].left() - 6 if geometry.cells else router.right() + 20,
-                       router.center().y()), QColor(style.muted), 2.5)
+                       router.center().y()), QColor(style.view_muted), 2.5)
         painter.setFont(self.font("text"))
-        painter.setPen(QColor(style.muted))
+        painter.setPen(QColor(style.view_muted))
         gating = self.words["gating"]
         painter.drawText(geometry.gating, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                          | Qt.TextFlag.TextWordWrap, gating)
         if self.scores is None:
             if self.note:
-                painter.setPen(QColor(style.text))
+                painter.setPen(QColor(style.view_text))
                 painter.drawText(router.adjusted(16, 16, -16, -16),
                                  Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.note)
             return
@@ -224,7 +195,7 @@ class Scene:
             centre = chart.left() + (expert + 0.5) * width
             painter.fillRect(QRectF(centre - max(width - gap, 3) / 2, chart.bottom() - height, max(width - gap, 3),
                                     height), lit)
-        painter.setPen(QPen(QColor(style.muted), 1))
+        painter.setPen(QPen(QColor(style.view_muted), 1))
         painter.drawLine(QPointF(chart.left(), chart.bottom()), QPointF(chart.right(), chart.bottom()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_bar_labels(painter, geometry, heights, top)
@@ -238,15 +209,15 @@ class Scene:
             for expert, value in enumerate(heights.tolist()):
                 x = chart.left() + expert * width
                 chosen = expert in self.chosen
-                painter.setPen(QColor(style.lit if chosen else style.muted))
+                painter.setPen(QColor(style.lit if chosen else style.view_muted))
                 painter.drawText(QRectF(x, below.top(), width, below.height()), Qt.AlignmentFlag.AlignCenter,
                                  str(expert))
                 y = chart.bottom() - chart.height() * value / top - small.height()
-                painter.setPen(QColor(style.text if chosen else style.muted))
+                painter.setPen(QColor(style.view_text if chosen else style.view_muted))
                 painter.drawText(QRectF(x - 10, y, width + 20, small.height()), Qt.AlignmentFlag.AlignCenter,
                                  format_decimal(float(self.scores[expert]), 2))
             return
-        painter.setPen(QColor(style.muted))
+        painter.setPen(QColor(style.view_muted))
         painter.drawText(below, Qt.AlignmentFlag.AlignLeft, "0")
         painter.drawText(below, Qt.AlignmentFlag.AlignRight, str(self.n_experts - 1))
         # the chosen bars' labels above the chart, in as many rows as they need not to overlap
@@ -265,7 +236,7 @@ class Scene:
             bar_top = chart.bottom() - chart.height() * heights[expert] / top
             painter.setPen(QPen(QColor(style.lit), 1, Qt.PenStyle.DotLine))
             painter.drawLine(QPointF(centre, y + small.height()), QPointF(centre, bar_top))
-            painter.setPen(QColor(style.text))
+            painter.setPen(QColor(style.view_text))
             painter.drawText(QRectF(left, y, label_width, small.height()), Qt.AlignmentFlag.AlignCenter, label)
 
     def _paint_experts(self, painter: QPainter, geometry: DiagramLayout) -> None:
@@ -275,7 +246,7 @@ class Scene:
         flow = phase(self.progress, FLOW)
         strongest = max(lit.values(), default=1.0) or 1.0
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        cell_colour, lit_colour = QColor(style.cell), QColor(style.lit)
+        cell_colour, lit_colour = QColor(style.unchosen), QColor(style.lit)
         for rect in geometry.cells:
             painter.fillRect(rect, cell_colour)
         for expert, weight in lit.items():
@@ -289,7 +260,7 @@ class Scene:
                        QPen(QColor(style.shared), 2, Qt.PenStyle.DashLine))
         if geometry.shared:
             painter.setFont(self.font("small"))
-            painter.setPen(QColor(style.text))
+            painter.setPen(QColor(style.view_text))
             painter.drawText(geometry.shared_caption, Qt.AlignmentFlag.AlignCenter, self.words["shared"])
         for expert, weight in lit.items():
             rect = geometry.cells[expert]
@@ -305,7 +276,7 @@ class Scene:
         small = QFontMetricsF(self.font("small"))
         if geometry.cells and small.horizontalAdvance(str(self.n_experts - 1)) + 4 <= geometry.cells[0].width():
             painter.setFont(self.font("small"))
-            painter.setPen(QColor(style.muted))
+            painter.setPen(QColor(style.view_muted))
             for expert, rect in enumerate(geometry.cells):
                 if expert not in lit:
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(expert))
@@ -318,7 +289,7 @@ class Scene:
             rect, label = geometry.cells[expert], format_decimal(weight, 2)
             if geometry.cell_text:
                 painter.setFont(self.font("value"))
-                painter.setPen(QColor(style.token_text if self.presentation else "#ffffff"))
+                painter.setPen(QColor(style.lit_text))
                 if rect.height() >= value.height() * 2.2:
                     painter.setFont(self.font("small"))
                     painter.drawText(rect.adjusted(0, 3, 0, 0), Qt.AlignmentFlag.AlignHCenter
@@ -329,10 +300,10 @@ class Scene:
             tag = self._place_tag(rect, value.horizontalAdvance(label) + 8, value.height() + 2, placed)
             placed.append(tag)
             painter.setPen(QPen(QColor(style.lit), 1.5))
-            painter.setBrush(QColor(style.background))
+            painter.setBrush(QColor(style.view))
             painter.drawRoundedRect(tag, 3, 3)
             painter.setFont(self.font("value"))
-            painter.setPen(QColor(style.text))
+            painter.setPen(QColor(style.view_text))
             painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, label)
         painter.setOpacity(1.0)
 
@@ -350,11 +321,11 @@ class Scene:
     def _paint_sum(self, painter: QPainter, geometry: DiagramLayout) -> None:
         style = self.style
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(style.sigma))
+        painter.setBrush(QColor(style.token))
         radius = geometry.radius
         painter.drawEllipse(geometry.sigma, radius, radius)
         painter.setFont(self.font("sigma"))
-        painter.setPen(QColor(style.sigma_text))
+        painter.setPen(QColor(style.token_text))
         painter.drawText(QRectF(geometry.sigma.x() - radius, geometry.sigma.y() - radius, 2 * radius, 2 * radius),
                          Qt.AlignmentFlag.AlignCenter, "Σ")
 
@@ -377,21 +348,21 @@ class Scene:
                                     width - 2, height - 2), colour)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(self.font("text"))
-        painter.setPen(QColor(style.text))
+        painter.setPen(QColor(style.view_text))
         painter.drawText(QRectF(box.left() + 12, inner.bottom() + 6, box.width() - 24, text.height() * 2.4),
                          Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                          self.words["dense"])
 
     def _paint_out(self, painter: QPainter, geometry: DiagramLayout) -> None:
         style = self.style
-        _arrow(painter, geometry.out_start, geometry.out_end, QColor(style.muted), 3)
+        _arrow(painter, geometry.out_start, geometry.out_end, QColor(style.view_muted), 3)
         leaving = phase(self.progress, OUT)
         if self.chosen or self.showing == "dense":
             end = geometry.out_start + (geometry.out_end - geometry.out_start) * leaving
             _arrow(painter, geometry.out_start, end, QColor(style.lit), 5)
         words = self.words["out"]
         painter.setFont(self.font("text"))
-        painter.setPen(QColor(style.text))
+        painter.setPen(QColor(style.view_text))
         painter.drawText(geometry.out_label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                          | Qt.TextFlag.TextWordWrap, words)
 
@@ -432,7 +403,7 @@ def _flow_line(painter: QPainter, start: QPointF, geometry: DiagramLayout, fract
     painter.drawPath(path)
 
 
-def _fill_shared(painter: QPainter, cell: QRectF, style: DiagramStyle) -> None:
+def _fill_shared(painter: QPainter, cell: QRectF, style: Theme) -> None:
     """A shared expert: the heatmap's hatched look, in this style's colours."""
     painter.fillRect(cell, QColor(style.shared))
     painter.fillRect(cell, QBrush(QColor(style.hatch), Qt.BrushStyle.BDiagPattern))

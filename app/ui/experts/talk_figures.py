@@ -15,13 +15,14 @@ from app.core.talks.timeline import Timeline
 from app.ui.experts.token_names import range_name
 from app.ui.formatting import format_count, format_decimal, format_percent
 from app.ui.library.words import model_display_name
+from app.ui.theme import PROJECTOR
 
-_PRESENTATION_STYLE = (
-    "TalkFigures { background: #0b0d10; }"
-    "QLabel { color: #f2f4f7; font-size: 18pt; }"
+_PRESENTATION_STYLE = PROJECTOR.fill(
+    "TalkFigures { background: $view; }"
+    "QLabel { color: $text; font-size: 18pt; }"
     "QLabel#talkTitle { font-size: 22pt; font-weight: bold; }"
-    "QLabel#caption { color: #9aa3ad; font-size: 16pt; }"
-    "QPushButton { background: #2a303a; color: #f2f4f7; border: 1px solid #5b6675; font-size: 16pt; }"
+    "QLabel#caption { color: $detail; font-size: 16pt; }"
+    "QPushButton { background: $button; color: $text; border: 1px solid $button_border; font-size: 16pt; }"
 )
 _NORMAL_STYLE = "QLabel#talkTitle { font-size: 13pt; font-weight: bold; }"
 

@@ -436,7 +436,7 @@ class TokenStrip(QAbstractScrollArea):
             selected = selected_lo <= index <= selected_hi
             if selected and not len(self._top1):
                 cursor = index == timeline.cursor
-                fill, text = (look.focus, QColor("#ffffff")) if cursor else (look.range, look.text)
+                fill, text = (look.focus, look.focus_text) if cursor else (look.range, look.text)
             border = look.answer_border if timeline.is_answer[index] and not len(self._top1) else fill
             width = 1.0
             if selected and len(self._top1):

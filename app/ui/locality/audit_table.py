@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from app.core.locality.audit import AuditEntry
 from app.core.locality.outcome import CONNECTED, FAILED, NAME_NOT_RESOLVED, PENDING, REFUSED, RESOLVED, SENT
 from app.core.locality.policy import ALLOWED, BLOCKED, LOCAL, UNEXPECTED
+from app.ui.theme import current
 
-_ROW_TINTS = {BLOCKED: QColor("#fff1c2"), UNEXPECTED: QColor("#fde2e1")}
+_ROW_TINTS = {BLOCKED: "caution", UNEXPECTED: "bad"}  # the theme's colour names (app/ui/theme.py)
 _ROOT = QModelIndex()
 Index = QModelIndex | QPersistentModelIndex
 
@@ -75,10 +76,10 @@ class AuditTableModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return _ROW_TINTS.get(entry.verdict)
+        if role == Qt.ItemDataRole.BackgroundRole and problem:
+            return QColor(getattr(current(), _ROW_TINTS[entry.verdict]))
         if role == Qt.ItemDataRole.ForegroundRole and problem:
-            return QColor("#1f1f1f")
+            return QColor(current().text)
         return None
 
     def cell_text(self, entry: AuditEntry, column: int) -> str:

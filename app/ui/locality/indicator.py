@@ -21,6 +21,7 @@ from app.core.locality.policy import BLOCKED, NetworkAttempt, NetworkPolicy
 from app.core.locality.state import LocalityKind, LocalityState, LocalityTracker
 from app.ui import settings
 from app.ui.resources import icon
+from app.ui.theme import current, switcher
 
 # Icon and colours per state. The words always say the same as the colour, so nobody depends on it.
 STATE_ICONS = {
@@ -29,14 +30,12 @@ STATE_ICONS = {
     LocalityKind.OFFLINE: "offline",
     LocalityKind.WARNING: "warning",
 }
-_TEXT_COLOURS = {
-    LocalityKind.LOCAL: "#14532d",
-    LocalityKind.DOWNLOAD: "#15508f",
-    LocalityKind.OFFLINE: "#2d3142",
-    LocalityKind.WARNING: "#7a1800",
+TEXT_COLOURS = {  # the theme's colour names (app/ui/theme.py)
+    LocalityKind.LOCAL: "good_text",
+    LocalityKind.DOWNLOAD: "link",
+    LocalityKind.OFFLINE: "strong",
+    LocalityKind.WARNING: "bad_text",
 }
-_WARNING_FILL = QColor("#fff1c2")
-_WARNING_BORDER = QColor("#c27c00")
 
 
 def apply_saved_offline(policy: NetworkPolicy | None = None) -> None:
@@ -224,6 +223,7 @@ class LocalityIndicator(QAbstractButton):
         # Queued always: tracker callbacks come from any thread, and a direct call from this one
         # could overtake states still queued from others.
         self._stateArrived.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
+        switcher().changed.connect(self.restyle)
         if tracker is not None:
             self.set_tracker(tracker)
         else:
@@ -246,13 +246,18 @@ class LocalityIndicator(QAbstractButton):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return self.layout().minimumSize()
 
+    def restyle(self) -> None:
+        """The window's theme changed: the words' colour and the icon again."""
+        self._show_state(self.state)
+
     def _show_state(self, state: LocalityState) -> None:
         self.state = state
         size = self.fontMetrics().height() + 4
         self.icon_label.setPixmap(icon(STATE_ICONS[state.kind]).pixmap(size, size))
         words = state_words(state)
         self.text_label.setText(words)
-        self.text_label.setStyleSheet(f"color: {_TEXT_COLOURS[state.kind]}; font-weight: bold; padding: 0;")
+        colour = getattr(current(), TEXT_COLOURS[state.kind])
+        self.text_label.setStyleSheet(f"color: {colour}; font-weight: bold; padding: 0;")
         self.setText(words)
         self.setAccessibleName(words)
         self._describe()
@@ -292,15 +297,16 @@ class LocalityIndicator(QAbstractButton):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         area = self.rect().adjusted(1, 1, -1, -1)
+        colours = current()
         if self.state.kind is LocalityKind.WARNING:
-            painter.setPen(QPen(_WARNING_BORDER, 1.5))
-            painter.setBrush(_WARNING_FILL)
+            painter.setPen(QPen(QColor(colours.caution_frame), 1.5))
+            painter.setBrush(QColor(colours.caution))
             painter.drawRoundedRect(area, 5, 5)
         elif self.isDown() or self.underMouse():
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#dde3ec") if self.isDown() else QColor("#e7ebf1"))
+            painter.setBrush(QColor(colours.pressed if self.isDown() else colours.hover))
             painter.drawRoundedRect(area, 5, 5)
         if self.hasFocus():
-            painter.setPen(QPen(QColor("#1a5fb4"), 2))
+            painter.setPen(QPen(QColor(colours.focus), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(area, 5, 5)

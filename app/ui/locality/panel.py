@@ -38,6 +38,7 @@ from app.ui.locality.audit_table import AuditTableModel, AuditTableView
 from app.ui.locality.indicator import STATE_ICONS, LocalityGuard, state_explanation, state_words
 from app.ui.locality.report_words import evidence_file_name, evidence_report_words
 from app.ui.resources import icon
+from app.ui.theme import switcher
 
 _SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 
@@ -106,6 +107,7 @@ class LocalityPanel(QDialog):
         self.destroyed.connect(lambda *_args: [stop() for stop in unsubscribe])
         self._sync_entries()
         self._show_state(guard.tracker.state)
+        switcher().changed.connect(self.restyle)
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -137,11 +139,7 @@ class LocalityPanel(QDialog):
 
     def _build_warning_box(self) -> QFrame:
         self.warning_box = QFrame()
-        self.warning_box.setObjectName("localityWarning")
-        self.warning_box.setStyleSheet(
-            "QFrame#localityWarning { background: #fff1c2; border: 1px solid #c27c00; border-radius: 6px; }"
-            " QFrame#localityWarning QLabel { color: #3d1200; }"
-        )
+        self.warning_box.setObjectName("localityWarning")  # its colours: app/ui/style.py
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setTextInteractionFlags(_SELECTABLE)
@@ -283,6 +281,10 @@ class LocalityPanel(QDialog):
         return footer
 
     # --- state and log ----------------------------------------------------------------------------
+
+    def restyle(self) -> None:
+        """The window's theme changed: the state's icon in its colours."""
+        self._show_state(self.guard.tracker.state)
 
     def _show_state(self, state: LocalityState) -> None:
         size = self.fontMetrics().height() * 2 + 8
