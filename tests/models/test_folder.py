@@ -1,5 +1,6 @@
 """The models folder as the library reads it (app.core.models.folder): which files are models, reading one,
-the catalog entry it came from, the files that belong to it, the folder's health, copying in and deleting."""
+the catalog entry it came from, the files that belong to it, the folder's health, copying in, deleting and
+moving the models to another folder (same drive or another, full drive, cancelled)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from app.core.models.folder import (
     folder_error,
     library_files,
     model_files,
+    model_groups,
+    move_models,
     read_model,
     remove_abandoned_copies,
 )
@@ -182,3 +185,132 @@ def test_deleting_frees_the_bytes_and_stops_at_a_file_that_stays(tmp_path):
         delete_files([stays, third])
     assert failed.value.path == stays and isinstance(failed.value.error, OSError)
     assert third.exists()
+
+
+# --- Moving to another folder --------------------------------------------------------------------------------
+
+SIDECARS = (lambda part: part.with_name(part.name + ".origin.json"), lambda part: part.with_name(part.name + ".part"),
+            lambda part: part.with_name(part.name + ".part.json"))
+
+
+@pytest.fixture
+def old_folder(tmp_path) -> Path:
+    """Two models (one a two-part set with its origin sidecars), an unfinished download, and an unrelated file."""
+    old = tmp_path / "old"
+    touch(old / "a.gguf", b"a" * 3000)
+    touch(old / "a.gguf.origin.json", b"{}")
+    touch(old / "s-00001-of-00002.gguf", b"s" * 2000)
+    touch(old / "s-00002-of-00002.gguf", b"t" * 1000)
+    touch(old / "s-00001-of-00002.gguf.origin.json", b"{}")
+    touch(old / "u.gguf.part", b"u" * 500)
+    touch(old / "u.gguf.part.json", b"{}")
+    touch(old / "notes.txt", b"mine")
+    return old
+
+
+def names(groups: list[list[Path]]) -> list[list[str]]:
+    return [[path.name for path in group] for group in groups]
+
+
+def test_a_move_takes_each_model_with_its_parts_sidecars_and_unfinished_downloads(old_folder):
+    groups = model_groups(old_folder, SIDECARS, [old_folder / "u.gguf", old_folder / "a.gguf"])
+    assert names(groups) == [
+        ["a.gguf", "a.gguf.origin.json"],
+        ["s-00001-of-00002.gguf", "s-00002-of-00002.gguf", "s-00001-of-00002.gguf.origin.json"],
+        ["u.gguf.part", "u.gguf.part.json"],
+    ]
+
+
+def test_on_one_drive_the_files_are_renamed(old_folder, tmp_path):
+    new = tmp_path / "new"
+    new.mkdir()
+    groups = model_groups(old_folder, SIDECARS, [old_folder / "u.gguf"])
+    inode = (old_folder / "a.gguf").stat().st_ino
+    result = move_models(groups, new)
+    assert result.moved == [new / "a.gguf", new / "s-00001-of-00002.gguf", new / "u.gguf.part"]
+    assert result.left == result.taken == [] and result.error is None and not result.cancelled
+    assert (new / "a.gguf").stat().st_ino == inode
+    assert sorted(p.name for p in old_folder.iterdir()) == ["notes.txt"]
+    assert len(list(new.iterdir())) == 7
+
+
+def test_to_another_drive_the_files_are_copied_checked_then_deleted(old_folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(folder, "rename_within_drive", lambda _source, _target: False)
+    monkeypatch.setattr(folder, "PROGRESS_BYTES", 1000)
+    monkeypatch.setattr(folder, "COPY_CHUNK", 1000)
+    new = tmp_path / "new"
+    new.mkdir()
+    before = {p.name: p.read_bytes() for p in old_folder.iterdir()}
+    reported = []
+    result = move_models(model_groups(old_folder, SIDECARS), new, progress=lambda done, total: reported.append(done))
+    assert result.moved == [new / "a.gguf", new / "s-00001-of-00002.gguf"] and result.error is None
+    assert {p.name: p.read_bytes() for p in new.iterdir()} == {
+        name: data for name, data in before.items() if name.startswith(("a.", "s-"))
+    }
+    assert sorted(p.name for p in old_folder.iterdir()) == ["notes.txt", "u.gguf.part", "u.gguf.part.json"]
+    assert reported == sorted(reported) and reported[-1] == 3002 + 3002 and 1000 in reported
+
+
+def test_a_full_drive_stops_the_move_and_loses_nothing(old_folder, tmp_path, monkeypatch):
+    """The second model's second part does not fit: the first model is moved, the second is not (its first
+    part's copy is removed again), and every file of it is still in the old folder."""
+    monkeypatch.setattr(folder, "rename_within_drive", lambda _source, _target: False)
+    real_copy = folder.copy_model
+    copies = []
+
+    def copy(source, target, *args):
+        copies.append(source.name)
+        if source.name == "s-00002-of-00002.gguf":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_copy(source, target, *args)
+
+    monkeypatch.setattr(folder, "copy_model", copy)
+    new = tmp_path / "new"
+    new.mkdir()
+    before = {p.name: p.read_bytes() for p in old_folder.iterdir()}
+    groups = model_groups(old_folder, SIDECARS, [old_folder / "u.gguf"])
+    result = move_models(groups, new)
+    assert result.moved == [new / "a.gguf"]
+    assert result.left == [old_folder / "s-00001-of-00002.gguf", old_folder / "u.gguf.part"]
+    assert disk_problem(result.error) == "full" and not result.reading
+    assert sorted(p.name for p in new.iterdir()) == ["a.gguf", "a.gguf.origin.json"]
+    assert {p.name: p.read_bytes() for p in old_folder.iterdir()} == {
+        name: data for name, data in before.items() if not name.startswith("a.")
+    }
+    assert "u.gguf.part" not in copies  # it stopped there
+
+
+def test_a_name_taken_in_the_new_folder_leaves_that_model_where_it_was(old_folder, tmp_path):
+    new = tmp_path / "new"
+    touch(new / "a.gguf", b"other")
+    result = move_models(model_groups(old_folder, SIDECARS), new)
+    assert result.taken == [old_folder / "a.gguf"] and result.moved == [new / "s-00001-of-00002.gguf"]
+    assert (new / "a.gguf").read_bytes() == b"other" and (old_folder / "a.gguf").exists()
+    assert (old_folder / "a.gguf.origin.json").exists() and not (new / "a.gguf.origin.json").exists()
+
+
+def test_a_cancelled_move_stops_between_or_inside_models_and_leaves_the_rest(old_folder, tmp_path, monkeypatch):
+    new = tmp_path / "new"
+    new.mkdir()
+    groups = model_groups(old_folder, SIDECARS)
+    result = move_models(groups, new, cancelled=lambda: bool(list(new.iterdir())))
+    assert result.cancelled and result.moved == [new / "a.gguf"] and result.left == [groups[1][0]]
+
+    monkeypatch.setattr(folder, "rename_within_drive", lambda _source, _target: False)
+    monkeypatch.setattr(folder, "COPY_CHUNK", 500)
+    checks = itertools.count()
+    rest = model_groups(old_folder, SIDECARS)
+    result = move_models(rest, new, cancelled=lambda: next(checks) == 3)  # inside the set's first part
+    assert result.cancelled and result.moved == [] and result.left == [old_folder / "s-00001-of-00002.gguf"]
+    assert sorted(p.name for p in new.iterdir()) == ["a.gguf", "a.gguf.origin.json"]
+    assert len(rest[0]) == 3 and all(path.exists() for path in rest[0])
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs a file whose reading fails")
+def test_a_model_that_cannot_be_read_is_told_as_a_reading_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(folder, "rename_within_drive", lambda _source, _target: False)
+    new = tmp_path / "new"
+    new.mkdir()
+    result = move_models([[Path("/proc/self/mem")]], new)
+    assert result.reading and isinstance(result.error, OSError) and result.left == [Path("/proc/self/mem")]
+    assert list(new.iterdir()) == []

@@ -1,6 +1,6 @@
 """The models folder as the library sees it: which GGUF files in it are models, what each one is, which
-catalog entry it came from, which files belong to it, and the disk work of copying a model in and
-deleting one.
+catalog entry it came from, which files belong to it, and the disk work of copying a model in, deleting
+one and moving the models to another folder.
 
 Plain functions without Qt: the window runs them on its worker threads (app/ui/library/jobs.py) and puts
 their outcome in words. The sidecar files a download keeps beside a model are the hub's layout
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.models.catalog import CatalogEntry, find_entry, split_parts
@@ -250,3 +250,169 @@ def delete_files(paths: Iterable[Path]) -> tuple[list[str], int]:
         freed += size
         deleted.append(str(path))
     return deleted, freed
+
+
+# --- Moving to another folder ---------------------------------------------------------------------------------
+
+
+def model_groups(folder: Path, beside: Iterable[Callable[[Path], Path]] = (),
+                 unfinished: Iterable[Path] = ()) -> list[list[Path]]:
+    """What moving the library out of ``folder`` takes along: the files of each model (see files_of), then
+    those of each ``unfinished`` download (the path its first file will have) that are not among them."""
+    beside = list(beside)
+    groups: list[list[Path]] = []
+    taken: set[Path] = set()
+    for path in [*model_files(folder), *unfinished]:
+        files = [file for file in files_of(path, beside) if file not in taken]
+        if files:
+            groups.append(files)
+            taken.update(files)
+    return groups
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What ``move_models`` did; every model is in exactly one of ``moved``, ``left`` and ``taken``.
+
+    Attributes:
+        moved: the models moved, by the path of their first file in the new folder.
+        left: the models still where they were because the move stopped before them or at them (first
+            file's path).
+        taken: the models left where they were because a file of the same name is in the new folder.
+        error: why the move stopped (None: it finished, or was cancelled).
+        reading: the error came from reading a file in the old folder, not writing the new one.
+        cancelled: ``cancelled()`` stopped it.
+    """
+
+    moved: list[Path] = field(default_factory=list)
+    left: list[Path] = field(default_factory=list)
+    taken: list[Path] = field(default_factory=list)
+    error: OSError | None = None
+    reading: bool = False
+    cancelled: bool = False
+
+
+def rename_within_drive(source: Path, target: Path) -> bool:
+    """Give ``source`` the path ``target`` when both are on one drive (True); False when they are not."""
+    try:
+        os.rename(source, target)
+    except OSError as exc:
+        if exc.errno == errno.EXDEV:
+            return False
+        raise
+    return True
+
+
+def move_models(
+    groups: Sequence[Sequence[Path]],
+    target: Path,
+    cancelled: Callable[[], bool] = lambda: False,
+    progress: Callable[[int, int], None] = lambda _done, _total: None,
+) -> MoveResult:
+    """Move each group of files (one model: its parts and sidecars, first file first) into ``target``.
+
+    A group moves whole or not at all: renamed on the same drive, else copied, each copy checked by its
+    size, and only then the old files deleted. The move stops at the first error (a full drive ...) or
+    when ``cancelled()``; what was not moved stays where it was, and a group stopped half-way leaves
+    nothing in ``target``. ``progress(done, total)`` counts bytes.
+    """
+    sizes = [files_size(group) for group in groups]
+    total = sum(sizes)
+    done = 0
+    moved: list[Path] = []
+    taken: list[Path] = []
+    for position, group in enumerate(groups):
+        rest = [files[0] for files in groups[position:]]
+        if cancelled():
+            return MoveResult(moved, rest, taken, cancelled=True)
+        if any((target / path.name).exists() for path in group):
+            taken.append(group[0])
+            continue
+        try:
+            if not _rename_group(group, target) and not _copy_group(
+                group, target, cancelled, lambda copied, before=done: progress(before + copied, total)
+            ):
+                return MoveResult(moved, rest, taken, cancelled=True)
+        except SourceUnreadable as exc:
+            return MoveResult(moved, rest, taken, exc.args[0], reading=True)
+        except OSError as exc:
+            return MoveResult(moved, rest, taken, exc)
+        moved.append(target / group[0].name)
+        done += sizes[position]
+        progress(done, total)
+    return MoveResult(moved, [], taken)
+
+
+def files_size(paths: Iterable[Path]) -> int:
+    """The bytes of the files that are there."""
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+def _rename_group(group: Sequence[Path], target: Path) -> bool:
+    """Rename every file of ``group`` into ``target``; False (nothing renamed) when that is another drive.
+    A rename that fails puts the files renamed before it back."""
+    renamed: list[Path] = []
+    try:
+        for path in group:
+            if not rename_within_drive(path, target / path.name):
+                if renamed:
+                    raise OSError(errno.EXDEV, "the files of one model are on different drives")
+                return False
+            renamed.append(path)
+    except OSError:
+        _put_back(renamed, target)
+        raise
+    return True
+
+
+def _put_back(renamed: Sequence[Path], target: Path) -> None:
+    for path in reversed(renamed):
+        try:
+            os.replace(target / path.name, path)
+        except OSError:
+            continue
+
+
+def _copy_group(
+    group: Sequence[Path], target: Path, cancelled: Callable[[], bool], progress: Callable[[int], None]
+) -> bool:
+    """Copy every file of ``group`` into ``target``, check each copy's size, then delete the originals
+    (one that cannot be deleted stays: nothing is lost). False when cancelled; on False or an error the
+    copies made are removed."""
+    copies: list[Path] = []
+    before = 0
+    try:
+        for path in group:
+            copy = target / path.name
+            size = path.stat().st_size
+            if not copy_model(path, copy, cancelled, lambda done, _total, start=before: progress(start + done)):
+                _remove(copies)
+                return False
+            copies.append(copy)
+            if copy.stat().st_size != size:
+                raise OSError(errno.EIO, f"the copy of {path.name} is incomplete")
+            before += size
+            progress(before)
+    except (SourceUnreadable, OSError):
+        _remove(copies)
+        raise
+    for path in group:
+        try:
+            path.unlink()
+        except OSError:
+            continue
+    return True
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            continue

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QRegion
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPen, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +28,10 @@ from PySide6.QtWidgets import (
 from app.core.models.speed import bytes_per_token
 from app.ui.formatting import format_count, format_size
 from app.ui.library.table_model import CATALOG, HUB_FILE, HUB_REPO, INSTALLED, ITEM_ROLE, UNUSABLE, LibraryItem
+from app.ui.theme import ThemedStyleSheet, current
 from app.ui.library.words import (
+    compression_text,
+    compression_tip,
     estimate_breakdown,
     fit_label,
     fit_sentence,
@@ -41,17 +45,18 @@ _FIT_OBJECT_NAMES = {"fits": "fitFits", "tight": "fitTight", "does_not_fit": "fi
 
 CARD_STYLE = """
 QLabel#fitFits, QLabel#fitTight, QLabel#fitNo { border-radius: 4px; padding: 2px 6px; }
-QLabel#fitFits { background: #dff3e4; color: #14532d; border: 1px solid #8fcf9f; }
-QLabel#fitTight { background: #fff1c2; color: #5c4400; border: 1px solid #e0c25e; }
-QLabel#fitNo { background: #fde2e1; color: #7a1800; border: 1px solid #e8a29c; }
-QLabel#fitUnknown { color: #4a4f57; }
-QLabel#summary { color: #1f1f1f; }
-QLabel#downloadStatus { color: #15508f; font-weight: bold; }
+QLabel#fitFits { background: $good; color: $good_text; border: 1px solid $good_border; }
+QLabel#fitTight { background: $caution; color: $caution_text; border: 1px solid $caution_border; }
+QLabel#fitNo { background: $bad; color: $bad_text; border: 1px solid $bad_border; }
+QLabel#fitUnknown { color: $detail; }
+QLabel#summary { color: $text; }
+QLabel#downloadStatus { color: $link; font-weight: bold; }
 QLabel#installedChip {
-    color: #ffffff; background: #1b7a3a; border-radius: 4px; padding: 1px 7px; font-weight: bold;
+    color: $chip_text; background: $chip_loaded; border-radius: 4px; padding: 1px 7px; font-weight: bold;
 }
 """
-"""Styles of the card parts that only the library has (the shared ones are in style.py)."""
+"""Styles of the card parts that only the library has (the shared ones are in style.py); ``$name``: the
+theme's colour of that name (app/ui/theme.py)."""
 
 
 class ModelCard(QFrame):
@@ -154,7 +159,9 @@ class ModelCard(QFrame):
         for line in self.lines:
             self._add(line)
         self.lines.append(self._details(item))
-        self._add(self.lines[-1], "detail")
+        details = self._add(self.lines[-1], "detail")
+        if item.quantization:
+            details.setToolTip(compression_tip())
         if item.referenced:
             self._add(
                 self.tr("Used where it is: {folder}").format(folder=str(Path(item.path).parent)), "detail"
@@ -186,7 +193,7 @@ class ModelCard(QFrame):
             size = format_size(item.size_bytes)
             parts.append(size if item.size_exact else self.tr("about {size}").format(size=size))
         if item.quantization:
-            parts.append(item.quantization)
+            parts.append(compression_text(item.quantization))
         if item.kind == INSTALLED:
             parts.append(Path(item.path).name)
         if item.kind == HUB_FILE:
@@ -271,6 +278,8 @@ class ModelCardDelegate(QStyledItemDelegate):
             if card is not None:
                 card.deleteLater()
             card = ModelCard(item, self._view)
+            for part in (card, *card.findChildren(QLabel)):  # styled by the list's style sheet, they would keep
+                part.setFont(self._view.font())  # the application's font even where the list has another one
             card.hide()
             self._cards[item.key] = card
         return card
@@ -291,6 +300,20 @@ class ModelCardDelegate(QStyledItemDelegate):
         width = self.card_width()
         return QSize(width, self.card(item).heightForWidth(width))
 
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,  # noqa: N802
+                  index: QModelIndex) -> bool:
+        """The tooltip of the card's part under the mouse (the card is painted, so it cannot show its own)."""
+        item = index.data(ITEM_ROLE)
+        if event.type() != QEvent.Type.ToolTip or item is None:
+            return super().helpEvent(event, view, option, index)
+        part = self.card(item).childAt(event.pos() - option.rect.topLeft())
+        if part is not None and part.toolTip():
+            QToolTip.showText(event.globalPos(), part.toolTip(), view)
+        else:
+            QToolTip.hideText()
+            event.ignore()
+        return True
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         item = index.data(ITEM_ROLE)
         if item is None:
@@ -302,11 +325,11 @@ class ModelCardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         tile = QRectF(rect).adjusted(1, 1, -1, -1)
         if selected:
-            painter.setPen(QPen(QColor("#1a5fb4"), 2))
-            painter.setBrush(QColor("#dce8f8"))
+            painter.setPen(QPen(QColor(current().primary), 2))
+            painter.setBrush(QColor(current().selection))
         else:
-            painter.setPen(QPen(QColor("#d5dae2"), 1))
-            painter.setBrush(QColor("#f5f8fc" if hovered else "#ffffff"))
+            painter.setPen(QPen(QColor(current().line), 1))
+            painter.setBrush(QColor(current().hover if hovered else current().base))
         painter.drawRoundedRect(tile, 6, 6)
         painter.restore()
 
@@ -314,14 +337,14 @@ class ModelCardDelegate(QStyledItemDelegate):
         if card.size() != rect.size():
             card.resize(rect.size())
             card.layout().activate()
-        painter.save()
-        card.render(
-            painter,
-            painter.deviceTransform().map(QPoint(rect.topLeft())),
-            QRegion(),
-            QWidget.RenderFlag.DrawChildren,
-        )
-        painter.restore()
+        # Through a pixmap at the screen's pixel ratio: QWidget.render onto the list's painter places the
+        # card in device pixels, which at 200 % scaling are twice the list's own.
+        ratio = painter.device().devicePixelRatioF()
+        image = QPixmap(rect.size() * ratio)
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        card.render(image, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+        painter.drawPixmap(rect.topLeft(), image)
 
 
 class ModelList(QListView):
@@ -334,7 +357,7 @@ class ModelList(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelList")
-        self.setStyleSheet(CARD_STYLE)
+        ThemedStyleSheet(self, CARD_STYLE)
         self.delegate = ModelCardDelegate(self)
         self.setItemDelegate(self.delegate)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -344,6 +367,13 @@ class ModelList(QListView):
         self.setSpacing(3)
         self.setMouseTracking(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """The list's font changed: new cards in it, and new row heights."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.delegate.forget(set())
+            self.scheduleDelayedItemsLayout()
 
     def dataChanged(self, top_left, bottom_right, roles=()) -> None:  # noqa: N802 (Qt override)
         super().dataChanged(top_left, bottom_right, roles)

@@ -262,7 +262,11 @@ class DownloadController(LibraryController):
 
     def _on_folder_changed(self, _folder: str) -> None:
         """Pause the downloads into the old folder (they are offered when it is used again); offer those
-        of the new one."""
+        of the new one (and those moved there), and again the failed ones that had not a byte on disk."""
+        unstarted = [
+            status.request for status in self.queue.manager.jobs()
+            if status.state == "failed" and not (status.progress and status.progress.done_bytes)
+        ]
         self.queue.jobChanged.disconnect(self._on_job_changed)
         self.queue.shutdown()
         for key in list(self._panel.rows):
@@ -272,6 +276,13 @@ class DownloadController(LibraryController):
         self._model.update(lambda item: dataclasses.replace(item, download=None), (CATALOG, HUB_FILE))
         self.queue = self._make_queue()
         self.offer_partial_downloads()
+        for request in unstarted:
+            if request.key not in self._offered:
+                self._offered[request.key] = PartialDownload(request, 0, self._sizes.get(request.key))
+                self._panel.row(request, self._names.get(request.key) or self._name(request)).offer(
+                    self._offered[request.key]
+                )
+        self._panel.refit()
 
     def _folder_usable(self, title: str) -> bool:
         """Whether files can go into the models folder now; if not, a message box titled ``title`` says so."""

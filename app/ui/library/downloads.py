@@ -77,24 +77,28 @@ class DownloadRow(QFrame):
         self.resume_button.clicked.connect(self.resumeClicked)
         self.cancel_button.clicked.connect(self.cancelClicked)
         self.token_button.clicked.connect(self.tokenClicked)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
+        bar = QHBoxLayout()  # the progress bar with the buttons beside it: a row takes little height
+        bar.setSpacing(6)
+        bar.addWidget(self.progress, 1)
         for button in (self.pause_button, self.resume_button, self.token_button, self.cancel_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            bar.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 8)
-        layout.setSpacing(4)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
         layout.addWidget(title)
-        layout.addWidget(self.progress)
+        layout.addLayout(bar)
         layout.addWidget(self.state_label)
         layout.addWidget(self.error_label)
-        layout.addLayout(buttons)
 
     def offer(self, partial: PartialDownload) -> None:
         """Show a download left unfinished by an earlier session."""
         self.state = "offered"
-        if partial.total_bytes:
+        self.resume_button.setText(self.tr("Resume"))
+        if not partial.done_bytes:
+            self._set_fraction(0.0)
+            text = self.tr("Not downloaded yet. Start it again?")
+            self.resume_button.setText(self.tr("Try again"))
+        elif partial.total_bytes:
             self._set_fraction(partial.done_bytes / partial.total_bytes)
             text = self.tr("Unfinished: {done} of {total} were downloaded before. Resume it?").format(
                 done=format_size(partial.done_bytes), total=format_size(partial.total_bytes)
@@ -140,7 +144,9 @@ class DownloadRow(QFrame):
 
 
 class DownloadsPanel(QWidget):
-    """The list of downloads under the library (hidden while there are none).
+    """The list of downloads under the library (hidden while there are none). It shows as many rows as
+    fit into its room (``set_room``, at least one, at most MAX_VISIBLE_ROWS) and scrolls to the others, so
+    that the model list above keeps its height.
 
     Attributes:
         rows: the DownloadRow of each download, by its request's key.
@@ -161,8 +167,9 @@ class DownloadsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: dict[tuple, DownloadRow] = {}
-        caption = QLabel(self.tr("Downloads"))
-        caption.setObjectName("caption")
+        self._room: int | None = None
+        self._caption = QLabel()
+        self._caption.setObjectName("caption")
         self._rows_layout = QVBoxLayout()
         self._rows_layout.setContentsMargins(0, 0, 0, 0)
         self._rows_layout.setSpacing(4)
@@ -179,7 +186,7 @@ class DownloadsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(caption)
+        layout.addWidget(self._caption)
         layout.addWidget(self._scroll)
         self.setVisible(False)
 
@@ -206,15 +213,30 @@ class DownloadsPanel(QWidget):
             row.deleteLater()
             self.refit()
 
+    def set_room(self, height: int) -> None:
+        """The most height the panel should take (its rows scroll inside it beyond that)."""
+        self._room = height
+        self.refit()
+
     def refit(self) -> None:
-        """Show up to MAX_VISIBLE_ROWS rows without scrolling, the rest by scrolling."""
+        """Show the rows that fit into the room without scrolling (at least one, at most MAX_VISIBLE_ROWS),
+        the rest by scrolling."""
         self.setVisible(bool(self.rows))
-        rows = list(self.rows.values())[: self.MAX_VISIBLE_ROWS]
+        count = len(self.rows)
+        self._caption.setText(self.tr("Downloads") if count < 2 else self.tr("Downloads (%n)", "", count))
         width = self._scroll.viewport().width() or 300
-        height = sum(
-            row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height() for row in rows
-        )
-        self._scroll.setFixedHeight(height + 4 * max(0, len(rows) - 1) + 2)
+        heights = [
+            row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height()
+            for row in list(self.rows.values())[: self.MAX_VISIBLE_ROWS]
+        ]
+        room = None if self._room is None else self._room - self._caption.sizeHint().height()
+        height = 0
+        for shown, row_height in enumerate(heights):
+            more = row_height + (4 if shown else 0)
+            if shown and room is not None and height + more > room:
+                break
+            height += more
+        self._scroll.setFixedHeight(height + 2)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)

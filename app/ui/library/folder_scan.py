@@ -1,5 +1,5 @@
-"""FolderScan: the library's models folder, read into the LibraryModel off the GUI thread, the computer
-measured beside it, and the choice of another folder."""
+"""FolderScan: the library's models folder, read into the LibraryModel off the GUI thread, and the computer
+measured beside it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.core.models.catalog import CatalogEntry
 from app.core.models.fit import Hardware
@@ -57,10 +57,8 @@ class FolderScan(LibraryController):
         *,
         selected: Callable[[], str | None],
         loaded: Callable[[], str | None],
-        busy: Callable[[], bool],
     ) -> None:
-        """``selected()`` is the file selected now, ``loaded()`` the one loaded in the engine, ``busy()``
-        whether downloads or imports use the folder now (it cannot change then)."""
+        """``selected()`` is the file selected now, ``loaded()`` the one loaded in the engine."""
         super().__init__(dialog_parent)
         self.models_dir = Path(models_dir)
         self.scanning = False
@@ -73,7 +71,6 @@ class FolderScan(LibraryController):
         self._language = language
         self._selected = selected
         self._loaded = loaded
-        self._busy = busy
         self._scan_id = 0
         self._seen: dict[str, ModelInfo] = {}
         self._seen_keys: set[tuple] = set()
@@ -104,46 +101,12 @@ class FolderScan(LibraryController):
         self._set_problem(folder_problem(self.models_dir))
         return self.folder_problem
 
-    def choose_folder(self) -> None:
-        """Settings › Models folder…: ask for another folder and use it."""
-        folder = QFileDialog.getExistingDirectory(
-            self.dialog_parent, self.tr("Choose the models folder"), str(self.models_dir)
-        )
-        if folder:
-            self.change_folder(Path(folder))
-
-    def change_folder(self, folder: Path) -> bool:
-        """Use ``folder`` for the models from now on (remembered for the next start); False when refused,
-        with a message box saying why."""
-        folder = Path(folder)
-        if folder == self.models_dir:
-            return True
-        if self._busy():
-            self.show_message(
-                QMessageBox.Icon.Information,
-                self.tr("The models folder cannot change now"),
-                self.tr(
-                    "Wait until the downloads and imports have finished, or pause the "
-                    "downloads, then change the folder."
-                ),
-            )
-            return False
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.show_message(
-                QMessageBox.Icon.Warning,
-                self.tr("This folder cannot be used"),
-                self.tr("“{folder}” cannot be created: {reason}").format(
-                    folder=str(folder), reason=exc.strerror or exc
-                ),
-            )
-            return False
-        self.models_dir = folder
-        settings.set_models_dir(folder)
-        self.folderChanged.emit(str(folder))
+    def use_folder(self, folder: Path) -> None:
+        """Use ``folder`` for the models from now on (remembered for the next start) and read it."""
+        self.models_dir = Path(folder)
+        settings.set_models_dir(self.models_dir)
+        self.folderChanged.emit(str(self.models_dir))
         self.refresh()
-        return True
 
     def empty_text(self, filtered: bool) -> str:
         """What the Installed view says when it shows nothing (``filtered``: the filter has words)."""

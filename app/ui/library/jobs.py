@@ -1,5 +1,5 @@
-"""LibraryJobs: the model library's disk work (reading GGUF headers, measuring the computer, copying and
-deleting files) off the GUI thread. The work itself is app.core.models.folder's; here it runs on a thread
+"""LibraryJobs: the model library's disk work (reading GGUF headers, measuring the computer, copying,
+deleting and moving files) off the GUI thread. The work itself is app.core.models.folder's; here it runs on a thread
 pool, and its failures are put in words."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
-from app.core.hub.sidecars import read_origin
+from app.core.hub.sidecars import origin_path, part_path, part_state_path, partial_downloads, read_origin
 from app.core.models.fit import Hardware, detect_hardware, free_disk_bytes
 from app.core.models.folder import (
     DeleteFailed,
@@ -18,8 +18,11 @@ from app.core.models.folder import (
     copy_model,
     delete_files,
     disk_problem,
+    files_size,
     folder_error,
     library_files,
+    model_groups,
+    move_models,
     read_model,
     remove_abandoned_copies,
 )
@@ -84,6 +87,10 @@ class LibraryJobs(QObject):
         hardwareDetected(object): the computer was measured; the Hardware.
         deleteFinished(list, int): the paths deleted and the bytes that freed.
         deleteFailed(str): a deletion failed; the reason in words.
+        movePlanned(str, list, list): the folder, the files of each model in it (and of each unfinished
+            download; a list of Paths, first file first) and each one's bytes.
+        moveProgress(int, int): bytes moved so far and in all.
+        moveFinished(object): the MoveResult of a move.
     """
 
     folderChecked = Signal(int, str)
@@ -99,6 +106,9 @@ class LibraryJobs(QObject):
     hardwareDetected = Signal(object)
     deleteFinished = Signal(list, object)
     deleteFailed = Signal(str)
+    movePlanned = Signal(str, list, list)
+    moveProgress = Signal(object, object)
+    moveFinished = Signal(object)
 
     def __init__(
         self, parent: QObject | None = None, hardware_probe: Callable[[Path], Hardware] = detect_hardware
@@ -133,7 +143,17 @@ class LibraryJobs(QObject):
     def delete(self, paths: list[Path]) -> None:
         self.pool.start(lambda: self._delete(paths))
 
+    def plan_move(self, folder: Path) -> None:
+        """Find what moving the library out of ``folder`` takes along (movePlanned)."""
+        self.pool.start(lambda: self._plan_move(folder))
+
+    def move(self, groups: list[list[Path]], target: Path) -> None:
+        """Move the models (groups of files, see plan_move) into ``target``; ``cancel_import`` stops it."""
+        self._import_cancelled.clear()
+        self.pool.start(lambda: self._move(groups, target))
+
     def cancel_import(self) -> None:
+        """Stop the copy of an import, or a move."""
         self._import_cancelled.set()
 
     def cancel(self) -> None:
@@ -232,3 +252,15 @@ class LibraryJobs(QObject):
             self._report(self.deleteFailed, message.format(reason=disk_problem_text(exc.error, exc.path.parent)))
             return
         self._report(self.deleteFinished, deleted, freed)
+
+    def _plan_move(self, folder: Path) -> None:
+        unfinished = [folder / partial.request.local_names[0] for partial in partial_downloads(folder)]
+        groups = model_groups(folder, (part_path, part_state_path, origin_path), unfinished)
+        sizes = [files_size(group) for group in groups]
+        self._report(self.movePlanned, str(folder), groups, sizes)
+
+    def _move(self, groups: list[list[Path]], target: Path) -> None:
+        result = move_models(
+            groups, target, self._copy_cancelled, lambda done, total: self._report(self.moveProgress, done, total)
+        )
+        self._report(self.moveFinished, result)

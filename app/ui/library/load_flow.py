@@ -70,8 +70,8 @@ class LoadFlow(LibraryController):
         box.setInformativeText(
             self.tr(
                 "Loading it may take very long, make the computer slow for a while, or fail. A smaller "
-                "model, or a smaller file of the same model (a lower quantization such as Q3_K_M), will run "
-                "better."
+                "model, or a more compressed file of the same model (for example compressed to 3 bits, "
+                "Q3_K_M), will run better."
             )
         )
         load_anyway = box.addButton(self.tr("Load anyway"), QMessageBox.ButtonRole.AcceptRole)

@@ -1,7 +1,7 @@
 """LibraryPane: the model library's layout. It builds the widgets (Installed, Catalog and Search views over
 one LibraryModel, filter and sort, buttons, status lines, the downloads panel, the models folder) and
-wires them to the controllers that do the library's flows: FolderScan, LoadFlow, ImportFlow, DeleteFlow,
-DownloadController and HubSearch (each in its own module), and the TokenSetting (token_dialog.py).
+wires them to the controllers that do the library's flows: FolderScan, FolderMove, LoadFlow, ImportFlow,
+DeleteFlow, DownloadController and HubSearch (each in its own module), and the TokenSetting (token_dialog.py).
 
 Everything slow runs elsewhere: disk work and the hardware check in LibraryJobs (a thread pool),
 downloads in the DownloadQueue's threads, Hub requests in the HubBrowser's; their results reach the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton,
@@ -32,6 +32,7 @@ from app.ui.library.card import ModelList
 from app.ui.library.delete_flow import DeleteFlow
 from app.ui.library.download_controller import DownloadController
 from app.ui.library.downloads import DownloadsPanel
+from app.ui.library.folder_move import FolderMove
 from app.ui.library.folder_scan import FolderScan
 from app.ui.library.hub_search import HubSearch
 from app.ui.library.import_flow import ImportFlow
@@ -61,7 +62,7 @@ class LibraryPane(QWidget):
         current_view: the view shown.
         message_box: the last message box shown (non-modal), or None.
         jobs: the LibraryJobs doing the disk work.
-        folder_scan, load_flow, import_flow, delete_flow, downloads, hub_search: the controllers.
+        folder_scan, folder_move, load_flow, import_flow, delete_flow, downloads, hub_search: the controllers.
         token: the TokenSetting (the Hugging Face token and its dialog).
         downloads_panel: the DownloadsPanel.
         token_action, models_dir_action: menu actions (Settings › Hugging Face token…, Models folder…).
@@ -112,6 +113,11 @@ class LibraryPane(QWidget):
             self, self.jobs, self.model, models_dir, catalog, language,
             selected=self.selected_path,
             loaded=lambda: self.load_flow.loaded_path,
+        )
+        self.folder_move = FolderMove(
+            self, self.jobs, self.folder_scan, self.model,
+            loaded=lambda: self.load_flow.loaded_path,
+            loading=lambda: self.load_flow.loading_path is not None,
             busy=lambda: self.downloads.busy() or self.import_flow.importing,
         )
         self.import_flow = ImportFlow(self, self.jobs, self.folder_scan, disk_free)
@@ -237,16 +243,19 @@ class LibraryPane(QWidget):
         self.refresh_button.setAccessibleName(self.tr("Refresh"))
         self._file_buttons = _row(self.import_button, self.delete_button, self.refresh_button, stretch=0)
 
-        folder_caption = _label("caption", self.tr("Models folder"), wrap=False)
+        folder_caption = _label("caption", self.tr("Models folder:"), wrap=False)
         self._folder_label = _label("detail", selectable=True)
         self._folder_problem_label = _label("errorText")
         self._folder_problem_label.hide()
+        self._folder_note_label = _label("note")
+        self._folder_note_label.hide()
         self.change_folder_button = _button(
             self.tr("Change…"),
             self.tr("Use another folder for the models, e.g. on an external drive"),
-            self.folder_scan.choose_folder,
+            self.folder_move.choose_folder,
         )
-        folder_row = QHBoxLayout()
+        folder_row = QHBoxLayout()  # one line: the library's height is for its list
+        folder_row.addWidget(folder_caption, 0, Qt.AlignmentFlag.AlignTop)
         folder_row.addWidget(self._folder_label, 1)
         folder_row.addWidget(self.change_folder_button, 0, Qt.AlignmentFlag.AlignTop)
         self._show_folder()
@@ -254,7 +263,7 @@ class LibraryPane(QWidget):
         self.token_action = QAction(self.tr("Hugging Face &token…"), self)
         self.token_action.triggered.connect(self.token.open_dialog)
         self.models_dir_action = QAction(self.tr("&Models folder…"), self)
-        self.models_dir_action.triggered.connect(self.folder_scan.choose_folder)
+        self.models_dir_action.triggered.connect(self.folder_move.choose_folder)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -267,16 +276,18 @@ class LibraryPane(QWidget):
         for widget in (
             self._empty_label, self._progress, self._status_label, self._error_label,
             self.cancel_import_button, self.downloads_panel, self.load_button, self.download_button,
-            self.show_files_button, self._file_buttons, folder_caption,
+            self.show_files_button, self._file_buttons,
         ):
             layout.addWidget(widget)
         layout.addLayout(folder_row)
         layout.addWidget(self._folder_problem_label)
+        layout.addWidget(self._folder_note_label)
 
     def _wire(self) -> None:
         """The controllers' results onto the widgets."""
         for controller in (
-            self.folder_scan, self.load_flow, self.import_flow, self.delete_flow, self.downloads, self.hub_search
+            self.folder_scan, self.folder_move, self.load_flow, self.import_flow, self.delete_flow, self.downloads,
+            self.hub_search,
         ):
             controller.statusChanged.connect(self._set_status)
             controller.errorChanged.connect(
@@ -287,6 +298,7 @@ class LibraryPane(QWidget):
             controller.boxOpened.connect(self._box_opened)
             controller.changed.connect(self._update_state)
         self.folder_scan.problemChanged.connect(self._show_folder_problem)
+        self.folder_move.noteChanged.connect(self._show_folder_note)
         self.folder_scan.selectRequested.connect(self.select_path)
         self.folder_scan.folderChanged.connect(self._show_folder)
         self.folder_scan.folderChanged.connect(self.modelsDirChanged)
@@ -294,11 +306,18 @@ class LibraryPane(QWidget):
         self.load_flow.loadRequested.connect(self.loadRequested)
         self.import_flow.filesDropped.connect(lambda: self.show_view("installed"))
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.downloads_panel.set_room(self.height() // 5)  # the list keeps most of the height
+
     def shutdown(self) -> None:
         """Pause downloads (they resume at the next start), cancel the disk jobs still running (an
-        unfinished import is removed) and wait for them."""
+        unfinished import is removed) and wait for them. A move of the models stops between files, and the
+        folder setting follows the models already moved."""
         self.downloads.shutdown()
         self.jobs.cancel()
+        if self.folder_move.moving:
+            QCoreApplication.sendPostedEvents(self.folder_move)  # its result, queued by the stopped job
 
     # --- what the controllers have (read-only) ---------------------------------------------------------
 
@@ -356,8 +375,9 @@ class LibraryPane(QWidget):
         self.folder_scan.refresh()
 
     def set_models_dir(self, folder: Path) -> bool:
-        """Use ``folder`` for the models from now on (remembered for the next start); False when refused."""
-        return self.folder_scan.change_folder(Path(folder))
+        """Use ``folder`` for the models from now on (remembered for the next start), asking first whether
+        the models of the old folder move along (see FolderMove.change_folder); False when refused."""
+        return self.folder_move.change_folder(Path(folder))
 
     def _show_folder(self) -> None:
         self._folder_label.setText(str(self.models_dir))
@@ -366,6 +386,10 @@ class LibraryPane(QWidget):
     def _show_folder_problem(self, problem: str) -> None:
         self._folder_problem_label.setText(problem)
         self._folder_problem_label.setVisible(bool(problem))
+
+    def _show_folder_note(self, note: str) -> None:
+        self._folder_note_label.setText(note)
+        self._folder_note_label.setVisible(bool(note))
 
     # --- loading --------------------------------------------------------------------------------------
 
@@ -412,8 +436,9 @@ class LibraryPane(QWidget):
             self.download(item)
 
     def download(self, item: LibraryItem) -> int | None:
-        """Queue the download of a catalog entry or Hub file; its job id, or None when refused."""
-        return self.downloads.download(item)
+        """Queue the download of a catalog entry or Hub file; its job id, or None when refused (also while
+        the models are moved to another folder)."""
+        return None if self.folder_move.moving else self.downloads.download(item)
 
     def search(self, text: str | None = None) -> None:
         """Search the Hub for GGUF repositories (off the GUI thread)."""
@@ -467,8 +492,9 @@ class LibraryPane(QWidget):
     def _update_state(self) -> None:
         view = self.current_view
         loading = self.loading_path is not None
-        busy = loading or self.scanning or self.importing or self.searching
-        copied = self.import_flow.copied if self.importing else None
+        moving = self.folder_move.moving
+        busy = loading or self.scanning or self.importing or self.searching or moving
+        copied = self.import_flow.copied if self.importing else self.folder_move.copied
         if copied is None:
             self._progress.setRange(0, 0)
         else:
@@ -500,9 +526,11 @@ class LibraryPane(QWidget):
         self._file_buttons.setVisible(view == "installed")
         self.show_files_button.setVisible(view == "search" and not showing_repo)
         self.download_button.setVisible(view == "catalog" or showing_repo)
-        self.import_button.setEnabled(not loading)
-        self.refresh_button.setEnabled(not self.scanning and not self.importing and not loading)
-        self.load_button.setEnabled(view == "installed" and self.load_flow.can_load(item))
+        self.import_button.setEnabled(not loading and not moving)
+        self.refresh_button.setEnabled(not self.scanning and not self.importing and not loading and not moving)
+        self.load_button.setEnabled(view == "installed" and self.load_flow.can_load(item) and not moving)
+        self.change_folder_button.setEnabled(self.folder_move.target is None)
+        self.models_dir_action.setEnabled(self.folder_move.target is None)
         loaded = item is not None and item.loaded
         self.load_button.setText(self.tr("✓ Loaded") if loaded else self.tr("Load"))
         self.load_button.setToolTip(
@@ -511,7 +539,7 @@ class LibraryPane(QWidget):
             else self.tr("Load the selected model so you can chat with it")
         )
         in_use = self.load_flow.in_use(item)
-        self.delete_button.setEnabled(view == "installed" and item is not None and not in_use)
+        self.delete_button.setEnabled(view == "installed" and item is not None and not in_use and not moving)
         if item is None:
             why = self.tr("Select a model in the list to delete it")
         elif in_use:
@@ -521,7 +549,7 @@ class LibraryPane(QWidget):
         self.delete_button.setToolTip(why)
         self.delete_button.setAccessibleDescription(why)
         self.show_files_button.setEnabled(item is not None and item.kind == HUB_REPO)
-        self.download_button.setEnabled(item is not None and item.downloadable)
+        self.download_button.setEnabled(item is not None and item.downloadable and not moving)
         self.download_button.setText(self.downloads.button_text(item))
         self.search_button.setEnabled(not self.searching)
 

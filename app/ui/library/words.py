@@ -7,6 +7,8 @@ an English sentence. Everything is a plain function of its arguments.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from app.core.hub.errors import HubError
@@ -179,6 +181,46 @@ def speed_breakdown(read_bytes: int, bandwidth: float, moe: bool) -> str:
             "fast as a much smaller model.",
         )
     return text
+
+
+# --- Compression (quantization) ---------------------------------------------------------------------------
+
+_BITS = {"F64": 64, "F32": 32, "F16": 16, "BF16": 16, "MXFP4": 4}
+"""Bits per weight of the weight types not named after them; the others say it: Q4_K_M, IQ2_XXS, TQ1_0 ..."""
+
+_NAMED_BITS = re.compile(r"(?:I?Q|TQ)(\d)(?:_|$)")
+
+
+def _compression_bits(quantization: str) -> int | None:
+    """About how many bits a GGUF weight type keeps per weight (the number people are told: Q4_K_M: 4,
+    IQ2_XXS: 2, BF16: 16), or None for an unknown type."""
+    name = quantization.upper()
+    named = _NAMED_BITS.match(name)
+    return int(named.group(1)) if named else _BITS.get(name)
+
+
+def compression_text(quantization: str) -> str:
+    """A model file's weight type in plain words, its name kept for those who know it: "compressed to
+    4 bits (Q4_K_M)", "not compressed, 16 bits (BF16)"; an unknown name as it is, "" for none."""
+    bits = _compression_bits(quantization)
+    if bits is None:
+        return quantization
+    if bits >= 16:
+        return translate("LibraryWords", "not compressed, {bits} bits ({name})").format(
+            bits=bits, name=quantization
+        )
+    if bits == 1:
+        return translate("LibraryWords", "compressed to less than 2 bits ({name})").format(name=quantization)
+    return translate("LibraryWords", "compressed to {bits} bits ({name})").format(bits=bits, name=quantization)
+
+
+def compression_tip() -> str:
+    """What "compressed to 4 bits" means, for a tooltip."""
+    return translate(
+        "LibraryWords",
+        "Model files are compressed: each number of the model is stored with fewer bits. Fewer bits make "
+        "the file smaller and the answers faster, and the answers a little worse; 4 bits is a good balance.",
+    )
 
 
 def languages_text(codes: tuple[str, ...]) -> str:
