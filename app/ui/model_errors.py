@@ -62,7 +62,8 @@ def model_error_text(error: GGUFError, file_name: str) -> str:
         text = translate(
             "ModelErrors",
             "“{file}” stores its weights in a format this version of MoEscope does not know (perhaps a "
-            "newer quantization). Use another file of the model, for example a Q4_K_M one.",
+            "newer kind of compression). Use another file of the model, for example one compressed to 4 bits "
+            "(Q4_K_M).",
         )
     elif reason == "corrupt":
         text = translate(

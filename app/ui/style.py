@@ -11,6 +11,13 @@ from app.ui import settings
 from app.ui.theme import LIGHT, THEMES, Theme, for_scheme, switcher
 
 BASE_POINT_SIZE = 11
+"""The window's text size in points where the system's text is of normal size."""
+
+SYSTEM_NORMAL_POINTS = 10.0
+"""A system text size of up to this many points counts as normal; larger sizes scale the window's text."""
+
+_LARGER_TEXT = {"title_size": 12, "lead_size": 13, "big_token_size": 26}
+"""The style sheet's larger text sizes, in points at the normal scale."""
 
 _STYLE_TEMPLATE = """
 QDockWidget { font-weight: bold; }
@@ -32,7 +39,7 @@ QTextBrowser#transcript, QPlainTextEdit#messageInput, QListWidget#modelList {
 QPlainTextEdit#messageInput:focus { border: 2px solid $primary; }
 QListWidget#modelList::item { border-bottom: 1px solid $divider; }
 QListWidget#modelList::item:selected { background: $selection; border: 2px solid $primary; border-radius: 6px; }
-QLabel#cardTitle { font-weight: bold; font-size: 12pt; }
+QLabel#cardTitle { font-weight: bold; font-size: $title_size; }
 QLabel#detail { color: $detail; }
 QLabel#caption { color: $detail; font-weight: bold; }
 QLabel#note { color: $detail; }
@@ -47,11 +54,11 @@ QLabel#demoBadge, QLabel#realBadge { border-radius: 4px; padding: 2px 6px; }
 QLabel#demoBadge { background: $caution; color: $caution_text; border: 1px solid $caution_border; }
 QLabel#realBadge { background: $good; color: $good_text; border: 1px solid $good_border; }
 QLabel#bigToken {
-    font-size: 26pt; font-weight: bold; font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace;
+    font-size: $big_token_size; font-weight: bold; font-family: "DejaVu Sans Mono", "Consolas", "Menlo", monospace;
     background: $strong; color: $strong_text; border-radius: 8px; padding: 6px 16px;
 }
-QLabel#activeLine { font-size: 13pt; font-weight: bold; }
-QLabel#explanation { font-size: 13pt; }
+QLabel#activeLine { font-size: $lead_size; font-weight: bold; }
+QLabel#explanation { font-size: $lead_size; }
 QLabel#localityText { color: $good_text; font-weight: bold; }
 QFrame#undoBar { background: $strong; border-radius: 6px; }
 QFrame#undoBar QLabel { color: $strong_text; }
@@ -94,9 +101,15 @@ def _outlined(option: QStyleOption) -> QStyleOption:
     return outlined
 
 
-def style_sheet(theme: Theme) -> str:
-    """The window's style sheet in ``theme``'s colours."""
-    return theme.fill(_STYLE_TEMPLATE)
+def text_scale(system_points: float) -> float:
+    """How much larger than normal the window's text is for a system text size of ``system_points``: 1 up
+    to SYSTEM_NORMAL_POINTS, in proportion above it (a system set to 15 pt gives 1.5)."""
+    return max(1.0, system_points / SYSTEM_NORMAL_POINTS)
+
+
+def style_sheet(theme: Theme, scale: float = 1.0) -> str:
+    """The window's style sheet in ``theme``'s colours, its larger text sizes times ``scale``."""
+    return theme.fill(_STYLE_TEMPLATE, **{name: f"{points * scale:.1f}pt" for name, points in _LARGER_TEXT.items()})
 
 
 STYLE_SHEET = style_sheet(LIGHT)
@@ -108,8 +121,10 @@ def apply_style(app: QApplication) -> None:
     system's colour scheme while Settings › Theme says "As the system"."""
     app.setStyle(FramedFusion())
     font = QFont(app.font())
-    font.setPointSize(BASE_POINT_SIZE)
+    scale = text_scale(font.pointSizeF())
+    font.setPointSizeF(BASE_POINT_SIZE * scale)
     app.setFont(font)
+    switcher().text_scale = scale
     QGuiApplication.styleHints().colorSchemeChanged.connect(follow_system)
     apply_theme(app, chosen_theme())
 
@@ -131,7 +146,7 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     themes = switcher()
     themes.theme = theme
     app.setPalette(window_palette(theme))
-    app.setStyleSheet(style_sheet(theme))
+    app.setStyleSheet(style_sheet(theme, themes.text_scale))
     themes.changed.emit()
 
 

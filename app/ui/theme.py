@@ -105,9 +105,9 @@ class Theme:
     token: str
     token_text: str
 
-    def fill(self, template: str) -> str:
-        """``template`` with each ``$name`` replaced by this theme's colour of that name."""
-        return Template(template).substitute(dataclasses.asdict(self))
+    def fill(self, template: str, **more: str) -> str:
+        """``template`` with each ``$name`` replaced by this theme's colour of that name, or by ``more[name]``."""
+        return Template(template).substitute(dataclasses.asdict(self), **more)
 
 
 LIGHT = Theme(
@@ -189,6 +189,8 @@ class ThemeSwitcher(QObject):
 
     Attributes:
         theme: the current Theme.
+        text_scale: how much larger than normal the window's text is, following the system's text size
+            (app.ui.style.text_scale); 1 unless the system's text is set larger.
 
     Signals:
         changed(): the theme was switched; ``theme`` is the new one.
@@ -199,6 +201,7 @@ class ThemeSwitcher(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.theme = LIGHT
+        self.text_scale = 1.0
 
 
 _SWITCHER: ThemeSwitcher | None = None

@@ -236,3 +236,17 @@ def test_a_themed_style_sheet_follows_and_ends_with_its_widget(qtbot, qapp):
     QApplication.processEvents()
     QApplication.sendPostedEvents(None, 0)
     apply_theme(qapp, LIGHT)  # no call reaches the deleted label
+
+
+def test_text_follows_a_larger_system_text_size():
+    """A system set to larger text makes the window's text larger in proportion, headings included; a normal or
+    small system size keeps the window's own size."""
+    from app.ui.style import BASE_POINT_SIZE, style_sheet, text_scale
+
+    assert text_scale(9) == text_scale(10) == 1.0
+    assert text_scale(15) == pytest.approx(1.5)
+    assert BASE_POINT_SIZE * text_scale(20) == pytest.approx(22)
+    normal, large = style_sheet(LIGHT), style_sheet(LIGHT, text_scale(15))
+    assert "QLabel#cardTitle { font-weight: bold; font-size: 12.0pt; }" in normal
+    assert "QLabel#cardTitle { font-weight: bold; font-size: 18.0pt; }" in large
+    assert "font-size: 39.0pt" in large and "font-size: 19.5pt" in large
