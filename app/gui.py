@@ -2,57 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLocale,
-    QObject,
-    QMessageLogContext,
-    QtMsgType,
-    qFormatLogMessage,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QLocale, QObject
 from PySide6.QtWidgets import QApplication
 
 from app.core import paths
-from app.core.system_libs import platform_failure_message
+from app.ui.application import start_application
 from app.ui.guide.dialog import maybe_show_guide
 from app.ui.i18n import install_translators
 from app.ui import settings
 from app.ui.locality.indicator import apply_saved_offline
 from app.ui.main_window import MainWindow
-from app.ui.resources import icon
-from app.ui.style import apply_style
 from app.worker import start_engine_thread, stop_engine_thread
-
-
-def _set_application_names() -> None:
-    QCoreApplication.setOrganizationName("MoEscope")
-    QCoreApplication.setApplicationName("MoEscope")
-
-
-def _create_application(lang: str | None) -> QApplication:
-    """The QApplication; where Qt cannot start a platform plugin, say why in words and exit with 2.
-
-    Qt reports that as a fatal message and aborts the process, which no exception handler sees. So
-    while the application is created, a message handler prints Qt's messages as Qt would and, on the
-    fatal one, system_libs' explanation, then ends the process itself.
-    """
-
-    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        print(qFormatLogMessage(kind, context, message), file=sys.stderr, flush=True)
-        if kind == QtMsgType.QtFatalMsg:
-            print(platform_failure_message(lang), file=sys.stderr, flush=True)
-            os._exit(2)
-
-    previous = qInstallMessageHandler(handler)
-    try:
-        return QApplication(sys.argv)
-    finally:
-        qInstallMessageHandler(previous)
 
 
 def run_gui(
@@ -67,11 +29,7 @@ def run_gui(
         model_to_load: a GGUF file to load as soon as the engine is up, or None.
         lang: "de" or "en" to override the system language, or None.
     """
-    _set_application_names()
-    app = QApplication.instance() or _create_application(lang)
-    app.setDesktopFileName("moescope")  # Wayland matches the window to moescope.desktop (icon, name)
-    app.setWindowIcon(icon("moescope"))
-    apply_style(app)
+    app = start_application(lang)
     lang = lang or settings.language()
     translators = install_translators(app, lang)
     models_dir = Path(models_dir) if models_dir else paths.models_dir()

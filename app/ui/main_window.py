@@ -31,12 +31,11 @@ from app.ui.experts.menu import ExpertsMenu
 from app.ui.file_menu import FileMenu
 from app.ui.guide.dialog import show_guide
 from app.ui.help_menu import HelpMenu
-from app.ui.language_menu import LanguageMenu
 from app.ui.locality.panel import LocalityPanel
+from app.ui.settings_menu import SettingsMenu
 from app.ui.presentation import PresentationMode
 from app.ui import settings, window_layout
 from app.ui.resources import icon
-from app.ui.theme_menu import ThemeMenu
 from app.ui.library.words import model_display_name
 from app.worker import EngineWorker
 
@@ -59,7 +58,8 @@ class MainWindow(QMainWindow):
         conversations: the list of kept conversations, beside the chat in its dock.
         conversation_store: the ConversationController (the store, on a thread of its own).
         conversation_menu, experts_menu: the Conversation and Experts menus (ConversationMenu, ExpertsMenu).
-        file_menu, help_menu, language_menu: File, Help and Settings › Language (FileMenu, HelpMenu, LanguageMenu).
+        file_menu, settings_menu, help_menu: the File, Settings and Help menus (FileMenu, SettingsMenu, HelpMenu).
+        language_menu: Settings › Language (LanguageMenu).
         presentation: the PresentationMode (F5).
         keeper: the ConversationKeeper that keeps the chat in the store.
         chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
@@ -192,17 +192,9 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self.conversation_menu.menu)
         self.experts_menu = ExpertsMenu(self, self.experts, self.presentation, self.chat.show_notice)
         self.menuBar().addMenu(self.experts_menu.menu)
-        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
-        settings_menu.setObjectName("settingsMenu")
-        chat_settings = QAction(self.tr("&Chat settings…"), self)
-        chat_settings.setObjectName("chatSettingsAction")
-        chat_settings.triggered.connect(self.show_chat_settings)
-        settings_menu.addAction(chat_settings)
-        settings_menu.addAction(self.library.token_action)
-        settings_menu.addAction(self.library.models_dir_action)
-        self.language_menu = LanguageMenu(self)
-        settings_menu.addMenu(self.language_menu.menu)
-        settings_menu.addMenu(ThemeMenu(self))
+        self.settings_menu = SettingsMenu(self)
+        self.menuBar().addMenu(self.settings_menu.menu)
+        self.language_menu = self.settings_menu.language_menu
         self.help_menu = HelpMenu(self)
         self.menuBar().addMenu(self.help_menu.menu)
         first_steps = QAction(self.tr("&First steps…"), self)

@@ -143,3 +143,16 @@ def test_the_guide_goes_first_in_the_help_menu(window):
     actions = window.help_menu.menu.actions()
     assert actions[0].objectName() == "firstStepsAction" and actions[0].text() == "&First steps…"
     assert actions[1].isSeparator() and actions[2] is window.help_menu.report_action
+
+
+def test_settings_kiosk_mode_opens_the_kiosk_configuration_for_an_administrator(qtbot, window, tmp_path, monkeypatch):
+    from app.ui.kiosk.settings_dialog import KioskSettingsDialog
+
+    monkeypatch.setenv("MOESCOPE_DATA_DIR", str(tmp_path / "data"))
+    action = window.findChild(type(window.settings_menu.kiosk_action), "kioskSettingsAction")
+    assert action in window.settings_menu.menu.actions()
+    action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(KioskSettingsDialog) is not None)
+    dialog = window.findChild(KioskSettingsDialog)
+    assert dialog.isVisible()
+    dialog.reject()
