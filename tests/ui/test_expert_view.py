@@ -254,9 +254,8 @@ def test_the_heatmap_and_router_diagram_of_a_live_answer_show_what_the_store_kee
     qtbot.keyClick(pane.strip, Qt.Key.Key_End)
     last = len(timeline) - 1
     assert timeline.cursor == last and timeline.is_answer[last]
-    assert pane._token_caption.text() == f"Answer token {finished.answer_tokens}"
-    assert pane.replay_bar.position_label.text() == f"Answer token {finished.answer_tokens} of " \
-                                                    f"{finished.answer_tokens}"
+    assert pane._token_caption.text() == pane.replay_bar.position_label.text() == \
+        f"Answer token {finished.answer_tokens} of {finished.answer_tokens}"
     footer = window.chat.transcript.entries[-1].footer
     assert re.match(r"(\d+) tokens? ", footer).group(1) == str(finished.answer_tokens)
 
@@ -309,7 +308,7 @@ def test_a_kept_answer_comes_back_after_a_restart_and_from_its_experts_link(qtbo
     first_answer = answer_indices(last)[0]
     assert pane.timeline.cursor == first_answer  # a kept answer opens on its first answer token
     np.testing.assert_array_equal(pane.heatmap.values, weights_of(last, first_answer, 8))
-    assert pane._token_caption.text() == "Answer token 1"
+    assert pane._token_caption.text() == f"Answer token 1 of {pane.timeline.answer_count}"
     screenshot(window, tmp_path / "kept-last-answer.png")
 
     # the first answer's "Experts" link, as a click on it in the transcript sends it

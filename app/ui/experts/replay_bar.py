@@ -17,10 +17,10 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPainterPath, QPixmap
-from PySide6.QtWidgets import (QBoxLayout, QButtonGroup, QHBoxLayout, QLabel, QLayout, QPushButton, QSizePolicy,
-                               QWidget)
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.core.talks.timeline import SPEEDS
+from app.core.talks.timeline import SPEEDS, Timeline
+from app.ui.experts.fitting import FitRow
 from app.ui.experts.token_names import token_name
 from app.ui.experts.token_strip import TokenStrip
 from app.ui.formatting import format_decimal
@@ -201,7 +201,8 @@ def speed_text(speed: float) -> str:
 
 
 class ReplayBar(QWidget):
-    """Start, step back, play/pause, step forward, end, the speed, and which token is shown."""
+    """Start, step back, play/pause, step forward, end, the speed, and which token is shown (``position_label``),
+    in ``rows`` (a FitRow): side by side where they fit, else one under the other."""
 
     def __init__(self, controller: ReplayController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,20 +223,18 @@ class ReplayBar(QWidget):
         self._speeds = QButtonGroup(self)
         speed_caption = QLabel(self.tr("Speed"))
         speed_caption.setObjectName("caption")
-        transport = QHBoxLayout()
-        transport.setSpacing(4)
+        transport = QWidget()
+        transport_row = QHBoxLayout(transport)
+        transport_row.setContentsMargins(0, 0, 0, 0)
+        transport_row.setSpacing(4)
         for button in self._controls():
-            transport.addWidget(button)
+            transport_row.addWidget(button)
         self.position_label = QLabel()
         self.position_label.setObjectName("caption")
-        self.position_label.setMinimumWidth(1)  # elided by the space it gets, never widening the bar
-        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        transport.addSpacing(12)
-        transport.addWidget(self.position_label, 1)
-        speeds = QHBoxLayout()
-        speeds.setSpacing(0)
-        speeds.addWidget(speed_caption)
-        speeds.addSpacing(6)
+        speed_choices = QWidget()
+        speeds_row = QHBoxLayout(speed_choices)
+        speeds_row.setContentsMargins(0, 0, 0, 0)
+        speeds_row.setSpacing(0)
         for speed in SPEEDS:
             button = self._button(self.tr("Replay at {speed} the speed the answer was written").format(
                 speed=speed_text(speed)))
@@ -245,41 +244,18 @@ class ReplayBar(QWidget):
             button.clicked.connect(lambda _checked=False, speed=speed: controller.set_speed(speed))
             self._speeds.addButton(button)
             self.speed_buttons[speed] = button
-            speeds.addWidget(button)
-        speeds.addStretch(1)
-        self._rows = (transport, speeds)
-        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(12)
-        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # see resizeEvent
-        self._layout.addLayout(transport, 1)
-        self._layout.addLayout(speeds)
+            speeds_row.addWidget(button)
+        # one row where it fits; else the speeds under the buttons, the position under them where even buttons
+        # and position do not fit side by side, and "Speed" over the speeds in the narrowest dock
+        speeds = FitRow([speed_caption, speed_choices], spacing=6)
+        self.rows = FitRow([FitRow([transport, self.position_label], stretch=1), speeds], stretch=0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.rows)
         controller.stateChanged.connect(self.show_state)
         controller.strip.tokensChanged.connect(self.show_state)
         controller.strip.selectionChanged.connect(self.show_position)
         self.set_presentation(False)
-
-    def minimumSizeHint(self) -> QSize:
-        """As narrow as the wider of its two rows: below the width of both side by side they stack."""
-        transport, speeds = (row.minimumSize() for row in self._rows)
-        return QSize(max(transport.width(), speeds.width()), transport.height() + speeds.height() + 4)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        """The speeds beside the transport buttons where there is room, else under them."""
-        wide = sum(row.sizeHint().width() for row in self._rows) + self._layout.spacing()
-        direction = QBoxLayout.Direction.LeftToRight if event.size().width() >= wide else \
-            QBoxLayout.Direction.TopToBottom
-        if self._layout.direction() != direction:
-            self._layout.setDirection(direction)
-            self.updateGeometry()
-        super().resizeEvent(event)
-
-    def sizeHint(self) -> QSize:
-        transport, speeds = (row.sizeHint() for row in self._rows)
-        if self._layout.direction() == QBoxLayout.Direction.LeftToRight:
-            return QSize(transport.width() + speeds.width() + self._layout.spacing(),
-                         max(transport.height(), speeds.height()))
-        return QSize(max(transport.width(), speeds.width()), transport.height() + speeds.height() + 4)
 
     def _button(self, tip: str) -> QPushButton:
         button = QPushButton()
@@ -295,7 +271,7 @@ class ReplayBar(QWidget):
         """Large, high-contrast controls for projectors, or the normal ones."""
         self.presentation = on
         self.setStyleSheet(_PRESENTATION_STYLE if on
-                           else "QPushButton#segment { padding: 5px 8px; }")  # five speeds fit a narrow dock
+                           else "QPushButton#segment { padding: 5px 6px; }")  # five speeds fit a narrow dock
         colour = QColor((PROJECTOR if on else current()).text)
         size = 34 if on else 18
         kinds = ("start", "back", "play", "pause", "forward", "end")
@@ -319,12 +295,23 @@ class ReplayBar(QWidget):
         self.show_position()
 
     def show_position(self, *_selection: int) -> None:
-        """Which token the view shows: "Answer token 12 of 44", or a prompt token."""
+        """Which token the view shows (``position_text``). The label is as wide as the widest of these in the
+        timeline, so that a replay does not move the bar's rows about."""
         timeline = self.controller.strip.timeline
+        label = self.position_label
         if timeline is None or timeline.cursor < 0:
-            self.position_label.setText("")
-        elif timeline.is_answer[timeline.cursor]:
-            self.position_label.setText(self.tr("{token} of {count}").format(
-                token=token_name(timeline, timeline.cursor), count=timeline.answer_count))
-        else:
-            self.position_label.setText(token_name(timeline, timeline.cursor))
+            label.setText("")
+            label.setMinimumWidth(0)
+            return
+        label.setText(position_text(timeline, timeline.cursor))
+        last_prompt = timeline.first_answer - 1 if timeline.first_answer is not None else len(timeline) - 1
+        widest = [position_text(timeline, index) for index in {last_prompt, len(timeline) - 1} if index >= 0]
+        label.setMinimumWidth(max(label.fontMetrics().horizontalAdvance(text) for text in widest))
+
+
+def position_text(timeline: Timeline, index: int) -> str:
+    """Token ``index`` with the answer's length: "Answer token 12 of 44", or a prompt token's name."""
+    if timeline.is_answer[index]:
+        return QCoreApplication.translate("ReplayBar", "{token} of {count}").format(
+            token=token_name(timeline, index), count=timeline.answer_count)
+    return token_name(timeline, index)

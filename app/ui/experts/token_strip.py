@@ -208,13 +208,17 @@ class TokenStrip(QAbstractScrollArea):
         self._legend.setGeometry(_GAP, 2, max(self.width() - 2 * _GAP, 0), self._legend_height())
         view = self.viewport()
         height = int(np.ceil(self._rows * self._row_height + _GAP))
-        self.verticalScrollBar().setRange(0, max(height - view.height(), 0))
+        self.verticalScrollBar().setRange(0, self._whole_rows(height - view.height()))
         self.verticalScrollBar().setPageStep(view.height())
         self.verticalScrollBar().setSingleStep(int(self._row_height))
         extent = int(self._x[-1] + self._width[-1] + _GAP) if len(self._x) and not self.wrap else 0
         self.horizontalScrollBar().setRange(0, max(extent - view.width(), 0))
         self.horizontalScrollBar().setPageStep(view.width())
         self.horizontalScrollBar().setSingleStep(int(self._chip_height))
+
+    def _whole_rows(self, pixels: float) -> int:
+        """The least scroll position of whole rows (the top row never cut) that is at least ``pixels``."""
+        return round(np.ceil(pixels / self._row_height) * self._row_height) if pixels > 0 else 0
 
     def chip_rect(self, index: int) -> QRectF:
         """Token ``index``'s chip in viewport coordinates (as scrolled now)."""
@@ -274,7 +278,7 @@ class TokenStrip(QAbstractScrollArea):
         if rect.top() < _GAP:
             bar.setValue(bar.value() + int(rect.top()) - _GAP)
         elif rect.bottom() > view.height() - _GAP:
-            bar.setValue(bar.value() + int(np.ceil(rect.bottom() - view.height())) + _GAP)
+            bar.setValue(self._whole_rows(bar.value() + rect.bottom() + _GAP - view.height()))
         bar = self.horizontalScrollBar()
         if rect.left() < _GAP:
             bar.setValue(bar.value() + int(rect.left()) - _GAP)

@@ -4,7 +4,9 @@ view is up (heatmap, router diagram, numbers), and the layer whose top expert co
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from app.ui.experts.fitting import FitRow
 
 VIEWS = ("heatmap", "router", "numbers")
 MODES = ("token", "answer")
@@ -40,8 +42,9 @@ class _Segments(QWidget):
 
 class ViewControls:
     """The expert view's choice widgets, placed by the pane: ``view_row`` (which view), ``mode_bar`` (this
-    token or the whole answer: the heatmap's) and ``colour_row`` (the chip colouring). Their signals: ``modes.chosen``, ``views.chosen`` (a key of
-    MODES / VIEWS) and ``colour_box.currentIndexChanged``."""
+    token or the whole answer: the heatmap's) and ``colour_row`` (what the strip shows, ``source_label``, and
+    the chip colouring, side by side where they fit). Their signals: ``modes.chosen``, ``views.chosen`` (a key
+    of MODES / VIEWS) and ``colour_box.currentIndexChanged``."""
 
     def __init__(self) -> None:
         self.modes = _Segments(
@@ -91,19 +94,16 @@ class ViewControls:
         )
         show_caption = QLabel(QCoreApplication.translate("ExpertsPane", "Show"))
         show_caption.setObjectName("caption")
-        self.mode_bar = QWidget()
-        mode_row = QHBoxLayout(self.mode_bar)
-        mode_row.setContentsMargins(0, 0, 0, 0)
-        mode_row.addWidget(show_caption)
-        mode_row.addWidget(self.modes)
-        mode_row.addStretch(1)
+        self.mode_bar = FitRow([show_caption, self.modes], spacing=6)
         self.view_row = QHBoxLayout()
         self.view_row.addWidget(self.views)
         self.view_row.addStretch(1)
 
         self.colour_box = QComboBox()
-        self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.colour_box.setMinimumContentsLength(24)  # "top expert in layer 47" fits; longer names do not widen the view
+        # as wide as its longest entry where there is room; down to a few letters ("top ex…") where there is not
+        self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.colour_box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.colour_box.setMinimumWidth(self.colour_box.fontMetrics().horizontalAdvance("0") * 10)
         self.colour_box.setAccessibleName(QCoreApplication.translate("ExpertsPane", "Colour the tokens by"))
         self.colour_box.setToolTip(
             QCoreApplication.translate(
@@ -117,10 +117,13 @@ class ViewControls:
         self.source_label = QLabel()
         self.source_label.setObjectName("caption")
         self.source_label.setWordWrap(True)
-        self.colour_row = QHBoxLayout()
-        self.colour_row.addWidget(self.source_label, 1)
-        self.colour_row.addWidget(colour_caption)
-        self.colour_row.addWidget(self.colour_box)
+        colouring = QWidget()
+        colour_row = QHBoxLayout(colouring)
+        colour_row.setContentsMargins(0, 0, 0, 0)
+        colour_row.addWidget(colour_caption)
+        colour_row.addWidget(self.colour_box)
+        colour_row.addStretch(1)
+        self.colour_row = FitRow([self.source_label, colouring], stretch=0)
 
     def set_layers(self, layers: list[int]) -> None:
         """The MoE layers a chip colouring can take (and "nothing"), without signalling."""
