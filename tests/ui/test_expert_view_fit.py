@@ -100,14 +100,16 @@ def misfits(pane: ExpertsPane) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("view", ["heatmap", "router"])
+@pytest.mark.parametrize("view", ["heatmap", "router", "numbers"])
 def test_a_narrow_dock_shows_everything_without_scrolling_sideways(qtbot, info, language, view):
-    pane = open_pane(qtbot, info, 360)
+    pane = open_pane(qtbot, info, 340)
     pane.set_view(view)
     qtbot.wait(20)
     scroll = pane.findChild(QScrollArea)
     assert not scroll.horizontalScrollBar().isVisible()
     assert misfits(pane) == []
+    if view == "numbers":
+        return
     source = pane.controls.source_label
     assert source.text() == ("The last answer: select a token, or replay it" if language == "en"
                              else "Die letzte Antwort: Wählen Sie ein Token oder spielen Sie sie ab")

@@ -7,11 +7,12 @@ import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.models.gguf import ModelInfo
 from app.core.talks import figures
 from app.core.talks.timeline import Timeline
+from app.ui.experts.fitting import FitRow
 from app.ui.experts.token_names import range_name
 from app.ui.formatting import format_count, format_decimal, format_percent
 from app.ui.library.words import model_display_name
@@ -31,7 +32,9 @@ class TalkFigures(QWidget):
     """What the model and the selected tokens come to, in sentences.
 
     ``show_figures(timeline, layer)`` after a model and whenever the selection changes: the routing
-    sentences cover the selected range, or the whole answer when a single token is selected.
+    sentences cover the selected range, or the whole answer when a single token is selected. Routing
+    without weights (a company server) says so and leaves out the top expert's stickiness: without
+    weights or scores, which chosen expert is the top one is not known.
 
     Attributes:
         info: the model, or None.
@@ -59,12 +62,9 @@ class TalkFigures(QWidget):
         self.copy_button.setToolTip(self.tr("Put these numbers on the clipboard as plain text"))
         self.copy_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keys with the view
         self.copy_button.clicked.connect(self.copy)
-        header = QHBoxLayout()
-        header.addWidget(self._title, 1)
-        header.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addLayout(header)
+        layout.addWidget(FitRow([self._title, self.copy_button], stretch=0))  # the button goes below when narrow
         layout.addWidget(self._range)
         layout.addWidget(self._body, 1)
         self.set_presentation(False)
@@ -118,7 +118,8 @@ class TalkFigures(QWidget):
         balances = figures.load_balance(timeline.range_counts(lo, hi), timeline.layers)
         sticky = figures.stickiness(timeline.top1_all(lo, hi), timeline.n_experts)
         balance = balances[row]
-        lines = []
+        lines = [] if timeline.weights_reported else [self.tr(
+            "This engine reports which experts were chosen, not their weights: these numbers count the choices.")]
         if balance.choices:
             lines.append(self.tr(
                 "Load balance in layer {layer}: {evenness} of 1 (1: all {n} experts equally busy). "
@@ -139,7 +140,7 @@ class TalkFigures(QWidget):
                 count=len(balances), mean=format_decimal(figures.mean_evenness(balances), 2),
                 layer=least_even.layer, value=format_decimal(least_even.evenness, 2)))
         kept = sticky.per_layer[row]
-        if not math.isnan(kept):
+        if not math.isnan(kept) and timeline.weights_reported:
             lines.append(self.tr(
                 "Consecutive tokens keep the same top expert {share} of the time in layer {layer} ({mean} "
                 "over all layers; {chance} if the router picked at random)."
