@@ -8,6 +8,7 @@ from PySide6.QtCore import QLocale, QObject
 from PySide6.QtWidgets import QApplication
 
 from app.core import paths
+from app.core.remote.profiles import ProfileStore
 from app.ui.application import start_application
 from app.ui.guide.dialog import maybe_show_guide
 from app.ui.i18n import install_translators
@@ -41,7 +42,11 @@ def run_gui(
     apply_saved_offline()  # before the engine starts: it inherits the policy from the environment
     worker, thread = start_engine_thread()
     session = WindowSession(app, worker, models_dir, translators)
-    if model_to_load is not None:
+    profiles = ProfileStore()
+    server = profiles.active()
+    if server is not None:  # the company server chosen last time answers again, not a model on this computer
+        worker.use_server(server, profiles.api_key(server.name))
+    elif model_to_load is not None:
         session.window.load_model(str(Path(model_to_load).resolve()))
     session.window.show()
     maybe_show_guide(session.window)
@@ -80,6 +85,7 @@ class WindowSession(QObject):
         QLocale.setDefault(QLocale.system())
         self.translators = install_translators(self.app, code or None)
         self.window = self._new_window()
+        self.window.help_menu.trouble = old.help_menu.trouble  # the last engine problem stays in the report
         self.window.adopt_engine()
         if conversation is not None:
             self.window.keeper.open(conversation)

@@ -45,7 +45,16 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("path", type=Path)
 
     trace = commands.add_parser("trace", help="run a prompt headless and print every token's expert routing")
-    trace.add_argument("--model", dest="trace_model", type=Path, required=True)
+    trace.add_argument("--model", dest="trace_model", required=True,
+                       help="the GGUF file; with --server the name of the server's model")
+    trace.add_argument("--server", metavar="URL",
+                       help="ask a company server (SGLang, vLLM or any OpenAI-compatible one) instead of a local model")
+    trace.add_argument("--api-key-env", metavar="VAR", help="with --server: the environment variable holding the API key")
+    trace.add_argument("--flavour", default="sglang",
+                       help="with --server: sglang (default), vllm, or openai (any other server: no routing)")
+    trace.add_argument("--config", metavar="CONFIG_JSON", type=Path,
+                       help="with --server: the model's config.json, the layout its routing needs")
+    trace.add_argument("--ca-bundle", metavar="PEM", type=Path, help="with --server: the company's CA certificates")
     trace.add_argument("--prompt", required=True)
     trace.add_argument("--max-tokens", type=int, default=32)
     trace.add_argument("--seed", type=int, default=0)

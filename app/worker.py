@@ -7,6 +7,10 @@ supervisor and passes them on as signals, and starts a fresh engine on its own t
 It says nothing in words: the window turns the supervisor's Problem and Loss into sentences
 (app.ui.engine_words).
 
+A company server (``use_server``) takes the engine process's place: the worker then drives a RemoteClient
+(app.core.remote.client) with the same commands and events, loads the server's model at once, and never
+restarts it (a server's failures are Error events, not losses).
+
 The kiosk sets guards (``set_guards``): then restarts never give up but wait longer (the supervisor's
 back-off), a watchdog on this thread ends an answer that stalls, and every MEMORY_CHECK_MS, and after each
 answer, the engine's resident memory is read and, past the limit, the engine replaced by a fresh one with
@@ -20,10 +24,14 @@ import threading
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
+from app.core.defaults import DEFAULT_CONTEXT
 from app.core.engine import protocol
 from app.core.engine.client import EngineClient, EngineStartError
 from app.core.engine.process_memory import rss_bytes
 from app.core.engine.supervisor import GENERATING, RESTARTING, UNLOADING, EngineSupervisor, LoadRequest
+from app.core.remote.client import RemoteClient
+from app.core.remote.layout import model_path
+from app.core.remote.profiles import ServerProfile
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +49,10 @@ class EngineWorker(QObject):
     reader thread or the worker's thread, so receivers in the GUI get them queued.
 
     Attributes:
-        pid: the engine's process id, or None while no engine runs; safe to read from any thread.
-        loaded_path: the model loaded in the engine, or None.
+        pid: the engine's process id, or None while no engine runs (or a company server answers); safe to
+            read from any thread.
+        loaded_path: the model loaded in the engine, or None (a server's model: its ``model_path``).
+        server: the company server in use (a ServerProfile), or None: the engine process on this computer.
 
     Signals:
         started(): the engine process is up (after ``start()``), ready for commands.
@@ -50,7 +60,8 @@ class EngineWorker(QObject):
         promptRouting(PromptRouting): the prompt was read; its tokens with their routing.
         token(Token): one answer token.
         finished(Finished): an answer is complete or was stopped; its statistics.
-        unloaded(): the model was unloaded on request (also when the engine died while unloading it).
+        unloaded(): the model was unloaded on request (also when the engine died while unloading it, and when
+            ``use_server`` switched away from the engine or server that had a model).
         error(Problem): a request was not carried out: the engine refused it, no engine could be
             started (or none is started any more), a command found no engine, or a load was lost
             with the engine.
@@ -90,18 +101,23 @@ class EngineWorker(QObject):
     engineMemory = Signal("qint64")
     _restartRequested = Signal()
     _guardsRequested = Signal(float, "qint64")
+    _serverRequested = Signal(object, object)
     _memoryCheckRequested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._supervisor = EngineSupervisor()
         self._lock = threading.Lock()
-        self._client: EngineClient | None = None
+        self._client: EngineClient | RemoteClient | None = None
         self._busy = False
+        self._guards = (0.0, 0)
+        self.server: ServerProfile | None = None
+        self._api_key: str | None = None
         self.capture_scores = False  # loads also read the router's scores over all experts (the window sets it)
         self.last_loaded: protocol.Loaded | None = None  # the model loaded now, for a window made later
         self._restartRequested.connect(self._restart, Qt.ConnectionType.QueuedConnection)
         self._guardsRequested.connect(self.set_guards, Qt.ConnectionType.QueuedConnection)
+        self._serverRequested.connect(self.use_server, Qt.ConnectionType.QueuedConnection)
         self._memoryCheckRequested.connect(self._check_memory, Qt.ConnectionType.QueuedConnection)
         self._watchdog = self._timer(WATCHDOG_MS, self._check_stall)
         self._memory_timer = self._timer(MEMORY_CHECK_MS, self._check_memory)
@@ -132,8 +148,40 @@ class EngineWorker(QObject):
 
     @Slot(str, int, int)
     def load(self, path: str, n_ctx: int, experts_per_token: int) -> None:
-        """Load a model; ``experts_per_token`` 0 keeps the model's own number of active experts."""
-        self._send_load(LoadRequest(path, n_ctx, experts_per_token or None, scores=self.capture_scores))
+        """Load a model; ``experts_per_token`` 0 keeps the model's own number of active experts. With a
+        company server in use, ``path`` is its model's (``model_path``); it is never probed or remembered
+        in the compatibility store (``safe``: a server has no buffer types of ours)."""
+        self._send_load(LoadRequest(path, n_ctx, experts_per_token or None, safe=self.server is not None,
+                                    scores=self.capture_scores))
+
+    @Slot(object, object)
+    def use_server(self, profile: ServerProfile | None, api_key: str | None) -> None:
+        """Answer with ``profile``'s company server from now on (None: the engine process on this computer),
+        ``api_key`` its key. The current engine or server is closed (an answer being written ends; unloaded
+        follows if it had a model), the new one started at once (started follows) and, for a server, its
+        model loaded (loaded, or error). Safe to call from any thread."""
+        if QThread.currentThread() is not self.thread():
+            self._serverRequested.emit(profile, api_key)
+            return
+        if self._supervisor.closed:
+            return
+        with self._lock:
+            client, self._client = self._client, None
+        had_model = self.last_loaded is not None or self._supervisor.loaded_path is not None
+        self._supervisor.close()
+        self._supervisor = EngineSupervisor()
+        self._supervisor.set_guards(*self._guards)
+        self._restart_timer.stop()
+        self.last_loaded = None
+        if client is not None:
+            client.close()
+        self.server, self._api_key = profile, api_key
+        self._sync_busy()
+        if had_model:
+            self.unloaded.emit()
+        self.start()
+        if profile is not None and self._client is not None:
+            self.load(model_path(profile), DEFAULT_CONTEXT, 0)
 
     @Slot(object)
     def generate(self, request: protocol.Generate) -> None:
@@ -185,6 +233,7 @@ class EngineWorker(QObject):
         if QThread.currentThread() is not self.thread():
             self._guardsRequested.emit(stall_seconds, memory_limit_bytes)
             return
+        self._guards = (stall_seconds, memory_limit_bytes)
         self._supervisor.set_guards(stall_seconds, memory_limit_bytes)
         for timer in (self._watchdog, self._memory_timer):
             if self._supervisor.unattended:
@@ -214,7 +263,10 @@ class EngineWorker(QObject):
             client.kill()
 
     def _start_client(self) -> bool:
-        client = EngineClient(lambda event: self._on_event(client, event))
+        if self.server is not None:
+            client = RemoteClient(lambda event: self._on_event(client, event), self.server, self._api_key)
+        else:
+            client = EngineClient(lambda event: self._on_event(client, event))
         with self._lock:
             if self._supervisor.closed:
                 return False
@@ -254,7 +306,7 @@ class EngineWorker(QObject):
         if changed:
             self.busyChanged.emit(busy)
 
-    def _on_event(self, client: EngineClient, event: protocol.Event) -> None:
+    def _on_event(self, client: EngineClient | RemoteClient, event: protocol.Event) -> None:
         """Runs on the client's reader thread for every event."""
         if client is not self._client:
             return

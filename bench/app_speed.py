@@ -49,7 +49,6 @@ from llamacpp import REPO, build, get_source, log  # noqa: E402
 PROMPT = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,"  # a base model (Gemma) goes on counting for a while
 LONG_PROMPT_WORDS = ("The router of a Mixture-of-Experts layer gives every token a score for each expert, "
                      "keeps the best few, and weighs their outputs into one sum. ")
-PROBE_INTERVAL_MS = 2
 PP_BATCH = 128
 
 
@@ -86,7 +85,8 @@ def app_child(model: Path, tokens: int) -> None:
     home = Path(tempfile.mkdtemp(prefix="moescope-app-speed-"))
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
     os.environ["MOESCOPE_DATA_DIR"] = str(home / "data")
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QObject, Qt, QTimer, Slot
+    from gui_probe import StallProbe
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Slot
     from PySide6.QtWidgets import QApplication
 
     from app.core.engine import protocol
@@ -152,17 +152,7 @@ def app_child(model: Path, tokens: int) -> None:
     worker.token.connect(stamps.token)
     worker.finished.connect(stamps.finish)
     worker.error.connect(stamps.fail)
-    # the probe: a timer that should fire every PROBE_INTERVAL_MS; a later firing is a stall of the event loop
-    probe = QTimer()
-    probe.setTimerType(Qt.TimerType.PreciseTimer)
-    clock = QElapsedTimer()
-    gaps: list[float] = []
-
-    def tick() -> None:
-        gaps.append(clock.nsecsElapsed() / 1e6)
-        clock.restart()
-
-    probe.timeout.connect(tick)
+    probe = StallProbe()
 
     asked = 0
     for line in sys.stdin:
@@ -175,12 +165,10 @@ def app_child(model: Path, tokens: int) -> None:
         window.chat.input.setPlainText(f"{asked}. {long_prompt(int(argument))}" if command == "pp" else PROMPT)
         arrivals.clear()
         finished.clear()
-        gaps.clear()
         cpu_before = time.process_time()
         sent = time.perf_counter()
         if command == "probe":
-            clock.start()
-            probe.start(PROBE_INTERVAL_MS)
+            probe.start()
         window.chat.send()
         wait_for(lambda: finished and not window.chat.generating)
         probe.stop()
@@ -190,7 +178,6 @@ def app_child(model: Path, tokens: int) -> None:
             print(json.dumps({"error": str(end)}), flush=True)
             continue
         first = arrivals[0] if arrivals else float("nan")
-        stalls = sorted(max(0.0, gap - PROBE_INTERVAL_MS) for gap in gaps[1:]) or [0.0]
         print(json.dumps({
             "tokens": len(arrivals),
             "tg": (len(arrivals) - 1) / (arrivals[-1] - first) if len(arrivals) > 1 else 0.0,
@@ -199,8 +186,8 @@ def app_child(model: Path, tokens: int) -> None:
             "reused_tokens": end.reused_tokens,
             "engine_tg": end.tokens_per_s,
             "stop": end.stop_reason,
-            "stall_max_ms": stalls[-1],
-            "stall_p95_ms": stalls[int(0.95 * (len(stalls) - 1))],
+            "stall_max_ms": probe.stall_max_ms,
+            "stall_p95_ms": probe.stall_p95_ms,
             "gui_cpu_share": gui_cpu / (time.perf_counter() - sent),
         }), flush=True)
     window.close()

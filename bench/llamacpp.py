@@ -6,10 +6,17 @@ unpacked one; otherwise ``pip download`` fetches the sdist once into the work fo
 download any benchmark does). Builds run under ``nice -n 19``. The ``native`` build
 (GGML_NATIVE=ON) has the CPU flags that ``pip install llama-cpp-python`` gives the installed engine
 on the same machine.
+
+``llama_server()`` builds llama.cpp's own OpenAI-compatible ``llama-server`` from the same source, once per
+machine: the source and the binary are kept under ``~/.cache/moescope/`` (``$XDG_CACHE_HOME``), the
+binary in a folder named after the llama-cpp-python version and a hash of the build flags. The tests of
+the company-server client start it (tests/support/llama_server.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import signal
 import shutil
 import subprocess
@@ -42,6 +49,21 @@ BUILDS = {
     ],
     "variants": ["-DGGML_NATIVE=OFF", "-DGGML_BACKEND_DL=ON", "-DGGML_CPU_ALL_VARIANTS=ON"],
 }
+
+# llama-server alone, linked statically: no downloads at build time (no prebuilt web UI, no curl, no
+# OpenSSL: it serves plain HTTP on loopback), the CPU flags of this machine.
+SERVER_FLAGS = [
+    "-DCMAKE_BUILD_TYPE=Release",
+    "-DLLAMA_CURL=OFF",
+    "-DLLAMA_OPENSSL=OFF",
+    "-DLLAMA_USE_PREBUILT_UI=OFF",
+    "-DLLAMA_BUILD_UI=OFF",
+    "-DLLAMA_BUILD_TESTS=OFF",
+    "-DLLAMA_BUILD_EXAMPLES=OFF",
+    "-DLLAMA_BUILD_SERVER=ON",
+    "-DBUILD_SHARED_LIBS=OFF",
+    "-DGGML_NATIVE=ON",
+]
 
 # name -> make-demo-model arguments (None: the Gemma package)
 MODELS = {
@@ -114,6 +136,34 @@ def build(name: str, source: Path, work: Path, jobs: int) -> tuple[Path, float |
     seconds = time.monotonic() - started
     log(f"built {name} in {seconds / 60:.1f} min")
     return out / "bin", seconds
+
+
+def cache_dir() -> Path:
+    """Where built tools are kept between runs: ``$XDG_CACHE_HOME/moescope`` or ``~/.cache/moescope``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "moescope"
+
+
+def llama_server(jobs: int = 2) -> tuple[Path, float | None]:
+    """The ``llama-server`` binary, built from the vendored source if this machine has none yet for this
+    llama-cpp-python version and SERVER_FLAGS; returns it and the seconds the build took (None when it
+    was built before). Only the ``llama-server`` target is built."""
+    version = LLAMA_CPP_PYTHON.split("==")[1]
+    key = hashlib.sha256(" ".join(SERVER_FLAGS).encode()).hexdigest()[:12]
+    out = cache_dir() / f"llama-server-{version}-{key}"
+    binary = out / "bin" / "llama-server"
+    if binary.is_file():
+        return binary, None
+    source = get_source(cache_dir() / f"llama-cpp-python-{version}", None)
+    log(f"building llama-server in {out}")
+    started = time.monotonic()
+    generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+    subprocess.run(["nice", "-n", "19", "cmake", "-S", str(source), "-B", str(out), *generator, *SERVER_FLAGS],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["nice", "-n", "19", "cmake", "--build", str(out), "--target", "llama-server", "-j", str(jobs)],
+                   check=True, stdout=subprocess.DEVNULL)
+    seconds = time.monotonic() - started
+    log(f"built llama-server in {seconds / 60:.1f} min")
+    return binary, seconds
 
 
 def make_models(names: list[str], folder: Path, source: Path, work: Path, jobs: int) -> dict[str, Path]:

@@ -1,11 +1,12 @@
-"""Make docs/screenshot-dark.png and docs/screenshot-light.png: the whole window, the same moment in the
-dark and in the light theme (Settings › Theme), switched while it runs.
+"""Make docs/screenshot-<lang>-dark.png and -light.png, as the README shows them: the whole window, the
+same moment in the dark and in the light theme (Settings › Theme), switched while it runs.
 
 The models are the two a first start installs (app.core.models.demo_setup): Gemma 3 270M answers a first
 question, then the random-weight demo MoE answers a second, and the expert view shows one of its tokens.
 Offscreen, with settings and models in a temporary folder; nothing leaves the computer.
 
-    .venv/bin/python docs/theme_screenshots.py [--lang de] [--out docs/screenshot-dark.png]
+    .venv/bin/python docs/theme_screenshots.py --lang de --out docs/screenshot-de-dark.png
+    .venv/bin/python docs/theme_screenshots.py --lang en --out docs/screenshot-en-dark.png
 
 The light picture is written beside the dark one, "dark" in its name replaced by "light".
 """
@@ -21,7 +22,7 @@ from app.ui.theme import DARK, LIGHT  # noqa: E402
 
 
 def main() -> int:
-    args = arguments("screenshot-dark.png")
+    args = arguments("screenshot-en-dark.png")
     light_out = args.out.with_name(args.out.name.replace("dark", "light"))
     app = start_app(args.lang, "MoEscope")
     with demo_window(app, 1600, 900) as (window, demos):

@@ -28,6 +28,7 @@ from app.core.engine.supervisor import (
 )
 from app.core.models.gguf import GGUFError
 from app.ui.model_errors import model_error_text
+from app.ui.remote.words import error_text as remote_error_text
 
 translate = QCoreApplication.translate
 
@@ -59,6 +60,8 @@ def problem_text(problem: Problem) -> str:
     if problem.kind == protocol.BAD_MODEL and problem.reason and problem.path is not None:
         error = GGUFError(problem.message, problem.reason, dict(problem.details))
         return model_error_text(error, Path(problem.path).name)
+    if problem.kind in protocol.REMOTE_ERROR_KINDS:
+        return remote_error_text(problem.kind, problem.details.get("retry_after"))
     if problem.kind == protocol.CONTEXT_FULL:
         return _too_long_text(problem.details) or problem.message
     if problem.kind == protocol.LOAD_FAILED:

@@ -1,5 +1,5 @@
-"""The window's Settings menu: chat settings, the Hugging Face token, the models folder, kiosk mode for an
-administrator, language and theme."""
+"""The window's Settings menu: chat settings, the Hugging Face token, the models folder, a company server,
+kiosk mode for an administrator, language and theme."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu
 
 from app.ui.kiosk.settings_dialog import show_kiosk_settings
 from app.ui.language_menu import LanguageMenu
+from app.ui.remote.server_dialog import add_server_action
 from app.ui.theme_menu import ThemeMenu
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class SettingsMenu(QObject):
     Attributes:
         menu: the QMenu (the window adds it to its menu bar).
         language_menu: Settings › Language (LanguageMenu); its ``chosen`` signal rebuilds the window.
+        server_action: "Company server…", the connection to a company inference server (app.ui.remote).
         kiosk_action: "Kiosk mode…", the kiosk configuration for an administrator.
     """
 
@@ -38,6 +40,7 @@ class SettingsMenu(QObject):
         self.menu.addAction(window.library.token_action)
         self.menu.addAction(window.library.models_dir_action)
         self.menu.addSeparator()
+        self.server_action = add_server_action(self.menu, window)
         self.kiosk_action = QAction(self.tr("&Kiosk mode…"), window)
         self.kiosk_action.setObjectName("kioskSettingsAction")
         self.kiosk_action.setToolTip(self.tr(

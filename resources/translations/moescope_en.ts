@@ -1,9 +1,43 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>ConversationScreen</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/kiosk/conversation.py" line="194"/>
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n token</numerusform>
+            <numerusform>%n tokens</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CountdownOverlay</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/kiosk/idle.py" line="142"/>
+        <source>%n second(s) left</source>
+        <translation>
+            <numerusform>%n second left</numerusform>
+            <numerusform>%n seconds left</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/library/downloads.py" line="226"/>
+        <source>Downloads (%n)</source>
+        <translation>
+            <numerusform>Downloads (%n)</numerusform>
+            <numerusform>Downloads (%n)</numerusform>
+        </translation>
+    </message>
+</context>
 <context>
     <name>EvidenceReport</name>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/report_words.py" line="35" />
+        <location filename="../../app/ui/locality/report_words.py" line="35"/>
         <source>The sockets of both processes are listed every {interval} s (%n check(s) so far); connections and listening sockets are logged.</source>
         <translation>
             <numerusform>The sockets of both processes are listed every {interval} s (%n check so far); connections and listening sockets are logged.</numerusform>
@@ -11,7 +45,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/report_words.py" line="40" />
+        <location filename="../../app/ui/locality/report_words.py" line="40"/>
         <source>%n attempt(s) blocked before anything was sent</source>
         <translation>
             <numerusform>%n attempt blocked before anything was sent</numerusform>
@@ -19,7 +53,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/report_words.py" line="43" />
+        <location filename="../../app/ui/locality/report_words.py" line="43"/>
         <source>%n download(s) or search(es) the user started were not run because offline mode was on</source>
         <translation>
             <numerusform>%n download or search the user started was not run because offline mode was on</numerusform>
@@ -27,7 +61,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/report_words.py" line="47" />
+        <location filename="../../app/ui/locality/report_words.py" line="47"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
@@ -35,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/report_words.py" line="50" />
+        <location filename="../../app/ui/locality/report_words.py" line="50"/>
         <source>and %n more</source>
         <translation>
             <numerusform>and %n more</numerusform>
@@ -44,9 +78,36 @@
     </message>
 </context>
 <context>
+    <name>FolderMove</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/library/folder_move.py" line="133"/>
+        <source>Move the %n model(s) ({size}) to the new folder?</source>
+        <translation>
+            <numerusform>Move the model ({size}) to the new folder?</numerusform>
+            <numerusform>Move the %n models ({size}) to the new folder?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/library/folder_move.py" line="213"/>
+        <source>%n model(s) moved to “{folder}”.</source>
+        <translation>
+            <numerusform>%n model moved to “{folder}”.</numerusform>
+            <numerusform>%n models moved to “{folder}”.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/library/folder_move.py" line="235"/>
+        <source>%n model(s) stay in the old folder “{folder}”. To use them, choose that folder again.</source>
+        <translation>
+            <numerusform>%n model stays in the old folder “{folder}”. To use it, choose that folder again.</numerusform>
+            <numerusform>%n models stay in the old folder “{folder}”. To use them, choose that folder again.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LocalityPanel</name>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="227" />
+        <location filename="../../app/ui/locality/panel.py" line="225"/>
         <source>%n conversation(s) deleted.</source>
         <translation>
             <numerusform>%n conversation deleted.</numerusform>
@@ -54,7 +115,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="360" />
+        <location filename="../../app/ui/locality/panel.py" line="367"/>
         <source>{when} — %n entries. {verdict}</source>
         <translation>
             <numerusform>{when} — %n entry. {verdict}</numerusform>
@@ -62,7 +123,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="371" />
+        <location filename="../../app/ui/locality/panel.py" line="378"/>
         <source>%n download(s) or search(es) you started were not run because offline mode was on.</source>
         <translation>
             <numerusform>%n download or search you started was not run because offline mode was on.</numerusform>
@@ -70,7 +131,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="375" />
+        <location filename="../../app/ui/locality/panel.py" line="382"/>
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nothing left this computer: %n attempt blocked before anything was sent.</numerusform>
@@ -78,7 +139,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="384" />
+        <location filename="../../app/ui/locality/panel.py" line="391"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
@@ -86,7 +147,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="394" />
+        <location filename="../../app/ui/locality/panel.py" line="401"/>
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n attempt failed.</numerusform>
@@ -94,7 +155,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="396" />
+        <location filename="../../app/ui/locality/panel.py" line="403"/>
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n attempt blocked before anything was sent.</numerusform>
@@ -105,7 +166,7 @@
 <context>
     <name>TalkFigures</name>
     <message numerus="yes">
-        <location filename="../../app/ui/experts/talk_figures.py" line="127" />
+        <location filename="../../app/ui/experts/talk_figures.py" line="130"/>
         <source>%n of its {n} experts were not chosen at all.</source>
         <translation>
             <numerusform>%n of its {n} experts was not chosen at all.</numerusform>

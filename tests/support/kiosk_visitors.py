@@ -73,14 +73,16 @@ def open_kiosk(config: KioskConfig, models_dir: Path, clock: Callable[[], float]
     down, its model loaded when ``ready``; released and its engine shut down afterwards. The network
     policy is the session's own (offline), not installed in this process."""
     worker, thread = start_engine_thread()
-    session = KioskSession(QApplication.instance(), worker, config, models_dir, NetworkPolicy(), clock)
-    try:
+    session = None
+    try:  # the engine thread is stopped even when the window fails to build (a running QThread must not be freed)
+        session = KioskSession(QApplication.instance(), worker, config, models_dir, NetworkPolicy(), clock)
         if ready:
             process_until(lambda: session.window.ready, ANSWER_TIMEOUT_S, "the model to load")
         yield session
     finally:
-        session.window.release()
-        session.window.deleteLater()
+        if session is not None:
+            session.window.release()
+            session.window.deleteLater()
         stop_engine_thread(worker, thread)
         QCoreApplication.processEvents()
 

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from PySide6.QtCore import QLocale
 
+from app.core.diagnostics import EngineTrouble
 from app.core.models.demo import write_demo_model
 from app.gui import WindowSession
 from app.ui import settings
@@ -38,9 +39,12 @@ def test_switching_the_language_keeps_the_engine_the_model_and_the_conversation(
         conversation = window.conversation_store.current_id
         engine = worker.pid
         assert window.chat.send_button.text() == "Send"
+        trouble = EngineTrouble(kind="engine_lost", reason="killed", message="ended by signal 9", at=1.0)
+        window.help_menu.trouble = trouble
 
         window.language_menu.actions["de"].trigger()
         german = session.window
+        assert german.help_menu.trouble == trouble  # the diagnostic report still names the last problem
         assert german is not window and settings.language() == "de"
         assert german.chat.send_button.text() == "Senden"
         assert german.library_dock.windowTitle() == "Modellbibliothek"

@@ -37,6 +37,7 @@ from app.ui.locality.audit_table import AuditTableModel
 from app.ui.locality.indicator import LocalityGuard, LocalityIndicator
 from app.ui.locality.panel import LocalityPanel
 from app.ui.settings import OFFLINE as OFFLINE_SETTING
+from app.ui.theme import current
 from app.ui.main_window import MainWindow
 from app.worker import EngineWorker, start_engine_thread, stop_engine_thread
 
@@ -405,6 +406,37 @@ def test_a_download_and_a_search_that_failed_without_internet_are_logged_and_rep
     assert "Nothing left this computer" not in page and "failed: name not resolved" in page
 
 
+def test_a_company_server_in_use_is_named_with_its_address_in_indicator_panel_and_report(qtbot, guard, models,
+                                                                                          tmp_path):
+    indicator = LocalityIndicator(guard.tracker)
+    qtbot.addWidget(indicator)
+    guard.policy.use_server("10.1.2.3")
+    qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.SERVER)
+    assert indicator.text_label.text() == "Company server 10.1.2.3 — your text goes to this server"
+    assert indicator.accessibleName() == indicator.text_label.text()
+    assert "the company server 10.1.2.3 (private network address)" in indicator.toolTip()
+    assert f"color: {current().caution_text}" in indicator.text_label.styleSheet()  # not the green of "local"
+    assert current().caution_text != current().good_text
+
+    panel = open_panel(qtbot, guard, models)
+    assert panel.state_label.text() == indicator.text_label.text()
+    assert "company server 10.1.2.3 while it is in use" in panel.policy_label.text()
+    page = export_report(qtbot, panel, tmp_path / "evidence.html")
+    assert "<td>Company server</td>" in page
+    assert "10.1.2.3 (private network address), in use since " in page
+
+    guard.policy.use_server("8.8.8.8")  # a public address (Python counts documentation ranges as private); never
+    qtbot.waitUntil(lambda: indicator.state.host == "8.8.8.8")  # contacted: nothing here connects
+    assert "(public address)" in indicator.toolTip() and "(public address)" in panel.explanation_label.text()
+    guard.set_offline(True)  # offline mode blocks the server too
+    qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.OFFLINE)
+    guard.set_offline(False)
+    qtbot.waitUntil(lambda: indicator.state.kind is LocalityKind.SERVER)
+    guard.policy.use_server(None)
+    qtbot.waitUntil(lambda: indicator.state == LocalityState.local())
+    assert "no company server" not in page and "Company server" not in panel.state_label.text()
+
+
 def test_the_outcomes_speak_german(qtbot, qapp, guard, models):
     start_a_download_and_a_search_without_internet(qtbot, guard, models)
     count = len(guard.monitor.audit.entries())
@@ -542,6 +574,13 @@ GERMAN_REPORT_WORDS = {
     "{action} — {places}": "{action} — {places}",
     "and %n more": "und %n weitere",
     "Conversations": "Unterhaltungen",
+    "Company server": "Firmenserver",
+    "{host} ({where}), in use since {since}: the questions asked in MoEscope and their answers go to this server":
+        "{host} ({where}), in Gebrauch seit {since}: Die Fragen in MoEscope und ihre Antworten gehen an diesen "
+        "Server",
+    "private network address": "private Netzwerkadresse",
+    "public address": "öffentliche Adresse",
+    "none: the answers are computed on this computer": "keiner: Die Antworten werden auf diesem Computer berechnet",
 }
 """The German of the evidence report's words, as a stand-in translator gives them (the real German comes
 with the translation file)."""

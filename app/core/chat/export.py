@@ -8,7 +8,8 @@ thought; its figures (tokens, tokens/s, time to first token) follow it in italic
 JSON (FORMAT, version JSON_VERSION): ``{"format", "version", "conversation": {...}, "messages": [...]}``
 with every field of the data model (app.core.chat.model); with ``routing`` each answer that has a trace
 carries it under ``"routing"`` as plain lists (``positions``, ``tokens``, ``texts``, ``sources``,
-``layers``, ``k``, ``experts`` and ``weights`` as ``[n][layers][k]``, and, when the trace has the
+``layers``, ``k``, ``experts`` and ``weights`` as ``[n][layers][k]`` (null for a weight the engine did not
+report: a company server's routing), and, when the trace has the
 router's scores, ``scores`` as ``[n][layers][n_expert]`` with null for a score not captured). The
 weights and scores are written as the exact decimal of their float32 value, so reading them back gives
 the same bits.
@@ -147,7 +148,7 @@ def _message_json(message: Message, trace: RoutingTrace | None) -> dict:
 def trace_json(trace: RoutingTrace) -> dict:
     data = {"positions": trace.positions.tolist(), "tokens": trace.tokens.tolist(), "texts": list(trace.texts),
             "sources": list(trace.sources), "layers": trace.layers.tolist(), "k": int(trace.experts.shape[2]),
-            "experts": trace.experts.tolist(), "weights": trace.weights.tolist()}
+            "experts": trace.experts.tolist(), "weights": _null_for_nan(trace.weights)}
     if trace.scores is not None:
         data["scores"] = _null_for_nan(trace.scores)
     return data
@@ -315,7 +316,8 @@ def read_trace_csv(path: str | Path, scores_path: str | Path | None = None) -> R
         if not heads or heads[-1] != head:
             heads.append(head)
         if layer:
-            routed.setdefault(len(heads) - 1, {})[int(layer), int(rank)] = (int(expert), float(weight))
+            routed.setdefault(len(heads) - 1, {})[int(layer), int(rank)] = (int(expert),
+                                                                            float(weight) if weight else np.nan)
     layers = sorted({layer for cells in routed.values() for layer, _ in cells})
     k = 1 + max((rank for cells in routed.values() for _, rank in cells), default=-1)
     experts = np.full((len(heads), len(layers), k), -1, dtype=np.int32)

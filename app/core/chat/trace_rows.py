@@ -6,6 +6,10 @@ without one (a dense model's, or one the tap did not capture) gets expert ``-1``
 every layer of a trace that has layers; a trace whose tokens have no routing at all has ``layers``
 empty and arrays of shape ``[n, 0, 0]``.
 
+Weights: a token whose engine reported which experts were chosen but not their gate weights (a company
+server, ``Routing.weights_reported`` False) has NaN weights for its chosen experts: the trace keeps that
+they were not reported, and readers (app.core.talks.timeline) tell it from there.
+
 Scores: a trace has the router's scores (``[n, layers, n_expert]``) when its first routed token has
 them; then ``n_expert`` is their width, and a token without scores gets NaN. A row without scores
 (``n_expert`` 0, ``scores`` NULL) in a trace with scores reads as NaN too.
@@ -79,7 +83,7 @@ def token_row(tokens: Sequence[protocol.Token], shape: Shape) -> tuple:
     for index, token in enumerate(tokens):
         if token.routing.layers:
             experts[index] = token.routing.experts
-            weights[index] = token.routing.weights
+            weights[index] = token.routing.weights if token.routing.weights_reported else np.nan
             if scores is not None and token.routing.scores is not None:
                 scores[index] = token.routing.scores
     return array_row(np.array([token.pos for token in tokens], dtype=INT),

@@ -27,7 +27,8 @@ Commands (client -> host):
 
 Events (host -> client):
     Ready           pid, version, network_policy: NetworkPolicy.describe() of the policy installed in
-                    the engine process; the host is up and waiting for commands
+                    the engine process; the host is up and waiting for commands (a company server's
+                    client, app.core.remote, says pid 0: no process of ours)
     Loaded          info (ModelInfo, with the model's sampling defaults), load_seconds, n_ctx, safe,
                     template (TEMPLATE_MODEL, "builtin:<name>" or TEMPLATE_PLAIN: how chats become
                     prompts), thinking_switch (the template honours Generate.thinking), template_problem
@@ -49,7 +50,9 @@ Events (host -> client):
                     by its length, not tokenized: tokens is a minimum); for LOAD_FAILED details stage
                     ("model" | "context") and, for a context, n_ctx; for a chat template that failed
                     (kind BAD_REQUEST, reason TEMPLATE_FAILED) details source (the template used) and
-                    problem ("timeout" | "failed" | "too_long")
+                    problem ("timeout" | "failed" | "too_long"); from a company server's client
+                    (app.core.remote) one of REMOTE_ERROR_KINDS, with details status (the HTTP status,
+                    where there was one) and, for RATE_LIMITED, retry_after (seconds, or absent)
     NetworkBlocked  attempt: the NetworkAttempt (app.core.locality) the engine's network policy
                     refused or, despite the name, a user action allowed (with its outcome). May come
                     at any time after Ready; on the wire the event name, then NetworkAttempt.to_dict's fields
@@ -100,7 +103,17 @@ NOT_LOADED = "not_loaded"
 CONTEXT_FULL = "context_full"
 BAD_REQUEST = "bad_request"
 INTERNAL = "internal"
-ERROR_KINDS = (BAD_MODEL, LOAD_FAILED, NOT_LOADED, CONTEXT_FULL, BAD_REQUEST, INTERNAL)
+UNREACHABLE = "unreachable"  # no connection to the server (name unknown, refused, timed out)
+TLS = "tls"  # the server's certificate was not accepted
+UNAUTHORIZED = "unauthorized"  # HTTP 401 or 403: the API key is missing or wrong
+MODEL_NOT_FOUND = "model_not_found"  # HTTP 404, or the server does not list the model
+RATE_LIMITED = "rate_limited"  # HTTP 429
+SERVER = "server"  # HTTP 5xx, or another status the server should not send
+MALFORMED = "malformed"  # an answer that is not what the server's kind sends (JSON, SSE, routed experts)
+BLOCKED = "blocked"  # MoEscope's network policy refused the connection (offline mode)
+REMOTE_ERROR_KINDS = (UNREACHABLE, TLS, UNAUTHORIZED, MODEL_NOT_FOUND, RATE_LIMITED, SERVER, MALFORMED, BLOCKED)
+"""Error kinds of a company server's client (app.core.remote.errors.RemoteError)."""
+ERROR_KINDS = (BAD_MODEL, LOAD_FAILED, NOT_LOADED, CONTEXT_FULL, BAD_REQUEST, INTERNAL, *REMOTE_ERROR_KINDS)
 
 TEMPLATE_FAILED = "template_failed"
 """Error.reason of a BAD_REQUEST whose conversation the chat template could not render."""

@@ -1,7 +1,8 @@
 """The network policy: which connections MoEscope may open, and what it decided on each attempt.
 
 Loopback is always allowed; any other host only while an action the user started (a model download, a
-Hub search) is running, and then only that action's host. Strict offline mode refuses even those. A
+Hub search, a company server's connection test) is running, and then only that action's host, or while
+a company server is in use (``use_server``), and then exactly its host. Offline mode refuses even those. A
 refusal raises ``NetworkBlocked`` (a ``PermissionError``, so libraries that handle connection errors
 handle it), is printed to stderr after ``BLOCKED_LOG_PREFIX`` and reaches every subscriber; so does
 every attempt an action allowed, with its outcome (connected, name resolved, failed and why).
@@ -53,13 +54,16 @@ policy before anything was sent; or seen open although the policy did not allow 
 REASONS = {
     "offline": "offline mode is on",
     "no_action": "no download or search started by the user is running",
-    "other_host": "the running action may only reach its own host",
+    "other_host": "the running action or the company server in use may only reach its own host",
 }
 """A NetworkBlocked's reason codes, with English words for each."""
 
 _ATTEMPT_WORDS = {"connect": "a connection to", "lookup": "a name lookup of", "send": "a datagram to"}
 _OUTCOME_WORDS = {CONNECTED: "connected", RESOLVED: "name resolved", SENT: "sent",
                   PENDING: "begun, its end not awaited"}
+
+SERVER_KIND = "server"  # NetworkAction.kind of the company server in use (NetworkPolicy.use_server)
+SERVER_TEST_KIND = "server-test"  # NetworkAction.kind of a connection test (app.core.remote.probe)
 
 
 def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -69,6 +73,15 @@ def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | N
     except ValueError:
         return None
     return getattr(address, "ipv4_mapped", None) or address
+
+
+def private_address(host: str, addresses: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether ``host`` is on a private network or this computer: its address, or else every address its
+    name resolved to (``addresses``), is private, loopback or link-local (False for a name not resolved)."""
+    address = host_address(host)
+    found = [address] if address is not None else [host_address(item) for item in addresses]
+    return bool(found) and all(item is not None and (item.is_private or item.is_loopback or item.is_link_local)
+                               for item in found)
 
 
 def port_number(port: object) -> int | None:
@@ -111,6 +124,7 @@ class NetworkAction:
         hosts: names that may be reached: ``host``, the ``also`` names, and subdomains of each.
         started: when the action began (seconds since the epoch).
         addresses: the IP addresses those names resolved to while the action ran.
+        exact: only the named hosts themselves, not their subdomains (a company server).
     """
 
     kind: str
@@ -119,6 +133,7 @@ class NetworkAction:
     hosts: tuple[str, ...]
     started: float = field(default_factory=time.time)
     addresses: set[str] = field(default_factory=set)
+    exact: bool = False
 
     @property
     def label(self) -> str:
@@ -130,7 +145,7 @@ class NetworkAction:
         if address is not None:
             return str(address) in self.addresses or any(host_address(name) == address for name in self.hosts)
         name = host.lower().rstrip(".")
-        return any(name == allowed or name.endswith("." + allowed) for allowed in self.hosts)
+        return any(name == allowed or (not self.exact and name.endswith("." + allowed)) for allowed in self.hosts)
 
 
 @dataclass(frozen=True)
@@ -236,6 +251,7 @@ class NetworkPolicy:
         self._networks = tuple(ipaddress.ip_network(net) for net in self.local_networks)
         self._offline = bool(offline)
         self._actions: list[NetworkAction] = []
+        self._server: NetworkAction | None = None
         self._history: deque[NetworkAttempt] = deque(maxlen=self.HISTORY)
         self._sockets: OrderedDict[tuple, str] = OrderedDict()
         self._lock = threading.Lock()
@@ -272,6 +288,8 @@ class NetworkPolicy:
             "offline": self._offline,
             "local_networks": list(self.local_networks),
             "active_actions": [action.label for action in self.active_actions],
+            "server": None if (server := self.server) is None else {
+                "host": server.host, "private": private_address(server.host, server.addresses), "since": server.started},
             "hub_environment": {name: os.environ.get(name) for name in (*HUB_ENVIRONMENT, HUB_OFFLINE_ENV)},
         }
 
@@ -281,8 +299,9 @@ class NetworkPolicy:
         if self._offline:
             return (f"Offline mode: connections only within this computer ({local}); downloads and searches "
                     f"are refused.")
+        also = f" and to the company server {server.host}, while it is in use" if (server := self.server) else ""
         return (f"Connections only within this computer ({local}), except to the host of a download or "
-                f"search the user starts, while it runs.")
+                f"search the user starts, while it runs{also}.")
 
     @property
     def offline(self) -> bool:
@@ -302,6 +321,22 @@ class NetworkPolicy:
     def active_actions(self) -> tuple[NetworkAction, ...]:
         with self._lock:
             return tuple(self._actions)
+
+    @property
+    def server(self) -> NetworkAction | None:
+        """The company server in use (``use_server``), or None."""
+        with self._lock:
+            return self._server
+
+    def use_server(self, host: str | None) -> NetworkAction | None:
+        """Allow exactly ``host`` (no subdomains), the company server in use, until the next call (None: no
+        server); offline mode still refuses it. Returns the server's action (kind SERVER_KIND), or None."""
+        action = None if host is None else NetworkAction(kind=SERVER_KIND, host=host, what="your text",
+                                                         hosts=(host.lower().rstrip("."),), exact=True)
+        with self._lock:
+            self._server = action
+        self._change_listeners.call(self)
+        return action
 
     def is_local(self, host: str) -> bool:
         """Whether ``host`` (an address, or one of the loopback names) is this computer."""
@@ -334,7 +369,7 @@ class NetworkPolicy:
 
     @contextlib.contextmanager
     def allow_action(self, kind: str, host: str, *, what: str = "the model file",
-                     also: tuple[str, ...] = ()) -> Iterator[NetworkAction]:
+                     also: tuple[str, ...] = (), exact: bool = False) -> Iterator[NetworkAction]:
         """Allow connections to ``host`` (and the ``also`` hosts, and their subdomains) while the block runs.
 
         For every thread of this process: a download's worker threads need it too. Other hosts stay
@@ -346,9 +381,10 @@ class NetworkPolicy:
             host: the host the user asked for; the indicator names it.
             what: what is received, for the indicator ("the model file", "the search results").
             also: further hosts the action needs, such as a download's CDN ("hf.co").
+            exact: only those hosts themselves, not their subdomains.
         """
         names = tuple(name.lower().rstrip(".") for name in (host, *also))
-        action = NetworkAction(kind=kind, host=host, what=what, hosts=names)
+        action = NetworkAction(kind=kind, host=host, what=what, hosts=names, exact=exact)
         with self._lock:
             refused = self._offline
             if not refused:
@@ -365,11 +401,20 @@ class NetworkPolicy:
                 self._actions.remove(action)
             self._actions_changed()
 
+    def check_server(self) -> None:
+        """Before each request to the company server in use: NetworkBlocked in offline mode, as for a user action."""
+        server = self.server
+        if server is None or not self._offline or self.is_local(server.host):
+            return
+        message = (f"Offline mode is on, so MoEscope did not send your text to the company server {server.host}: "
+                   f"it opens no connection to another computer. Turn offline mode off to allow it.")
+        raise self._refuse(server.host, None, "action", "offline", server.label, message)
+
     def explain_connection(self, local: tuple, remote: tuple) -> str | None:
         """The label of the user action that opened (or may open) this connection of this process, or None."""
         with self._lock:
             label = self._sockets.get((tuple(local), tuple(remote)))
-            actions = tuple(self._actions)
+            actions = (*self._actions, *((self._server,) if self._server is not None else ()))
         if label is not None:
             return label
         for action in actions:
@@ -385,7 +430,7 @@ class NetworkPolicy:
             return None
         with self._lock:
             offline = self._offline
-            actions = tuple(self._actions)
+            actions = (*self._actions, *((self._server,) if self._server is not None else ()))
         if not offline:
             for action in actions:
                 if action.permits(host):
@@ -397,7 +442,8 @@ class NetworkPolicy:
         elif actions:
             allowed = " or ".join(action.host for action in actions)
             reason = "other_host"
-            message = f"MoEscope blocked {target}: the running {actions[0].kind} may only reach {allowed}."
+            doing = "company server in use" if actions[0].kind == SERVER_KIND else f"running {actions[0].kind}"
+            message = f"MoEscope blocked {target}: the {doing} may only reach {allowed}."
         else:
             reason = "no_action"
             message = (f"MoEscope blocked {target}: it connects to another computer only for a download or "
@@ -405,8 +451,12 @@ class NetworkPolicy:
         raise self._refuse(host, port, kind, reason, None, message)
 
     def note_resolved(self, action: NetworkAction, results: list) -> None:
-        """Remember the addresses a permitted name resolved to, so that connecting to them is allowed."""
+        """Remember the addresses a permitted name resolved to, so that connecting to them is allowed (a company
+        server's tell whether it is private: subscribers hear of the change)."""
+        known = len(action.addresses)
         action.addresses.update(str(host_address(str(info[4][0])) or info[4][0]) for info in results)
+        if action.kind in (SERVER_KIND, SERVER_TEST_KIND) and len(action.addresses) != known:
+            self._change_listeners.call(self)
 
     def note_allowed(self, action: NetworkAction, host: str, port: int | None, kind: str, outcome: str,
                      error: str | None = None, sock: socket.socket | None = None) -> None:

@@ -1,7 +1,8 @@
 """The evidence report: one self-contained HTML page a security officer can print and file.
 
-It states the app's version, the network policy and how it is enforced, where MoEscope keeps its
-files, and this session's connection log, with a verdict on top. Its words come from the caller as
+It states the app's version, the network policy and how it is enforced (with the company server in use,
+if any: its host, whether its address is private, since when), where MoEscope keeps its files, and this
+session's connection log, with a verdict on top. Its words come from the caller as
 ReportWords (the window passes them in the user's language; the defaults are English, for the command
 line and tests). No script, no external style sheet, font or image: the page opens and prints the same on a
 computer without a network.
@@ -22,7 +23,7 @@ from app import __version__
 from app.core.locality.audit import AuditEntry
 from app.core.locality.monitor import ConnectionMonitor
 from app.core.locality.outcome import CONNECTED, FAILED, MADE, PENDING, REFUSED, RESOLVED, SENT
-from app.core.locality.policy import ALLOWED, BLOCKED, LOCAL, UNEXPECTED
+from app.core.locality.policy import ALLOWED, BLOCKED, LOCAL, SERVER_KIND, SERVER_TEST_KIND, UNEXPECTED
 from app.core.paths import data_dir
 
 _VERDICT_WORDS = {
@@ -90,7 +91,8 @@ def _outcome_text(entry: AuditEntry) -> str:
 def _action_text(label: str) -> str:
     """A user action's label ("download huggingface.co") in English words ("download from huggingface.co")."""
     kind, _, host = label.partition(" ")
-    return {"download": f"download from {host}", "search": f"search on {host}"}.get(kind, label)
+    return {"download": f"download from {host}", "search": f"search on {host}", SERVER_KIND: f"company server {host}",
+            SERVER_TEST_KIND: f"connection test of {host}"}.get(kind, label)
 
 
 def _monitoring_text(interval: float, polls: int) -> str:
@@ -125,6 +127,12 @@ class ReportWords:
     allowed_local: str = ("Connections only within this computer ({networks}), except to the host of a "
                           "download or search the user starts, while it runs.")
     this_computer: str = "This computer"
+    company_server: str = "Company server"
+    server_in_use: str = ("{host} ({where}), in use since {since}: the questions asked in MoEscope and their "
+                          "answers go to this server")
+    server_private: str = "private network address"
+    server_public: str = "public address"
+    no_server: str = "none: the answers are computed on this computer"
     actions_now: str = "User actions running now"
     no_actions: str = "none"
     enforcement: str = "Enforcement"
@@ -271,6 +279,14 @@ def verdict_sentence(entries: Sequence[AuditEntry], words: ReportWords = ENGLISH
     return " ".join(sentences)
 
 
+def _server_text(server: dict | None, words: ReportWords) -> str:
+    """The company server in use, in ``words`` (from NetworkPolicy.describe()'s ``server``)."""
+    if server is None:
+        return words.no_server
+    where = words.server_private if server["private"] else words.server_public
+    return words.server_in_use.format(host=server["host"], where=where, since=_when(server["since"]))
+
+
 class Markup(str):
     """HTML already escaped, for a blank of ``_fill``."""
 
@@ -309,6 +325,7 @@ def write_evidence_report(path: Path, monitor: ConnectionMonitor, *, models_dir:
         (words.allowed, (words.allowed_offline if policy.offline else words.allowed_local).format(
             networks=networks)),
         (words.this_computer, networks),
+        (words.company_server, _server_text(described["server"], words)),
         (words.actions_now, ", ".join(words.logged_action(label) for label in described["active_actions"])
          or words.no_actions),
         (words.enforcement, words.enforcement_text),

@@ -14,13 +14,22 @@ from dataclasses import dataclass
 
 from app.core.locality.audit import AuditEntry
 from app.core.locality.monitor import ConnectionMonitor
-from app.core.locality.policy import BLOCKED, UNEXPECTED, Listeners, NetworkPolicy
+from app.core.locality.policy import (
+    BLOCKED,
+    SERVER_TEST_KIND,
+    UNEXPECTED,
+    Listeners,
+    NetworkPolicy,
+    private_address,
+)
+
 
 class LocalityKind(enum.Enum):
-    """The four things the locality indicator can say."""
+    """The five things the locality indicator can say."""
 
     LOCAL = "local"
     DOWNLOAD = "download"
+    SERVER = "server"
     OFFLINE = "offline"
     WARNING = "warning"
 
@@ -30,14 +39,18 @@ class LocalityState:
     """What the locality indicator says.
 
     Attributes:
-        kind: LOCAL, DOWNLOAD (a user action runs), OFFLINE or WARNING (an unexpected connection).
-        host: the download's host, or the host of the unexpected connection; None otherwise.
+        kind: LOCAL, DOWNLOAD (a user action runs), SERVER (a company server answers: the user's text goes
+            there), OFFLINE or WARNING (an unexpected connection).
+        host: the download's host, the company server's, or the host of the unexpected connection; None
+            otherwise.
         what: what a download receives ("the model file"); None otherwise.
+        private: for SERVER, whether the server's address is private (a private network or this computer).
     """
 
     kind: LocalityKind
     host: str | None = None
     what: str | None = None
+    private: bool = False
 
     @classmethod
     def local(cls) -> LocalityState:
@@ -46,6 +59,10 @@ class LocalityState:
     @classmethod
     def download(cls, host: str, what: str) -> LocalityState:
         return cls(LocalityKind.DOWNLOAD, host, what)
+
+    @classmethod
+    def server(cls, host: str, private: bool) -> LocalityState:
+        return cls(LocalityKind.SERVER, host, private=private)
 
     @classmethod
     def offline(cls) -> LocalityState:
@@ -60,6 +77,8 @@ class LocalityState:
         """The indicator's words in English (a UI builds its translated text from kind, host and what)."""
         if self.kind is LocalityKind.DOWNLOAD:
             return f"Download from {self.host} — only {self.what} is received"
+        if self.kind is LocalityKind.SERVER:
+            return f"Company server {self.host} — your text goes to this server"
         if self.kind is LocalityKind.OFFLINE:
             return "Offline mode — network blocked"
         if self.kind is LocalityKind.WARNING:
@@ -71,8 +90,9 @@ class LocalityTracker:
     """The indicator's current state, from the policy (actions, offline switch) and the monitor's entries.
 
     A blocked attempt or an unexpected connection or listening socket turns the state to WARNING,
-    which stays until ``acknowledge()``, whatever else happens. Otherwise: DOWNLOAD while a user action
-    runs (the oldest one), OFFLINE in offline mode, else LOCAL. A user action refused in offline mode
+    which stays until ``acknowledge()``, whatever else happens. Otherwise: SERVER while a company server is
+    in use (or its connection test runs) and offline mode is off, since where the text goes matters most;
+    DOWNLOAD while a user action runs (the oldest one), OFFLINE in offline mode, else LOCAL. A user action refused in offline mode
     is no warning: the user asked for it and was told why. Nor is an attempt a user action allowed,
     even one that failed: it went where the user asked, and the action says how it went.
 
@@ -126,6 +146,9 @@ class LocalityTracker:
         if self.warning_entry is not None:
             return LocalityState.warning(self.warning_entry.host)
         actions = self.policy.active_actions
+        server = self.policy.server or next((item for item in actions if item.kind == SERVER_TEST_KIND), None)
+        if server is not None and not self.policy.offline:
+            return LocalityState.server(server.host, private_address(server.host, server.addresses))
         if actions:
             return LocalityState.download(actions[0].host, actions[0].what)
         if self.policy.offline:

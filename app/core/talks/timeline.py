@@ -13,6 +13,11 @@ tokens were read as one batch, so they pass at once, as they did live; answer to
 
 Token numbers, the same everywhere: an answer token is numbered from 1 at the first answer token of the
 timeline; a prompt token by its position in the conversation, from 1.
+
+Routing without weights (a company server reports which experts were chosen, not their gate weights):
+the timeline's ``weights_reported`` turns False, and each chosen expert counts 1/k, so that every "share
+of weight" below is the expert's share of its layer's choices. ``to_trace`` writes NaN for those weights
+(how a stored trace keeps the fact), and ``from_trace`` reads NaN weights back the same way.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Timeline:
         anchor, cursor: the selection is the tokens from ``min(anchor, cursor)`` to ``max(...)``,
             both included; the cursor is the token shown (-1, -1: nothing selected, empty timeline).
         replay: the Replay that moves the cursor.
+        weights_reported: False once a token came without gate weights (then each chosen expert weighs 1/k).
     """
 
     def __init__(self, layers: Sequence[int], k: int, n_experts: int) -> None:
@@ -56,6 +62,7 @@ class Timeline:
         self.anchor = -1
         self.cursor = -1
         self.replay = Replay(self)
+        self.weights_reported = True
         self._n = 0
         self._positions = np.zeros(_FIRST_CAPACITY, dtype=np.int32)
         self._token_ids = np.zeros(_FIRST_CAPACITY, dtype=np.int32)
@@ -82,14 +89,19 @@ class Timeline:
         timeline = cls(trace.layers.tolist(), int(trace.experts.shape[2]), max(n_experts or 0, seen))
         answer = np.array([source == protocol.ANSWER for source in trace.sources], dtype=bool)
         scores = trace.scores if trace.scores is not None and trace.scores.shape[2] == timeline.n_experts else None
-        timeline._add(trace.positions, answer, trace.experts, trace.weights, trace.texts, scores, trace.tokens)
+        weights = trace.weights
+        if np.isnan(weights).any():
+            timeline.weights_reported = False
+            weights = timeline._uniform(trace.experts)
+        timeline._add(trace.positions, answer, trace.experts, weights, trace.texts, scores, trace.tokens)
         timeline.set_tokens_per_s(tokens_per_s)
         return timeline
 
     def append(self, tokens: Iterable[protocol.Token], at: float | None = None) -> None:
         """Add live tokens (a PromptRouting's, or one Token); ``at``: when they arrived (a monotonic clock,
         seconds), from which the answer's token rate is measured until ``set_tokens_per_s``. A token
-        without routing, or routed over other layers, is kept with expert -1 (not captured)."""
+        without routing, or routed over other layers, is kept with expert -1 (not captured); one whose
+        routing has no weights turns ``weights_reported`` off."""
         tokens = list(tokens)
         n, width = len(tokens), len(self.layers)
         experts = np.full((n, width, self.k), -1, dtype=np.int32)
@@ -98,7 +110,11 @@ class Timeline:
             routing = token.routing
             if routing.layers == self.layers and routing.experts.shape[1] == self.k:
                 experts[index] = routing.experts
-                weights[index] = routing.weights
+                if routing.weights_reported:
+                    weights[index] = routing.weights
+                else:
+                    self.weights_reported = False
+                    weights[index] = self._uniform(routing.experts)
         scores = None
         if any(token.routing.scores is not None for token in tokens):
             scores = np.full((n, width, self.n_experts), np.nan, dtype=np.float32)
@@ -138,6 +154,10 @@ class Timeline:
             weights_sum, counts_sum = self._block_sums(block * BLOCK, (block + 1) * BLOCK)
             self._prefix_weights.append(self._prefix_weights[-1] + weights_sum)
             self._prefix_counts.append(self._prefix_counts[-1] + counts_sum)
+
+    def _uniform(self, experts: np.ndarray) -> np.ndarray:
+        """Weights of 1/k for the chosen experts (0 where not captured): routing reported without weights."""
+        return np.where(experts >= 0, 1.0 / self.k if self.k else 0.0, 0.0).astype(np.float32)
 
     def _reserve(self, size: int) -> None:
         """Room for ``size`` tokens, at least twice the room there was, so that appending stays cheap."""
@@ -180,7 +200,7 @@ class Timeline:
 
     @property
     def weights(self) -> np.ndarray:
-        """``[n, layers, k]`` gate weights of the chosen experts."""
+        """``[n, layers, k]`` gate weights of the chosen experts (1/k each where not reported)."""
         return self._weights[: self._n]
 
     @property
@@ -210,13 +230,17 @@ class Timeline:
         return int(self._positions[index]) + 1
 
     def to_trace(self) -> RoutingTrace:
-        """The timeline's tokens as a RoutingTrace (for export): what ``from_trace`` reads back."""
+        """The timeline's tokens as a RoutingTrace (for export): what ``from_trace`` reads back; NaN weights
+        for chosen experts when the weights were not reported."""
         n = self._n
+        weights = self._weights[:n].copy()
+        if not self.weights_reported:
+            weights[self._experts[:n] >= 0] = np.nan
         return RoutingTrace(
             positions=self._positions[:n].copy(), tokens=self._token_ids[:n].copy(), texts=tuple(self.texts),
             sources=tuple(protocol.ANSWER if answer else protocol.PROMPT for answer in self._answer[:n]),
             layers=np.array(self.layers, dtype=np.int32), experts=self._experts[:n].copy(),
-            weights=self._weights[:n].copy(), scores=None if self._scores is None else self._scores[:n].copy())
+            weights=weights, scores=None if self._scores is None else self._scores[:n].copy())
 
     def scores(self, index: int, layer: int) -> np.ndarray | None:
         """``[n_experts]`` the router's scores over all experts for token ``index`` in MoE layer ``layer``;

@@ -6,6 +6,9 @@ resize, shape, zoom, scroll, legend or style change). A frame draws that pixmap 
 over it: one token's few cells as filled rectangles with an outline ring, a whole answer's many as one
 image (one pixel per cell) scaled without smoothing; only the grid is repainted when nothing else
 changed. Geometry lives in ``heatmap_geometry``.
+
+Longer than 500 lines because painting, hover, keyboard focus and zoom all work on one widget's grid,
+values and legend; the static layer and the geometry are split out already.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ class ExpertHeatmap(QWidget):
 
     Cells the router did not choose are grey. Chosen cells get a viridis colour and, where the cell
     is wide enough, their value printed inside; for a single token they are also outlined, so the
-    choice can be read without telling colours apart. Shared experts (DeepSeek, Qwen2-MoE), which run
+    choice can be read without telling colours apart. When the engine reports no weights (a company
+    server), one token's chosen cells all have the scale's top colour and the legend says so; shares over
+    a range are then shares of the choices. Shared experts (DeepSeek, Qwen2-MoE), which run
     for every token without the router, stand in hatched columns of their own to the right. A colour
     bar on the right gives the scale in numbers.
 
@@ -49,6 +54,7 @@ class ExpertHeatmap(QWidget):
         maximum: the value at the top of the colour scale.
         as_percent: whether values and legend read as percentages (shares) instead of weights.
         legend_title: words above the colour bar, also used in the details ("Gate weight: 0.31").
+        weights_reported: False when the engine reports which experts were chosen but not their weights.
         zoom: the expert axis' zoom factor, one of ZOOM_LEVELS.
         presentation: whether the dark, large-type presentation style is on.
         focus_cell: (row, expert) of the keyboard focus cell, or None.
@@ -73,6 +79,7 @@ class ExpertHeatmap(QWidget):
         self.maximum = 1.0
         self.as_percent = False
         self.legend_title = ""
+        self.weights_reported = True
         self.zoom = 1.0
         self.presentation = False
         self.focus_cell: tuple[int, int] | None = None
@@ -119,17 +126,15 @@ class ExpertHeatmap(QWidget):
         self._relayout()
         self.set_values(self.values, 1.0, self.as_percent, self.legend_title)
 
-    def set_values(self, values: np.ndarray, maximum: float, as_percent: bool, legend_title: str) -> None:
-        """New values to show; the colours are computed here once, and only the grid is repainted
-        unless the legend changed."""
+    def set_values(self, values: np.ndarray, maximum: float, as_percent: bool, legend_title: str,
+                   weights_reported: bool = True) -> None:
+        """New values to show (``weights_reported`` False: one token's values only say chosen or not); the
+        colours are computed here once, and only the grid is repainted unless the legend changed."""
         maximum = maximum if maximum > 0 else 1.0
-        legend_changed = (maximum, as_percent, legend_title) != (
-            self.maximum,
-            self.as_percent,
-            self.legend_title,
-        )
+        legend = (maximum, as_percent, legend_title, weights_reported)
+        legend_changed = legend != (self.maximum, self.as_percent, self.legend_title, self.weights_reported)
         self.values = values
-        self.maximum, self.as_percent, self.legend_title = maximum, as_percent, legend_title
+        self.maximum, self.as_percent, self.legend_title, self.weights_reported = legend
         if values.size:
             self._image = self._scale.image(values, maximum, self.theme.unchosen)
         if legend_changed:
@@ -138,6 +143,11 @@ class ExpertHeatmap(QWidget):
         else:
             self.update(self.grid.view.adjusted(-TICK, -TICK, TICK, TICK))
         self._tell_details()
+
+    @property
+    def chosen_only(self) -> bool:
+        """One token's choices without weights: every chosen cell alike, no numbers."""
+        return not self.weights_reported and not self.as_percent
 
     def format_value(self, value: float) -> str:
         return format_percent(value) if self.as_percent else format_decimal(value, 2)
@@ -149,6 +159,9 @@ class ExpertHeatmap(QWidget):
             return self.tr("Layer {layer} · expert {expert} · not chosen").format(
                 layer=self.layers[row], expert=expert
             )
+        if self.chosen_only:
+            return self.tr("Layer {layer} · expert {expert} · chosen · gate weight: —").format(
+                layer=self.layers[row], expert=expert)
         return self.tr("Layer {layer} · expert {expert} · {what}: {value}").format(
             layer=self.layers[row], expert=expert, what=self.legend_title, value=self.format_value(value)
         )
@@ -202,10 +215,12 @@ class ExpertHeatmap(QWidget):
         self._title_metrics = QFontMetrics(self._title_font)
 
     def _legend_texts(self) -> list[str]:
+        if self.chosen_only:
+            return []
         return [self.format_value(fraction * self.maximum) for fraction in (0.0, 0.25, 0.5, 0.75, 1.0)]
 
     def _swatch_texts(self) -> list[str]:
-        texts = [self.tr("not chosen")]
+        texts = [self.tr("chosen"), self.tr("not chosen")] if self.chosen_only else [self.tr("not chosen")]
         if self.n_shared:
             texts.append(self.tr("shared: always on"))
         return texts
@@ -368,7 +383,10 @@ class ExpertHeatmap(QWidget):
             )
 
     def shows_numbers(self) -> bool:
-        """Whether the cells are large enough (at this size and zoom) for their values in figures."""
+        """Whether the cells are large enough (at this size and zoom) for their values in figures, and
+        have values to show (not when only the choices are known)."""
+        if self.chosen_only:
+            return False
         label = self._label_metrics
         sample = label.horizontalAdvance(self.format_value(self.maximum)) + 6
         return self.grid.cell_width >= sample + self._gap and self.grid.cell_height >= label.height() + 2

@@ -131,6 +131,8 @@ def _fill_shared(heatmap: ExpertHeatmap, painter: QPainter, cell: QRect) -> None
 
 
 def _paint_legend(heatmap: ExpertHeatmap, painter: QPainter) -> None:
+    """The title, the colour bar with its figures (not for choices without weights), the swatches, and
+    when the engine reports no weights, a sentence that says so."""
     bar, label, title = heatmap._legend_bar, heatmap._label_metrics, heatmap._title_metrics
     painter.setFont(heatmap._title_font)
     painter.setPen(heatmap.theme.text)
@@ -140,29 +142,18 @@ def _paint_legend(heatmap: ExpertHeatmap, painter: QPainter) -> None:
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
         heatmap.legend_title,
     )
-    gradient = QLinearGradient(QPointF(0, bar.bottom()), QPointF(0, bar.top()))
-    for index in range(0, 256, 15):
-        gradient.setColorAt(index / 255, heatmap._scale.colours[index])
-    gradient.setColorAt(1.0, heatmap._scale.colours[255])
-    painter.fillRect(bar, gradient)
-    painter.setPen(QPen(heatmap.theme.text, 1))
-    painter.drawRect(bar.adjusted(0, 0, -1, -1))
     painter.setFont(heatmap._label_font)
-    for fraction, text in zip((0.0, 0.25, 0.5, 0.75, 1.0), heatmap._legend_texts()):
-        y = round(bar.bottom() - fraction * (bar.height() - 1))
-        painter.drawLine(bar.right(), y, bar.right() + TICK, y)
-        painter.drawText(
-            QRect(bar.right() + 7, y - label.height() // 2, 400, label.height()),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            text,
-        )
+    swatches_top = bar.top() if heatmap.chosen_only else _paint_colour_bar(heatmap, painter) + label.height()
+    fills = [heatmap._scale.colours[255]] if heatmap.chosen_only else []
+    fills.append(heatmap.theme.unchosen)
+    bottom = swatches_top
     for index, text in enumerate(heatmap._swatch_texts()):
-        top = bar.bottom() + label.height() + index * (label.height() + 6)
+        top = swatches_top + index * (label.height() + 6)
         if top + label.height() > heatmap.height():
-            break
+            return
         swatch = QRect(bar.left(), top, bar.width(), label.height())
-        if index == 0:
-            painter.fillRect(swatch, heatmap.theme.unchosen)
+        if index < len(fills):
+            painter.fillRect(swatch, fills[index])
         else:
             _fill_shared(heatmap, painter, swatch)
         painter.setPen(QPen(heatmap.theme.text, 1))
@@ -172,3 +163,39 @@ def _paint_legend(heatmap: ExpertHeatmap, painter: QPainter) -> None:
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             text,
         )
+        bottom = top + label.height()
+    if not heatmap.weights_reported:
+        _paint_no_weights(heatmap, painter, bottom + label.height())
+
+
+def _paint_colour_bar(heatmap: ExpertHeatmap, painter: QPainter) -> int:
+    """The colour scale with its figures; returns its bottom."""
+    bar, label = heatmap._legend_bar, heatmap._label_metrics
+    gradient = QLinearGradient(QPointF(0, bar.bottom()), QPointF(0, bar.top()))
+    for index in range(0, 256, 15):
+        gradient.setColorAt(index / 255, heatmap._scale.colours[index])
+    gradient.setColorAt(1.0, heatmap._scale.colours[255])
+    painter.fillRect(bar, gradient)
+    painter.setPen(QPen(heatmap.theme.text, 1))
+    painter.drawRect(bar.adjusted(0, 0, -1, -1))
+    for fraction, text in zip((0.0, 0.25, 0.5, 0.75, 1.0), heatmap._legend_texts()):
+        y = round(bar.bottom() - fraction * (bar.height() - 1))
+        painter.drawLine(bar.right(), y, bar.right() + TICK, y)
+        painter.drawText(
+            QRect(bar.right() + 7, y - label.height() // 2, 400, label.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            text,
+        )
+    return bar.bottom()
+
+
+def _paint_no_weights(heatmap: ExpertHeatmap, painter: QPainter, top: int) -> None:
+    """The legend's plain sentence that the engine reports choices, not weights, where it fits."""
+    left = heatmap._legend_bar.left()
+    room = QRect(left, top, heatmap.width() - heatmap._pad - left, heatmap.height() - heatmap._pad - top)
+    words = QCoreApplication.translate("ExpertHeatmap", "This engine reports which experts were chosen, not their weights.")
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+    needed = heatmap._label_metrics.boundingRect(room, flags, words)
+    if room.width() > 0 and needed.height() <= room.height() and needed.width() <= room.width():
+        painter.setPen(heatmap.theme.text)
+        painter.drawText(room, flags, words)

@@ -12,7 +12,6 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QStackedWidget,
@@ -26,11 +25,12 @@ from app.core.models.gguf import ModelInfo
 from app.core.talks.timeline import Timeline
 from app.ui.experts import model_words
 from app.ui.experts.colormap import nice_maximum
+from app.ui.experts.fitting import ElidedLabel, FitLayout, FitRow, ShownPageStack
 from app.ui.experts.heatmap import ExpertHeatmap
-from app.ui.experts.replay_bar import ReplayBar, ReplayController
+from app.ui.experts.replay_bar import ReplayBar, ReplayController, position_text
 from app.ui.experts.router_diagram import RouterDiagram
 from app.ui.experts.talk_figures import TalkFigures
-from app.ui.experts.token_names import range_name, token_name
+from app.ui.experts.token_names import range_name
 from app.ui.experts.token_strip import TokenStrip
 from app.ui.experts.view_controls import MODES, VIEWS, ViewControls
 from app.ui.formatting import visible_token
@@ -57,19 +57,6 @@ ExpertsPane QComboBox { background: $button; color: $text; font-size: 15pt; }
 def _diagram_gating(gating: str) -> str:
     """The router diagram's two kinds: scores that sum to 1, or each on its own."""
     return "sigmoid" if gating in ("sigmoid", "sqrt_softplus") else "softmax"
-
-
-class _FitLayout(QVBoxLayout):
-    """The scroll area's content fills the height it has and scrolls only below its minimum: without this,
-    its word-wrapped labels make Qt size it by their preferred heights, which pushed the heatmap out of
-    sight on a projector."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt override)
-        return False
 
 
 class ExpertsPane(QWidget):
@@ -128,7 +115,7 @@ class ExpertsPane(QWidget):
             self._stack.addWidget(page)
         scroll = QScrollArea()  # on a small screen the view scrolls instead of pushing the window wider
         fitted = QWidget()
-        _FitLayout(fitted).addWidget(self._stack)
+        FitLayout(fitted, self._stack)
         scroll.setWidget(fitted)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -176,6 +163,7 @@ class ExpertsPane(QWidget):
         self.strip.selectionChanged.connect(self._on_selection)
         self.replay = ReplayController(self.strip, self)
         self.replay_bar = ReplayBar(self.replay)
+        self.replay_bar.position_label.hide()  # the current token's caption says it: one row less in a narrow dock
         self.controls = ViewControls()
         self.controls.colour_box.currentIndexChanged.connect(self._on_colour_layer)
         self.controls.modes.chosen.connect(self._on_mode_chosen)
@@ -183,23 +171,18 @@ class ExpertsPane(QWidget):
 
         self._token_caption = QLabel(self.tr("Current token"))
         self._token_caption.setObjectName("caption")
-        self._token_label = QLabel("–")
+        self._token_caption.setWordWrap(True)
+        self._token_label = ElidedLabel("–")  # a long token ends in "…" in a narrow dock
         self._token_label.setObjectName("bigToken")
-        self._token_label.setTextFormat(Qt.TextFormat.PlainText)
         self._token_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._token_label.setMinimumWidth(140)
-        token_row = QHBoxLayout()
-        token_row.addWidget(self._token_label)
-        token_row.addWidget(self._token_caption, 1)
-
+        token_row = FitRow([self._token_label, self._token_caption], stretch=1)
 
         self.heatmap = ExpertHeatmap()
         self.diagram = RouterDiagram()
         self.diagram.layer_changed.connect(self._on_diagram_layer)
         self.figures = TalkFigures()
-        self._views = QStackedWidget()
-        for widget in (self.heatmap, self.diagram, self.figures):
-            self._views.addWidget(widget)
+        self._views = ShownPageStack([self.heatmap, self.diagram, self.figures], painted=[self.diagram])
         self._legend_line = QLabel()
         self._legend_line.setWordWrap(True)
         self._legend_line.setObjectName("note")
@@ -212,10 +195,10 @@ class ExpertsPane(QWidget):
         layout.addWidget(self._note_line)
         layout.addWidget(separator)
         layout.addLayout(self.controls.view_row)
-        layout.addLayout(self.controls.colour_row)
+        layout.addWidget(self.controls.colour_row)
         layout.addWidget(self.strip)
         layout.addWidget(self.replay_bar)
-        layout.addLayout(token_row)
+        layout.addWidget(token_row)
         layout.addWidget(self.controls.mode_bar)
         layout.addWidget(self._views, 1)
         layout.addWidget(self._legend_line)
@@ -404,7 +387,7 @@ class ExpertsPane(QWidget):
         self._token_label.setText(text or "–")
         self._token_label.setToolTip("" if text else self.tr(
             "This token has no visible text of its own, for example part of a character made of several tokens."))
-        self._token_caption.setText(token_name(timeline, cursor))
+        self._token_caption.setText(position_text(timeline, cursor))
         self._show_heatmap(timeline, cursor)
         if self.view == "router":
             self._show_diagram(animate)
@@ -412,7 +395,9 @@ class ExpertsPane(QWidget):
             self.figures.show_figures(timeline, self.strip.colour_layer or self.diagram.layer)
 
     def _show_heatmap(self, timeline: Timeline, cursor: int) -> None:
-        if timeline.is_range:
+        if not timeline.weights_reported:
+            self._show_choices(timeline, cursor)
+        elif timeline.is_range:
             lo, hi = timeline.selection
             shares = timeline.range_share(lo, hi)
             self.heatmap.set_values(shares, nice_maximum(float(shares.max(initial=0.0))), True,
@@ -437,6 +422,26 @@ class ExpertsPane(QWidget):
                 "Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never "
                 "chosen.").format(tokens=range_name(timeline, first, cursor)))
 
+    def _show_choices(self, timeline: Timeline, cursor: int) -> None:
+        """The heatmap for an engine that reports which experts were chosen, not their weights: one token's
+        choices in one colour, a range's (or the answer's) as each expert's share of its layer's choices."""
+        unweighed = self.tr("This engine reports which experts were chosen, not their weights.")
+        if self.mode == "token" and not timeline.is_range:
+            chosen = (timeline.token_weights(cursor) > 0).astype(float)
+            self.heatmap.set_values(chosen, 1.0, False, self.tr("Chosen"), weights_reported=False)
+            self._legend_line.setText(self.tr(
+                "Coloured cells: the experts the router chose for this token. {unweighed} Grey: not chosen."
+            ).format(unweighed=unweighed))
+            return
+        first = timeline.first_answer if timeline.first_answer is not None and cursor >= timeline.first_answer else 0
+        lo, hi = timeline.selection if timeline.is_range else (first, cursor)
+        shares = timeline.range_share(lo, hi)  # each chosen expert weighs 1/k: shares of the choices
+        self.heatmap.set_values(shares, nice_maximum(float(shares.max(initial=0.0))), True,
+                                self.tr("Share of choices"), weights_reported=False)
+        self._legend_line.setText(self.tr(
+            "{tokens}: how often each expert was chosen, as a share of its layer’s choices. {unweighed} Grey: "
+            "never chosen.").format(tokens=range_name(timeline, lo, hi), unweighed=unweighed))
+
     def _show_diagram(self, animate: bool) -> None:
         timeline, layer = self.timeline, self.diagram.layer
         if timeline is None or timeline.cursor < 0 or layer is None:
@@ -448,8 +453,8 @@ class ExpertsPane(QWidget):
             return
         row = timeline.row_of(layer)
         scores = timeline.scores(cursor, layer) if self.info.gating != "logits" else None
-        self.diagram.set_token(timeline.texts[cursor], scores, timeline.experts[cursor, row],
-                               timeline.weights[cursor, row], animate)
+        weights = timeline.weights[cursor, row] if timeline.weights_reported else None
+        self.diagram.set_token(timeline.texts[cursor], scores, timeline.experts[cursor, row], weights, animate)
 
     # --- the user's choices ----------------------------------------------------------------------
 

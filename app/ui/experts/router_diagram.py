@@ -3,7 +3,8 @@
 Left to right: (1) the token's vector enters, (2) the router scores every expert (bars, softmax or
 sigmoid), (3) the top-k experts light up among all the others with their gate weights, (4) their
 outputs meet in the weighted sum Σ, which leaves towards the next layer. Shared experts stand apart,
-always on; a dense layer shows one feed-forward block and no router.
+always on; a dense layer shows one feed-forward block and no router. An engine that reports neither
+scores nor weights (a company server) gets its chosen experts lit alike, and a sentence saying so.
 
 A new token is animated in about a fifth of a second, one repaint per frame. A token that comes while
 one is animating, or soon after one, is shown at once: the diagram never falls behind the model.
@@ -177,11 +178,11 @@ class RouterDiagram(QWidget):
         index = min(max(every.index(self._layer) + step, 0), len(every) - 1)
         self.set_layer(every[index])
 
-    def set_token(self, text: str, scores: np.ndarray | None, experts: np.ndarray, weights: np.ndarray,
+    def set_token(self, text: str, scores: np.ndarray | None, experts: np.ndarray, weights: np.ndarray | None,
                   animate: bool = True) -> None:
         """One token's routing in the layer shown: ``scores`` [n_experts] the router's probabilities
         (None when the engine did not report them), ``experts`` [k] the chosen ids (-1: none),
-        ``weights`` [k] their gate weights.
+        ``weights`` [k] their gate weights (None when the engine did not report them: NaN in ``lit_experts``).
 
         Animated when ``animate`` and the previous token came at least one animation earlier;
         otherwise (also for a token during an animation) the final state is shown at once."""
@@ -190,11 +191,10 @@ class RouterDiagram(QWidget):
         self._text = text
         self._vector = vector_of(text)
         self._scores = None if scores is None else np.asarray(scores, dtype=np.float64).copy()
-        self._chosen = {
-            int(expert): float(weight)
-            for expert, weight in zip(np.asarray(experts).tolist(), np.asarray(weights).tolist(), strict=False)
-            if 0 <= expert < self.n_experts
-        }
+        ids = np.asarray(experts).tolist()
+        weighed = np.asarray(weights).tolist() if weights is not None else [math.nan] * len(ids)
+        self._chosen = {int(expert): float(weight) for expert, weight in zip(ids, weighed, strict=False)
+                        if 0 <= expert < self.n_experts}
         self._refresh_note()
         now = time.monotonic()
         calm = now - self._last_token_at >= DURATION_MS / 1000
@@ -219,7 +219,7 @@ class RouterDiagram(QWidget):
         return self._scores * phase(self._progress, BARS)
 
     def lit_experts(self) -> dict[int, float]:
-        """The experts lit now, with the weights shown on them."""
+        """The experts lit now, with the weights shown on them (NaN: not reported, none shown)."""
         if self.showing != "moe" or self._progress < LIGHT[0]:
             return {}
         return dict(self._chosen)
@@ -247,10 +247,13 @@ class RouterDiagram(QWidget):
 
     def _refresh_note(self) -> None:
         missing = self.showing == "moe" and self._scores is None and bool(self._chosen)
-        self.note = self.tr(
-            "The engine did not report the router's full scores here: only the chosen experts and their "
-            "weights are shown."
-        ) if missing else ""
+        if missing and any(math.isnan(weight) for weight in self._chosen.values()):
+            self.note = self.tr("This engine reports which experts were chosen, not their weights.")
+        elif missing:
+            self.note = self.tr("The engine did not report the router's full scores here: only the chosen "
+                                "experts and their weights are shown.")
+        else:
+            self.note = ""
 
     def _refresh_header(self) -> None:
         every = self._all_layers()

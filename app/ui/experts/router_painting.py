@@ -21,6 +21,8 @@ from app.ui.theme import Theme
 TOKEN, BARS, LIGHT, FLOW, OUT = (0.0, 0.25), (0.15, 0.5), (0.45, 0.65), (0.6, 0.88), (0.85, 1.0)
 LABEL_EACH_BAR_UP_TO = 16
 VECTOR_CELLS = 10
+UNWEIGHED_LEVEL = 0.6
+"""How strongly an expert is drawn, against the strongest weight (1), when the engine reports no weights."""
 _EASE = QEasingCurve(QEasingCurve.Type.OutCubic)
 
 
@@ -72,7 +74,7 @@ class Scene:
         showing: ``"nothing"``, ``"moe"`` or ``"dense"``.
         text, vector: the token's text and its vector's picture (``vector_of``).
         scores, heights: the router's scores (None when not reported) and the bars' heights now.
-        chosen, lit: the chosen experts with their weights, and those lit now.
+        chosen, lit: the chosen experts with their weights (NaN: not reported), and those lit now.
         progress: 0..1 through the token's animation.
         n_experts, presentation, note: as the widget's.
         words: the translated words: ``gating``, ``shared``, ``dense``, ``out``.
@@ -244,14 +246,14 @@ class Scene:
         lit = self.lit
         light = phase(self.progress, LIGHT)
         flow = phase(self.progress, FLOW)
-        strongest = max(lit.values(), default=1.0) or 1.0
+        levels = _levels(lit)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         cell_colour, lit_colour = QColor(style.unchosen), QColor(style.lit)
         for rect in geometry.cells:
             painter.fillRect(rect, cell_colour)
-        for expert, weight in lit.items():
+        for expert in lit:
             colour = QColor(lit_colour)
-            colour.setAlphaF(light * (0.45 + 0.55 * weight / strongest))
+            colour.setAlphaF(light * (0.45 + 0.55 * levels[expert]))
             painter.fillRect(geometry.cells[expert], colour)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for index, rect in enumerate(geometry.shared):
@@ -262,11 +264,11 @@ class Scene:
             painter.setFont(self.font("small"))
             painter.setPen(QColor(style.view_text))
             painter.drawText(geometry.shared_caption, Qt.AlignmentFlag.AlignCenter, self.words["shared"])
-        for expert, weight in lit.items():
+        for expert in lit:
             rect = geometry.cells[expert]
             colour = QColor(lit_colour)
             colour.setAlphaF(0.8)
-            pen = QPen(colour, 1.5 + 6 * weight / strongest)
+            pen = QPen(colour, 1.5 + 6 * levels[expert])
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             _flow_line(painter, QPointF(rect.right(), rect.center().y()), geometry, flow, pen)
         self._paint_expert_labels(painter, geometry, lit, light)
@@ -274,18 +276,23 @@ class Scene:
     def _paint_expert_labels(self, painter: QPainter, geometry: DiagramLayout, lit: dict[int, float], light: float) -> None:
         style = self.style
         small = QFontMetricsF(self.font("small"))
-        if geometry.cells and small.horizontalAdvance(str(self.n_experts - 1)) + 4 <= geometry.cells[0].width():
-            painter.setFont(self.font("small"))
+        numbered = bool(geometry.cells) and small.horizontalAdvance(str(self.n_experts - 1)) + 4 <= geometry.cells[0].width()
+        painter.setFont(self.font("small"))
+        if numbered:
             painter.setPen(QColor(style.view_muted))
             for expert, rect in enumerate(geometry.cells):
                 if expert not in lit:
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(expert))
-        if not lit:
-            return
         painter.setOpacity(light)
+        unweighed = [expert for expert, weight in lit.items() if math.isnan(weight)]
+        if numbered:  # no weight to show on these: their numbers instead
+            painter.setPen(QColor(style.lit_text))
+            for expert in unweighed:
+                painter.drawText(geometry.cells[expert], Qt.AlignmentFlag.AlignCenter, str(expert))
+        weighed = {expert: weight for expert, weight in lit.items() if not math.isnan(weight)}
         value = QFontMetricsF(self.font("value"))
         placed = [geometry.cells[expert] for expert in lit]  # tags cover no lit expert, nor each other
-        for expert, weight in sorted(lit.items(), key=lambda item: -item[1]):
+        for expert, weight in sorted(weighed.items(), key=lambda item: -item[1]):
             rect, label = geometry.cells[expert], format_decimal(weight, 2)
             if geometry.cell_text:
                 painter.setFont(self.font("value"))
@@ -366,6 +373,12 @@ class Scene:
         painter.drawText(geometry.out_label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                          | Qt.TextFlag.TextWordWrap, words)
 
+
+
+def _levels(lit: dict[int, float]) -> dict[int, float]:
+    """Each lit expert's weight against the strongest's (0..1); UNWEIGHED_LEVEL for one without a weight."""
+    strongest = max((weight for weight in lit.values() if not math.isnan(weight)), default=1.0) or 1.0
+    return {expert: UNWEIGHED_LEVEL if math.isnan(weight) else weight / strongest for expert, weight in lit.items()}
 
 
 def _arrow(painter: QPainter, start: QPointF, end: QPointF, colour: QColor, width: float) -> None:

@@ -154,6 +154,10 @@ class AuditTableModel(QAbstractTableModel):
             return self.tr("download from {host}").format(host=host)
         if kind == "search":
             return self.tr("search on {host}").format(host=host)
+        if kind == "server":
+            return self.tr("chat with the company server {host}").format(host=host)
+        if kind == "server-test":
+            return self.tr("connection test of the company server {host}").format(host=host)
         return label
 
 

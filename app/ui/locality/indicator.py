@@ -29,12 +29,14 @@ STATE_ICONS = {
     LocalityKind.DOWNLOAD: "download",
     LocalityKind.OFFLINE: "offline",
     LocalityKind.WARNING: "warning",
+    LocalityKind.SERVER: "server",
 }
 TEXT_COLOURS = {  # the theme's colour names (app/ui/theme.py)
     LocalityKind.LOCAL: "good_text",
     LocalityKind.DOWNLOAD: "link",
     LocalityKind.OFFLINE: "strong",
     LocalityKind.WARNING: "bad_text",
+    LocalityKind.SERVER: "caution_text",  # not the green of "local": the text does leave this computer
 }
 
 
@@ -112,6 +114,10 @@ def received_words(what: str | None) -> str:
 
 def state_words(state: LocalityState) -> str:
     """The indicator's words for ``state``, in the user's language."""
+    if state.kind is LocalityKind.SERVER:
+        return QCoreApplication.translate(
+            "LocalityIndicator", "Company server {host} — your text goes to this server"
+        ).format(host=state.host)
     if state.kind is LocalityKind.DOWNLOAD:
         return QCoreApplication.translate(
             "LocalityIndicator", "Download from {host} — only {what} is received"
@@ -125,8 +131,22 @@ def state_words(state: LocalityState) -> str:
     return QCoreApplication.translate("LocalityIndicator", "Local — nothing leaves this computer")
 
 
+def server_address_words(private: bool) -> str:
+    """Whether a company server's address is a private (or this computer's) one, in the user's language."""
+    if private:
+        return QCoreApplication.translate("LocalityIndicator", "private network address")
+    return QCoreApplication.translate("LocalityIndicator", "public address")
+
+
 def state_explanation(state: LocalityState, warning: AuditEntry | None = None) -> str:
     """One or two sentences on what ``state`` means, in the user's language."""
+    if state.kind is LocalityKind.SERVER:
+        return QCoreApplication.translate(
+            "LocalityIndicator",
+            "What you type, with the conversation so far, is sent to the company server {host} ({address}), "
+            "which writes the answers. No other computer can be reached, except for downloads or searches "
+            "you start.",
+        ).format(host=state.host, address=server_address_words(state.private))
     if state.kind is LocalityKind.DOWNLOAD:
         return QCoreApplication.translate(
             "LocalityIndicator",
@@ -267,7 +287,9 @@ class LocalityIndicator(QAbstractButton):
     def _describe(self) -> None:
         warning = self._tracker.warning_entry if self._tracker is not None else None
         lines = [state_explanation(self.state, warning)]
-        if self.model_path:
+        if self.state.kind is LocalityKind.SERVER:
+            lines.append(self.tr("Model: {model}").format(model=self.model_path or self.tr("none loaded yet")))
+        elif self.model_path:
             lines.append(self.tr("Model file: {path}").format(path=self.model_path))
         else:
             lines.append(self.tr("No model loaded."))

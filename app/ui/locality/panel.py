@@ -296,6 +296,11 @@ class LocalityPanel(QDialog):
         if policy.offline:
             self.policy_label.setText(self.tr("Rule: connections only within this computer. Downloads and "
                                               "searches are refused. No telemetry, no update checks."))
+        elif state.kind is LocalityKind.SERVER:
+            self.policy_label.setText(self.tr(
+                "Rule: connections only within this computer and to the company server {host} while it is in "
+                "use, and to the host of a download or search you start, while it runs. No telemetry, no "
+                "update checks.").format(host=state.host))
         else:
             self.policy_label.setText(self.tr(
                 "Rule: connections only within this computer, except to the host of a download or search you "

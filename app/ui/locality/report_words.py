@@ -107,6 +107,15 @@ def evidence_report_words(table: AuditTableModel) -> ReportWords:
             "download or search the user starts, while it runs.",
         ),
         this_computer=QCoreApplication.translate("EvidenceReport", "This computer"),
+        company_server=QCoreApplication.translate("EvidenceReport", "Company server"),
+        server_in_use=QCoreApplication.translate(
+            "EvidenceReport",
+            "{host} ({where}), in use since {since}: the questions asked in MoEscope and their answers go to "
+            "this server",
+        ),
+        server_private=QCoreApplication.translate("EvidenceReport", "private network address"),
+        server_public=QCoreApplication.translate("EvidenceReport", "public address"),
+        no_server=QCoreApplication.translate("EvidenceReport", "none: the answers are computed on this computer"),
         actions_now=QCoreApplication.translate("EvidenceReport", "User actions running now"),
         no_actions=QCoreApplication.translate("EvidenceReport", "none"),
         enforcement=QCoreApplication.translate("EvidenceReport", "Enforcement"),
