@@ -1,5 +1,5 @@
 """Command line of MoEscope: the window (default), the kiosk (``--kiosk``), ``info``, ``trace``, ``download``,
-``make-demo-model``, ``conversations``, ``kiosk-pin``, ``kiosk-check``.
+``make-demo-model``, ``conversations``, ``docs``, ``kiosk-pin``, ``kiosk-check``.
 
 Without a command or ``--model``, an installation whose offline bundle carries a kiosk configuration
 starts the kiosk (``--no-kiosk`` opens the window instead): one package makes a ready kiosk.
@@ -107,6 +107,23 @@ def _parser() -> argparse.ArgumentParser:
                         help="JSON only: include every answer's routing trace (experts and weights per token)")
     export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of standard output")
 
+    docs = commands.add_parser(
+        "docs", help="index folders of documents (PDF, Word, text, Markdown, HTML) and search them, on this computer",
+        description="Document collections for asking your own documents. The index is kept in the data folder "
+                    "(MOESCOPE_DATA_DIR overrides it); nothing leaves this computer.")
+    actions = docs.add_subparsers(dest="action", metavar="ACTION", required=True)
+    docs_index = actions.add_parser("index", help="add folders or files to a collection and bring its index up to date")
+    docs_index.add_argument("sources", nargs="+", type=Path, metavar="FOLDER", help="folders (with subfolders) or files")
+    docs_index.add_argument("--collection", required=True, metavar="NAME", help="the collection (created if new)")
+    docs_search = actions.add_parser("search", help="the passages of a collection that best match a question")
+    docs_search.add_argument("collection", metavar="NAME")
+    docs_search.add_argument("query", metavar="QUERY")
+    docs_search.add_argument("--top", type=int, default=5, metavar="N", help="how many passages (default 5)")
+    docs_search.add_argument("--json", action="store_true", help="one JSON object per line (default: readable text)")
+    actions.add_parser("list", help="the collections, with their files, passages and skipped files")
+    remove = actions.add_parser("remove", help="remove a collection and its whole index (the files stay)")
+    remove.add_argument("collection", metavar="NAME")
+
     commands.add_parser("kiosk-pin", help="ask for a kiosk administrator PIN and print its hash for the configuration")
     check = commands.add_parser(
         "kiosk-check", help="check a kiosk configuration: prints OK, or the mistake with its line (exit status 2)")
@@ -201,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.conversations import run_conversations
 
         return run_conversations(args)
+    if args.command == "docs":
+        from app.cli.docs import run_docs
+
+        return run_docs(args)
     if args.command == "kiosk-pin":
         from app.cli.kiosk import run_kiosk_pin
 

@@ -21,9 +21,14 @@ from app.ui.style import apply_theme  # noqa: E402
 from app.ui.theme import DARK, LIGHT  # noqa: E402
 
 
+QUESTIONS = {"en": ("List three facts about the Moon, as a Markdown list.", "And how does the router choose?"),
+             "de": ("Nenne drei Fakten über den Mond, als Markdown-Liste.", "Und wie wählt der Router aus?")}
+
+
 def main() -> int:
     args = arguments("screenshot-en-dark.png")
     light_out = args.out.with_name(args.out.name.replace("dark", "light"))
+    first, second = QUESTIONS[args.lang]
     app = start_app(args.lang, "MoEscope")
     with demo_window(app, 1600, 900) as (window, demos):
         text_model = next((path for name, path in demos.items() if name != DEMO_MOE_FILE), None)
@@ -31,14 +36,14 @@ def main() -> int:
             window.load_model(str(text_model))
             wait(app, lambda: window.model_info is not None)
             window.chat.settings.update(max_tokens=60, temperature=0.0)
-            window.chat.input.setPlainText("List three facts about the Moon, as a Markdown list.")
+            window.chat.input.setPlainText(first)
             window.chat.send()
             wait(app, lambda: not window.chat.generating)
 
         window.load_model(str(demos[DEMO_MOE_FILE]))
         wait(app, lambda: window.model_info is not None and window.model_info.is_moe)
         window.chat.settings.update(max_tokens=48, temperature=0.8, seed=4)
-        window.chat.input.setPlainText("And how does the router choose?")
+        window.chat.input.setPlainText(second)
         window.chat.send()
         wait(app, lambda: not window.chat.generating)
         strip = window.experts.strip

@@ -1,1 +1,2 @@
-"""The command line: one module per subcommand of `moescope` (app/main.py parses the arguments)."""
+"""The command line: one module per subcommand of `moescope` (app/main.py parses the arguments), and
+`output`, what they share."""

@@ -10,6 +10,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from app.cli.output import fail
 from app.core.chat.export import export_conversation
 from app.core.chat.store import ConversationNotFound, ConversationStore, StoreError
 from app.core.paths import conversations_db
@@ -19,12 +20,12 @@ def run_conversations(args: argparse.Namespace) -> int:
     """0 on success; 2, with a sentence on stderr, when the database or the conversation cannot be read."""
     path = conversations_db()
     if args.action == "export" and args.routing and args.format != "json":
-        return _fail("--routing needs --format json (Markdown has no place for routing traces)")
+        return fail("--routing needs --format json (Markdown has no place for routing traces)")
     if not path.exists():
         if args.action == "list":
             print(f"No conversations kept yet ({path} does not exist).", file=sys.stderr)
             return 0
-        return _fail(f"no conversation {args.id}: no conversations are kept yet ({path} does not exist)")
+        return fail(f"no conversation {args.id}: no conversations are kept yet ({path} does not exist)")
     try:
         with ConversationStore(path, housekeeping=False) as store:
             if args.action == "list":
@@ -35,16 +36,16 @@ def run_conversations(args: argparse.Namespace) -> int:
                 return 0
             text = export_conversation(store, args.id, args.format, args.routing)
     except StoreError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except ConversationNotFound:
-        return _fail(f"no conversation {args.id} in {path} (see `moescope conversations list`)")
+        return fail(f"no conversation {args.id} in {path} (see `moescope conversations list`)")
     if args.out is None:
         sys.stdout.write(text)
         return 0
     try:
         args.out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
+        return fail(f"cannot write {args.out}: {exc.strerror or exc}")
     return 0
 
 
@@ -62,7 +63,3 @@ def format_list(store: ConversationStore) -> str:
         lines.append(f"{summary.id:>{width}}  {used:<16}  {summary.message_count:>8}  {title}{model}")
     return "\n".join(lines) + "\n"
 
-
-def _fail(message: str) -> int:
-    print(f"moescope: {message}", file=sys.stderr)
-    return 2

@@ -9,7 +9,13 @@ import getpass
 import sys
 from pathlib import Path
 
-from app.core.kiosk.config import KioskConfig, KioskConfigError, default_config_path, load_config, startup_config_path
+from app.core.kiosk.config import (
+    KioskConfig,
+    KioskConfigError,
+    default_config_path,
+    load_config,
+    startup_config_path,
+)
 from app.core.kiosk.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, hash_pin, is_valid_pin
 from app.core.paths import models_dir
 

@@ -35,6 +35,11 @@ def conversations_db() -> Path:
     return data_dir() / "conversations.sqlite3"
 
 
+def documents_db() -> Path:
+    """The index of the document collections (app.core.documents.store), beside the conversations."""
+    return data_dir() / "documents.sqlite3"
+
+
 def install_root() -> Path:
     """The folder holding ``resources/``: PyInstaller's ``_MEIPASS`` when frozen, else the checkout."""
     frozen = getattr(sys, "_MEIPASS", None)

@@ -1,0 +1,337 @@
+"""DocumentIndex: the document collections, their files and chunks, and two full-text indexes over them, in
+one SQLite file in the data folder (app.core.paths.documents_db).
+
+Tables: ``collections`` (a name and the folders and files it was built from), ``files`` (each document
+with its size, modification time and SHA-256, so that indexing again reads only what changed; a file
+that could not be read is kept with its reason), ``chunks`` (the passages, with page and heading).
+
+Search indexes: two contentless FTS5 tables fed by triggers from ``chunks``, so that the text is stored
+once. ``chunk_words`` holds the folded words (app.core.documents.terms) of heading and text, ranked with
+BM25, headings counting double; ``chunk_trigrams`` the folded text cut into trigrams, which finds a
+word inside a German compound. Each row also carries its collection as a token (``scope``, "col7.": the
+full stop keeps the trigram index from taking col7 for col71), so that a
+search in one collection is decided inside FTS5, quickly also at 100,000 chunks. The triggers fold
+through the SQL function ``moescope_fold``, which every connection registers; a change to ``fold`` needs
+a new schema version, because deleting from a contentless index needs the very text it was given.
+
+Privacy: ``secure_delete`` is on, so that the text of a removed collection or file is overwritten in the
+file, not merely marked free.
+
+Threads: an index belongs to the thread that opened it (the indexing thread or the command line); a
+second one on the same file in another thread or process reads beside it (WAL).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.documents.chunks import Chunk
+from app.core.documents.terms import fold, terms_of, trigram_query, word_query
+
+SCHEMA_VERSION = 1
+BUSY_SECONDS = 5.0
+INDEXED = "indexed"
+SKIPPED = "skipped"
+
+_SCHEMA = """
+CREATE TABLE collections (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    sources TEXT NOT NULL DEFAULT '[]',
+    created_at REAL NOT NULL,
+    indexed_at REAL
+);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('indexed', 'skipped')),
+    kind TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    pages INTEGER,
+    chunks INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (collection_id, path)
+);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    collection_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    page INTEGER,
+    heading TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL
+);
+CREATE INDEX chunks_by_file ON chunks(file_id);
+CREATE VIRTUAL TABLE chunk_words USING fts5(scope, heading, body, content='',
+                                            tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE chunk_trigrams USING fts5(scope, body, content='', tokenize='trigram');
+INSERT INTO chunk_words(chunk_words, rank) VALUES ('rank', 'bm25(0.0, 2.0, 1.0)');
+INSERT INTO chunk_trigrams(chunk_trigrams, rank) VALUES ('rank', 'bm25(0.0, 1.0)');
+CREATE TRIGGER chunk_added AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunk_words(rowid, scope, heading, body)
+        VALUES (new.id, 'col' || new.collection_id || '.', moescope_fold(new.heading), moescope_fold(new.text));
+    INSERT INTO chunk_trigrams(rowid, scope, body)
+        VALUES (new.id, 'col' || new.collection_id || '.', moescope_fold(new.heading || ' ' || new.text));
+END;
+CREATE TRIGGER chunk_removed AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunk_words(chunk_words, rowid, scope, heading, body)
+        VALUES ('delete', old.id, 'col' || old.collection_id || '.', moescope_fold(old.heading), moescope_fold(old.text));
+    INSERT INTO chunk_trigrams(chunk_trigrams, rowid, scope, body)
+        VALUES ('delete', old.id, 'col' || old.collection_id || '.', moescope_fold(old.heading || ' ' || old.text));
+END;
+"""
+
+
+class DocumentIndexError(Exception):
+    """The document index cannot be opened or used; the text says why, in English."""
+
+
+class CollectionNotFound(LookupError):
+    """No collection of that name."""
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str
+    sources: tuple[str, ...]
+    files: int
+    skipped: int
+    chunks: int
+    pages: int
+    indexed_at: float | None
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What the index knows of one file: enough to tell whether it changed."""
+
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk a search found: ``score`` is higher for a better match (only comparable within a search)."""
+
+    chunk_id: int
+    collection: str
+    path: str
+    page: int | None
+    heading: str
+    text: str
+    score: float
+
+
+class DocumentIndex:
+    """The document collections in the SQLite file ``path`` (created with its folder if missing)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
+            self._db.create_function("moescope_fold", 1, fold, deterministic=True)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA secure_delete = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise DocumentIndexError(f"the document index {self.path} was made by a newer MoEscope")
+            if version == 0:
+                self._db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            raise DocumentIndexError(f"cannot open the document index {self.path}: {exc}") from exc
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise DocumentIndexError(f"the document index {self.path} is closed")
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> DocumentIndex:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed at the end of the block, rolled back on an exception."""
+        db = self.db
+        if db.in_transaction:
+            yield db
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # --- collections ---------------------------------------------------------------------------------
+
+    def collection_id(self, name: str) -> int:
+        row = self.db.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise CollectionNotFound(name)
+        return row[0]
+
+    def ensure_collection(self, name: str, sources: Iterable[str]) -> int:
+        """The collection ``name``, created if new; ``sources`` are added to the folders and files it has."""
+        with self.transaction() as db:
+            row = db.execute("SELECT id, sources FROM collections WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                cursor = db.execute("INSERT INTO collections (name, sources, created_at) VALUES (?, ?, ?)",
+                                    (name, json.dumps(list(dict.fromkeys(sources))), time.time()))
+                return cursor.lastrowid
+            merged = list(dict.fromkeys([*json.loads(row[1]), *sources]))
+            db.execute("UPDATE collections SET sources = ? WHERE id = ?", (json.dumps(merged), row[0]))
+            return row[0]
+
+    def collections(self) -> list[Collection]:
+        rows = self.db.execute("""
+            SELECT c.name, c.sources, c.indexed_at,
+                   count(f.id) FILTER (WHERE f.status = 'indexed'), count(f.id) FILTER (WHERE f.status = 'skipped'),
+                   coalesce(sum(f.chunks), 0), coalesce(sum(f.pages), 0)
+            FROM collections c LEFT JOIN files f ON f.collection_id = c.id
+            GROUP BY c.id ORDER BY c.name COLLATE NOCASE""").fetchall()
+        return [Collection(name, tuple(json.loads(sources)), files, skipped, chunks, pages, indexed_at)
+                for name, sources, indexed_at, files, skipped, chunks, pages in rows]
+
+    def collection(self, name: str) -> Collection:
+        for collection in self.collections():
+            if collection.name == name:
+                return collection
+        raise CollectionNotFound(name)
+
+    def remove_collection(self, name: str) -> None:
+        """Removes the collection with its whole index (its text is overwritten in the file)."""
+        collection_id = self.collection_id(name)
+        with self.transaction() as db:
+            db.execute("DELETE FROM collections WHERE id = ?", (collection_id,))
+
+    def mark_indexed(self, collection_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE collections SET indexed_at = ? WHERE id = ?", (time.time(), collection_id))
+
+    # --- files -----------------------------------------------------------------------------------------
+
+    def files(self, collection_id: int) -> dict[str, FileRecord]:
+        rows = self.db.execute("SELECT id, path, size, mtime_ns, sha256, status FROM files WHERE collection_id = ?",
+                               (collection_id,))
+        return {row[1]: FileRecord(*row) for row in rows}
+
+    def skipped(self, name: str) -> list[Skipped]:
+        rows = self.db.execute("SELECT path, kind, reason FROM files WHERE collection_id = ? AND status = ? "
+                               "ORDER BY path", (self.collection_id(name), SKIPPED))
+        return [Skipped(*row) for row in rows]
+
+    def touch_file(self, file_id: int, size: int, mtime_ns: int) -> None:
+        """A file whose content did not change although its time did: only the time is new."""
+        with self.transaction() as db:
+            db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, file_id))
+
+    def put_file(self, collection_id: int, path: str, size: int, mtime_ns: int, sha256: str,
+                 chunks: Iterable[Chunk]) -> tuple[int, int]:
+        """Replaces what the index holds of ``path`` with ``chunks``, read as they come (one transaction:
+        an exception while reading them leaves the file as it was). Returns (chunks, pages)."""
+        with self.transaction() as db:
+            file_id = self._file_row(db, collection_id, path, size, mtime_ns, sha256)
+            count, pages = 0, set()
+            for position, chunk in enumerate(chunks):
+                db.execute("INSERT INTO chunks (file_id, collection_id, position, page, heading, text) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           (file_id, collection_id, position, chunk.page, chunk.heading, chunk.text))
+                count += 1
+                if chunk.page is not None:
+                    pages.add(chunk.page)
+            db.execute("UPDATE files SET status = ?, chunks = ?, pages = ? WHERE id = ?",
+                       (INDEXED, count, len(pages) if pages else None, file_id))
+        return count, len(pages)
+
+    def skip_file(self, collection_id: int, path: str, size: int, mtime_ns: int, sha256: str, kind: str,
+                  reason: str) -> None:
+        """Records ``path`` as unreadable, with why; what was indexed of it before leaves the index."""
+        with self.transaction() as db:
+            file_id = self._file_row(db, collection_id, path, size, mtime_ns, sha256)
+            db.execute("UPDATE files SET status = ?, kind = ?, reason = ? WHERE id = ?", (SKIPPED, kind, reason, file_id))
+
+    def remove_file(self, file_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+
+    @staticmethod
+    def _file_row(db: sqlite3.Connection, collection_id: int, path: str, size: int, mtime_ns: int,
+                  sha256: str) -> int:
+        """The file's row, emptied of its chunks and with its new size, time and hash."""
+        row = db.execute("SELECT id FROM files WHERE collection_id = ? AND path = ?", (collection_id, path)).fetchone()
+        if row is None:
+            return db.execute("INSERT INTO files (collection_id, path, size, mtime_ns, sha256, status) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              (collection_id, path, size, mtime_ns, sha256, INDEXED)).lastrowid
+        db.execute("DELETE FROM chunks WHERE file_id = ?", (row[0],))
+        db.execute("UPDATE files SET size = ?, mtime_ns = ?, sha256 = ?, kind = '', reason = '', chunks = 0, "
+                   "pages = NULL WHERE id = ?", (size, mtime_ns, sha256, row[0]))
+        return row[0]
+
+    # --- search ----------------------------------------------------------------------------------------
+
+    def search(self, names: Iterable[str], question: str, top: int = 5) -> list[Hit]:
+        """The ``top`` chunks of the collections ``names`` that best match ``question`` (BM25 over the words;
+        then, if fewer were found, chunks holding a long word of the question inside a longer one)."""
+        ids = [self.collection_id(name) for name in names]
+        terms = terms_of(question)
+        if not ids or not terms or top < 1:
+            return []
+        scope = " OR ".join(f'"col{collection_id}."' for collection_id in ids)
+        hits = self._matches("chunk_words", f"scope:({scope}) AND ({word_query(terms)})", top, set())
+        wanted = trigram_query(terms)
+        if len(hits) < top and wanted:
+            found = {hit.chunk_id for hit in hits}
+            hits += self._matches("chunk_trigrams", f"scope:({scope}) AND ({wanted})", top - len(hits), found)
+        return hits
+
+    def _matches(self, table: str, query: str, top: int, exclude: set[int]) -> list[Hit]:
+        rows = self.db.execute(f"""
+            SELECT m.rowid, -m.rank FROM {table} m WHERE {table} MATCH ? ORDER BY m.rank LIMIT ?""",
+                               (query, top + len(exclude))).fetchall()
+        return [self.chunk(chunk_id, score) for chunk_id, score in rows if chunk_id not in exclude][:top]
+
+    def chunk(self, chunk_id: int, score: float = 0.0) -> Hit:
+        """One chunk, as a search returns it."""
+        row = self.db.execute("""
+            SELECT col.name, f.path, c.page, c.heading, c.text FROM chunks c
+            JOIN files f ON f.id = c.file_id JOIN collections col ON col.id = c.collection_id
+            WHERE c.id = ?""", (chunk_id,)).fetchone()
+        if row is None:
+            raise LookupError(f"no chunk {chunk_id}")
+        return Hit(chunk_id, *row, score=score)
