@@ -1,5 +1,5 @@
 """The window's File menu: offline mode (the same switch as the data locality panel's), open that panel,
-and quit (Ctrl+Q on every system)."""
+the document collections, and quit (Ctrl+Q on every system)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class FileMenu(QObject):
         menu: the QMenu (the window adds it to its menu bar, first).
         offline_action: the checkable "Offline mode"; it follows the policy, however it is switched.
         locality_action: "Data locality…", which opens the window's LocalityPanel.
+        documents_action: "Documents…", which opens the document collections (DocumentsDialog).
         quit_action: "Quit" (Ctrl+Q, also while the menu bar is hidden): closes the window.
     """
 
@@ -53,6 +54,11 @@ class FileMenu(QObject):
         self.locality_action.setToolTip(self.tr("Where your data is kept and which connections MoEscope made"))
         self.locality_action.triggered.connect(window.show_locality_panel)
         self.menu.addAction(self.locality_action)
+        self.documents_action = QAction(self.tr("&Documents…"), window)
+        self.documents_action.setObjectName("documentsAction")
+        self.documents_action.setToolTip(self.tr("Folders of your own documents that the chat can answer from"))
+        self.documents_action.triggered.connect(window.document_chat.show_dialog)
+        self.menu.addAction(self.documents_action)
         self.menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), window)
         self.quit_action.setObjectName("quitAction")

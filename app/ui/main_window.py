@@ -22,6 +22,7 @@ from app.ui.chat.conversations import ConversationList
 from app.ui.chat.keeper import ConversationKeeper
 from app.ui.chat.pane import ChatPane
 from app.ui.chat.settings_dialog import SettingsDialog
+from app.ui.documents.document_chat import DocumentChat
 from app.ui.engine_words import compat_text, dropped_text, lost_text, problem_text, template_problem_text
 from app.ui.experts.pane import ExpertsPane
 from app.ui.formatting import format_decimal, format_percent
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         language_menu: Settings › Language (LanguageMenu).
         presentation: the PresentationMode (F5).
         keeper: the ConversationKeeper that keeps the chat in the store.
+        document_chat: DocumentChat, the chat answering from document collections (File › Documents…).
         chat_dock, library_dock, experts_dock: the QDockWidgets holding them.
         locality: the status bar's LocalityIndicator; clicking it opens the LocalityPanel.
         locality_guard: the policy, connection monitor (running while the window is open) and tracker.
@@ -79,9 +81,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, worker: EngineWorker, models_dir: Path, parent: QWidget | None = None, *,
                  policy: NetworkPolicy | None = None, audit: AuditLog | None = None,
-                 conversations_path: Path | None = None) -> None:
+                 conversations_path: Path | None = None, documents_path: Path | None = None) -> None:
         """``policy`` defaults to the installed one, ``audit`` to this session's log in the data folder,
-        ``conversations_path`` to the data folder's conversation database."""
+        ``conversations_path`` and ``documents_path`` to the data folder's conversation database and
+        document index."""
         super().__init__(parent)
         self.worker = worker
         self.locality_guard = LocalityGuard(lambda: worker.pid, policy=policy, audit=audit)
@@ -109,6 +112,8 @@ class MainWindow(QMainWindow):
         self.keeper = ConversationKeeper(self.chat, self.conversation_store, self)
         self.library = LibraryPane(models_dir, policy=self.locality_guard.policy)
         self.experts = ExpertsPane()
+        self.document_chat = DocumentChat(self.chat, self.generateRequested.emit, lambda: self._n_ctx, self,
+                                          documents_path)
         self.library_dock = window_layout.dock(self, self.library, self.tr("Model library"), "libraryDock")
         chat_side = QSplitter(Qt.Orientation.Horizontal)
         chat_side.setObjectName("chatSplitter")
@@ -149,6 +154,7 @@ class MainWindow(QMainWindow):
         self.destroyed.connect(lambda *_args: guard.close())
         self.chat.generateRequested.connect(self._on_generate_requested)
         self.chat.stopRequested.connect(worker.stop, Qt.ConnectionType.DirectConnection)
+        self.chat.stopRequested.connect(self.document_chat.stop)
         self.library.loadRequested.connect(self.load_model)
         self.conversations.connect_controller(self.conversation_store)
         self.conversations.openRequested.connect(self.keeper.open)
@@ -238,6 +244,7 @@ class MainWindow(QMainWindow):
             self._flush()
             self.chat.abort_answer(self.tr("interrupted"))
         self.keeper.close()
+        self.document_chat.close()
         self.library.shutdown()
         if self.locality_panel is not None:
             self.locality_panel.close()
@@ -390,7 +397,8 @@ class MainWindow(QMainWindow):
         self._answer_tokens = 0
         self._first_token_at = None
         self._speed_label.clear()
-        self.generateRequested.emit(request)
+        if not self.document_chat.take(request):
+            self.generateRequested.emit(request)
 
     def _on_prompt_routing(self, event: protocol.PromptRouting) -> None:
         self.keeper.add_prompt_routing(event)

@@ -348,118 +348,118 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="129"/>
+        <location filename="../../app/ui/chat/pane.py" line="109"/>
         <source>Type your message — Enter sends, Shift+Enter starts a new line</source>
         <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="130"/>
+        <location filename="../../app/ui/chat/pane.py" line="110"/>
         <source>Message</source>
         <translation>Nachricht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="137"/>
+        <location filename="../../app/ui/chat/pane.py" line="117"/>
         <source>Editing an earlier message: sending it replaces that message and everything after it.</source>
         <translation>Sie bearbeiten eine frühere Nachricht: Beim Senden ersetzt sie diese Nachricht und alles danach.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="141"/>
+        <location filename="../../app/ui/chat/pane.py" line="121"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="142"/>
+        <location filename="../../app/ui/chat/pane.py" line="122"/>
         <source>Keep the conversation as it is (Esc)</source>
         <translation>Das Gespräch so lassen, wie es ist (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="151"/>
+        <location filename="../../app/ui/chat/pane.py" line="131"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="154"/>
+        <location filename="../../app/ui/chat/pane.py" line="134"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="155"/>
+        <location filename="../../app/ui/chat/pane.py" line="135"/>
         <source>Stop the answer now</source>
         <translation>Die Antwort jetzt anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="157"/>
+        <location filename="../../app/ui/chat/pane.py" line="137"/>
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="158"/>
+        <location filename="../../app/ui/chat/pane.py" line="138"/>
         <source>Start a new conversation; this one stays in the list</source>
         <translation>Ein neues Gespräch beginnen; dieses bleibt in der Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="160"/>
+        <location filename="../../app/ui/chat/pane.py" line="140"/>
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="161"/>
+        <location filename="../../app/ui/chat/pane.py" line="141"/>
         <source>Remove every message of this conversation</source>
         <translation>Alle Nachrichten dieses Gesprächs entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="178"/>
+        <location filename="../../app/ui/chat/pane.py" line="158"/>
         <source>Welcome! Type your message below and press Enter. The answer appears here, and the Experts pane shows which experts work on every token. Another model can be chosen in the Model library (Load).</source>
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="216"/>
-        <location filename="../../app/ui/chat/pane.py" line="416"/>
+        <location filename="../../app/ui/chat/pane.py" line="196"/>
+        <location filename="../../app/ui/chat/pane.py" line="414"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="270"/>
+        <location filename="../../app/ui/chat/pane.py" line="250"/>
         <source>[… {count} more characters, not shown here]</source>
         <translation>[… {count} weitere Zeichen, hier nicht angezeigt]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="385"/>
+        <location filename="../../app/ui/chat/pane.py" line="383"/>
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="385"/>
+        <location filename="../../app/ui/chat/pane.py" line="383"/>
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="387"/>
+        <location filename="../../app/ui/chat/pane.py" line="385"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="388"/>
+        <location filename="../../app/ui/chat/pane.py" line="386"/>
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="389"/>
+        <location filename="../../app/ui/chat/pane.py" line="387"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="389"/>
+        <location filename="../../app/ui/chat/pane.py" line="387"/>
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="390"/>
+        <location filename="../../app/ui/chat/pane.py" line="388"/>
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="395"/>
+        <location filename="../../app/ui/chat/pane.py" line="393"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
@@ -980,6 +980,311 @@
         <location filename="../../app/ui/library/delete_flow.py" line="87"/>
         <source>“{name}” was deleted; {size} were freed.</source>
         <translation>„{name}“ wurde gelöscht; {size} sind wieder frei.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentChat</name>
+    <message>
+        <location filename="../../app/ui/documents/document_chat.py" line="68"/>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/document_chat.py" line="95"/>
+        <source>no matching passage; the model was not asked</source>
+        <translation>kein passender Abschnitt; das Modell wurde nicht gefragt</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentWords</name>
+    <message>
+        <location filename="../../app/ui/documents/words.py" line="19"/>
+        <source>protected with a password</source>
+        <translation>mit einem Passwort geschützt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/words.py" line="21"/>
+        <source>damaged, or not the kind of file its name says</source>
+        <translation>beschädigt oder nicht die Art Datei, die ihr Name sagt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/words.py" line="23"/>
+        <source>holds no text, only images (a scanned document?)</source>
+        <translation>enthält keinen Text, nur Bilder (ein eingescanntes Dokument?)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/words.py" line="24"/>
+        <source>cannot be read: {reason}</source>
+        <translation>kann nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/words.py" line="31"/>
+        <source>page {page}</source>
+        <translation>Seite {page}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/words.py" line="39"/>
+        <source>Nothing in the documents “{names}” matches this question, so the model was not asked: it would only guess. Try other words, or switch the documents off for this question.</source>
+        <translation>Nichts in den Dokumenten „{names}“ passt zu dieser Frage, deshalb wurde das Modell nicht gefragt: Es würde nur raten. Versuchen Sie andere Wörter, oder schalten Sie die Dokumente für diese Frage aus.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsChooser</name>
+    <message>
+        <location filename="../../app/ui/documents/chooser.py" line="29"/>
+        <source>Documents the chat asks</source>
+        <translation>Dokumente, die der Chat befragt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/chooser.py" line="30"/>
+        <source>Answer from your own documents: the passages that match a question go to the model with it, and the answer names its sources</source>
+        <translation>Aus Ihren eigenen Dokumenten antworten: Die Abschnitte, die zu einer Frage passen, gehen mit ihr an das Modell, und die Antwort nennt ihre Quellen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/chooser.py" line="63"/>
+        <source>No collections yet</source>
+        <translation>Noch keine Sammlungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/chooser.py" line="66"/>
+        <source>Manage documents…</source>
+        <translation>Dokumente verwalten …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/chooser.py" line="68"/>
+        <source>Documents: {names}</source>
+        <translation>Dokumente: {names}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/chooser.py" line="69"/>
+        <source>Documents: off</source>
+        <translation>Dokumente: aus</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsController</name>
+    <message>
+        <location filename="../../app/ui/documents/controller.py" line="32"/>
+        <source>There is not enough free space on the drive for the document index. What was indexed until now is kept.</source>
+        <translation>Auf dem Laufwerk ist nicht genug Platz für den Dokumentindex. Was bisher erfasst wurde, bleibt erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/controller.py" line="35"/>
+        <source>The document index was made by a newer version of MoEscope and cannot be used by this one.</source>
+        <translation>Der Dokumentindex wurde von einer neueren Version von MoEscope angelegt und kann von dieser nicht verwendet werden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/controller.py" line="37"/>
+        <source>The document index cannot be used: {reason}</source>
+        <translation>Der Dokumentindex kann nicht verwendet werden: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsDialog</name>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="50"/>
+        <source>Documents — MoEscope</source>
+        <translation>Dokumente — MoEscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="53"/>
+        <source>Ask your own documents: MoEscope reads PDF, Word, text, Markdown and HTML files on this computer and finds the passages that answer a question. Nothing is sent anywhere. In the chat, choose Documents to ask them.</source>
+        <translation>Befragen Sie Ihre eigenen Dokumente: MoEscope liest PDF-, Word-, Text-, Markdown- und HTML-Dateien auf diesem Computer und findet die Abschnitte, die eine Frage beantworten. Nichts wird irgendwohin gesendet. Wählen Sie im Chat „Dokumente“, um sie zu befragen.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="59"/>
+        <source>Document collections</source>
+        <translation>Dokumentsammlungen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="61"/>
+        <source>New collection…</source>
+        <translation>Neue Sammlung …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="62"/>
+        <source>Name a new collection and choose a folder for it</source>
+        <translation>Eine neue Sammlung benennen und einen Ordner dafür wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="64"/>
+        <source>Add folder…</source>
+        <translation>Ordner hinzufügen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="65"/>
+        <source>Add a folder (with its subfolders) to the chosen collection</source>
+        <translation>Einen Ordner (mit Unterordnern) zur gewählten Sammlung hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="67"/>
+        <source>Add files…</source>
+        <translation>Dateien hinzufügen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="68"/>
+        <source>Add single files to the chosen collection</source>
+        <translation>Einzelne Dateien zur gewählten Sammlung hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="70"/>
+        <source>Update</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="71"/>
+        <source>Read new and changed files again; deleted files leave the index</source>
+        <translation>Neue und geänderte Dateien neu einlesen; gelöschte Dateien verlassen den Index</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="73"/>
+        <source>Remove…</source>
+        <translation>Entfernen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="74"/>
+        <source>Remove the collection and its index; the files themselves stay</source>
+        <translation>Die Sammlung und ihren Index entfernen; die Dateien selbst bleiben</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="86"/>
+        <source>Indexing progress</source>
+        <translation>Fortschritt beim Einlesen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="89"/>
+        <location filename="../../app/ui/documents/dialog.py" line="278"/>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="91"/>
+        <source>Stop</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="92"/>
+        <source>Stop indexing; what was read until now is kept</source>
+        <translation>Das Einlesen abbrechen; was bisher gelesen wurde, bleibt erhalten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="100"/>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="100"/>
+        <source>Why it was skipped</source>
+        <translation>Warum sie übersprungen wurde</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="101"/>
+        <source>Files that could not be read</source>
+        <translation>Dateien, die nicht gelesen werden konnten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="104"/>
+        <source>Files that could not be read:</source>
+        <translation>Dateien, die nicht gelesen werden konnten:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="139"/>
+        <source>New collection</source>
+        <translation>Neue Sammlung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="139"/>
+        <source>Name of the collection:</source>
+        <translation>Name der Sammlung:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="141"/>
+        <source>Choose the folder of documents</source>
+        <translation>Den Ordner mit den Dokumenten wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="149"/>
+        <source>Choose a folder of documents</source>
+        <translation>Einen Ordner mit Dokumenten wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="157"/>
+        <source>Choose documents</source>
+        <translation>Dokumente wählen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="158"/>
+        <source>Documents ({patterns})</source>
+        <translation>Dokumente ({patterns})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="166"/>
+        <source>Remove the collection?</source>
+        <translation>Die Sammlung entfernen?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="167"/>
+        <source>The collection “{name}” and its index are removed from this computer. The documents themselves stay where they are.</source>
+        <translation>Die Sammlung „{name}“ und ihr Index werden von diesem Computer entfernt. Die Dokumente selbst bleiben, wo sie sind.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="170"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="181"/>
+        <source>Wait until “{name}” is indexed.</source>
+        <translation>Warten Sie, bis „{name}“ eingelesen ist.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="183"/>
+        <source>Reading the documents of “{name}”…</source>
+        <translation>Die Dokumente von „{name}“ werden gelesen …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="203"/>
+        <source>{done} of {total} files · {name}</source>
+        <translation>{done} von {total} Dateien · {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="211"/>
+        <source>“{name}” is up to date: {added} added, {updated} changed, {removed} removed, {skipped} not readable.</source>
+        <translation>„{name}“ ist aktuell: {added} hinzugefügt, {updated} geändert, {removed} entfernt, {skipped} nicht lesbar.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="221"/>
+        <source>Indexing “{name}” was stopped; what was read until then is kept.</source>
+        <translation>Das Einlesen von „{name}“ wurde abgebrochen; was bis dahin gelesen wurde, bleibt erhalten.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <source>%n document(s)</source>
+        <translation>
+            <numerusform>%n Dokument</numerusform>
+            <numerusform>%n Dokumente</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n Abschnitt</numerusform>
+            <numerusform>%n Abschnitte</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/documents/dialog.py" line="248"/>
+        <source>%n not readable</source>
+        <translation>
+            <numerusform>%n nicht lesbar</numerusform>
+            <numerusform>%n nicht lesbar</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="278"/>
+        <source>Go on</source>
+        <translation>Fortsetzen</translation>
     </message>
 </context>
 <context>
@@ -2078,32 +2383,42 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>FileMenu</name>
     <message>
-        <location filename="../../app/ui/file_menu.py" line="39"/>
+        <location filename="../../app/ui/file_menu.py" line="40"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/file_menu.py" line="43"/>
+        <location filename="../../app/ui/file_menu.py" line="44"/>
         <source>&amp;Offline mode</source>
         <translation>&amp;Offline-Modus</translation>
     </message>
     <message>
-        <location filename="../../app/ui/file_menu.py" line="48"/>
+        <location filename="../../app/ui/file_menu.py" line="49"/>
         <source>Refuse every connection to another computer, even downloads and searches. Kept for the next start.</source>
         <translation>Jede Verbindung zu einem anderen Computer ablehnen, auch Downloads und Suchen. Bleibt beim nächsten Start erhalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/file_menu.py" line="51"/>
+        <location filename="../../app/ui/file_menu.py" line="52"/>
         <source>Data &amp;locality…</source>
         <translation>Daten&amp;verbleib…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/file_menu.py" line="53"/>
+        <location filename="../../app/ui/file_menu.py" line="54"/>
         <source>Where your data is kept and which connections MoEscope made</source>
         <translation>Wo Ihre Daten liegen und welche Verbindungen MoEscope aufgebaut hat</translation>
     </message>
     <message>
         <location filename="../../app/ui/file_menu.py" line="57"/>
+        <source>&amp;Documents…</source>
+        <translation>&amp;Dokumente …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="59"/>
+        <source>Folders of your own documents that the chat can answer from</source>
+        <translation>Ordner mit Ihren eigenen Dokumenten, aus denen der Chat antworten kann</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/file_menu.py" line="63"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
@@ -2405,7 +2720,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/formatting.py" line="55"/>
-        <location filename="../../app/ui/chat/transcript.py" line="345"/>
+        <location filename="../../app/ui/chat/transcript.py" line="359"/>
         <source>{seconds} s</source>
         <translation>{seconds} Sek.</translation>
     </message>
@@ -3617,62 +3932,67 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Wo Ihre Daten liegen (alles auf diesem Computer)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="169"/>
+        <location filename="../../app/ui/locality/panel.py" line="170"/>
         <source>Models:</source>
         <translation>Modelle:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="170"/>
+        <location filename="../../app/ui/locality/panel.py" line="171"/>
         <source>Conversations:</source>
         <translation>Unterhaltungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="171"/>
+        <location filename="../../app/ui/locality/panel.py" line="172"/>
+        <source>Document index:</source>
+        <translation>Dokumentindex:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="173"/>
         <source>Settings:</source>
         <translation>Einstellungen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="172"/>
+        <location filename="../../app/ui/locality/panel.py" line="174"/>
         <source>Application data:</source>
         <translation>Programmdaten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="185"/>
+        <location filename="../../app/ui/locality/panel.py" line="187"/>
         <source>Delete all conversations…</source>
         <translation>Alle Gespräche löschen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="187"/>
+        <location filename="../../app/ui/locality/panel.py" line="189"/>
         <source>Deletes every kept conversation, with its answers and routing traces, from this computer.</source>
         <translation>Löscht jedes aufbewahrte Gespräch mit seinen Antworten und Routing-Aufzeichnungen von diesem Computer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="197"/>
+        <location filename="../../app/ui/locality/panel.py" line="199"/>
         <source>The connection log could not be written to disk ({error}); it is kept in memory for this session.</source>
         <translation>Das Verbindungsprotokoll konnte nicht gespeichert werden ({error}); es wird für diese Sitzung im Arbeitsspeicher gehalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="206"/>
+        <location filename="../../app/ui/locality/panel.py" line="208"/>
         <source>Delete all conversations?</source>
         <translation>Alle Gespräche löschen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="207"/>
+        <location filename="../../app/ui/locality/panel.py" line="209"/>
         <source>Every conversation kept on this computer is deleted for good, with its answers and routing traces. This cannot be undone.</source>
         <translation>Jedes auf diesem Computer aufbewahrte Gespräch wird mit seinen Antworten und Routing-Aufzeichnungen endgültig gelöscht. Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="210"/>
+        <location filename="../../app/ui/locality/panel.py" line="212"/>
         <source>Delete all</source>
         <translation>Alle löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="218"/>
+        <location filename="../../app/ui/locality/panel.py" line="220"/>
         <source>Deleting…</source>
         <translation>Wird gelöscht …</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="225"/>
+        <location filename="../../app/ui/locality/panel.py" line="227"/>
         <source>%n conversation(s) deleted.</source>
         <translation>
             <numerusform>%n Gespräch gelöscht.</numerusform>
@@ -3680,32 +4000,32 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="229"/>
+        <location filename="../../app/ui/locality/panel.py" line="231"/>
         <source>The conversations could not be deleted: {why}</source>
         <translation>Die Gespräche konnten nicht gelöscht werden: {why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="239"/>
+        <location filename="../../app/ui/locality/panel.py" line="241"/>
         <source>Connections of this session</source>
         <translation>Verbindungen dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="301"/>
+        <location filename="../../app/ui/locality/panel.py" line="303"/>
         <source>Rule: connections only within this computer and to the company server {host} while it is in use, and to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers und zum Firmenserver {host}, solange er verwendet wird, sowie zum Host eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfungen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="341"/>
+        <location filename="../../app/ui/locality/panel.py" line="343"/>
         <source>Nothing yet: no connection, no attempt and no listening socket has been seen in this session.</source>
         <translation>Noch nichts: In dieser Sitzung gab es keine Verbindung, keinen Verbindungsversuch und keinen offenen Port.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="361"/>
+        <location filename="../../app/ui/locality/panel.py" line="363"/>
         <source>There is no log of an earlier session on this computer.</source>
         <translation>Auf diesem Computer gibt es kein Protokoll einer früheren Sitzung.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="367"/>
+        <location filename="../../app/ui/locality/panel.py" line="369"/>
         <source>{when} — %n entries. {verdict}</source>
         <translation>
             <numerusform>{when} — %n Eintrag. {verdict}</numerusform>
@@ -3713,7 +4033,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="378"/>
+        <location filename="../../app/ui/locality/panel.py" line="380"/>
         <source>%n download(s) or search(es) you started were not run because offline mode was on.</source>
         <translation>
             <numerusform>%n Download oder Suche, die Sie gestartet haben, wurde nicht ausgeführt, weil der Offline-Modus an war.</numerusform>
@@ -3721,7 +4041,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="382"/>
+        <location filename="../../app/ui/locality/panel.py" line="384"/>
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nichts hat diesen Computer verlassen: %n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -3729,17 +4049,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="386"/>
+        <location filename="../../app/ui/locality/panel.py" line="388"/>
         <source>Nothing left this computer: {declined}</source>
         <translation>Nichts hat diesen Computer verlassen: {declined}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="387"/>
+        <location filename="../../app/ui/locality/panel.py" line="389"/>
         <source>Nothing left this computer: no connection to another computer was made or attempted.</source>
         <translation>Nichts hat diesen Computer verlassen: Es wurde keine Verbindung zu einem anderen Computer hergestellt oder versucht.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="391"/>
+        <location filename="../../app/ui/locality/panel.py" line="393"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNERWARTETE Verbindung oder offener Port festgestellt.</numerusform>
@@ -3747,17 +4067,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="395"/>
+        <location filename="../../app/ui/locality/panel.py" line="397"/>
         <source>Connections to other computers were made for downloads or searches you started: {actions}.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurden Verbindungen zu anderen Computern hergestellt: {actions}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="398"/>
+        <location filename="../../app/ui/locality/panel.py" line="400"/>
         <source>No connection to another computer was made for downloads or searches you started.</source>
         <translation>Für die von Ihnen gestarteten Downloads oder Suchen wurde keine Verbindung zu einem anderen Computer hergestellt.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="401"/>
+        <location filename="../../app/ui/locality/panel.py" line="403"/>
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n Versuch ist fehlgeschlagen.</numerusform>
@@ -3765,7 +4085,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="403"/>
+        <location filename="../../app/ui/locality/panel.py" line="405"/>
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n Versuch wurde blockiert, bevor etwas gesendet wurde.</numerusform>
@@ -3773,85 +4093,90 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="251"/>
-        <location filename="../../app/ui/locality/panel.py" line="262"/>
+        <location filename="../../app/ui/locality/panel.py" line="253"/>
+        <location filename="../../app/ui/locality/panel.py" line="264"/>
         <source>Earlier sessions</source>
         <translation>Frühere Sitzungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="173"/>
+        <location filename="../../app/ui/locality/panel.py" line="175"/>
         <source>Connection log:</source>
         <translation>Verbindungsprotokoll:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="254"/>
+        <location filename="../../app/ui/locality/panel.py" line="256"/>
         <source>Connections of the chosen session</source>
         <translation>Verbindungen der gewählten Sitzung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="266"/>
+        <location filename="../../app/ui/locality/panel.py" line="268"/>
         <source>Export evidence report…</source>
         <translation>Nachweis exportieren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="267"/>
+        <location filename="../../app/ui/locality/panel.py" line="269"/>
         <source>A one-page HTML report for your records or your security officer: version, network policy, storage and this session&apos;s log.</source>
         <translation>Ein einseitiger HTML-Bericht für Ihre Unterlagen oder Ihre IT-Sicherheit: Version, Netzwerkregel, Speicherorte und das Protokoll dieser Sitzung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="297"/>
+        <location filename="../../app/ui/locality/panel.py" line="299"/>
         <source>Rule: connections only within this computer. Downloads and searches are refused. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers. Downloads und Suchen werden abgelehnt. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="306"/>
+        <location filename="../../app/ui/locality/panel.py" line="308"/>
         <source>Rule: connections only within this computer, except to the host of a download or search you start, while it runs. No telemetry, no update checks.</source>
         <translation>Regel: Verbindungen nur innerhalb dieses Computers, außer zum Server eines Downloads oder einer Suche, die Sie starten, solange sie läuft. Keine Telemetrie, keine Update-Prüfung.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="314"/>
+        <location filename="../../app/ui/locality/panel.py" line="316"/>
         <source>{time} · {process} · {where}
 {detail}</source>
         <translation>{time} · {process} · {where}
 {detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="337"/>
+        <location filename="../../app/ui/locality/panel.py" line="339"/>
         <source>This session ({count})</source>
         <translation>Diese Sitzung ({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="352"/>
+        <location filename="../../app/ui/locality/panel.py" line="354"/>
         <source>Reading…</source>
         <translation>Wird gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="417"/>
+        <location filename="../../app/ui/locality/panel.py" line="419"/>
         <source>Export evidence report</source>
         <translation>Nachweis exportieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="418"/>
+        <location filename="../../app/ui/locality/panel.py" line="420"/>
         <source>Web page (*.html)</source>
         <translation>Webseite (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="428"/>
+        <location filename="../../app/ui/locality/panel.py" line="430"/>
         <source>Writing the report…</source>
         <translation>Der Bericht wird geschrieben …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="431"/>
+        <location filename="../../app/ui/locality/panel.py" line="433"/>
         <source>Conversations</source>
         <translation>Gespräche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="448"/>
+        <location filename="../../app/ui/locality/panel.py" line="434"/>
+        <source>Document index (the text of the document collections)</source>
+        <translation>Dokumentindex (der Text der Dokumentsammlungen)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/locality/panel.py" line="451"/>
         <source>Report saved: {path}</source>
         <translation>Bericht gespeichert: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/panel.py" line="452"/>
+        <location filename="../../app/ui/locality/panel.py" line="455"/>
         <source>The report could not be saved: {reason}</source>
         <translation>Der Bericht konnte nicht gespeichert werden: {reason}</translation>
     </message>
@@ -3859,99 +4184,99 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="112"/>
+        <location filename="../../app/ui/main_window.py" line="117"/>
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119"/>
+        <location filename="../../app/ui/main_window.py" line="124"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="125"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175"/>
+        <location filename="../../app/ui/main_window.py" line="181"/>
         <source>How much of the model&apos;s context the conversation fills. When it is full, the oldest messages are left out of the next answer (never the system prompt).</source>
         <translation>Wie viel vom Kontext des Modells das Gespräch füllt. Ist er voll, bleiben die ältesten Nachrichten bei der nächsten Antwort außen vor (nie die Systemanweisung).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
         <source>&amp;First steps…</source>
         <translation>&amp;Erste Schritte…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="332"/>
+        <location filename="../../app/ui/main_window.py" line="339"/>
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="341"/>
         <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="357"/>
+        <location filename="../../app/ui/main_window.py" line="364"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="424"/>
         <source>Context: {percent} full</source>
         <translation>Kontext: {percent} belegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="445"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
-        <location filename="../../app/ui/main_window.py" line="444"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="452"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>This answer has no routing kept: it was written by a dense model, or before MoEscope kept routing.</source>
         <translation>Zu dieser Antwort ist kein Routing gespeichert: Ein dichtes Modell hat sie geschrieben, oder sie entstand, bevor MoEscope Routing aufbewahrte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>This answer was routed by another model than the one loaded: load that model to see and replay its experts.</source>
         <translation>Diese Antwort stammt von einem anderen als dem geladenen Modell: Laden Sie jenes Modell, um ihre Experten zu sehen und abzuspielen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="482"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="484"/>
+        <location filename="../../app/ui/main_window.py" line="492"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -5128,6 +5453,34 @@ Details: {detail}</translation>
     </message>
 </context>
 <context>
+    <name>SourceDialog</name>
+    <message>
+        <location filename="../../app/ui/documents/source_dialog.py" line="28"/>
+        <source>Source [{number}] — MoEscope</source>
+        <translation>Quelle [{number}] — MoEscope</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/source_dialog.py" line="35"/>
+        <source>The passage the model was given</source>
+        <translation>Der Abschnitt, den das Modell bekam</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/source_dialog.py" line="36"/>
+        <source>Open the file</source>
+        <translation>Datei öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/source_dialog.py" line="37"/>
+        <source>Opens the document in the program your system uses for it</source>
+        <translation>Öffnet das Dokument in dem Programm, das Ihr System dafür verwendet</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/source_dialog.py" line="41"/>
+        <source>{path} (no longer there)</source>
+        <translation>{path} (nicht mehr vorhanden)</translation>
+    </message>
+</context>
+<context>
     <name>TalkFigures</name>
     <message>
         <location filename="../../app/ui/experts/talk_figures.py" line="61"/>
@@ -5379,43 +5732,48 @@ Details: {detail}</translation>
 <context>
     <name>Transcript</name>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="107"/>
+        <location filename="../../app/ui/chat/transcript.py" line="110"/>
         <source>Conversation</source>
         <translation>Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="240"/>
-        <location filename="../../app/ui/chat/transcript.py" line="334"/>
+        <location filename="../../app/ui/chat/transcript.py" line="245"/>
+        <location filename="../../app/ui/chat/transcript.py" line="348"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="240"/>
+        <location filename="../../app/ui/chat/transcript.py" line="245"/>
         <source>Edit</source>
         <translation>Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="240"/>
+        <location filename="../../app/ui/chat/transcript.py" line="245"/>
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="241"/>
+        <location filename="../../app/ui/chat/transcript.py" line="246"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="254"/>
+        <location filename="../../app/ui/chat/transcript.py" line="255"/>
+        <source>Sources:</source>
+        <translation>Quellen:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="268"/>
         <source>Thinking…</source>
         <translation>Denkt nach …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="256"/>
+        <location filename="../../app/ui/chat/transcript.py" line="270"/>
         <source>Thoughts</source>
         <translation>Gedanken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="258"/>
+        <location filename="../../app/ui/chat/transcript.py" line="272"/>
         <source>Thought for {duration}</source>
         <translation>Hat {duration} nachgedacht</translation>
     </message>

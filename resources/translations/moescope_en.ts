@@ -24,6 +24,33 @@
     </message>
 </context>
 <context>
+    <name>DocumentsDialog</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <source>%n document(s)</source>
+        <translation>
+            <numerusform>%n document</numerusform>
+            <numerusform>%n documents</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n passage</numerusform>
+            <numerusform>%n passages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/documents/dialog.py" line="248"/>
+        <source>%n not readable</source>
+        <translation>
+            <numerusform>%n not readable</numerusform>
+            <numerusform>%n not readable</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DownloadsPanel</name>
     <message numerus="yes">
         <location filename="../../app/ui/library/downloads.py" line="226"/>
@@ -107,7 +134,7 @@
 <context>
     <name>LocalityPanel</name>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="225"/>
+        <location filename="../../app/ui/locality/panel.py" line="227"/>
         <source>%n conversation(s) deleted.</source>
         <translation>
             <numerusform>%n conversation deleted.</numerusform>
@@ -115,7 +142,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="367"/>
+        <location filename="../../app/ui/locality/panel.py" line="369"/>
         <source>{when} — %n entries. {verdict}</source>
         <translation>
             <numerusform>{when} — %n entry. {verdict}</numerusform>
@@ -123,7 +150,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="378"/>
+        <location filename="../../app/ui/locality/panel.py" line="380"/>
         <source>%n download(s) or search(es) you started were not run because offline mode was on.</source>
         <translation>
             <numerusform>%n download or search you started was not run because offline mode was on.</numerusform>
@@ -131,7 +158,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="382"/>
+        <location filename="../../app/ui/locality/panel.py" line="384"/>
         <source>Nothing left this computer: %n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>Nothing left this computer: %n attempt blocked before anything was sent.</numerusform>
@@ -139,7 +166,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="391"/>
+        <location filename="../../app/ui/locality/panel.py" line="393"/>
         <source>%n UNEXPECTED connection(s) or listening socket(s) seen open.</source>
         <translation>
             <numerusform>%n UNEXPECTED connection or listening socket seen open.</numerusform>
@@ -147,7 +174,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="401"/>
+        <location filename="../../app/ui/locality/panel.py" line="403"/>
         <source>%n attempt(s) failed.</source>
         <translation>
             <numerusform>%n attempt failed.</numerusform>
@@ -155,7 +182,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/locality/panel.py" line="403"/>
+        <location filename="../../app/ui/locality/panel.py" line="405"/>
         <source>%n attempt(s) blocked before anything was sent.</source>
         <translation>
             <numerusform>%n attempt blocked before anything was sent.</numerusform>

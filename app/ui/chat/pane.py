@@ -6,15 +6,16 @@ import time
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QLocale, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.chat.model import COMPLETE, INTERRUPTED, SYSTEM, AnswerStats, Message
 from app.core.chat.reasoning import ReasoningSplitter
 from app.core.engine import protocol
 from app.core.engine.protocol import ASSISTANT, USER, ChatMessage
-from app.ui.chat.transcript import COPY, COPY_CODE, EDIT, ERROR, NOTICE, REGENERATE, ROUTING, TOGGLE_THINKING
+from app.ui.chat.transcript import COPY, COPY_CODE, EDIT, ERROR, NOTICE, REGENERATE, ROUTING, SOURCE, TOGGLE_THINKING
+from app.ui.chat.message_input import MessageInput
 from app.ui.chat.transcript import Entry, Transcript
 from app.ui.formatting import format_decimal
 
@@ -26,29 +27,6 @@ The model still gets the whole message."""
 RENDER_SHARE = 0.25
 """At most this share of the GUI thread's time goes to rendering a streaming answer again: after a
 render that took t seconds, the next waits at least t × (1 / RENDER_SHARE − 1)."""
-
-
-class MessageInput(QPlainTextEdit):
-    """A multi-line text box where Enter sends and Shift+Enter starts a new line.
-
-    Signals:
-        submitted(): Enter (or the keypad's Enter) was pressed without Shift.
-        cancelled(): Escape was pressed.
-    """
-
-    submitted = Signal()
-    cancelled = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
-            return
-        if event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class ChatPane(QWidget):
@@ -90,6 +68,7 @@ class ChatPane(QWidget):
             or ended by an error or a lost engine), with its reasoning section and figures. An answer
             without text is not kept in ``messages``, nor is the question it answered.
         routingRequested(int): the user asked for the answer at this index's experts in the expert view.
+        sourceRequested(object): the user clicked a source of an answer (what ``set_sources`` gave for it).
     """
 
     generateRequested = Signal(object)
@@ -101,6 +80,7 @@ class ChatPane(QWidget):
     newChatRequested = Signal()
     answerEnded = Signal(object)
     routingRequested = Signal(int)
+    sourceRequested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +303,24 @@ class ChatPane(QWidget):
                                    stats.stop_reason, dict(stats.sampling))
         self._end_answer(self._figures(answer_stats, interrupted=False), status, answer_stats)
 
+    def set_sources(self, sources: list[tuple[str, object]]) -> None:
+        """The passages the answer being written was given, as (label, passage), numbered from 1 as the
+        model cites them; shown under the answer, each a link (sourceRequested)."""
+        if self._answer is not None:
+            self._answer.sources = list(sources)
+            self._render_answer()
+
+    def answer_without_model(self, text: str, footer: str) -> None:
+        """End the answer being written with ``text`` from MoEscope itself (the model was not asked)."""
+        if self.generating:
+            self._pending_text = text
+            self._end_answer(footer, COMPLETE, None)
+
+    def set_documents_bar(self, bar: QWidget) -> None:
+        """Put ``bar`` (the choice of document collections) above the input box."""
+        layout = self.layout()
+        layout.insertWidget(layout.count() - 1, bar)
+
     def restart_answer(self, notice: str) -> None:
         """The answer being written starts over (the engine is asked again): its partial text goes,
         ``notice`` says why, and a fresh answer follows it."""
@@ -481,6 +479,8 @@ class ChatPane(QWidget):
             self.regenerate()
         elif action == ROUTING and entry.index is not None:
             self.routingRequested.emit(entry.index)
+        elif action == SOURCE and block < len(entry.sources):
+            self.sourceRequested.emit(entry.sources[block][1])
 
     def _on_stop_clicked(self) -> None:
         self.stop_button.setEnabled(False)

@@ -52,6 +52,7 @@ REGENERATE = "regenerate"
 ROUTING = "routing"
 COPY_CODE = "code"
 TOGGLE_THINKING = "think"
+SOURCE = "source"
 
 
 @dataclass(eq=False)
@@ -72,6 +73,7 @@ class Entry:
     footer: str = ""
     actions: tuple[str, ...] = ()
     index: int | None = None  # where the message is in ChatPane.messages; None for a notice
+    sources: list[tuple[str, object]] = field(default_factory=list)  # an answer's (label, passage), numbered from 1
     code_blocks: list[str] = field(default_factory=list)
     start: int = 0  # where its frame begins in the document
 
@@ -96,7 +98,8 @@ class Transcript(QTextBrowser):
 
     Signals:
         actionRequested(str, int, int): a link was clicked: its action (COPY, EDIT, REGENERATE,
-            COPY_CODE, TOGGLE_THINKING), the entry's number and, for COPY_CODE, the code block's.
+            COPY_CODE, TOGGLE_THINKING, SOURCE), the entry's number and, for COPY_CODE and SOURCE, the
+            code block's or the source's (from 0).
     """
 
     actionRequested = Signal(str, int, int)
@@ -226,6 +229,8 @@ class Transcript(QTextBrowser):
             body_start = cursor.position()
             cursor.insertText(entry.visible_text, _char_format())
             _set_directions(self.document(), body_start, cursor.position())
+        if entry.sources:
+            self._sources_line(entry, number, cursor)
         if entry.footer:
             footer = QTextBlockFormat()
             footer.setTopMargin(4)
@@ -242,6 +247,15 @@ class Transcript(QTextBrowser):
         for action in entry.actions:
             cursor.insertText("    ", _char_format(small=True))
             cursor.insertText(words[action], _link_format(f"{action}:{number}"))
+
+    def _sources_line(self, entry: Entry, number: int, cursor: QTextCursor) -> None:
+        line = QTextBlockFormat()
+        line.setTopMargin(6)
+        cursor.insertBlock(line, _char_format(small=True))
+        cursor.insertText(self.tr("Sources:"), _char_format("muted", small=True))
+        for place, (label, _passage) in enumerate(entry.sources):
+            cursor.insertText("  ", _char_format(small=True))
+            cursor.insertText(f"[{place + 1}] {label}", _link_format(f"{SOURCE}:{number}:{place}"))
 
     def _thinking(self, entry: Entry, number: int, cursor: QTextCursor) -> None:
         band = QTextBlockFormat()

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.core.locality.audit import AuditEntry
 from app.core.locality.report import summarize, write_evidence_report
 from app.core.locality.state import LocalityKind, LocalityState
-from app.core.paths import conversations_db, data_dir
+from app.core.paths import conversations_db, data_dir, documents_db
 from app.ui import settings
 from app.ui.locality.audit_table import AuditTableModel, AuditTableView
 from app.ui.locality.indicator import STATE_ICONS, LocalityGuard, state_explanation, state_words
@@ -161,6 +161,7 @@ class LocalityPanel(QDialog):
         self.storage = {
             "models": str(self.models_dir),
             "conversations": str(conversations_db()),
+            "documents": str(documents_db()),
             "settings": settings.location(),
             "data": str(data_dir()),
             "audit": str(audit.directory),
@@ -168,6 +169,7 @@ class LocalityPanel(QDialog):
         captions = {
             "models": self.tr("Models:"),
             "conversations": self.tr("Conversations:"),
+            "documents": self.tr("Document index:"),
             "settings": self.tr("Settings:"),
             "data": self.tr("Application data:"),
             "audit": self.tr("Connection log:"),
@@ -429,13 +431,14 @@ class LocalityPanel(QDialog):
         monitor, models_dir = self.guard.monitor, self.models_dir
         settings_location = self.storage["settings"]
         conversations = (self.tr("Conversations"), self.storage["conversations"])
+        documents = (self.tr("Document index (the text of the document collections)"), self.storage["documents"])
         words = evidence_report_words(self.session_model)
 
         def write() -> None:
             try:
                 written = write_evidence_report(path, monitor, models_dir=models_dir,
                                                 settings_location=settings_location,
-                                                extra_locations=[conversations], words=words)
+                                                extra_locations=[conversations, documents], words=words)
             except OSError as exc:
                 self.reportFailed.emit(str(exc))
             else:
