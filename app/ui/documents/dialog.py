@@ -100,7 +100,7 @@ class DocumentsDialog(QDialog):
         self.skipped_tree.setHeaderLabels([self.tr("File"), self.tr("Why it was skipped")])
         self.skipped_tree.setAccessibleName(self.tr("Files that could not be read"))
         self.skipped_tree.setRootIsDecorated(False)
-        self.skipped_tree.setColumnWidth(0, 300)
+        self.skipped_tree.setColumnWidth(0, 180)
         self.skipped_caption = QLabel(self.tr("Files that could not be read:"))
         self.skipped_caption.setBuddy(self.skipped_tree)
         self.status_label = QLabel()
