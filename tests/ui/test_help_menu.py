@@ -53,7 +53,7 @@ def test_file_comes_first_in_the_menu_bar_and_help_last(window):
     menus = [action.menu().objectName() for action in window.menuBar().actions()]
     assert menus[0] == "fileMenu" and menus[-1] == "helpMenu"
     file_actions = [action.objectName() for action in window.file_menu.menu.actions() if not action.isSeparator()]
-    assert file_actions == ["offlineAction", "localityAction", "quitAction"]
+    assert file_actions == ["offlineAction", "localityAction", "documentsAction", "quitAction"]
 
 
 def test_ctrl_q_closes_the_window(qtbot, window):

@@ -304,8 +304,7 @@ class ChatPane(QWidget):
         self._end_answer(self._figures(answer_stats, interrupted=False), status, answer_stats)
 
     def set_sources(self, sources: list[tuple[str, object]]) -> None:
-        """The passages the answer being written was given, as (label, passage), numbered from 1 as the
-        model cites them; shown under the answer, each a link (sourceRequested)."""
+        """The answer's passages as (label, passage), numbered from 1 as cited: links under it (sourceRequested)."""
         if self._answer is not None:
             self._answer.sources = list(sources)
             self._render_answer()
@@ -317,9 +316,10 @@ class ChatPane(QWidget):
             self._end_answer(footer, COMPLETE, None)
 
     def set_documents_bar(self, bar: QWidget) -> None:
-        """Put ``bar`` (the choice of document collections) above the input box."""
+        """Put ``bar`` (the choice of document collections) above the input box, and before it in the Tab order."""
         layout = self.layout()
         layout.insertWidget(layout.count() - 1, bar)
+        QWidget.setTabOrder(self.transcript, bar)
 
     def restart_answer(self, notice: str) -> None:
         """The answer being written starts over (the engine is asked again): its partial text goes,
