@@ -68,6 +68,7 @@ def answer(app: QApplication, window: MainWindow, probe: StallProbe, tokens: int
     window.chat.send()
     wait(app, lambda: window.chat.generating)
     wait(app, lambda: not window.chat.generating)
+    wait(app, lambda: not window.experts.has_pending)  # the expert view takes a burst in over several frames
     probe.stop()
     seconds = time.perf_counter() - sent
     shown = window.experts.answer_tokens
@@ -102,7 +103,9 @@ def main() -> int:
         for flavour in ("openai", "sglang"):
             server = StandIn(flavour, args.tokens)
             try:
-                worker.use_server(ServerProfile("bench", server.url, MODEL, flavour, config_path=str(config)), None)
+                # an OpenAI-compatible server reports no routing: its profile names no config.json
+                layout = str(config) if flavour == "sglang" else ""
+                worker.use_server(ServerProfile("bench", server.url, MODEL, flavour, config_path=layout), None)
                 wait(app, lambda: window.model_info is not None and window.model_info.name == MODEL)
                 answer(app, window, probe, args.tokens)  # warm-up
                 results[flavour] = [answer(app, window, probe, args.tokens) for _ in range(args.runs)]

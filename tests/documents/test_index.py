@@ -149,3 +149,15 @@ def test_an_index_from_a_newer_version_is_refused(tmp_path):
 
     with pytest.raises(DocumentIndexError, match="newer MoEscope"):
         DocumentIndex(path)
+
+
+def test_in_a_large_index_words_in_most_passages_leave_the_query_and_the_rare_one_decides(index):
+    from app.core.documents.chunks import Chunk
+
+    collection = index.ensure_collection("gross", ["/corpus"])
+    chunks = [Chunk(f"Bericht Nummer {number} über das Lager", None, "") for number in range(1200)]
+    chunks[700] = Chunk("Bericht über das Lager: die Zauberformel steht hier", None, "")
+    index.put_file(collection, "/corpus/berichte.txt", 1, 1, "0" * 64, chunks)
+    assert index.telling_terms(["bericht", "lager", "zauberformel"]) == ["zauberformel"]
+    assert index.telling_terms(["bericht", "lager"]) == ["bericht", "lager"]  # nothing else left: all kept
+    assert index.search(["gross"], "Bericht Lager Zauberformel", 1)[0].text.endswith("die Zauberformel steht hier")

@@ -7,12 +7,13 @@ import shutil
 import signal
 import sys
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QLocale, QPointF, Qt, QThread, QTimer
 
-from app.core.engine.protocol import ANSWER, ASSISTANT, STOP_STOPPED, USER, ChatMessage, Loaded, Routing, Token
+from app.core.engine.protocol import ANSWER, ASSISTANT, EMPTY_ROUTING, STOP_STOPPED, USER, ChatMessage, Loaded, Routing, Token
 from app.core.models.demo import write_demo_model
 from app.core.models.gguf import ModelInfo
 from app.ui.experts.colormap import ColourScale
@@ -150,6 +151,22 @@ def test_german_translation_is_used(qtbot, qapp, tmp_path):
         for translator in translators:
             qapp.removeTranslator(translator)
         QLocale.setDefault(previous_locale)
+
+
+def test_a_dense_model_s_tokens_are_not_kept_for_the_expert_view_nor_keep_the_window_refreshing(
+        qtbot, silent_window):
+    """A dense model has no routing to show: its answer's tokens must not pile up for the expert view (they
+    did, and the window then refreshed 30 times a second for as long as it ran)."""
+    window = silent_window
+    dense = replace(big_moe_info(), n_experts=0, n_experts_used=0, moe_layers=[], name="Dense")
+    window.worker.loaded.emit(Loaded(dense, load_seconds=1.0, n_ctx=2048, safe=False))
+    assert window.experts.showing == "dense"
+    send(qtbot, window, "Hello")
+    for pos in range(300):
+        window.worker.token.emit(Token(pos, pos, "x", ANSWER, EMPTY_ROUTING))
+    qtbot.waitUntil(lambda: len(window.chat.answer_text) == 300)
+    qtbot.wait(200)
+    assert window.experts.has_pending is False and not window._refresh.isActive()
 
 
 def test_token_burst_is_coalesced_and_does_not_block(qtbot, silent_window):

@@ -36,6 +36,11 @@ from app.core.documents.terms import fold, terms_of, trigram_query, word_query
 
 SCHEMA_VERSION = 1
 BUSY_SECONDS = 5.0
+COMMON_SHARE = 0.2
+"""In an index of more than COMMON_FROM passages, a word of a question found in more than this share of
+them is left out of the query (unless all its words are), as BM25 would give it almost no weight anyway:
+leaving it out keeps a search at 100,000 passages from reading the word's whole list."""
+COMMON_FROM = 1000
 INDEXED = "indexed"
 SKIPPED = "skipped"
 
@@ -74,6 +79,7 @@ CREATE INDEX chunks_by_file ON chunks(file_id);
 CREATE VIRTUAL TABLE chunk_words USING fts5(scope, heading, body, content='',
                                             tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE chunk_trigrams USING fts5(scope, body, content='', tokenize='trigram');
+CREATE VIRTUAL TABLE chunk_word_counts USING fts5vocab(chunk_words, row);
 INSERT INTO chunk_words(chunk_words, rank) VALUES ('rank', 'bm25(0.0, 2.0, 1.0)');
 INSERT INTO chunk_trigrams(chunk_trigrams, rank) VALUES ('rank', 'bm25(0.0, 1.0)');
 CREATE TRIGGER chunk_added AFTER INSERT ON chunks BEGIN
@@ -308,17 +314,30 @@ class DocumentIndex:
     def search(self, names: Iterable[str], question: str, top: int = 5) -> list[Hit]:
         """The ``top`` chunks of the collections ``names`` that best match ``question`` (BM25 over the words;
         then, if fewer were found, chunks holding a long word of the question inside a longer one)."""
-        ids = [self.collection_id(name) for name in names]
+        ids = sorted({self.collection_id(name) for name in names})
         terms = terms_of(question)
         if not ids or not terms or top < 1:
             return []
-        scope = " OR ".join(f'"col{collection_id}."' for collection_id in ids)
-        hits = self._matches("chunk_words", f"scope:({scope}) AND ({word_query(terms)})", top, set())
+        terms = self.telling_terms(terms)
+        # the scope token is in every passage of its collections: filter by it only where others are indexed
+        everything = ids == [row[0] for row in self.db.execute("SELECT id FROM collections ORDER BY id")]
+        scope = "" if everything else "scope:(" + " OR ".join(f'"col{each}."' for each in ids) + ") AND "
+        hits = self._matches("chunk_words", f"{scope}({word_query(terms)})", top, set())
         wanted = trigram_query(terms)
         if len(hits) < top and wanted:
             found = {hit.chunk_id for hit in hits}
-            hits += self._matches("chunk_trigrams", f"scope:({scope}) AND ({wanted})", top - len(hits), found)
+            hits += self._matches("chunk_trigrams", f"{scope}({wanted})", top - len(hits), found)
         return hits
+
+    def telling_terms(self, terms: list[str]) -> list[str]:
+        """``terms`` without those in more than COMMON_SHARE of all passages (all of them if none is left)."""
+        total = self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        if total <= COMMON_FROM:
+            return terms
+        marks = ",".join("?" * len(terms))
+        common = {term for term, in self.db.execute(
+            f"SELECT term FROM chunk_word_counts WHERE term IN ({marks}) AND doc > ?", (*terms, total * COMMON_SHARE))}
+        return [term for term in terms if term not in common] or terms
 
     def _matches(self, table: str, query: str, top: int, exclude: set[int]) -> list[Hit]:
         rows = self.db.execute(f"""

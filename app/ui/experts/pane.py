@@ -283,6 +283,8 @@ class ExpertsPane(QWidget):
     def _take_live(self, tokens) -> None:
         if self.stored:  # a kept answer is on show: the live one starts over in the view
             self.begin_answer()
+        if self.timeline is None:  # a dense model (or none): no routing to show, nothing to keep
+            return
         self._pending.extend(tokens)
         self._dirty = True
 
