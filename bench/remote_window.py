@@ -63,6 +63,8 @@ def answer(app: QApplication, window: MainWindow, probe: StallProbe, tokens: int
     window.keeper.new_conversation()
     window.chat.settings.update(max_tokens=tokens, temperature=0.0)
     window.chat.input.setPlainText("Wie entscheidet der Router?")
+    received: list = []
+    window.worker.token.connect(received.append)  # on the GUI thread, as the window takes them
     cpu_before, sent = time.process_time(), time.perf_counter()
     probe.start()
     window.chat.send()
@@ -71,7 +73,8 @@ def answer(app: QApplication, window: MainWindow, probe: StallProbe, tokens: int
     wait(app, lambda: not window.experts.has_pending)  # the expert view takes a burst in over several frames
     probe.stop()
     seconds = time.perf_counter() - sent
-    shown = window.experts.answer_tokens
+    window.worker.token.disconnect(received.append)
+    shown = len(received)
     return {"stall_max_ms": probe.stall_max_ms, "stall_p95_ms": probe.stall_p95_ms, "tokens": shown,
             "rate_ratio": shown / seconds / RATE, "gui_cpu": (time.process_time() - cpu_before) / seconds}
 
