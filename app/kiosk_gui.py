@@ -74,6 +74,15 @@ class KioskSession(QObject):
         window.show_kiosk()
         return window
 
+    def release(self) -> None:
+        """Let the window go and take the session's translations out of the application again."""
+        self.window.release()
+        self.window.deleteLater()
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
+        self.translators = []
+        QLocale.setDefault(QLocale.system())
+
     def apply(self, config: KioskConfig) -> None:
         """Run with ``config`` from now on: a new window in its language, its model loaded if another."""
         old, before = self.window, self.config

@@ -121,7 +121,9 @@ def test_the_watch_includes_child_processes(watch_data):
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         watch = NetworkWatch()
-        assert watch._pids() == {os.getpid(): "selftest", child.pid: "engine"}
+        pids = watch._pids()  # other tests' servers (a session's llama-server) may be children too
+        assert pids[os.getpid()] == "selftest" and pids[child.pid] == "engine"
+        assert set(pids.values()) <= {"selftest", "engine"}
     finally:
         child.kill()
         child.wait()

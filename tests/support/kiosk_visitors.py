@@ -81,8 +81,7 @@ def open_kiosk(config: KioskConfig, models_dir: Path, clock: Callable[[], float]
         yield session
     finally:
         if session is not None:
-            session.window.release()
-            session.window.deleteLater()
+            session.release()
         stop_engine_thread(worker, thread)
         QCoreApplication.processEvents()
 
