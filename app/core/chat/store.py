@@ -27,8 +27,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
@@ -46,6 +46,7 @@ from app.core.chat.model import (
     Settings,
 )
 from app.core.chat.search_text import match_query, snippet
+from app.core.sqlite_tx import write_transaction
 
 BUSY_SECONDS = 5.0
 """How long a statement waits for another process's write to finish before it fails."""
@@ -115,17 +116,9 @@ class ConversationStore:
             raise StoreError(f"the conversation database {self.path} is closed")
         return self._db
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction: committed at the end of the block, rolled back on an exception."""
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        return write_transaction(self.db)
 
     def close(self) -> None:
         """Interrupt answers still being written, purge deleted conversations, close. Idempotent; the

@@ -26,13 +26,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.documents.chunks import Chunk
 from app.core.documents.terms import fold, terms_of, trigram_query, word_query
+from app.core.sqlite_tx import write_transaction
 
 SCHEMA_VERSION = 1
 BUSY_SECONDS = 5.0
@@ -188,20 +189,9 @@ class DocumentIndex:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction: committed at the end of the block, rolled back on an exception."""
-        db = self.db
-        if db.in_transaction:
-            yield db
-            return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        return write_transaction(self.db)
 
     # --- collections ---------------------------------------------------------------------------------
 
