@@ -115,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     docs_index = actions.add_parser("index", help="add folders or files to a collection and bring its index up to date")
     docs_index.add_argument("sources", nargs="+", type=Path, metavar="FOLDER", help="folders (with subfolders) or files")
     docs_index.add_argument("--collection", required=True, metavar="NAME", help="the collection (created if new)")
+    meaning = docs_index.add_mutually_exclusive_group()
+    meaning.add_argument("--embedding-model", type=Path, metavar="FILE",
+                         help="a GGUF embedding model: each passage also gets a vector, for search by meaning "
+                              "(default: the one the collection has)")
+    meaning.add_argument("--words-only", action="store_true",
+                         help="search this collection by its words alone (drops its vectors)")
     docs_search = actions.add_parser("search", help="the passages of a collection that best match a question")
     docs_search.add_argument("collection", metavar="NAME")
     docs_search.add_argument("query", metavar="QUERY")

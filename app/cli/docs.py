@@ -4,8 +4,11 @@ administrators preparing machines and for tests. The index lives in the data fol
 
 ``index`` draws a progress bar on standard error and ends with a summary and the files it skipped, with
 their reasons; exit status 0 when done, 2 for a folder that does not exist or an index that cannot be
-used, 130 when stopped with Ctrl+C (what was indexed until then is kept). ``search --json`` prints one
-JSON object per hit: collection, file, page, heading, score and text.
+used, 130 when stopped with Ctrl+C (what was indexed until then is kept). ``--embedding-model FILE``
+gives every passage a vector from that GGUF embedding model (in an engine process of its own), and the
+collection keeps using it; ``--words-only`` drops the vectors. ``search`` then searches by words and by
+meaning together (app.core.documents.vectors); ``--json`` prints one JSON object per hit: collection,
+file, page, heading, score and text.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import json
 import sys
 from pathlib import Path
 
+from contextlib import ExitStack
+
 from app.cli.output import fail
+from app.core.documents.embedding import EmbeddingError, PassageEmbedder
 from app.core.documents.indexer import Progress, index_collection
 from app.core.documents.store import CollectionNotFound, DocumentIndex, DocumentIndexError
 from app.core.paths import documents_db
@@ -27,7 +33,7 @@ def run_docs(args: argparse.Namespace) -> int:
     try:
         with DocumentIndex(documents_db()) as index:
             if args.action == "index":
-                return _index(index, args.sources, args.collection)
+                return _index(index, args.sources, args.collection, args.embedding_model, args.words_only)
             if args.action == "search":
                 return _search(index, args.collection, args.query, args.top, args.json)
             if args.action == "list":
@@ -39,21 +45,40 @@ def run_docs(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except CollectionNotFound as exc:
         return fail(f"there is no collection {exc.args[0]!r} (see `moescope docs list`)")
+    except EmbeddingError as exc:
+        return fail(str(exc))
 
 
-def _index(index: DocumentIndex, sources: list[Path], name: str) -> int:
+def _index(index: DocumentIndex, sources: list[Path], name: str, embedding_model: Path | None,
+           words_only: bool) -> int:
     missing = [str(source) for source in sources if not source.exists()]
     if missing:
         return fail("not found: " + ", ".join(missing))
-    try:
-        report = index_collection(index, name, sources, _draw_bar)
-    except KeyboardInterrupt:
-        print("\nStopped; what was indexed until now is kept.", file=sys.stderr)
-        return 130
+    known = {collection.name: collection for collection in index.collections()}
+    if words_only and name in known:
+        index.set_embedding(index.collection_id(name), "")
+    elif embedding_model is None and name in known and known[name].embedding_model:
+        embedding_model = Path(known[name].embedding_model)
+        if not embedding_model.is_file():
+            print(f"moescope: the embedding model {embedding_model} is gone; indexing by words only",
+                  file=sys.stderr)
+            embedding_model = None
+    with ExitStack() as stack:
+        embedder = stack.enter_context(PassageEmbedder(embedding_model)) if embedding_model and not words_only else None
+        try:
+            report = index_collection(index, name, sources, _draw_bar, embedder=embedder)
+        except KeyboardInterrupt:
+            print("\nStopped; what was indexed until now is kept.", file=sys.stderr)
+            return 130
     collection = index.collection(name)
     print(f"{name}: {collection.files} documents, {collection.chunks} passages, {collection.pages} pages "
           f"({report.added} added, {report.updated} changed, {report.unchanged} unchanged, "
           f"{report.removed} removed).")
+    if collection.embedding_model:
+        print(f"Search by meaning with {collection.embedding_name or Path(collection.embedding_model).name}: "
+              f"{collection.vectors} of {collection.chunks} passages have their vector.")
+    if report.embedding_problem:
+        print(f"moescope: passages were left without vectors: {report.embedding_problem}", file=sys.stderr)
     skipped = index.skipped(name)
     if skipped:
         print(f"Skipped {len(skipped)} file(s) that cannot be read:")
@@ -73,7 +98,15 @@ def _draw_bar(progress: Progress) -> None:
 def _search(index: DocumentIndex, name: str, query: str, top: int, as_json: bool) -> int:
     if top < 1:
         return fail("--top must be at least 1")
-    hits = index.search([name], query, top)
+    collection = index.collection(name)
+    with ExitStack() as stack:
+        vector = None
+        if collection.embedding_model and Path(collection.embedding_model).is_file():
+            vector = stack.enter_context(PassageEmbedder(collection.embedding_model)).embed_query(query)
+        elif collection.embedding_model:
+            print(f"moescope: the embedding model {collection.embedding_model} is gone; searching by words only",
+                  file=sys.stderr)
+        hits = index.search([name], query, top, vector)
     for hit in hits:
         if as_json:
             print(json.dumps({"collection": hit.collection, "file": hit.path, "page": hit.page,
@@ -93,7 +126,9 @@ def _list(index: DocumentIndex) -> int:
         print(f"No document collections yet ({index.path}).", file=sys.stderr)
         return 0
     for collection in collections:
+        meaning = (f"; by meaning with {collection.embedding_name or Path(collection.embedding_model).name} "
+                   f"({collection.vectors} vectors)" if collection.embedding_model else "")
         print(f"{collection.name}: {collection.files} documents, {collection.chunks} passages, "
-              f"{collection.skipped} skipped; from {', '.join(collection.sources)}")
+              f"{collection.skipped} skipped{meaning}; from {', '.join(collection.sources)}")
     return 0
 

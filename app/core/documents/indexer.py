@@ -6,6 +6,11 @@ leaves the index; one that cannot be read is recorded with its reason and skippe
 Each file is one transaction, so a crash, a stop or a full disk costs at most the file being read, and
 chunks go to disk as they are cut (memory stays flat, whatever the size of the folder).
 
+With an embedder (app.core.documents.embedding), each passage also gets its vector, in batches of
+EMBED_BATCH as soon as its file is indexed; passages left without one by an earlier run (stopped, or
+indexed before the collection had an embedding model) get theirs first. If the embedding engine fails,
+indexing goes on by words alone and the report says why.
+
 ``index_collection`` runs synchronously: the window calls it on an indexing thread, the command line
 directly. ``IndexControl`` pauses and stops it from another thread, between chunks.
 """
@@ -20,10 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.documents.chunks import Chunk, chunk_sections
+from app.core.documents.embedding import EmbeddingError, PassageEmbedder
 from app.core.documents.formats import NOT_READABLE, Unreadable, is_document, read_sections
 from app.core.documents.store import DocumentIndex, Skipped
 
 _HASH_BLOCK = 1 << 20
+EMBED_BATCH = 32
 
 
 class IndexStopped(Exception):
@@ -80,6 +87,9 @@ class IndexReport:
     chunks: int = 0
     pages: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    vectors: int = 0
+    embedding_problem: str = ""
+    """Why passages of this run were left without vectors (English), or ""."""
 
 
 def documents_in(sources: Iterable[Path]) -> list[Path]:
@@ -111,22 +121,27 @@ def sha256_of(path: Path) -> str:
 
 def index_collection(index: DocumentIndex, name: str, sources: Iterable[Path],
                      progress: Callable[[Progress], None] | None = None,
-                     control: IndexControl | None = None) -> IndexReport:
-    """Brings the collection ``name`` up to date with ``sources`` (added to the ones it has); raises
-    IndexStopped if ``control`` stops it, with everything read until then kept."""
+                     control: IndexControl | None = None,
+                     embedder: PassageEmbedder | None = None) -> IndexReport:
+    """Brings the collection ``name`` up to date with ``sources`` (added to the ones it has), with vectors
+    from ``embedder`` if one is given; raises IndexStopped if ``control`` stops it, with everything read
+    until then kept."""
     sources = [Path(source).expanduser().absolute() for source in sources]
     collection_id = index.ensure_collection(name, [str(source) for source in sources])
+    report = IndexReport()
+    control = control or IndexControl()
+    vectors = _Vectors(index, collection_id, embedder, report, control)
+    vectors.catch_up()
     all_sources = [Path(source) for source in index.collection(name).sources]
     missing = [str(source) for source in all_sources if not source.exists()]
     documents = documents_in(source for source in all_sources if source.exists())
     known = index.files(collection_id)
-    report = IndexReport()
-    control = control or IndexControl()
     for done, path in enumerate(documents):
         control.checkpoint()
         if progress is not None:
             progress(Progress(done, len(documents), str(path), report.chunks))
-        _index_file(index, collection_id, path, known.get(str(path)), report, control)
+        if _index_file(index, collection_id, path, known.get(str(path)), report, control):
+            vectors.add(index.file_id(collection_id, str(path)))
     present = {str(path) for path in documents}
     for path, record in known.items():
         # files whose source folder is missing (an unplugged drive) stay; only files that are really gone go
@@ -140,33 +155,70 @@ def index_collection(index: DocumentIndex, name: str, sources: Iterable[Path],
 
 
 def _index_file(index: DocumentIndex, collection_id: int, path: Path, record, report: IndexReport,
-                control: IndexControl) -> None:
+                control: IndexControl) -> bool:
+    """Reads ``path`` into the index if it is new or changed; returns whether it got new passages."""
     try:
         stat = path.stat()
         if record is not None and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             report.unchanged += 1
-            return
+            return False
         digest = sha256_of(path)
     except OSError as exc:
         report.skipped.append(Skipped(str(path), NOT_READABLE, f"the file cannot be read: {exc.strerror or exc}"))
-        return
+        return False
     if record is not None and record.sha256 == digest:
         index.touch_file(record.id, stat.st_size, stat.st_mtime_ns)
         report.unchanged += 1
-        return
+        return False
     try:
         chunks, pages = index.put_file(collection_id, str(path), stat.st_size, stat.st_mtime_ns, digest,
                                        _checked(chunk_sections(read_sections(path)), control))
     except Unreadable as exc:
         index.skip_file(collection_id, str(path), stat.st_size, stat.st_mtime_ns, digest, exc.kind, exc.reason)
         report.skipped.append(Skipped(str(path), exc.kind, exc.reason))
-        return
+        return False
     report.chunks += chunks
     report.pages += pages
     if record is None:
         report.added += 1
     else:
         report.updated += 1
+    return chunks > 0
+
+
+class _Vectors:
+    """Gives passages without a vector theirs, EMBED_BATCH at a time; after the embedder's first failure,
+    none (the report says why)."""
+
+    def __init__(self, index: DocumentIndex, collection_id: int, embedder: PassageEmbedder | None,
+                 report: IndexReport, control: IndexControl) -> None:
+        self.index, self.collection_id, self.embedder = index, collection_id, embedder
+        self.report, self.control = report, control
+        if embedder is not None:
+            index.set_embedding(collection_id, embedder.model, embedder.name)
+
+    def catch_up(self) -> None:
+        """Every passage of the collection still without a vector."""
+        self._embed(lambda after: self.index.without_vectors(self.collection_id, after, EMBED_BATCH))
+
+    def add(self, file_id: int) -> None:
+        """The passages of the file just indexed."""
+        self._embed(lambda after: self.index.without_vectors(self.collection_id, after, EMBED_BATCH, file_id))
+
+    def _embed(self, batch_after: Callable[[int], list[tuple[int, str]]]) -> None:
+        after = 0
+        while self.embedder is not None and (batch := batch_after(after)):
+            self.control.checkpoint()
+            ids = [chunk_id for chunk_id, _text in batch]
+            try:
+                vectors = self.embedder.embed_passages([text for _chunk_id, text in batch])
+            except EmbeddingError as exc:
+                self.report.embedding_problem = str(exc)
+                self.embedder = None
+                return
+            self.index.put_vectors(self.collection_id, ids, vectors)
+            self.report.vectors += len(ids)
+            after = ids[-1]
 
 
 def _checked(chunks: Iterator[Chunk], control: IndexControl) -> Iterator[Chunk]:

@@ -14,6 +14,12 @@ search in one collection is decided inside FTS5, quickly also at 100,000 chunks.
 through the SQL function ``moescope_fold``, which every connection registers; a change to ``fold`` needs
 a new schema version, because deleting from a contentless index needs the very text it was given.
 
+Vectors (app.core.documents.vectors): a collection may name an embedding model; each of its passages then
+has a vector in ``chunk_vectors``, and a search given the question's vector from that model fuses the
+keyword ranking with the vector ranking. A passage without a vector yet (indexing under way, or stopped)
+is found by its words alone. ``generation`` counts every change of a collection's passages, so that the
+search's vector matrix is read again only after one.
+
 Privacy: ``secure_delete`` is on, so that the text of a removed collection or file is overwritten in the
 file, not merely marked free.
 
@@ -33,9 +39,10 @@ from pathlib import Path
 
 from app.core.documents.chunks import Chunk
 from app.core.documents.terms import fold, terms_of, trigram_query, word_query
+from app.core.documents.vectors import CANDIDATES, QueryVector, VectorCache, fuse, to_blob
 from app.core.sqlite_tx import write_transaction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_SECONDS = 5.0
 COMMON_SHARE = 0.2
 """In an index of more than COMMON_FROM passages, a word of a question found in more than this share of
@@ -51,7 +58,10 @@ CREATE TABLE collections (
     name TEXT NOT NULL UNIQUE,
     sources TEXT NOT NULL DEFAULT '[]',
     created_at REAL NOT NULL,
-    indexed_at REAL
+    indexed_at REAL,
+    embedding_model TEXT NOT NULL DEFAULT '',
+    embedding_name TEXT NOT NULL DEFAULT '',
+    generation INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE files (
     id INTEGER PRIMARY KEY,
@@ -77,6 +87,7 @@ CREATE TABLE chunks (
     text TEXT NOT NULL
 );
 CREATE INDEX chunks_by_file ON chunks(file_id);
+{vectors}
 CREATE VIRTUAL TABLE chunk_words USING fts5(scope, heading, body, content='',
                                             tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE chunk_trigrams USING fts5(scope, body, content='', tokenize='trigram');
@@ -96,6 +107,22 @@ CREATE TRIGGER chunk_removed AFTER DELETE ON chunks BEGIN
         VALUES ('delete', old.id, 'col' || old.collection_id || '.', moescope_fold(old.heading || ' ' || old.text));
 END;
 """
+_VECTORS = """
+CREATE INDEX chunks_by_collection ON chunks(collection_id);
+CREATE TABLE chunk_vectors (
+    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    collection_id INTEGER NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX chunk_vectors_by_collection ON chunk_vectors(collection_id);
+"""
+_SCHEMA = _SCHEMA.replace("{vectors}", _VECTORS)
+_MIGRATIONS = {
+    1: "ALTER TABLE collections ADD COLUMN embedding_model TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE collections ADD COLUMN embedding_name TEXT NOT NULL DEFAULT '';"
+       "ALTER TABLE collections ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;" + _VECTORS,
+}
+"""The step from each earlier schema version to the next."""
 
 
 class DocumentIndexError(Exception):
@@ -115,6 +142,10 @@ class Collection:
     chunks: int
     pages: int
     indexed_at: float | None
+    embedding_model: str = ""
+    """The embedding model (its file) that gave the passages their vectors; "" for keyword search only."""
+    embedding_name: str = ""
+    vectors: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,6 +186,7 @@ class DocumentIndex:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
+        self._vectors = VectorCache()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
@@ -168,6 +200,8 @@ class DocumentIndex:
                 raise DocumentIndexError(f"the document index {self.path} was made by a newer MoEscope")
             if version == 0:
                 self._db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            for step in range(version or SCHEMA_VERSION, SCHEMA_VERSION):
+                self._db.executescript(f"BEGIN IMMEDIATE; {_MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;")
         except (sqlite3.Error, OSError) as exc:
             self.close()
             raise DocumentIndexError(f"cannot open the document index {self.path}: {exc}") from exc
@@ -217,11 +251,12 @@ class DocumentIndex:
         rows = self.db.execute("""
             SELECT c.name, c.sources, c.indexed_at,
                    count(f.id) FILTER (WHERE f.status = 'indexed'), count(f.id) FILTER (WHERE f.status = 'skipped'),
-                   coalesce(sum(f.chunks), 0), coalesce(sum(f.pages), 0)
+                   coalesce(sum(f.chunks), 0), coalesce(sum(f.pages), 0), c.embedding_model, c.embedding_name,
+                   (SELECT count(*) FROM chunk_vectors v WHERE v.collection_id = c.id)
             FROM collections c LEFT JOIN files f ON f.collection_id = c.id
             GROUP BY c.id ORDER BY c.name COLLATE NOCASE""").fetchall()
-        return [Collection(name, tuple(json.loads(sources)), files, skipped, chunks, pages, indexed_at)
-                for name, sources, indexed_at, files, skipped, chunks, pages in rows]
+        return [Collection(name, tuple(json.loads(sources)), files, skipped, chunks, pages, indexed_at, *embedding)
+                for name, sources, indexed_at, files, skipped, chunks, pages, *embedding in rows]
 
     def collection(self, name: str) -> Collection:
         for collection in self.collections():
@@ -233,7 +268,9 @@ class DocumentIndex:
         """Removes the collection with its whole index (its text is overwritten in the file)."""
         collection_id = self.collection_id(name)
         with self.transaction() as db:
+            db.execute("DELETE FROM chunk_vectors WHERE collection_id = ?", (collection_id,))
             db.execute("DELETE FROM collections WHERE id = ?", (collection_id,))
+        self._vectors.forget(collection_id)
 
     def mark_indexed(self, collection_id: int) -> None:
         with self.transaction() as db:
@@ -245,6 +282,12 @@ class DocumentIndex:
         rows = self.db.execute("SELECT id, path, size, mtime_ns, sha256, status FROM files WHERE collection_id = ?",
                                (collection_id,))
         return {row[1]: FileRecord(*row) for row in rows}
+
+    def file_id(self, collection_id: int, path: str) -> int:
+        row = self.db.execute("SELECT id FROM files WHERE collection_id = ? AND path = ?", (collection_id, path)).fetchone()
+        if row is None:
+            raise LookupError(f"no file {path} in collection {collection_id}")
+        return row[0]
 
     def skipped(self, name: str) -> list[Skipped]:
         rows = self.db.execute("SELECT path, kind, reason FROM files WHERE collection_id = ? AND status = ? "
@@ -283,12 +326,15 @@ class DocumentIndex:
 
     def remove_file(self, file_id: int) -> None:
         with self.transaction() as db:
+            db.execute("UPDATE collections SET generation = generation + 1 "
+                       "WHERE id = (SELECT collection_id FROM files WHERE id = ?)", (file_id,))
             db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
     @staticmethod
     def _file_row(db: sqlite3.Connection, collection_id: int, path: str, size: int, mtime_ns: int,
                   sha256: str) -> int:
         """The file's row, emptied of its chunks and with its new size, time and hash."""
+        db.execute("UPDATE collections SET generation = generation + 1 WHERE id = ?", (collection_id,))
         row = db.execute("SELECT id FROM files WHERE collection_id = ? AND path = ?", (collection_id, path)).fetchone()
         if row is None:
             return db.execute("INSERT INTO files (collection_id, path, size, mtime_ns, sha256, status) "
@@ -299,25 +345,87 @@ class DocumentIndex:
                    "pages = NULL WHERE id = ?", (size, mtime_ns, sha256, row[0]))
         return row[0]
 
+    # --- vectors ---------------------------------------------------------------------------------------
+
+    def set_embedding(self, collection_id: int, model: str, name: str = "") -> bool:
+        """Makes ``model`` (an embedding model's file, "" for none) the collection's embedding model; a
+        different one than before drops the vectors it gave. Returns whether the model changed."""
+        with self.transaction() as db:
+            current = db.execute("SELECT embedding_model FROM collections WHERE id = ?", (collection_id,)).fetchone()
+            if current is None:
+                raise CollectionNotFound(collection_id)
+            if current[0] == model:
+                db.execute("UPDATE collections SET embedding_name = ? WHERE id = ?", (name, collection_id))
+                return False
+            db.execute("DELETE FROM chunk_vectors WHERE collection_id = ?", (collection_id,))
+            db.execute("UPDATE collections SET embedding_model = ?, embedding_name = ?, generation = generation + 1 "
+                       "WHERE id = ?", (model, name, collection_id))
+        self._vectors.forget(collection_id)
+        return True
+
+    def without_vectors(self, collection_id: int, after: int = 0, limit: int = 32,
+                        file_id: int | None = None) -> list[tuple[int, str]]:
+        """Up to ``limit`` passages of the collection (of one file of it, if ``file_id`` is given) with an
+        id above ``after`` that have no vector yet, in id order, as (chunk id, the text to embed: heading
+        and passage)."""
+        where, values = ("c.file_id = ?", file_id) if file_id is not None else ("c.collection_id = ?", collection_id)
+        rows = self.db.execute(f"""
+            SELECT c.id, c.heading, c.text FROM chunks c
+            WHERE {where} AND c.id > ?
+              AND NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id)
+            ORDER BY c.id LIMIT ?""", (values, after, limit)).fetchall()
+        return [(chunk_id, f"{heading}\n{text}" if heading else text) for chunk_id, heading, text in rows]
+
+    def put_vectors(self, collection_id: int, chunk_ids: Iterable[int], vectors) -> None:
+        """Stores a vector for each passage (one row of ``vectors`` each); a passage removed meanwhile is
+        passed over."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO chunk_vectors (chunk_id, collection_id, vector) "
+                           "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?)",
+                           [(chunk_id, collection_id, to_blob(vector), chunk_id)
+                            for chunk_id, vector in zip(chunk_ids, vectors, strict=True)])
+            db.execute("UPDATE collections SET generation = generation + 1 WHERE id = ?", (collection_id,))
+
+    def _vector_rows(self, collection_id: int):
+        return self.db.execute("SELECT chunk_id, vector FROM chunk_vectors WHERE collection_id = ?", (collection_id,))
+
     # --- search ----------------------------------------------------------------------------------------
 
-    def search(self, names: Iterable[str], question: str, top: int = 5) -> list[Hit]:
-        """The ``top`` chunks of the collections ``names`` that best match ``question`` (BM25 over the words;
-        then, if fewer were found, chunks holding a long word of the question inside a longer one)."""
+    def search(self, names: Iterable[str], question: str, top: int = 5, query: QueryVector | None = None) -> list[Hit]:
+        """The ``top`` chunks of the collections ``names`` that best match ``question``.
+
+        By its words: BM25 over the words; then, if fewer were found, chunks holding a long word of the
+        question inside a longer one. With ``query`` (the question's vector), also by meaning, in the
+        collections embedded by ``query.model``, and both rankings fused (app.core.documents.vectors);
+        the score is then the fused one.
+        """
         ids = sorted({self.collection_id(name) for name in names})
+        if not ids or top < 1:
+            return []
+        if query is None:
+            return [self.chunk(chunk_id, score) for chunk_id, score in self._keyword_ranking(ids, question, top)]
+        keyword = [chunk_id for chunk_id, _score in self._keyword_ranking(ids, question, CANDIDATES)]
+        marks = ",".join("?" * len(ids))
+        embedded = self.db.execute(f"SELECT id, generation FROM collections WHERE id IN ({marks}) "
+                                   "AND embedding_model = ?", (*ids, query.model)).fetchall()
+        meaning = [chunk_id for chunk_id, _cosine in self._vectors.nearest(embedded, self._vector_rows, query.vector)]
+        return [self.chunk(chunk_id, score) for chunk_id, score in fuse([keyword, meaning], top)]
+
+    def _keyword_ranking(self, ids: list[int], question: str, top: int) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score) of the best ``top`` word matches in the collections ``ids``."""
         terms = terms_of(question)
-        if not ids or not terms or top < 1:
+        if not terms:
             return []
         terms = self.telling_terms(terms)
         # the scope token is in every passage of its collections: filter by it only where others are indexed
         everything = ids == [row[0] for row in self.db.execute("SELECT id FROM collections ORDER BY id")]
         scope = "" if everything else "scope:(" + " OR ".join(f'"col{each}."' for each in ids) + ") AND "
-        hits = self._matches("chunk_words", f"{scope}({word_query(terms)})", top, set())
+        ranking = self._matches("chunk_words", f"{scope}({word_query(terms)})", top, set())
         wanted = trigram_query(terms)
-        if len(hits) < top and wanted:
-            found = {hit.chunk_id for hit in hits}
-            hits += self._matches("chunk_trigrams", f"{scope}({wanted})", top - len(hits), found)
-        return hits
+        if len(ranking) < top and wanted:
+            ranking += self._matches("chunk_trigrams", f"{scope}({wanted})", top - len(ranking),
+                                     {chunk_id for chunk_id, _score in ranking})
+        return ranking
 
     def telling_terms(self, terms: list[str]) -> list[str]:
         """``terms`` without those in more than COMMON_SHARE of all passages (all of them if none is left)."""
@@ -329,11 +437,11 @@ class DocumentIndex:
             f"SELECT term FROM chunk_word_counts WHERE term IN ({marks}) AND doc > ?", (*terms, total * COMMON_SHARE))}
         return [term for term in terms if term not in common] or terms
 
-    def _matches(self, table: str, query: str, top: int, exclude: set[int]) -> list[Hit]:
+    def _matches(self, table: str, query: str, top: int, exclude: set[int]) -> list[tuple[int, float]]:
         rows = self.db.execute(f"""
             SELECT m.rowid, -m.rank FROM {table} m WHERE {table} MATCH ? ORDER BY m.rank LIMIT ?""",
                                (query, top + len(exclude))).fetchall()
-        return [self.chunk(chunk_id, score) for chunk_id, score in rows if chunk_id not in exclude][:top]
+        return [(chunk_id, score) for chunk_id, score in rows if chunk_id not in exclude][:top]
 
     def chunk(self, chunk_id: int, score: float = 0.0) -> Hit:
         """One chunk, as a search returns it."""

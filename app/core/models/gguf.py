@@ -63,6 +63,13 @@ REASONS = (
 """
 
 
+EMBEDDING_ARCHITECTURES = frozenset({
+    "bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "modern-bert", "neo-bert", "eurobert",
+    "gemma-embedding", "t5encoder",
+})
+"""Architectures llama.cpp runs as encoders: they turn text into a vector and write none."""
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """What a GGUF file is, as read from its header and tensor table.
@@ -112,6 +119,11 @@ class ModelInfo:
     @property
     def is_moe(self) -> bool:
         return self.n_experts > 0 and bool(self.moe_layers)
+
+    @property
+    def is_embedding(self) -> bool:
+        """An embedding model (for document search), not one to chat with."""
+        return self.architecture in EMBEDDING_ARCHITECTURES
 
     @property
     def active_share(self) -> float:
