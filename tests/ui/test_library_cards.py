@@ -6,6 +6,7 @@ words on them: a file's compression in plain words, and the tooltips of a card's
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -194,3 +195,33 @@ def _option(rect) -> QStyleOptionViewItem:
     option = QStyleOptionViewItem()
     option.rect = rect
     return option
+
+
+def test_the_embedding_model_of_the_catalog_says_what_it_is_for_and_cannot_be_loaded_to_chat(qtbot, tmp_path):
+    from app.core.models.demo import write_demo_model
+    from app.core.models.gguf import inspect_gguf
+    from app.ui.library.load_flow import LoadFlow
+    from app.ui.library.table_model import installed_item
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    entry = next(entry for entry in load_catalog() if entry.kind == "embedding")
+    item = catalog_item(entry, "en").with_fit(LAPTOP)
+    assert item.embedding and item.moe
+    model = LibraryModel(host)
+    model.replace_kinds((CATALOG,), [item])
+    proxy = LibraryFilter((CATALOG,), host)
+    proxy.setSourceModel(model)
+    view = ModelList(host)
+    view.setModel(proxy)
+    view.resize(380, 800)
+    host.show()
+    check_cards_fit(view)
+    (_index, card), = view.cards()
+    texts = [label.text() for label in card.findChildren(QLabel)]
+    assert any("searches your documents by meaning" in text for text in texts), texts
+
+    flow = LoadFlow(host, model)
+    chat_model = installed_item(inspect_gguf(write_demo_model(tmp_path / "chat.gguf", layers=1)), None, None, "en")
+    assert flow.can_load(chat_model)
+    assert not flow.can_load(dataclasses.replace(chat_model, embedding=True))

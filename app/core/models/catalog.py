@@ -24,6 +24,9 @@ from app.core.paths import resources_dir
 
 CATALOG_FILE = "catalog.json"
 SCHEMA_VERSION = 1
+CHAT = "chat"
+EMBEDDING = "embedding"
+KINDS = (CHAT, EMBEDDING)
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 """A Hugging Face repository id (``owner/name``), as the catalog and the downloader accept it."""
@@ -87,6 +90,7 @@ class CatalogEntry:
     Attributes:
         id: stable identifier (``qwen3-30b-a3b-q4km``), recorded in the origin sidecar of a download.
         name: display name.
+        kind: CHAT (a model to talk to) or EMBEDDING (turns text into vectors, for searching documents).
         description: short description per language code (``{"de": ..., "en": ...}``).
         repo: Hugging Face repository (``owner/name``).
         files: file names in the repository; one, or every part of a multi-part set in order.
@@ -117,6 +121,7 @@ class CatalogEntry:
 
     id: str
     name: str
+    kind: str
     description: dict[str, str]
     repo: str
     files: tuple[str, ...]
@@ -162,7 +167,7 @@ class CatalogEntry:
 
 # field -> (accepted types, may be null)
 _FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
-    "id": ((str,), False), "name": ((str,), False), "description": ((dict,), False),
+    "id": ((str,), False), "name": ((str,), False), "kind": ((str,), False), "description": ((dict,), False),
     "repo": ((str,), False), "files": ((list,), False), "size_bytes": ((int,), True),
     "approx_size_bytes": ((int,), True), "quantization": ((str,), False), "arch": ((str,), False),
     "moe": ((bool,), False), "total_params": ((int,), False), "active_params": ((int,), False),
@@ -200,6 +205,8 @@ def _entry(raw: object, position: int) -> CatalogEntry:
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             raise fail(f"field {name!r} must not be negative")
 
+    if raw["kind"] not in KINDS:
+        raise fail(f"kind must be one of {', '.join(KINDS)}, not {raw['kind']!r}")
     if not REPO_ID.match(raw["repo"]):
         raise fail(f"repo {raw['repo']!r} is not an 'owner/name' repository id")
     files = raw["files"]

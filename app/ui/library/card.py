@@ -166,6 +166,9 @@ class ModelCard(QFrame):
             self._add(
                 self.tr("Used where it is: {folder}").format(folder=str(Path(item.path).parent)), "detail"
             )
+        if item.embedding:
+            self._add(self.tr("An embedding model: it searches your documents by meaning (File › Documents); "
+                              "it cannot chat."), "note")
         if item.projector:
             self._add(self.tr("A vision add-on (mmproj), not a model of its own."), "note")
         elif not item.complete:
@@ -180,6 +183,8 @@ class ModelCard(QFrame):
             self.badge = (
                 self.tr("Demo: random weights — shows routing mechanics only")
                 if demo
+                else self.tr("Embedding model for document search")
+                if item.embedding
                 else self.tr("Real text model")
             )
             self._add(self.badge, "demoBadge" if demo else "realBadge")

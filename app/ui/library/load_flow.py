@@ -39,11 +39,13 @@ class LoadFlow(LibraryController):
         self._model = model
 
     def can_load(self, item: LibraryItem | None) -> bool:
-        """Whether ``item`` can be loaded now: a usable library file that is not loaded already, and the
-        engine free (loading the loaded model again would only empty the expert view)."""
+        """Whether ``item`` can be loaded now: a usable library file to chat with (an embedding model serves
+        document search only) that is not loaded already, and the engine free (loading the loaded model
+        again would only empty the expert view)."""
         return (
             item is not None
             and item.kind == INSTALLED
+            and not item.embedding
             and item.path != self.loaded_path
             and self.loading_path is None
             and not self.engine_busy

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 
 from app.core.hub.queue import JobStatus
 from app.core.hub.search import HubFile, HubRepo
-from app.core.models.catalog import CatalogEntry, license_name
+from app.core.models.catalog import EMBEDDING, CatalogEntry, license_name
 from app.core.models.estimates import estimate_for_download
 from app.core.models.fit import Fit, Hardware, MemoryEstimate, estimate_for_entry, fit
 from app.core.models.demo import is_demo_model
@@ -74,6 +74,7 @@ class LibraryItem:
         estimate: memory needed to chat with it, or None when it cannot be estimated.
         fit: the estimate against this computer, or None while the computer is measured.
         demo: a MoEscope demo model with random weights.
+        embedding: an embedding model, for searching documents, not for chatting.
         problem: why an UNUSABLE file cannot be used.
         referenced: the file is used where it is, outside the models folder.
         loaded: the file is loaded in the engine.
@@ -108,6 +109,7 @@ class LibraryItem:
     estimate: MemoryEstimate | None = None
     fit: Fit | None = None
     demo: bool = False
+    embedding: bool = False
     problem: str = ""
     referenced: bool = False
     loaded: bool = False
@@ -190,6 +192,7 @@ def installed_item(
         catalog_id=entry.id if entry else None,
         estimate=estimate,
         demo=is_demo_model(info),
+        embedding=info.is_embedding,
         referenced=referenced,
         info=info,
     )
@@ -229,6 +232,7 @@ def catalog_item(entry: CatalogEntry, language: str) -> LibraryItem:
         filename=entry.filename,
         catalog_id=entry.id,
         estimate=estimate_for_entry(entry),
+        embedding=entry.kind == EMBEDDING,
     )
 
 
@@ -268,6 +272,7 @@ def hub_file_item(file: HubFile, gated: bool, entry: CatalogEntry | None, langua
         estimate=estimate_for_download(file.size_bytes, file.quantization, entry),
         projector=file.projector,
         complete=file.complete,
+        embedding=entry is not None and entry.kind == EMBEDDING,
     )
 
 
