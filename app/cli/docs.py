@@ -18,11 +18,9 @@ import json
 import sys
 from pathlib import Path
 
-from contextlib import ExitStack
-
 from app.cli.output import fail
-from app.core.documents.embedding import EmbeddingError, PassageEmbedder
-from app.core.documents.indexer import Progress, index_collection
+from app.core.documents.embedding import EmbeddingError, QueryEmbedders
+from app.core.documents.indexer import KEEP, WORDS_ONLY, Progress, update_collection
 from app.core.documents.store import CollectionNotFound, DocumentIndex, DocumentIndexError
 from app.core.paths import documents_db
 
@@ -54,22 +52,12 @@ def _index(index: DocumentIndex, sources: list[Path], name: str, embedding_model
     missing = [str(source) for source in sources if not source.exists()]
     if missing:
         return fail("not found: " + ", ".join(missing))
-    known = {collection.name: collection for collection in index.collections()}
-    if words_only and name in known:
-        index.set_embedding(index.collection_id(name), "")
-    elif embedding_model is None and name in known and known[name].embedding_model:
-        embedding_model = Path(known[name].embedding_model)
-        if not embedding_model.is_file():
-            print(f"moescope: the embedding model {embedding_model} is gone; indexing by words only",
-                  file=sys.stderr)
-            embedding_model = None
-    with ExitStack() as stack:
-        embedder = stack.enter_context(PassageEmbedder(embedding_model)) if embedding_model and not words_only else None
-        try:
-            report = index_collection(index, name, sources, _draw_bar, embedder=embedder)
-        except KeyboardInterrupt:
-            print("\nStopped; what was indexed until now is kept.", file=sys.stderr)
-            return 130
+    model = WORDS_ONLY if words_only else str(embedding_model) if embedding_model else KEEP
+    try:
+        report = update_collection(index, name, sources, model, _draw_bar)
+    except KeyboardInterrupt:
+        print("\nStopped; what was indexed until now is kept.", file=sys.stderr)
+        return 130
     collection = index.collection(name)
     print(f"{name}: {collection.files} documents, {collection.chunks} passages, {collection.pages} pages "
           f"({report.added} added, {report.updated} changed, {report.unchanged} unchanged, "
@@ -98,15 +86,13 @@ def _draw_bar(progress: Progress) -> None:
 def _search(index: DocumentIndex, name: str, query: str, top: int, as_json: bool) -> int:
     if top < 1:
         return fail("--top must be at least 1")
-    collection = index.collection(name)
-    with ExitStack() as stack:
-        vector = None
-        if collection.embedding_model and Path(collection.embedding_model).is_file():
-            vector = stack.enter_context(PassageEmbedder(collection.embedding_model)).embed_query(query)
-        elif collection.embedding_model:
-            print(f"moescope: the embedding model {collection.embedding_model} is gone; searching by words only",
-                  file=sys.stderr)
-        hits = index.search([name], query, top, vector)
+    embedders = QueryEmbedders()
+    try:
+        hits = index.search([name], query, top, embedders.queries([index.collection(name).embedding_model], query))
+    finally:
+        embedders.close()
+    for problem in embedders.problems.values():
+        print(f"moescope: searching by words only: {problem}", file=sys.stderr)
     for hit in hits:
         if as_json:
             print(json.dumps({"collection": hit.collection, "file": hit.path, "page": hit.page,

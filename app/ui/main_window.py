@@ -38,6 +38,7 @@ from app.ui.presentation import PresentationMode
 from app.ui import settings, window_layout
 from app.ui.resources import icon
 from app.ui.library.words import model_display_name
+from app.ui.library.table_model import INSTALLED
 from app.worker import EngineWorker
 
 REFRESH_INTERVAL_MS = 33
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
         self.experts = ExpertsPane()
         self.document_chat = DocumentChat(self.chat, self.generateRequested.emit, lambda: self._n_ctx, self,
                                           documents_path)
+        self.document_chat.embedding_models = lambda: [
+            (item.name, item.path) for item in self.library.model.items((INSTALLED,)) if item.embedding]
         self.library_dock = window_layout.dock(self, self.library, self.tr("Model library"), "libraryDock")
         chat_side = QSplitter(Qt.Orientation.Horizontal)
         chat_side.setObjectName("chatSplitter")

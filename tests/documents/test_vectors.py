@@ -54,7 +54,7 @@ def test_a_passage_found_only_by_meaning_joins_the_keyword_hits(index):
     keyword = [hit.chunk_id for hit in index.search(["firma"], "Urlaub", 4)]
     assert keyword == [ids[1], ids[0]]  # "Urlaub" itself before the compound
 
-    hybrid = index.search(["firma"], "Urlaub", 4, QueryVector(MODEL, unit(1, 0, 0, 0)))
+    hybrid = index.search(["firma"], "Urlaub", 4, [QueryVector(MODEL, unit(1, 0, 0, 0))])
     # by meaning (cosine with the question): ids[2], ids[0], ids[3], ids[1]
     assert [hit.chunk_id for hit in hybrid] == [ids[0], ids[1], ids[2], ids[3]]
     assert [hit.score for hit in hybrid] == pytest.approx(
@@ -65,10 +65,10 @@ def test_vectors_of_another_model_or_dimension_are_not_compared(index):
     collection, ids = passages(index, "firma", ["Kantine", "Parkplatz"])
     index.set_embedding(collection, MODEL, "demo")
     index.put_vectors(collection, ids, [unit(1, 0), unit(0, 1)])
-    other = index.search(["firma"], "Garage", 2, QueryVector("/models/other.gguf", unit(0, 1)))
+    other = index.search(["firma"], "Garage", 2, [QueryVector("/models/other.gguf", unit(0, 1))])
     assert other == []  # no word matches, and the vectors are another model's
-    assert [hit.chunk_id for hit in index.search(["firma"], "Garage", 2, QueryVector(MODEL, unit(0, 1)))] == [ids[1], ids[0]]
-    assert index.search(["firma"], "Garage", 2, QueryVector(MODEL, unit(0, 1, 0))) == []  # wrong length
+    assert [hit.chunk_id for hit in index.search(["firma"], "Garage", 2, [QueryVector(MODEL, unit(0, 1))])] == [ids[1], ids[0]]
+    assert index.search(["firma"], "Garage", 2, [QueryVector(MODEL, unit(0, 1, 0))]) == []  # wrong length
 
 
 def test_vectors_follow_the_files_and_a_new_model_drops_the_old_ones(index):
@@ -76,17 +76,17 @@ def test_vectors_follow_the_files_and_a_new_model_drops_the_old_ones(index):
     index.set_embedding(collection, MODEL, "demo")
     index.put_vectors(collection, ids, [unit(1, 0), unit(0, 1)])
     query = QueryVector(MODEL, unit(0, 1))
-    assert index.search(["firma"], "gamma", 1, query)[0].chunk_id == ids[1]
+    assert index.search(["firma"], "gamma", 1, [query])[0].chunk_id == ids[1]
     assert index.collection("firma").vectors == 2
 
     # the file changes: its passages and their vectors are replaced, and the search sees the new ones
     index.put_file(collection, "/corpus/a.txt", 2, 2, "1" * 64, [Chunk("delta", None, "")])
     assert index.collection("firma").vectors == 0
-    assert index.search(["firma"], "gamma", 1, query) == []
+    assert index.search(["firma"], "gamma", 1, [query]) == []
     (new_id, text), = index.without_vectors(collection)
     assert text == "delta"
     index.put_vectors(collection, [new_id], [unit(0, 1)])
-    assert index.search(["firma"], "gamma", 1, query)[0].text == "delta"
+    assert index.search(["firma"], "gamma", 1, [query])[0].text == "delta"
 
     index.set_embedding(collection, MODEL, "demo renamed")  # the same model: vectors stay
     assert index.collection("firma").vectors == 1
@@ -155,7 +155,7 @@ def test_indexing_with_an_embedder_gives_every_passage_a_vector_and_a_stopped_ru
     assert (collection.embedding_model, collection.embedding_name) == (MODEL, "hashed words")
     assert index_collection(index, "firma", [tmp_path / "docs"], embedder=embedder).vectors == 0  # nothing new
 
-    hit = index.search(["firma"], "Urlaubsantrag", 1, embedder.embed_query("Urlaubsantrag"))[0]
+    hit = index.search(["firma"], "Urlaubsantrag", 1, [embedder.embed_query("Urlaubsantrag")])[0]
     assert "Urlaubsantrag" in hit.text
 
 
@@ -239,4 +239,16 @@ def test_an_index_of_version_1_is_taken_over_with_its_collections(tmp_path):
         index.set_embedding(index.collection_id("alt"), MODEL)
         (chunk_id, _text), = index.without_vectors(1)
         index.put_vectors(1, [chunk_id], [unit(1, 0)])
-        assert index.search(["alt"], "nichts", 1, QueryVector(MODEL, unit(1, 0)))[0].chunk_id == chunk_id
+        assert index.search(["alt"], "nichts", 1, [QueryVector(MODEL, unit(1, 0))])[0].chunk_id == chunk_id
+
+
+def test_collections_embedded_by_two_models_are_searched_together(index):
+    first, first_ids = passages(index, "eins", ["Apfel", "Birne"], "/corpus/eins.txt")
+    second, second_ids = passages(index, "zwei", ["Kirsche", "Pflaume"], "/corpus/zwei.txt")
+    index.set_embedding(first, MODEL)
+    index.set_embedding(second, "/models/other.gguf")
+    index.put_vectors(first, first_ids, [unit(1, 0), unit(0, 1)])
+    index.put_vectors(second, second_ids, [unit(1, 0, 0), unit(0, 0, 1)])
+    hits = index.search(["eins", "zwei"], "Obst", 2, [QueryVector(MODEL, unit(0, 1)),
+                                                      QueryVector("/models/other.gguf", unit(0, 0, 1))])
+    assert {hit.chunk_id for hit in hits} == {first_ids[1], second_ids[1]}  # each model's nearest

@@ -13,7 +13,7 @@ without them such a model ranks noticeably worse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,11 +108,6 @@ class PassageEmbedder:
             self._session.__exit__(None, None, None)
             self._session = None
 
-    def stop(self) -> None:
-        """Ends the embedding under way within one batch, from any thread."""
-        if self._session is not None:
-            self._session.client.stop_generation()
-
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length float32 vector per passage, as rows."""
         return self._embed([self.prefixes.passage + text for text in texts])
@@ -128,3 +123,40 @@ class PassageEmbedder:
         except SessionError as exc:
             self.close()  # started afresh by the next call
             raise EmbeddingError(f"the embedding model {Path(self.model).name} failed: {exc}") from exc
+
+
+class QueryEmbedders:
+    """The embedding models of the collections being asked, each started once and kept for the next
+    question (a model starts in about a second, a question is embedded in milliseconds); ``close()`` ends
+    them all.
+
+    Attributes:
+        problems: for each model that could not be used, why (English); its collections are then
+            searched by their words alone.
+    """
+
+    def __init__(self) -> None:
+        self._embedders: dict[str, PassageEmbedder] = {}
+        self.problems: dict[str, str] = {}
+
+    def queries(self, models: Iterable[str], question: str) -> list[QueryVector]:
+        """The question's vector from each of ``models`` (embedding model files) that can be used."""
+        vectors = []
+        for model in dict.fromkeys(model for model in models if model):
+            try:
+                if model not in self._embedders:
+                    self._embedders[model] = PassageEmbedder(model).__enter__()
+                vectors.append(self._embedders[model].embed_query(question))
+                self.problems.pop(model, None)
+            except EmbeddingError as exc:
+                self.problems[model] = str(exc)
+        return vectors
+
+    @property
+    def pids(self) -> list[int]:
+        return [pid for embedder in self._embedders.values() if (pid := embedder.pid) is not None]
+
+    def close(self) -> None:
+        for embedder in self._embedders.values():
+            embedder.close()
+        self._embedders.clear()

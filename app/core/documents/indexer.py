@@ -21,6 +21,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,6 +152,35 @@ def index_collection(index: DocumentIndex, name: str, sources: Iterable[Path],
     index.mark_indexed(collection_id)
     if progress is not None:
         progress(Progress(len(documents), len(documents), None, report.chunks))
+    return report
+
+
+KEEP = None
+"""``update_collection``'s embedding model: the one the collection has (if its file is still there)."""
+WORDS_ONLY = ""
+"""``update_collection``'s embedding model: none; the collection's vectors are dropped."""
+
+
+def update_collection(index: DocumentIndex, name: str, sources: Iterable[Path], embedding_model: str | None = KEEP,
+                      progress: Callable[[Progress], None] | None = None,
+                      control: IndexControl | None = None) -> IndexReport:
+    """``index_collection`` with the embedding model the collection should use: KEEP, WORDS_ONLY or a model
+    file, which then starts in its own engine process for the run. A kept model whose file is gone leaves
+    the new passages without vectors (the report says so); one given that cannot be used raises
+    EmbeddingError before anything is read."""
+    known = {collection.name: collection for collection in index.collections()}
+    problem = ""
+    if embedding_model == WORDS_ONLY and name in known:
+        index.set_embedding(index.collection_id(name), WORDS_ONLY)
+    elif embedding_model is KEEP and name in known and known[name].embedding_model:
+        embedding_model = known[name].embedding_model
+        if not Path(embedding_model).is_file():
+            problem = f"the embedding model {embedding_model} is gone"
+            embedding_model = KEEP
+    with ExitStack() as stack:
+        embedder = stack.enter_context(PassageEmbedder(embedding_model)) if embedding_model else None
+        report = index_collection(index, name, sources, progress, control, embedder)
+    report.embedding_problem = report.embedding_problem or problem
     return report
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -391,25 +391,28 @@ class DocumentIndex:
 
     # --- search ----------------------------------------------------------------------------------------
 
-    def search(self, names: Iterable[str], question: str, top: int = 5, query: QueryVector | None = None) -> list[Hit]:
+    def search(self, names: Iterable[str], question: str, top: int = 5,
+               queries: Sequence[QueryVector] = ()) -> list[Hit]:
         """The ``top`` chunks of the collections ``names`` that best match ``question``.
 
         By its words: BM25 over the words; then, if fewer were found, chunks holding a long word of the
-        question inside a longer one. With ``query`` (the question's vector), also by meaning, in the
-        collections embedded by ``query.model``, and both rankings fused (app.core.documents.vectors);
-        the score is then the fused one.
+        question inside a longer one. With ``queries`` (the question's vector from each embedding model of
+        those collections), also by meaning: each model ranks the passages it embedded, and all rankings
+        are fused (app.core.documents.vectors); the score is then the fused one.
         """
         ids = sorted({self.collection_id(name) for name in names})
         if not ids or top < 1:
             return []
-        if query is None:
+        if not queries:
             return [self.chunk(chunk_id, score) for chunk_id, score in self._keyword_ranking(ids, question, top)]
-        keyword = [chunk_id for chunk_id, _score in self._keyword_ranking(ids, question, CANDIDATES)]
+        rankings = [[chunk_id for chunk_id, _score in self._keyword_ranking(ids, question, CANDIDATES)]]
         marks = ",".join("?" * len(ids))
-        embedded = self.db.execute(f"SELECT id, generation FROM collections WHERE id IN ({marks}) "
-                                   "AND embedding_model = ?", (*ids, query.model)).fetchall()
-        meaning = [chunk_id for chunk_id, _cosine in self._vectors.nearest(embedded, self._vector_rows, query.vector)]
-        return [self.chunk(chunk_id, score) for chunk_id, score in fuse([keyword, meaning], top)]
+        for query in queries:
+            embedded = self.db.execute(f"SELECT id, generation FROM collections WHERE id IN ({marks}) "
+                                       "AND embedding_model = ?", (*ids, query.model)).fetchall()
+            rankings.append([chunk_id for chunk_id, _cosine in
+                             self._vectors.nearest(embedded, self._vector_rows, query.vector)])
+        return [self.chunk(chunk_id, score) for chunk_id, score in fuse(rankings, top)]
 
     def _keyword_ranking(self, ids: list[int], question: str, top: int) -> list[tuple[int, float]]:
         """(chunk id, BM25 score) of the best ``top`` word matches in the collections ``ids``."""

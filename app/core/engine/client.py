@@ -25,11 +25,15 @@ class EngineStartError(RuntimeError):
     """The engine process could not be started or did not say it was ready."""
 
 
+ENGINE_HOST_FLAG = "--engine-host"
+"""The argument that makes MoEscope's executable an engine process."""
+
+
 def engine_command() -> list[str]:
     """How to start the engine host: the frozen executable itself, or this Python with ``-m app``."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, "--engine-host"]
-    return [sys.executable, "-m", "app", "--engine-host"]
+        return [sys.executable, ENGINE_HOST_FLAG]
+    return [sys.executable, "-m", "app", ENGINE_HOST_FLAG]
 
 
 def engine_environment() -> dict[str, str]:

@@ -5,6 +5,10 @@ other reads): "documents-index" reads and indexes folders, which takes minutes f
 "documents-search" finds the passages for a question, so that asking never waits for indexing. The GUI
 thread only queues requests and hears the results as signals. Pause and Stop act at once, from the GUI
 thread, through the running indexing's IndexControl.
+
+A collection with an embedding model is also searched by meaning: the indexing thread starts that model
+in an engine process of its own for the run (app.core.documents.embedding), the search thread keeps one
+per model for the questions.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, Qt, QThread, Signal, Slot
 
-from app.core.documents.indexer import IndexControl, IndexReport, IndexStopped, index_collection
+from app.core.documents.embedding import EmbeddingError, QueryEmbedders
+from app.core.documents.indexer import KEEP, IndexControl, IndexReport, IndexStopped, update_collection
 from app.core.documents.store import CollectionNotFound, DocumentIndex, DocumentIndexError
 from app.core.models.folder import disk_problem
 from app.core.paths import documents_db
@@ -31,6 +36,9 @@ def problem_text(exc: BaseException) -> str:
     if full:
         return QCoreApplication.translate("DocumentsController", "There is not enough free space on the drive for "
                                           "the document index. What was indexed until now is kept.")
+    if isinstance(exc, EmbeddingError):
+        return QCoreApplication.translate("DocumentsController", "The embedding model cannot be used: {reason}").format(
+            reason=str(exc))
     if isinstance(exc, DocumentIndexError) and "newer MoEscope" in str(exc):
         return QCoreApplication.translate("DocumentsController", "The document index was made by a newer version "
                                           "of MoEscope and cannot be used by this one.")
@@ -47,11 +55,13 @@ class _Worker(QObject):
     stopped = Signal(str)
     failed = Signal(str)
     retrieved = Signal(int, list)
+    meaningUnavailable = Signal(str)
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
         self._index: DocumentIndex | None = None
+        self._embedders = QueryEmbedders()
 
     def _open(self) -> DocumentIndex:
         if self._index is None:
@@ -72,18 +82,18 @@ class _Worker(QObject):
         collections = index.collections()
         self.listed.emit(collections, {each.name: index.skipped(each.name) for each in collections if each.skipped})
 
-    @Slot(str, list, object)
-    def index(self, name: str, sources: list, control: IndexControl) -> None:
+    @Slot(str, list, object, object)
+    def index(self, name: str, sources: list, control: IndexControl, embedding_model: str | None) -> None:
         try:
             index = self._open()
-            report = index_collection(index, name, [Path(source) for source in sources], self.progressed.emit,
-                                      control)
+            report = update_collection(index, name, [Path(source) for source in sources], embedding_model,
+                                       self.progressed.emit, control)
             self._list_from(index)
             self.indexed.emit(name, report)
         except IndexStopped:
             self._list_from(self._open())
             self.stopped.emit(name)
-        except (DocumentIndexError, sqlite3.Error, OSError) as exc:
+        except (DocumentIndexError, EmbeddingError, sqlite3.Error, OSError) as exc:
             self.failed.emit(problem_text(exc))
 
     @Slot(str)
@@ -101,8 +111,11 @@ class _Worker(QObject):
     def retrieve(self, request_id: int, names: list, question: str) -> None:
         try:
             index = self._open()
-            known = {collection.name for collection in index.collections()}
-            hits = index.search([name for name in names if name in known], question, SEARCH_TOP)
+            chosen = [collection for collection in index.collections() if collection.name in names]
+            queries = self._embedders.queries([collection.embedding_model for collection in chosen], question)
+            for problem in self._embedders.problems.values():
+                self.meaningUnavailable.emit(problem)
+            hits = index.search([collection.name for collection in chosen], question, SEARCH_TOP, queries)
         except (DocumentIndexError, sqlite3.Error, OSError) as exc:
             self.failed.emit(problem_text(exc))
             hits = []
@@ -110,6 +123,7 @@ class _Worker(QObject):
 
     @Slot()
     def close(self) -> None:
+        self._embedders.close()
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -131,6 +145,8 @@ class DocumentsController(QObject):
         stopped(str): indexing the collection was stopped; what it read is kept.
         failed(str): the index could not be used; the text says why, in the user's words.
         retrieved(int, list): the passages (Hit) found for the request with this number.
+        meaningUnavailable(str): an embedding model could not embed the question (English reason): its
+            collections were searched by their words alone.
     """
 
     collectionsChanged = Signal(list)
@@ -139,8 +155,9 @@ class DocumentsController(QObject):
     stopped = Signal(str)
     failed = Signal(str)
     retrieved = Signal(int, list)
+    meaningUnavailable = Signal(str)
     _list = Signal()
-    _index = Signal(str, list, object)
+    _index = Signal(str, list, object, object)
     _remove = Signal(str)
     _retrieve = Signal(int, list, str)
 
@@ -167,6 +184,7 @@ class DocumentsController(QObject):
         self._indexer.failed.connect(self._on_failed)
         self._searcher.failed.connect(self.failed)
         self._searcher.retrieved.connect(self.retrieved)
+        self._searcher.meaningUnavailable.connect(self.meaningUnavailable)
 
     def _start(self, worker: _Worker, name: str) -> _Worker:
         thread = QThread(self)
@@ -184,13 +202,14 @@ class DocumentsController(QObject):
     def refresh(self) -> None:
         self._list.emit()
 
-    def index(self, name: str, sources: list[str]) -> bool:
-        """Index ``sources`` into the collection ``name`` (new or not); False while another indexing runs."""
+    def index(self, name: str, sources: list[str], embedding_model: str | None = KEEP) -> bool:
+        """Index ``sources`` into the collection ``name`` (new or not), with ``embedding_model`` (KEEP the
+        collection's, WORDS_ONLY, or a model file); False while another indexing runs."""
         if self.indexing is not None:
             return False
         self.indexing = name
         self._control = IndexControl()
-        self._index.emit(name, list(sources), self._control)
+        self._index.emit(name, list(sources), self._control, embedding_model)
         return True
 
     def pause(self) -> None:

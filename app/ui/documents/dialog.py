@@ -1,5 +1,6 @@
 """DocumentsDialog: the document collections — add a folder or files, bring a collection up to date,
-pause or stop indexing, see which files could not be read and why, remove a collection with its index.
+pause or stop indexing, see which files could not be read and why, remove a collection with its index,
+and choose the embedding model that lets a collection be searched by meaning as well as by its words.
 
 The work runs on the DocumentsController's threads; the dialog only shows it and never blocks.
 """
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.documents.formats import SUFFIXES
-from app.core.documents.indexer import IndexReport, Progress
+from app.core.documents.indexer import WORDS_ONLY, IndexReport, Progress
 from app.ui.documents.controller import DocumentsController
 from app.ui.documents.words import skip_reason
 
@@ -41,6 +43,8 @@ class DocumentsDialog(QDialog):
         progress_bar, progress_label: indexing: how far, and the file being read.
         pause_button, stop_button: pause (and go on with) or stop the indexing.
         skipped_tree: the files of the chosen collection that could not be read, with the reason.
+        meaning_combo: "Words only" or an embedding model of the library, for the chosen collection (and
+            for a new one); choosing another one for a collection gives its passages vectors at once.
         status_label: what happened last, in words.
     """
 
@@ -82,6 +86,19 @@ class DocumentsDialog(QDialog):
         lists.addWidget(self.collection_list, 1)
         lists.addLayout(actions)
 
+        self.meaning_combo = QComboBox()
+        self.meaning_combo.setAccessibleName(self.tr("Search by meaning with"))
+        self.meaning_combo.setToolTip(self.tr(
+            "An embedding model finds passages that say the same in other words, in German and English. "
+            "Without one, passages are found by the words of the question."))
+        self.meaning_combo.activated.connect(self._on_meaning_chosen)
+        meaning_label = QLabel(self.tr("Search by meaning with:"))
+        meaning_label.setBuddy(self.meaning_combo)
+        meaning_row = QHBoxLayout()
+        meaning_row.addWidget(meaning_label)
+        meaning_row.addWidget(self.meaning_combo, 1)
+        self._embedding_models: list[tuple[str, str]] = []
+
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName(self.tr("Indexing progress"))
         self.progress_label = QLabel()
@@ -112,6 +129,7 @@ class DocumentsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(lists, 2)
+        layout.addLayout(meaning_row)
         layout.addLayout(progress_row)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.skipped_caption)
@@ -126,6 +144,7 @@ class DocumentsDialog(QDialog):
         controller.stopped.connect(self._on_stopped)
         controller.failed.connect(self._on_failed)
         self._show_collections(controller.collections)
+        self.set_embedding_models([])
         controller.refresh()
 
     @property
@@ -176,8 +195,11 @@ class DocumentsDialog(QDialog):
     # --- the work ----------------------------------------------------------------------------------------
 
     def add(self, name: str, sources: list[str]) -> bool:
-        """Index ``sources`` into the collection ``name``; False (and a word why) while another indexing runs."""
-        if not self.controller.index(name, sources):
+        """Index ``sources`` into the collection ``name``, a new one with the embedding model chosen; False
+        (and a word why) while another indexing runs."""
+        known = {collection.name for collection in self.controller.collections}
+        model = None if name in known else self.meaning_combo.currentData()
+        if not self.controller.index(name, sources, model):
             self.status_label.setText(self.tr("Wait until “{name}” is indexed.").format(name=self.controller.indexing))
             return False
         self.status_label.setText(self.tr("Reading the documents of “{name}”…").format(name=name))
@@ -188,6 +210,25 @@ class DocumentsDialog(QDialog):
     def update_current(self) -> None:
         if self.current_name is not None:
             self.add(self.current_name, [])
+
+    def set_embedding_models(self, models: list[tuple[str, str]]) -> None:
+        """The embedding models to offer, as (name, file); the library's, asked each time the dialog shows."""
+        self._embedding_models = list(models)
+        self._show_meaning()
+
+    def _on_meaning_chosen(self, _row: int) -> None:
+        name, model = self.current_name, self.meaning_combo.currentData()
+        current = self._current_collection()
+        if name is None or current is None or model == current.embedding_model:
+            return
+        if self.controller.index(name, [], model):
+            self.status_label.setText(
+                self.tr("Giving the passages of “{name}” their vectors…").format(name=name) if model
+                else self.tr("“{name}” is searched by its words only from now on.").format(name=name))
+            self.progress_bar.setRange(0, 0)
+            self._update_buttons()
+        else:
+            self._show_meaning()
 
     def toggle_pause(self) -> None:
         if self.controller.paused:
@@ -207,10 +248,14 @@ class DocumentsDialog(QDialog):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(1)
         self.progress_label.clear()
-        self.status_label.setText(self.tr(
+        text = self.tr(
             "“{name}” is up to date: {added} added, {updated} changed, {removed} removed, {skipped} not "
             "readable.").format(name=name, added=report.added, updated=report.updated, removed=report.removed,
-                                skipped=len(report.skipped)))
+                                skipped=len(report.skipped))
+        if report.embedding_problem:
+            text += " " + self.tr("Some passages can only be found by their words: {reason}").format(
+                reason=report.embedding_problem)
+        self.status_label.setText(text)
         self._select(name)
         self._update_buttons()
 
@@ -239,6 +284,7 @@ class DocumentsDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, collection.name)
             self.collection_list.addItem(item)
         self._select(current or (collections[0].name if collections else None))
+        self._show_meaning()
         self._update_buttons()
 
     def summary(self, collection) -> str:
@@ -246,7 +292,26 @@ class DocumentsDialog(QDialog):
         text = self.tr("%n document(s)", "", collection.files) + ", " + self.tr("%n passage(s)", "", collection.chunks)
         if collection.skipped:
             text += ", " + self.tr("%n not readable", "", collection.skipped)
+        if collection.embedding_model:
+            text += ", " + self.tr("by meaning")
         return text
+
+    def _current_collection(self):
+        return next((each for each in self.controller.collections if each.name == self.current_name), None)
+
+    def _show_meaning(self) -> None:
+        """The combo's choices, showing the chosen collection's embedding model (a gone one marked so)."""
+        current = self._current_collection()
+        wanted = current.embedding_model if current is not None else self.meaning_combo.currentData()
+        models = dict((path, name) for name, path in self._embedding_models)
+        if wanted and wanted not in models:
+            models[wanted] = self.tr("{name} (file not found)").format(
+                name=current.embedding_name if current is not None and current.embedding_name else Path(wanted).name)
+        self.meaning_combo.clear()
+        self.meaning_combo.addItem(self.tr("Words only"), WORDS_ONLY)
+        for path, name in models.items():
+            self.meaning_combo.addItem(name, path)
+        self.meaning_combo.setCurrentIndex(max(0, self.meaning_combo.findData(wanted or WORDS_ONLY)))
 
     def _select(self, name: str | None) -> None:
         for row in range(self.collection_list.count()):
@@ -257,6 +322,7 @@ class DocumentsDialog(QDialog):
 
     def _show_skipped(self, *_args) -> None:
         self.skipped_tree.clear()
+        self._show_meaning()
         for file in self.controller.skipped.get(self.current_name, []):
             item = QTreeWidgetItem([Path(file.path).name, skip_reason(file.kind, file.reason)])
             item.setToolTip(0, file.path)
@@ -273,6 +339,7 @@ class DocumentsDialog(QDialog):
         self.add_files_button.setEnabled(not busy and chosen)
         self.update_button.setEnabled(not busy and chosen)
         self.remove_button.setEnabled(not busy and chosen)
+        self.meaning_combo.setEnabled(not busy)
         self.pause_button.setEnabled(busy)
         self.stop_button.setEnabled(busy)
         self.pause_button.setText(self.tr("Go on") if self.controller.paused else self.tr("Pause"))

@@ -7,13 +7,16 @@ other threads and reach the widgets here only through queued signals.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 
+import psutil
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QWidget
 
+from app.core.engine.client import ENGINE_HOST_FLAG
 from app.core.locality.audit import AuditEntry, AuditLog
 from app.core.locality.guard import current_policy
 from app.core.locality.monitor import ConnectionMonitor
@@ -75,11 +78,16 @@ class LocalityGuard:
         apply_saved_offline(self.policy)
 
     def processes(self) -> dict[int, str]:
-        """The processes to watch: ``{pid: role}``, the engine's only while one runs."""
+        """The processes to watch: ``{pid: role}``: the window's, the engine's while one runs, and every
+        other engine process the window started (the embedding models' of document search)."""
         watched = {os.getpid(): "gui"}
         engine = self._engine_pid()
         if engine is not None:
             watched[engine] = "engine"
+        for child in psutil.Process().children():
+            with contextlib.suppress(psutil.Error):
+                if ENGINE_HOST_FLAG in child.cmdline():
+                    watched.setdefault(child.pid, "engine")
         return watched
 
     def start(self) -> None:
