@@ -78,9 +78,12 @@ def _index(index: DocumentIndex, sources: list[Path], name: str, embedding_model
 def _draw_bar(progress: Progress) -> None:
     share = progress.done / progress.total if progress.total else 1.0
     filled = round(share * BAR_WIDTH)
-    name = Path(progress.current).name if progress.current else "done"
-    line = f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {progress.done}/{progress.total} files  {name[:40]}"
-    print(line.ljust(BAR_WIDTH + 60), end="" if progress.current else "\n", file=sys.stderr, flush=True)
+    if progress.vectors:
+        what, name, going_on = "passages", "vectors", progress.done < progress.total
+    else:
+        what, name, going_on = "files", Path(progress.current).name if progress.current else "done", progress.current
+    line = f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {progress.done}/{progress.total} {what}  {name[:40]}"
+    print(line.ljust(BAR_WIDTH + 60), end="" if going_on else "\n", file=sys.stderr, flush=True)
 
 
 def _search(index: DocumentIndex, name: str, query: str, top: int, as_json: bool) -> int:

@@ -252,3 +252,15 @@ def test_collections_embedded_by_two_models_are_searched_together(index):
     hits = index.search(["eins", "zwei"], "Obst", 2, [QueryVector(MODEL, unit(0, 1)),
                                                       QueryVector("/models/other.gguf", unit(0, 0, 1))])
     assert {hit.chunk_id for hit in hits} == {first_ids[1], second_ids[1]}  # each model's nearest
+
+
+def test_a_collection_indexed_by_words_gets_its_vectors_later_with_progress_by_passages(index, tmp_path):
+    write_corpus(tmp_path / "docs")
+    index_collection(index, "firma", [tmp_path / "docs"])
+    passages_in_all = index.collection("firma").chunks
+    seen = []
+    report = index_collection(index, "firma", [tmp_path / "docs"], seen.append, embedder=CountingEmbedder())
+    steps = [(step.done, step.total) for step in seen if step.vectors]
+    assert steps[0] == (0, passages_in_all) and steps[-1] == (passages_in_all, passages_in_all)
+    assert report.vectors == index.collection("firma").vectors == passages_in_all
+    assert (report.unchanged, report.added, report.updated) == (8, 0, 0)  # no file was read again

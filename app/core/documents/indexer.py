@@ -69,12 +69,15 @@ class IndexControl:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where indexing stands: ``done`` of ``total`` files, the one being read (None when finished)."""
+    """Where indexing stands: ``done`` of ``total`` files, the one being read (None when finished); or, with
+    ``vectors`` set, ``done`` of ``total`` passages left without a vector by an earlier run (or indexed
+    before the collection had its embedding model) that got theirs."""
 
     done: int
     total: int
     current: str | None
     chunks: int
+    vectors: bool = False
 
 
 @dataclass
@@ -132,7 +135,7 @@ def index_collection(index: DocumentIndex, name: str, sources: Iterable[Path],
     report = IndexReport()
     control = control or IndexControl()
     vectors = _Vectors(index, collection_id, embedder, report, control)
-    vectors.catch_up()
+    vectors.catch_up(progress)
     all_sources = [Path(source) for source in index.collection(name).sources]
     missing = [str(source) for source in all_sources if not source.exists()]
     documents = documents_in(source for source in all_sources if source.exists())
@@ -227,15 +230,27 @@ class _Vectors:
         if embedder is not None:
             index.set_embedding(collection_id, embedder.model, embedder.name)
 
-    def catch_up(self) -> None:
-        """Every passage of the collection still without a vector."""
-        self._embed(lambda after: self.index.without_vectors(self.collection_id, after, EMBED_BATCH))
+    def catch_up(self, progress: Callable[[Progress], None] | None) -> None:
+        """Every passage of the collection still without a vector, with progress by passages."""
+        if self.embedder is None:
+            return
+        total = self.index.count_without_vectors(self.collection_id)
+        before = self.report.vectors
+
+        def report_progress() -> None:
+            if progress is not None and total:
+                progress(Progress(self.report.vectors - before, total, None, 0, vectors=True))
+
+        report_progress()
+        self._embed(lambda after: self.index.without_vectors(self.collection_id, after, EMBED_BATCH),
+                    report_progress)
 
     def add(self, file_id: int) -> None:
         """The passages of the file just indexed."""
         self._embed(lambda after: self.index.without_vectors(self.collection_id, after, EMBED_BATCH, file_id))
 
-    def _embed(self, batch_after: Callable[[int], list[tuple[int, str]]]) -> None:
+    def _embed(self, batch_after: Callable[[int], list[tuple[int, str]]],
+               embedded: Callable[[], None] | None = None) -> None:
         after = 0
         while self.embedder is not None and (batch := batch_after(after)):
             self.control.checkpoint()
@@ -249,6 +264,8 @@ class _Vectors:
             self.index.put_vectors(self.collection_id, ids, vectors)
             self.report.vectors += len(ids)
             after = ids[-1]
+            if embedded is not None:
+                embedded()
 
 
 def _checked(chunks: Iterator[Chunk], control: IndexControl) -> Iterator[Chunk]:

@@ -376,6 +376,11 @@ class DocumentIndex:
             ORDER BY c.id LIMIT ?""", (values, after, limit)).fetchall()
         return [(chunk_id, f"{heading}\n{text}" if heading else text) for chunk_id, heading, text in rows]
 
+    def count_without_vectors(self, collection_id: int) -> int:
+        return self.db.execute("""
+            SELECT count(*) FROM chunks c WHERE c.collection_id = ?
+              AND NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id)""", (collection_id,)).fetchone()[0]
+
     def put_vectors(self, collection_id: int, chunk_ids: Iterable[int], vectors) -> None:
         """Stores a vector for each passage (one row of ``vectors`` each); a passage removed meanwhile is
         passed over."""

@@ -240,7 +240,10 @@ class DocumentsDialog(QDialog):
     def _on_progress(self, progress: Progress) -> None:
         self.progress_bar.setRange(0, max(progress.total, 1))
         self.progress_bar.setValue(progress.done)
-        if progress.current is not None:
+        if progress.vectors:
+            self.progress_label.setText(self.tr("Vectors for search by meaning: {done} of {total} passages").format(
+                done=progress.done, total=progress.total))
+        elif progress.current is not None:
             self.progress_label.setText(self.tr("{done} of {total} files · {name}").format(
                 done=progress.done, total=progress.total, name=Path(progress.current).name))
 
