@@ -13,11 +13,12 @@ from app.core.kiosk.config import (
     KioskConfig,
     KioskConfigError,
     default_config_path,
+    documents_problem,
     load_config,
     startup_config_path,
 )
 from app.core.kiosk.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, hash_pin, is_valid_pin
-from app.core.paths import models_dir
+from app.core.paths import documents_db, models_dir
 
 
 def load_for_kiosk(named: str | None, folder: Path) -> KioskConfig | None:
@@ -37,13 +38,22 @@ def load_for_kiosk(named: str | None, folder: Path) -> KioskConfig | None:
 
 
 def run_kiosk_check(args: argparse.Namespace) -> int:
-    """0 and "OK" for a configuration the kiosk can start with; 2 and the mistake, with its line."""
+    """0 and "OK" for a configuration the kiosk can start with; 2 and the mistake, with its line. 1 when
+    the kiosk can start but lacks the document collection it names (it then answers no question): "OK"
+    for the file, and on stderr what is missing."""
     folder = args.check_models_dir or args.models_dir or models_dir()
     config = load_for_kiosk(args.config, folder)
     if config is None:
         return 2
     path = args.config or startup_config_path()
-    print(f"OK: {path} (model {config.model}, language {config.language}, {len(config.examples)} examples)")
+    documents = "" if config.documents is None else f", documents {config.documents!r}"
+    print(f"OK: {path} (model {config.model}, language {config.language}, {len(config.examples)} examples"
+          f"{documents})")
+    problem = documents_problem(config, documents_db())
+    if problem is not None:
+        print(f"Missing: {problem}\nThe kiosk starts, but answers no question until the collection is there.",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -113,8 +113,8 @@ class MainWindow(QMainWindow):
         self.keeper = ConversationKeeper(self.chat, self.conversation_store, self)
         self.library = LibraryPane(models_dir, policy=self.locality_guard.policy)
         self.experts = ExpertsPane()
-        self.document_chat = DocumentChat(self.chat, self.generateRequested.emit, lambda: self._n_ctx, self,
-                                          documents_path)
+        self.document_chat = DocumentChat(self.chat, self.keeper, self.generateRequested.emit, lambda: self._n_ctx,
+                                          self, documents_path)
         self.document_chat.embedding_models = lambda: [
             (item.name, item.path) for item in self.library.model.items((INSTALLED,)) if item.embedding]
         self.library_dock = window_layout.dock(self, self.library, self.tr("Model library"), "libraryDock")

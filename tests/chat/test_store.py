@@ -80,7 +80,7 @@ def test_a_new_database_is_in_wal_mode_at_the_current_version_with_foreign_keys(
     assert db.exists()
     with sqlite3.connect(db) as other:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert other.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 3
+        assert other.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 4
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute("INSERT INTO messages (conversation_id, position, role, created_at) VALUES (99, 0, 'user', 0)")
@@ -167,7 +167,7 @@ def test_a_database_of_schema_version_2_opens_in_version_3_with_its_traces_and_t
     connection.close()
 
     with ConversationStore(db) as store:
-        assert schema.version_of(store.db) == 3
+        assert schema.version_of(store.db) == schema.VERSION
         assert_trace_is(store.routing(30), old_tokens)  # and its scores are None
         assert store.get(3).messages[0].stats == AnswerStats(2, 1, 0.5, 9.0, "eos", {})
         writer = store.begin_answer(3, "m", Settings())

@@ -7,6 +7,7 @@ engine's events as they come:
     writer.add_token(token)                     # buffered; written in batches
     writer.set_content(visible_answer)          # optional, see below
     writer.set_thinking(reasoning, seconds)     # optional
+    writer.set_sources(passages)                # optional: an answer from the user's documents
     writer.finish(finished) | writer.interrupt()
 
 Batches: tokens are buffered and written in one transaction (the message's text and a row of the
@@ -19,6 +20,8 @@ Content: the stored text of the answer is, unless the caller says otherwise, the
 joined. A caller that separates a reasoning section (``<think>…</think>``) passes the visible answer
 with ``set_content`` and the reasoning with ``set_thinking`` whenever they change; the writer stores the
 latest of each with its next batch. The routing trace always keeps every token, reasoning included.
+The passages an answer from the user's documents was given (``set_sources``) are stored with the next
+batch too, and stay when the answer is asked for again from its start (``restart``): it is given the same.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import time
 from typing import TYPE_CHECKING
 
 from app.core.chat import trace_rows
-from app.core.chat.model import COMPLETE, INTERRUPTED, STREAMING
+from app.core.chat.model import COMPLETE, INTERRUPTED, STREAMING, Source, sources_to_json
 from app.core.engine import protocol
 
 if TYPE_CHECKING:
@@ -58,6 +61,7 @@ class AnswerWriter:
         self._content: str | None = None
         self._thinking = ""
         self._thinking_s: float | None = None
+        self._sources: tuple[Source, ...] = ()
         self._shape = trace_rows.NO_ROUTING
         self._seq = 0
         self._last_write = time.monotonic()
@@ -92,6 +96,10 @@ class AnswerWriter:
         """The reasoning section and how long the model thought; stored with the next batch."""
         self._thinking = text
         self._thinking_s = seconds
+
+    def set_sources(self, sources: tuple[Source, ...]) -> None:
+        """The passages the answer was given, in the order of their numbers; stored with the next batch."""
+        self._sources = tuple(sources)
 
     def flush(self) -> None:
         """Write what is waiting now."""
@@ -159,8 +167,10 @@ class AnswerWriter:
     def _update(self, db: sqlite3.Connection, status: str, stats: tuple) -> bool:
         cursor = db.execute(
             "UPDATE messages SET content = ?, thinking = ?, thinking_s = ?, status = ?, prompt_tokens = ?, "
-            "answer_tokens = ?, ttft_s = ?, tokens_per_s = ?, stop_reason = ?, sampling = ? WHERE id = ? AND status = ?",
-            (self.content, self._thinking, self._thinking_s, status, *stats, self.message_id, STREAMING))
+            "answer_tokens = ?, ttft_s = ?, tokens_per_s = ?, stop_reason = ?, sampling = ?, sources = ? "
+            "WHERE id = ? AND status = ?",
+            (self.content, self._thinking, self._thinking_s, status, *stats, sources_to_json(self._sources),
+             self.message_id, STREAMING))
         return cursor.rowcount == 1
 
     def _end(self) -> None:

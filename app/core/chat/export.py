@@ -3,10 +3,14 @@ read back into a store.
 
 Markdown: the title, the model and settings, the system prompt, then each turn under a heading; an
 answer's reasoning section is a collapsible ``<details>`` block, quoted, with how long the model
-thought; its figures (tokens, tokens/s, time to first token) follow it in italics.
+thought; its figures (tokens, tokens/s, time to first token) follow it in italics. An answer from the
+user's documents is followed by a numbered "Sources" list: each passage's file, page and heading, its
+collection and path, and the passage itself, quoted.
 
 JSON (FORMAT, version JSON_VERSION): ``{"format", "version", "conversation": {...}, "messages": [...]}``
-with every field of the data model (app.core.chat.model); with ``routing`` each answer that has a trace
+with every field of the data model (app.core.chat.model): the conversation's ``collections`` (names), an
+answer's ``sources`` (a list of its passages in the order of their numbers, each with every field of
+Source); both are left out of exports made before they were kept and read back as empty. With ``routing`` each answer that has a trace
 carries it under ``"routing"`` as plain lists (``positions``, ``tokens``, ``texts``, ``sources``,
 ``layers``, ``k``, ``experts`` and ``weights`` as ``[n][layers][k]`` (null for a weight the engine did not
 report: a company server's routing), and, when the trace has the
@@ -47,6 +51,8 @@ from app.core.chat.model import (
     Conversation,
     Message,
     RoutingTrace,
+    Source,
+    sources_from_list,
 )
 from app.core.chat.store import ConversationStore, settings_from_dict
 from app.core.engine.protocol import ANSWER, PROMPT
@@ -108,7 +114,21 @@ def _turn(message: Message) -> list[str]:
         notes.append("still being written when exported")
     if notes:
         lines += [f"*{' · '.join(notes)}*", ""]
+    if message.sources:
+        lines += ["**Sources**", ""]
+        for number, source in enumerate(message.sources, start=1):
+            lines += [f"{number}. {_source_line(source)}", "", *(f"   {line}" for line in _quoted(source.text)), ""]
     return lines
+
+
+def _source_line(source: Source) -> str:
+    """Where a passage is: "Handbuch.pdf, p. 4, Urlaub · collection “Firma” · `/docs/Handbuch.pdf`"."""
+    where = [Path(source.path).name]
+    if source.page is not None:
+        where.append(f"p. {source.page}")
+    if source.heading:
+        where.append(source.heading)
+    return f"{', '.join(where)} · collection “{source.collection}” · `{source.path}`"
 
 
 def _quoted(text: str) -> list[str]:
@@ -130,7 +150,7 @@ def to_json(conversation: Conversation, traces: Mapping[int, RoutingTrace] | Non
         "version": JSON_VERSION,
         "conversation": {"id": conversation.id, "title": conversation.title, "model_path": conversation.model_path,
                          "settings": asdict(conversation.settings), "created_at": conversation.created_at,
-                         "updated_at": conversation.updated_at},
+                         "updated_at": conversation.updated_at, "collections": list(conversation.collections)},
         "messages": [_message_json(message, traces.get(message.id)) for message in conversation.messages],
     }
 
@@ -139,7 +159,8 @@ def _message_json(message: Message, trace: RoutingTrace | None) -> dict:
     data = {"id": message.id, "role": message.role, "content": message.content, "thinking": message.thinking,
             "thinking_s": message.thinking_s, "status": message.status, "model": message.model,
             "settings": None if message.settings is None else asdict(message.settings),
-            "stats": None if message.stats is None else asdict(message.stats), "created_at": message.created_at}
+            "stats": None if message.stats is None else asdict(message.stats), "created_at": message.created_at,
+            "sources": [asdict(source) for source in message.sources]}
     if trace is not None:
         data["routing"] = trace_json(trace)
     return data
@@ -232,12 +253,13 @@ def _conversation_from_json(data: Mapping) -> tuple[Conversation, dict[int, Rout
             thinking_s=item.get("thinking_s"), status=item["status"], model=str(item.get("model", "")),
             settings=None if item.get("settings") is None else settings_from_dict(item["settings"]),
             stats=None if item.get("stats") is None else _stats_from_json(item["stats"]),
-            created_at=float(item["created_at"])))
+            created_at=float(item["created_at"]), sources=sources_from_list(item.get("sources") or [])))
         if item.get("routing") is not None:
             traces[index] = trace_from_json(item["routing"])
     conversation = Conversation(id=0, title=str(head["title"]), model_path=str(head["model_path"]),
                                 settings=settings_from_dict(head["settings"]), messages=tuple(messages),
-                                created_at=float(head["created_at"]), updated_at=float(head["updated_at"]))
+                                created_at=float(head["created_at"]), updated_at=float(head["updated_at"]),
+                                collections=tuple(str(name) for name in head.get("collections") or ()))
     return conversation, traces
 
 

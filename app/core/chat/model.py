@@ -1,13 +1,16 @@
-"""What a conversation is, independent of where it is kept or shown: messages, their answer figures,
-the settings a conversation was held with, and the routing trace of an answer.
+"""What a conversation is, independent of where it is kept or shown: messages, their answer figures and
+sources, the settings and document collections a conversation was held with, and the routing trace of
+an answer.
 
 The store (app.core.chat.store) reads and writes these; the chat pane shows them; the export writes
-them out. No Qt, no SQLite here.
+them out. An answer's sources have a JSON form here too, the one the store and the export share. No Qt,
+no SQLite here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -57,9 +60,39 @@ class AnswerStats:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One passage of the user's documents an answer was given (app.core.documents found it): its
+    collection, file, page (None where the format has none) and heading, its text as the model read it, and
+    its search score (higher is better, comparable only within one search). It is kept with the answer as
+    it was, so that it can be shown after its file has changed or gone."""
+
+    collection: str
+    path: str
+    page: int | None
+    heading: str
+    text: str
+    score: float
+
+
+def sources_to_json(sources: tuple[Source, ...]) -> str | None:
+    """An answer's sources as JSON text (a list of their fields, as the store keeps them); None for none."""
+    return json.dumps([asdict(source) for source in sources], ensure_ascii=False) if sources else None
+
+
+def sources_from_list(items: list) -> tuple[Source, ...]:
+    """Sources from a list of dicts of their fields (the store's JSON, an export); KeyError, ValueError or
+    TypeError for anything else."""
+    return tuple(Source(collection=str(item["collection"]), path=str(item["path"]),
+                        page=None if item.get("page") is None else int(item["page"]),
+                        heading=str(item.get("heading", "")), text=str(item["text"]),
+                        score=float(item.get("score", 0.0))) for item in items)
+
+
+@dataclass(frozen=True)
 class Message:
     """One turn. An answer also keeps its reasoning section apart from its text (``thinking``, with
-    how long the model thought), the model and settings it was given, and its figures."""
+    how long the model thought), the model and settings it was given, its figures, and the passages of
+    the user's documents it was given (``sources``, numbered from 1 in this order, as in its prompt)."""
 
     role: str
     content: str
@@ -71,6 +104,7 @@ class Message:
     settings: Settings | None = None
     stats: AnswerStats | None = None
     created_at: float = 0.0
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +121,8 @@ class ConversationSummary:
 
 @dataclass(frozen=True)
 class Conversation:
+    """A kept conversation; ``collections``: the names of the document collections its questions go to."""
+
     id: int
     title: str
     model_path: str
@@ -94,6 +130,7 @@ class Conversation:
     messages: tuple[Message, ...]
     created_at: float
     updated_at: float
+    collections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

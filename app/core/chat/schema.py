@@ -20,6 +20,11 @@ Version 3 (issue 11) adds the router's scores over all experts to the trace (``r
 float32 ``[n, len(layers), n_expert]``, NULL when the model was loaded without them, ``n_expert`` its
 width) and the sampling settings an answer was generated with (``messages.sampling``, JSON; NULL for
 a question and for answers stored before).
+
+Version 4 keeps what an answer from the user's documents was given: ``messages.sources``, a JSON list of
+its passages in the order of their numbers (``collection``, ``path``, ``page``, ``heading``, ``text``,
+``score``; NULL for an answer without any), so that a reopened answer shows them after the file has gone;
+and the collections a conversation asks (``conversations.collections``, a JSON list of their names).
 """
 
 from __future__ import annotations
@@ -115,7 +120,12 @@ ALTER TABLE routing_chunks ADD COLUMN scores BLOB;
 ALTER TABLE messages ADD COLUMN sampling TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+V4 = """
+ALTER TABLE messages ADD COLUMN sources TEXT;
+ALTER TABLE conversations ADD COLUMN collections TEXT NOT NULL DEFAULT '[]';
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 """Step ``i`` takes a database from version ``i`` to ``i + 1``; a new version is a new step at the end."""
 
 VERSION = len(MIGRATIONS)

@@ -44,6 +44,8 @@ from app.core.chat.model import (
     Message,
     RoutingTrace,
     Settings,
+    sources_from_list,
+    sources_to_json,
 )
 from app.core.chat.search_text import match_query, snippet
 from app.core.sqlite_tx import write_transaction
@@ -55,7 +57,7 @@ TITLE_CHARS = 80
 """A conversation without a title takes the first line of its first question, up to this length."""
 
 _MESSAGE_COLUMNS = ("id, role, content, thinking, thinking_s, status, model, settings, prompt_tokens, "
-                    "answer_tokens, ttft_s, tokens_per_s, stop_reason, sampling, created_at")
+                    "answer_tokens, ttft_s, tokens_per_s, stop_reason, sampling, created_at, sources")
 _SUMMARY = """
     SELECT c.id, c.title, c.updated_at,
            (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.model_path
@@ -143,12 +145,14 @@ class ConversationStore:
 
     # --- conversations ------------------------------------------------------------------------------
 
-    def create(self, title: str = "", model_path: str = "", settings: Settings = Settings()) -> int:
+    def create(self, title: str = "", model_path: str = "", settings: Settings = Settings(),
+               collections: tuple[str, ...] = ()) -> int:
         now = time.time()
         with self.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO conversations (title, model_path, settings, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)", (title, model_path, settings_to_json(settings), now, now))
+                "INSERT INTO conversations (title, model_path, settings, collections, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (title, model_path, settings_to_json(settings), json.dumps(list(collections), ensure_ascii=False), now, now))
         return int(cursor.lastrowid)
 
     def summaries(self, limit: int | None = None) -> list[ConversationSummary]:
@@ -181,8 +185,8 @@ class ConversationStore:
 
     def get(self, conversation_id: int) -> Conversation:
         """The conversation with its messages in order; raises ConversationNotFound."""
-        row = self.db.execute("SELECT id, title, model_path, settings, created_at, updated_at FROM conversations "
-                              "WHERE id = ? AND deleted_at IS NULL", (conversation_id,)).fetchone()
+        row = self.db.execute("SELECT id, title, model_path, settings, created_at, updated_at, collections "
+                              "FROM conversations WHERE id = ? AND deleted_at IS NULL", (conversation_id,)).fetchone()
         if row is None:
             raise ConversationNotFound(f"no conversation {conversation_id}")
         rows = self.db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? "
@@ -190,7 +194,7 @@ class ConversationStore:
         return Conversation(id=row[0], title=row[1], model_path=row[2],
                             settings=settings_from_dict(json.loads(row[3])),
                             messages=tuple(_message(message) for message in rows),
-                            created_at=row[4], updated_at=row[5])
+                            created_at=row[4], updated_at=row[5], collections=tuple(json.loads(row[6])))
 
     def rename(self, conversation_id: int, title: str) -> None:
         """Set the title; the conversation keeps its place in the list."""
@@ -207,6 +211,10 @@ class ConversationStore:
             assignments.append("settings = ?")
             values.append(settings_to_json(settings))
         self._change(conversation_id, ", ".join(assignments), tuple(values))
+
+    def set_collections(self, conversation_id: int, names: tuple[str, ...]) -> None:
+        """The document collections the conversation's questions go to; it keeps its place in the list."""
+        self._change(conversation_id, "collections = ?", (json.dumps(list(names), ensure_ascii=False),))
 
     def _change(self, conversation_id: int, assignments: str, values: tuple) -> None:
         with self.transaction() as db:
@@ -265,13 +273,13 @@ class ConversationStore:
         stats = message.stats
         cursor = db.execute(
             "INSERT INTO messages (conversation_id, position, role, content, thinking, thinking_s, status, model, "
-            "settings, prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason, sampling, created_at) "
-            "VALUES (?, (SELECT coalesce(max(position) + 1, 0) FROM messages WHERE conversation_id = ?), "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "settings, prompt_tokens, answer_tokens, ttft_s, tokens_per_s, stop_reason, sampling, created_at, "
+            "sources) VALUES (?, (SELECT coalesce(max(position) + 1, 0) FROM messages WHERE conversation_id = ?), "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (conversation_id, conversation_id, message.role, message.content, message.thinking,
              message.thinking_s, message.status, message.model,
              None if message.settings is None else settings_to_json(message.settings),
-             *(_stats_columns(stats)), message.created_at or now))
+             *(_stats_columns(stats)), message.created_at or now, sources_to_json(message.sources)))
         return int(cursor.lastrowid)
 
     def truncate_from(self, conversation_id: int, message_id: int) -> int:
@@ -300,16 +308,17 @@ class ConversationStore:
         self._writers.discard(writer)
 
     def import_conversation(self, conversation: Conversation, traces: Mapping[int, RoutingTrace]) -> int:
-        """Store ``conversation`` as a new one with its title, settings, times and messages as they are
-        (ids aside), and ``traces`` (by the given messages' ids) as their routing, all or nothing;
+        """Store ``conversation`` as a new one with its title, settings, collections, times and messages (with
+        their sources) as they are (ids aside), and ``traces`` (by the given messages' ids) as their routing, all or nothing;
         returns the new id. A message that was still streaming when it was exported is stored as
         INTERRUPTED."""
         with self.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO conversations (title, model_path, settings, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)", (conversation.title, conversation.model_path,
-                                           settings_to_json(conversation.settings), conversation.created_at,
-                                           conversation.updated_at))
+                "INSERT INTO conversations (title, model_path, settings, collections, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation.title, conversation.model_path, settings_to_json(conversation.settings),
+                 json.dumps(list(conversation.collections), ensure_ascii=False), conversation.created_at,
+                 conversation.updated_at))
             new_id = int(cursor.lastrowid)
             for message in conversation.messages:
                 if message.status == STREAMING:
@@ -351,11 +360,12 @@ def _stats_columns(stats: AnswerStats | None) -> tuple:
 
 def _message(row: tuple) -> Message:
     (message_id, role, content, thinking, thinking_s, status, model, settings, prompt_tokens, answer_tokens,
-     ttft_s, tokens_per_s, stop_reason, sampling, created_at) = row
+     ttft_s, tokens_per_s, stop_reason, sampling, created_at, sources) = row
     stats = None if answer_tokens is None else AnswerStats(prompt_tokens, answer_tokens, ttft_s, tokens_per_s,
                                                            stop_reason, json.loads(sampling) if sampling else {})
     return Message(role=role, content=content, id=message_id, thinking=thinking, thinking_s=thinking_s,
                    status=status, model=model,
                    settings=None if settings is None else settings_from_dict(json.loads(settings)),
-                   stats=stats, created_at=created_at)
+                   stats=stats, created_at=created_at,
+                   sources=sources_from_list(json.loads(sources)) if sources else ())
 

@@ -5,6 +5,10 @@ example ``kiosk.toml, line 7: "idle_timeout" must be a number of seconds from 20
 tomllib reports syntax errors with their line; for a wrong key or value the line is found by
 scanning the text for the key inside its section. docs/kiosk.md lists every key.
 
+``documents`` names the one document collection (app.core.documents) the kiosk answers from; without
+it the kiosk has no documents at all. Whether that collection exists is not a mistake of the file: the
+kiosk starts without it, and ``documents_problem`` says what is missing (for ``moescope kiosk-check``).
+
 Which file a kiosk starts with, when none is named: the one the administrator saved
 (``default_config_path()``, in the data folder), else the one an offline bundle carries beside its
 models (``bundled_config()``, read-only inside the installed program).
@@ -15,12 +19,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import sqlite3
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from app.core.documents.store import DocumentIndex, DocumentIndexError
 from app.core.kiosk.pin import is_pin_hash
 from app.core.models.bundle import KIOSK_CONFIG_NAME, bundled_models_dir
 from app.core.models.gguf import GGUFError, inspect_gguf
@@ -31,6 +37,7 @@ EXPERT_VIEWS = ("heatmap", "router", "numbers")
 EXAMPLES_MIN, EXAMPLES_MAX = 3, 6
 EXAMPLE_MAX_CHARS = 200
 WELCOME_MAX_CHARS = 500
+COLLECTION_MAX_CHARS = 200
 MAX_FILE_BYTES = 1_000_000
 
 
@@ -54,8 +61,8 @@ RANGES = {
 
 # The sections and their keys, in the order dump_config writes them.
 SECTIONS = {
-    "kiosk": ("model", "language", "welcome", "examples", "idle_timeout", "countdown", "max_answer_tokens",
-              "pin_hash"),
+    "kiosk": ("model", "language", "welcome", "examples", "documents", "idle_timeout", "countdown",
+              "max_answer_tokens", "pin_hash"),
     "kiosk.experts": ("show", "view", "second_screen"),
     "kiosk.engine": ("memory_limit_mb", "stall_seconds"),
 }
@@ -76,6 +83,8 @@ class KioskConfig:
     second_screen: bool
     memory_limit_mb: int
     stall_seconds: int
+    documents: str | None = None
+    """The name of the document collection the kiosk answers from; None: no documents."""
 
 
 class KioskConfigError(ValueError):
@@ -127,11 +136,33 @@ def check_bundle(path: Path, models: Sequence[Path]) -> KioskConfig:
     return _build(document, folder)
 
 
+def documents_problem(config: KioskConfig, index_path: Path) -> str | None:
+    """Why the kiosk cannot answer from the collection ``config.documents`` in the document index at
+    ``index_path``, in English (a sentence, and for a missing collection a second line with the command that
+    makes it); None when it can, or when no collection is named. No file is made where there is none."""
+    name = config.documents
+    if name is None:
+        return None
+    make = f"\nMake it with: moescope docs index --collection {_toml_value(name)} FOLDER"
+    if not index_path.is_file():
+        return (f"the document collection {_toml_value(name)} does not exist: there is no document index yet "
+                f"({index_path}).{make}")
+    try:
+        with DocumentIndex(index_path) as index:
+            names = [collection.name for collection in index.collections()]
+    except (DocumentIndexError, sqlite3.Error, OSError) as exc:
+        return f"the document index {index_path} cannot be read: {exc}."
+    if name not in names:
+        known = ", ".join(_toml_value(each) for each in names) or "none"
+        return f"the document collection {_toml_value(name)} does not exist in {index_path} (it has: {known}).{make}"
+    return None
+
+
 def dump_config(config: KioskConfig) -> str:
     """The configuration as TOML text that load_config reads back into the same KioskConfig."""
     values = {
         "model": str(config.model), "language": config.language, "welcome": config.welcome,
-        "examples": list(config.examples), "idle_timeout": config.idle_timeout, "countdown": config.countdown,
+        "examples": list(config.examples), "documents": config.documents, "idle_timeout": config.idle_timeout, "countdown": config.countdown,
         "max_answer_tokens": config.max_answer_tokens, "pin_hash": config.pin_hash,
         "show": config.show_experts, "view": config.experts_view, "second_screen": config.second_screen,
         "memory_limit_mb": config.memory_limit_mb, "stall_seconds": config.stall_seconds,
@@ -285,6 +316,7 @@ def _build(document: _Document, models_dir: Path) -> KioskConfig:
         language=_choice(document, "kiosk", "language", LANGUAGES, "de"),
         welcome=_welcome(document, kiosk.get("welcome")),
         examples=_examples(document, kiosk.get("examples")),
+        documents=_documents(document, kiosk.get("documents")),
         idle_timeout=_whole(document, "kiosk", "idle_timeout"),
         countdown=_whole(document, "kiosk", "countdown"),
         max_answer_tokens=_whole(document, "kiosk", "max_answer_tokens"),
@@ -374,6 +406,16 @@ def _examples(document: _Document, value: object) -> tuple[str, ...]:
             document.fail(place, f'example {number} in "examples" must be a text of 1 to {EXAMPLE_MAX_CHARS} '
                                  f"characters, not {shown}.")
     return tuple(value)
+
+
+def _documents(document: _Document, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > COLLECTION_MAX_CHARS:
+        shown = f"{len(value)} characters" if isinstance(value, str) and value.strip() else _shown(value)
+        document.fail(("kiosk", "documents"), f'"documents" must be the name of a document collection, 1 to '
+                                              f"{COLLECTION_MAX_CHARS} characters, not {shown}.")
+    return value
 
 
 def _pin_hash(document: _Document, value: object) -> str:

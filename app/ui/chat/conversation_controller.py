@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from app.core.chat.export import export_conversation
-from app.core.chat.model import Conversation, ConversationSummary, Message, Settings
+from app.core.chat.model import Conversation, ConversationSummary, Message, Settings, Source
 from app.core.chat.schema import SchemaTooNew
 from app.core.chat.store import ConversationNotFound, ConversationStore, StoreError
 from app.core.engine import protocol
@@ -124,6 +124,7 @@ class _StoreWorker(QObject):
         self._current: int | None = None
         self._model_path = ""  # the current conversation's, or a new one's
         self._settings = Settings()
+        self._collections: tuple[str, ...] = ()
         self._reported: dict[str, float] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -161,16 +162,18 @@ class _StoreWorker(QObject):
         self._current = conversation.id
         self._model_path = conversation.model_path
         self._settings = conversation.settings
+        self._collections = conversation.collections
         self.opened.emit(conversation)
 
     def load_routing(self, message_id: int) -> None:
         self.routingLoaded.emit(message_id, self.store.routing(message_id), self.store.message(message_id).stats)
 
-    def new_conversation(self, model_path: str, settings: Settings) -> None:
+    def new_conversation(self, model_path: str, settings: Settings, collections: tuple[str, ...]) -> None:
         self._end_answer()
         self._current = None
         self._model_path = model_path
         self._settings = settings
+        self._collections = collections
 
     def rename(self, conversation_id: int, title: str) -> None:
         self.store.rename(conversation_id, title)
@@ -218,10 +221,18 @@ class _StoreWorker(QObject):
             self.store.update(self._current, model_path=self._model_path, settings=self._settings)
             self.list_conversations()
 
+    def set_collections(self, names: tuple[str, ...]) -> None:
+        if names == self._collections:
+            return
+        self._collections = names
+        if self._current is not None:
+            self.store.set_collections(self._current, names)
+
     def _current_or_new(self) -> int:
         """The current conversation; a new one is stored now (its first question gives it its title)."""
         if self._current is None:
-            self._current = self.store.create(model_path=self._model_path, settings=self._settings)
+            self._current = self.store.create(model_path=self._model_path, settings=self._settings,
+                                              collections=self._collections)
             self.created.emit(self._current)
         return self._current
 
@@ -263,6 +274,10 @@ class _StoreWorker(QObject):
     def set_thinking(self, text: str, seconds: float | None) -> None:
         if self._writer is not None:
             self._writer.set_thinking(text, seconds)
+
+    def set_sources(self, sources: tuple[Source, ...]) -> None:
+        if self._writer is not None:
+            self._writer.set_sources(sources)
 
     def _flush_answer(self) -> None:
         if self._writer is not None:
@@ -423,10 +438,11 @@ class ConversationController(QObject):
     def open(self, conversation_id: int) -> None:
         self._submit(self._worker.open_conversation, conversation_id)
 
-    def new_conversation(self, model_path: str = "", settings: Settings = Settings()) -> None:
+    def new_conversation(self, model_path: str = "", settings: Settings = Settings(),
+                         collections: tuple[str, ...] = ()) -> None:
         """Make a new conversation current; it is stored with its first message."""
         self._set_current(None)
-        self._submit(self._worker.new_conversation, model_path, settings)
+        self._submit(self._worker.new_conversation, model_path, settings, tuple(collections))
 
     def rename(self, conversation_id: int, title: str) -> None:
         self._submit(self._worker.rename, conversation_id, title)
@@ -476,6 +492,11 @@ class ConversationController(QObject):
         """Keep the model file or the settings the current conversation is held with (None: unchanged)."""
         self._submit(self._worker.update, model_path, settings)
 
+    def set_collections(self, names: tuple[str, ...]) -> None:
+        """Keep the document collections the current conversation asks (a new one is stored with them);
+        the conversation keeps its place in the list."""
+        self._submit(self._worker.set_collections, tuple(names))
+
     def add_message(self, message: Message) -> None:
         self._submit(self._worker.add_message, message)
 
@@ -512,6 +533,10 @@ class ConversationController(QObject):
     def set_thinking(self, text: str, seconds: float | None) -> None:
         """The answer's reasoning section, apart from its text, and how long the model thought."""
         self._submit(self._worker.set_thinking, text, seconds)
+
+    def set_sources(self, sources: tuple[Source, ...]) -> None:
+        """The passages of the user's documents the answer was given, in the order of their numbers."""
+        self._submit(self._worker.set_sources, tuple(sources))
 
     def finish_answer(self, finished: protocol.Finished) -> None:
         self._submit(self._worker.finish_answer, finished)

@@ -4,9 +4,17 @@ conversation back into the pane.
 The pane knows messages by their place in ``ChatPane.messages``; the store by message ids. The keeper
 holds the id of each of the pane's messages (None until the store has given one) and turns the pane's
 requests into store requests: a sent message is added, an answer is written while it streams (its
-visible text and its reasoning section apart), regenerate and edit-and-resend drop the stored
-messages from there on, Clear empties the conversation, New chat starts another one beside it.
-Store work runs on the ConversationController's thread; nothing here waits for it.
+visible text and its reasoning section apart, and the passages of the user's documents it was given),
+regenerate and edit-and-resend drop the stored messages from there on, Clear empties the conversation,
+New chat starts another one beside it. Store work runs on the ConversationController's thread; nothing
+here waits for it.
+
+The document collections a conversation asks belong to it: they are kept with it, and an opened
+conversation brings its own back (``collectionsShown``). New chat starts with the collections of the
+conversation on screen, as it does with its model and settings: someone asking the company handbook
+starts a new chat to ask the handbook something else, and the chooser above the input box says plainly
+which documents are asked, so going on with them is what a user expects, and switching them off is one
+click. The window starts with none.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.chat.model import ASSISTANT, USER, Conversation, Message, Settings
+from app.core.chat.model import ASSISTANT, USER, Conversation, Message, Settings, Source
 from app.core.engine import protocol
 from app.ui.chat.conversation_controller import ConversationController
 from app.ui.chat.pane import ChatPane
@@ -40,6 +48,7 @@ class ConversationKeeper(QObject):
         model_path: the model file the current conversation is held with ("" for none yet).
         thinking_switch: whether the loaded model's template can be told to think first or not (only
             then is the conversation's ``thinking`` choice sent).
+        collections: the names of the document collections the current conversation asks.
 
     Signals:
         conversationShown(): the pane shows another conversation (opened, or a new empty one): whatever
@@ -49,11 +58,14 @@ class ConversationKeeper(QObject):
         routingShown(object, object): the routing trace (a RoutingTrace, or None when the answer has
             none) and the figures (AnswerStats or None) of the answer the user asked to see in the
             expert view, or of an opened conversation's last answer.
+        collectionsShown(list): an opened conversation asks these document collections (names); the
+            chooser follows.
     """
 
     conversationShown = Signal()
     modelWanted = Signal(str)
     routingShown = Signal(object, object)
+    collectionsShown = Signal(list)
 
     def __init__(self, chat: ChatPane, controller: ConversationController, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,12 +74,14 @@ class ConversationKeeper(QObject):
         self.settings = Settings()
         self.model_path = ""
         self.thinking_switch = False
+        self.collections: tuple[str, ...] = ()
         self._ids: list[int | None] = []  # per message of chat.messages
         self._waiting: deque[int] = deque()  # indexes in chat.messages whose store ids are on their way
         self._answer_index: int | None = None
         self._answer_open = False
         self._shown_content = ""
         self._shown_thinking = ""
+        self._shown_sources: tuple[Source, ...] = ()
         self._routing_wanted: int | None = None  # the store id of the answer whose routing is on its way
 
         chat.messageSent.connect(self._on_message_sent)
@@ -97,7 +111,7 @@ class ConversationKeeper(QObject):
             return
         self.chat.new_chat()
         self._forget_messages()
-        self.controller.new_conversation(self.model_path, self.settings)
+        self.controller.new_conversation(self.model_path, self.settings, self.collections)
         self.conversationShown.emit()
 
     def _on_opened(self, conversation: Conversation) -> None:
@@ -106,6 +120,8 @@ class ConversationKeeper(QObject):
         self._ids = [message.id for message in conversation.messages]
         self.settings = conversation.settings
         self._apply_settings()
+        self.collections = conversation.collections
+        self.collectionsShown.emit(list(conversation.collections))
         self.conversationShown.emit()
         if conversation.model_path and conversation.model_path != self.model_path:
             self.modelWanted.emit(conversation.model_path)
@@ -143,6 +159,12 @@ class ConversationKeeper(QObject):
         if path != self.model_path:
             self.model_path = path
             self.controller.update(model_path=path)
+
+    def set_collections(self, names: list[str]) -> None:
+        """The user chose the document collections the current conversation asks: kept with it."""
+        if tuple(names) != self.collections:
+            self.collections = tuple(names)
+            self.controller.set_collections(self.collections)
 
     def set_thinking_switch(self, available: bool) -> None:
         """The loaded model's template has (or lacks) a switch for thinking first."""
@@ -191,6 +213,7 @@ class ConversationKeeper(QObject):
     def _on_answer_begins(self, _request: protocol.Generate) -> None:
         self._answer_open = True
         self._shown_content = self._shown_thinking = ""
+        self._shown_sources = ()
         self.controller.begin_answer(self.model_path, self.settings)
 
     def add_prompt_routing(self, event: protocol.PromptRouting) -> None:
@@ -202,9 +225,12 @@ class ConversationKeeper(QObject):
             self.controller.add_token(token)
 
     def answer_flushed(self) -> None:
-        """The pane put new answer text on screen: keep its visible text and reasoning apart."""
+        """The pane put new answer text on screen: keep its visible text and reasoning apart, and its sources."""
         if not self._answer_open:
             return
+        if self.chat.answer_sources != self._shown_sources:
+            self._shown_sources = self.chat.answer_sources
+            self.controller.set_sources(self._shown_sources)
         content, thinking = self.chat.answer_text, self.chat.thinking_text
         if thinking != self._shown_thinking:
             self._shown_thinking = thinking
@@ -219,6 +245,7 @@ class ConversationKeeper(QObject):
             return
         self.controller.set_thinking(message.thinking, message.thinking_s)
         self.controller.set_content(message.content)
+        self.controller.set_sources(message.sources)
         kept = bool(self.chat.messages) and self.chat.messages[-1].role == ASSISTANT \
             and self.chat.messages[-1].content == message.content
         if kept:

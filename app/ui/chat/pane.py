@@ -10,13 +10,14 @@ from PySide6.QtCore import QLocale, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.core.chat.model import COMPLETE, INTERRUPTED, SYSTEM, AnswerStats, Message
+from app.core.chat.model import COMPLETE, INTERRUPTED, SYSTEM, AnswerStats, Message, Source
 from app.core.chat.reasoning import ReasoningSplitter
 from app.core.engine import protocol
 from app.core.engine.protocol import ASSISTANT, USER, ChatMessage
 from app.ui.chat.transcript import COPY, COPY_CODE, EDIT, ERROR, NOTICE, REGENERATE, ROUTING, SOURCE, TOGGLE_THINKING
 from app.ui.chat.message_input import MessageInput
 from app.ui.chat.transcript import Entry, Transcript
+from app.ui.documents.words import source_links
 from app.ui.formatting import format_decimal
 
 SHOWN_CHARACTERS = 20_000
@@ -68,7 +69,7 @@ class ChatPane(QWidget):
             or ended by an error or a lost engine), with its reasoning section and figures. An answer
             without text is not kept in ``messages``, nor is the question it answered.
         routingRequested(int): the user asked for the answer at this index's experts in the expert view.
-        sourceRequested(object): the user clicked a source of an answer (what ``set_sources`` gave for it).
+        sourceRequested(object): the user clicked a source of an answer: (its number, its Source).
     """
 
     generateRequested = Signal(object)
@@ -154,11 +155,9 @@ class ChatPane(QWidget):
         layout.addWidget(self.transcript, 1)
         layout.addWidget(self._edit_bar)
         layout.addLayout(input_row)
-        self.show_notice(self.tr(
-            "Welcome! Type your message below and press Enter. The answer appears here, and the "
-            "Experts pane shows which experts work on every token. Another model can be chosen "
-            "in the Model library (Load)."
-        ))
+        self.show_notice(self.tr("Welcome! Type your message below and press Enter. The answer appears here, and the "
+                                 "Experts pane shows which experts work on every token. Another model can be chosen "
+                                 "in the Model library (Load)."))
         self._update_buttons()
 
     @property
@@ -170,6 +169,11 @@ class ChatPane(QWidget):
     def thinking_seconds(self) -> float | None:
         """How long the model thought in the answer being written (or the last one); None: it did not."""
         return self._splitter.thinking_seconds if self._splitter is not None else None
+
+    @property
+    def answer_sources(self) -> tuple[Source, ...]:
+        """The passages the answer being written was given (``set_sources``), in the order of their numbers."""
+        return tuple(source for _label, (_number, source) in self._answer.sources) if self._answer else ()
 
     @property
     def up_to_date(self) -> bool:
@@ -240,8 +244,7 @@ class ChatPane(QWidget):
         self._splitter = ReasoningSplitter(thinking=self.thinking_at_start)
         self._answer = Entry(ASSISTANT, header=self._model_name or "", thinking_now=self.thinking_at_start)
         self.transcript.append(self._answer)
-        self.answer_text = ""
-        self._pending_text = ""
+        self.answer_text = self._pending_text = ""
         self._next_render_at = 0.0
 
     def _shortened(self, text: str) -> str:
@@ -279,10 +282,8 @@ class ChatPane(QWidget):
         if splitter is None or entry is None:
             return False
         before = (entry.text, entry.thinking, entry.thinking_now)
-        entry.text = splitter.answer
-        entry.thinking = splitter.thinking
-        entry.thinking_now = splitter.is_thinking
-        entry.thinking_s = splitter.thinking_seconds
+        entry.text, entry.thinking = splitter.answer, splitter.thinking
+        entry.thinking_now, entry.thinking_s = splitter.is_thinking, splitter.thinking_seconds
         self.answer_text = splitter.answer
         return before != (entry.text, entry.thinking, entry.thinking_now)
 
@@ -303,10 +304,10 @@ class ChatPane(QWidget):
                                    stats.stop_reason, dict(stats.sampling))
         self._end_answer(self._figures(answer_stats, interrupted=False), status, answer_stats)
 
-    def set_sources(self, sources: list[tuple[str, object]]) -> None:
-        """The answer's passages as (label, passage), numbered from 1 as cited: links under it (sourceRequested)."""
+    def set_sources(self, sources: Sequence[Source]) -> None:
+        """The passages the answer was given, numbered from 1 as its prompt does: links under it (sourceRequested)."""
         if self._answer is not None:
-            self._answer.sources = list(sources)
+            self._answer.sources = source_links(sources)
             self._render_answer()
 
     def answer_without_model(self, text: str, footer: str) -> None:
@@ -328,9 +329,11 @@ class ChatPane(QWidget):
             self.show_notice(notice)
             return
         self._render_timer.stop()
+        sources = self.answer_sources  # asked again with the same passages
         self.transcript.truncate(self.transcript.entries.index(self._answer))
         self.show_notice(notice)
         self._open_answer()
+        self.set_sources(sources)
 
     def abort_answer(self, reason: str) -> None:
         """The answer ended without figures (engine lost, error); ``reason`` says why."""
@@ -339,15 +342,14 @@ class ChatPane(QWidget):
 
     def _end_answer(self, footer: str, status: str, stats: AnswerStats | None) -> None:
         self._render_timer.stop()
-        entry, splitter = self._answer, self._splitter
+        entry, splitter, sources = self._answer, self._splitter, self.answer_sources
         if splitter is not None:
             splitter.feed(self._pending_text)
             self._pending_text = ""
             splitter.finish()
             self._take_in()
         if entry is not None:
-            entry.thinking_now = False
-            entry.footer = footer
+            entry.thinking_now, entry.footer = False, footer
             if not self.answer_text.strip():
                 entry.shown = "…"
         if self.answer_text.strip():
@@ -363,16 +365,15 @@ class ChatPane(QWidget):
             self.transcript.render_from(self.transcript.entries.index(entry))
         self._answer = None
         self.answerEnded.emit(Message(
-            ASSISTANT, self.answer_text, thinking=self.thinking_text, thinking_s=self.thinking_seconds,
-            status=status, model=self._model_name or "", stats=stats, created_at=time.time()))
+            ASSISTANT, self.answer_text, thinking=self.thinking_text, thinking_s=self.thinking_seconds, status=status,
+            model=self._model_name or "", stats=stats, created_at=time.time(), sources=sources))
 
     def _forget_question(self, index: int) -> None:
         """The question at ``index`` got no answer: it leaves ``messages`` but stays on screen."""
         self.messages.pop(index)
         for entry in self.transcript.entries:
             if entry.index == index:
-                entry.index = None
-                entry.actions = (COPY,)
+                entry.index, entry.actions = None, (COPY,)
                 self.transcript.render_from(self.transcript.entries.index(entry))
                 return
 
@@ -402,8 +403,7 @@ class ChatPane(QWidget):
             return
         self.cancel_edit()
         self.messages = [ChatMessage(message.role, message.content) for message in messages]
-        self.answer_text = ""
-        self._splitter = None
+        self.answer_text, self._splitter = "", None
         last_answer = max((i for i, m in enumerate(messages) if m.role == ASSISTANT), default=None)
         entries = []
         for index, message in enumerate(messages):
@@ -419,7 +419,7 @@ class ChatPane(QWidget):
                 header=_model_label(message.model or self._model_name or ""), thinking=message.thinking,
                 thinking_s=message.thinking_s,
                 footer=self._figures(message.stats, interrupted=message.status == INTERRUPTED),
-                actions=(COPY, ROUTING, *regenerate), index=index))
+                actions=(COPY, ROUTING, *regenerate), index=index, sources=source_links(message.sources)))
         self.transcript.show_entries(entries)
 
     def show_notice(self, text: str, kind: str = NOTICE) -> None:
@@ -432,8 +432,7 @@ class ChatPane(QWidget):
             return
         self.cancel_edit()
         self.messages.clear()
-        self.answer_text = ""
-        self._splitter = None
+        self.answer_text, self._splitter = "", None
         self.transcript.clear_entries()
         self.input.setFocus()
 

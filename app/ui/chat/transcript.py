@@ -73,7 +73,8 @@ class Entry:
     footer: str = ""
     actions: tuple[str, ...] = ()
     index: int | None = None  # where the message is in ChatPane.messages; None for a notice
-    sources: list[tuple[str, object]] = field(default_factory=list)  # an answer's (label, passage), numbered from 1
+    sources: list[tuple[str, object]] = field(default_factory=list)  # an answer's (label, passage), numbered from 1;
+    # a passage of None: its label is shown, not a link (the kiosk)
     code_blocks: list[str] = field(default_factory=list)
     start: int = 0  # where its frame begins in the document
 
@@ -253,9 +254,10 @@ class Transcript(QTextBrowser):
         line.setTopMargin(6)
         cursor.insertBlock(line, _char_format(small=True))
         cursor.insertText(self.tr("Sources:"), _char_format("muted", small=True))
-        for place, (label, _passage) in enumerate(entry.sources):
+        for place, (label, passage) in enumerate(entry.sources):
             cursor.insertText("  ", _char_format(small=True))
-            cursor.insertText(f"[{place + 1}] {label}", _link_format(f"{SOURCE}:{number}:{place}"))
+            cursor.insertText(f"[{place + 1}] {label}", _char_format("muted", small=True) if passage is None
+                              else _link_format(f"{SOURCE}:{number}:{place}"))
 
     def _thinking(self, entry: Entry, number: int, cursor: QTextCursor) -> None:
         band = QTextBlockFormat()

@@ -11,6 +11,10 @@ class DocumentsChooser(QToolButton):
     """A button, "Documents: off" or "Documents: Handbuch, Verträge", whose menu ticks collections on and off and
     opens the Documents dialog.
 
+    A name that is no collection (any more) is left out of ``chosen`` without a word: a conversation kept
+    with a collection that was removed since simply asks the others. Until the collections are first listed,
+    the names chosen are kept as given, and checked then.
+
     Attributes:
         chosen: the names of the collections the chat asks, in the order of the menu.
 
@@ -31,19 +35,21 @@ class DocumentsChooser(QToolButton):
                                 "model with it, and the answer names its sources"))
         self.chosen: list[str] = []
         self._names: list[str] = []
+        self._listed = False
         self.setMenu(QMenu(self))
         self._rebuild()
 
     def set_collections(self, collections: list) -> None:
         """The collections there are; chosen ones that are gone are no longer chosen."""
         self._names = [collection.name for collection in collections]
+        self._listed = True
         kept = [name for name in self.chosen if name in self._names]
         self._rebuild()
         if kept != self.chosen:
             self.set_chosen(kept)
 
     def set_chosen(self, names: list[str]) -> None:
-        self.chosen = [name for name in self._names if name in names]
+        self.chosen = [name for name in self._names if name in names] if self._listed else list(dict.fromkeys(names))
         self._rebuild()
         self.chosenChanged.emit(list(self.chosen))
 

@@ -201,6 +201,9 @@ class PinPad(QWidget):
 class AdminScreen(QWidget):
     """What the kiosk did since it started and what it holds now, and what the administrator can do.
 
+    Attributes:
+        documents_line: the kiosk's documents (``set_documents``), hidden for a kiosk without them.
+
     Signals:
         exitRequested(), restartRequested(), settingsRequested(), backRequested().
     """
@@ -221,6 +224,10 @@ class AdminScreen(QWidget):
         self.model_line = QLabel()
         self.model_line.setObjectName("adminModel")
         self.model_line.setWordWrap(True)
+        self.documents_line = QLabel()
+        self.documents_line.setObjectName("adminDocuments")
+        self.documents_line.setWordWrap(True)
+        self.documents_line.hide()
         self.values: dict[str, QLabel] = {}
         self.tiles = []
         names = (("uptime", self.tr("Running for")), ("visitors", self.tr("Visitors")),
@@ -264,6 +271,7 @@ class AdminScreen(QWidget):
         layout.setSpacing(24)
         layout.addWidget(title)
         layout.addWidget(self.model_line)
+        layout.addWidget(self.documents_line)
         layout.addLayout(self._tile_grid)
         layout.addStretch(1)
         layout.addLayout(self._button_grid)
@@ -314,6 +322,13 @@ class AdminScreen(QWidget):
         self.offline_button.setChecked(offline)
         self.offline_button.blockSignals(False)
         self.offline_button.setText(self.tr("Offline mode: on") if offline else self.tr("Offline mode: off"))
+
+    def set_documents(self, text: str, missing: bool) -> None:
+        """What the kiosk answers from, in a line under the model; ``missing``: the kiosk cannot, in red."""
+        self.documents_line.setText(text)
+        self.documents_line.setObjectName("adminDocumentsMissing" if missing else "adminDocuments")
+        self.documents_line.style().polish(self.documents_line)
+        self.documents_line.show()
 
     def _set_offline(self, on: bool) -> None:
         """Offline mode on or off for this session only (the kiosk starts offline every time)."""

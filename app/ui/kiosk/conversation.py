@@ -1,5 +1,8 @@
 """ConversationScreen: a visitor's conversation with the kiosk's model, in large type, with a question box,
-Stop and Start over; and the QuestionBox the welcome screen shares."""
+Stop and Start over; and the QuestionBox the welcome screen shares.
+
+With the kiosk's documents, an answer names its sources under it by file name and page only: nothing to
+click, no path, no file to open."""
 
 from __future__ import annotations
 
@@ -7,12 +10,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.core.chat.model import Source
 from app.core.chat.reasoning import ReasoningSplitter
 from app.core.engine import protocol
 from app.core.engine.protocol import ASSISTANT, USER, ChatMessage
 from app.ui.chat.transcript import COPY_CODE, TOGGLE_THINKING, Entry, Transcript
 from app.ui.chat.transcript import ERROR as ERROR_ENTRY
 from app.ui.chat.transcript import NOTICE as NOTICE_ENTRY
+from app.ui.documents.words import source_label
 from app.ui.formatting import format_decimal
 
 QUESTION_CHARACTERS = 500
@@ -204,6 +209,18 @@ class ConversationScreen(QWidget):
         """The answer ended without figures (the engine was lost, an error); ``reason`` says so below it."""
         if self.generating:
             self._end_answer(reason)
+
+    def set_sources(self, sources: list[Source]) -> None:
+        """The passages of the kiosk's documents the answer was given: named under it, file and page only."""
+        if self._answer is not None:
+            self._answer.sources = [(source_label(source, heading=False), None) for source in sources]
+            self._render_answer()
+
+    def answer_without_model(self, text: str, footer: str) -> None:
+        """End the answer being written with ``text`` from the kiosk itself (the model was not asked)."""
+        if self.generating:
+            self._pending = text
+            self._end_answer(footer)
 
     def _end_answer(self, footer: str) -> None:
         splitter, entry = self._splitter, self._answer

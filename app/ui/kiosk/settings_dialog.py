@@ -193,7 +193,8 @@ class KioskSettingsDialog(QDialog):
         self.problem.show()
 
     def chosen(self, pin_hash: str) -> KioskConfig:
-        """The configuration as the fields say (not checked yet)."""
+        """The configuration as the fields say (not checked yet); the document collection it answers from is
+        kept as the file names it (docs/kiosk.md: set in the file only)."""
         model = self.model.currentText().strip()
         examples = tuple(line.strip() for line in self.examples.toPlainText().splitlines() if line.strip())
         return KioskConfig(
@@ -202,7 +203,7 @@ class KioskSettingsDialog(QDialog):
             max_answer_tokens=self.max_answer_tokens.value(), pin_hash=pin_hash,
             show_experts=self.show_experts.isChecked(), experts_view=self.experts_view.currentData(),
             second_screen=self.second_screen.isChecked(), memory_limit_mb=self.memory_limit_mb.value(),
-            stall_seconds=self.stall_seconds.value())
+            stall_seconds=self.stall_seconds.value(), documents=self.config.documents if self.config else None)
 
     def save(self) -> None:
         """Write the configuration, once it reads back without a mistake; else say what is wrong."""

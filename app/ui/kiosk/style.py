@@ -52,6 +52,8 @@ QPushButton#pinOk { background: $primary; color: $primary_text; border: 2px soli
 QPushButton#pinOk:disabled { background: $primary_disabled; color: $primary_disabled_text; }
 QPushButton#pinCancel { font-size: 18pt; min-height: 56px; border-radius: 14px; }
 QLabel#adminModel { font-size: 16pt; color: $detail; }
+QLabel#adminDocuments { font-size: 16pt; color: $detail; }
+QLabel#adminDocumentsMissing { font-size: 16pt; font-weight: bold; color: $problem; }
 QFrame#adminTile { background: $base; border: 1px solid $line; border-radius: 18px; }
 QLabel#adminName { font-size: 14pt; color: $detail; }
 QLabel#adminValue { font-size: 26pt; font-weight: bold; color: $text; }

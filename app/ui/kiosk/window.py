@@ -7,6 +7,9 @@ Every visitor starts fresh: after the idle countdown (or Start over) the convers
 expert view is emptied, the engine drops its KV cache (``EngineWorker.forget``) and the welcome screen
 returns. Nothing about visitors is written anywhere: there is no conversation store here, no routing
 trace is kept, no QSettings value is set.
+
+Only when the configuration names a document collection does the kiosk answer from the user's documents,
+from that collection alone (app.ui.kiosk.documents); without the setting it has no documents at all.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from app.ui.engine_words import problem_text
 from app.ui.experts.pane import ExpertsPane
 from app.ui.kiosk.admin import AdminGesture, AdminScreen, PinPad
 from app.ui.kiosk.conversation import ConversationScreen
+from app.ui.kiosk.documents import KioskDocuments
 from app.ui.kiosk.idle import CountdownOverlay, IdleWatch
 from app.ui.kiosk.lockdown import Lockdown
 from app.ui.kiosk.overlay import Overlay
@@ -83,6 +87,7 @@ class KioskWindow(QWidget):
         model_info: the loaded model, or None.
         ready: whether a visitor can ask now (a model is loaded and no engine restarting).
         settings_dialog: the admin's open settings dialog, else None.
+        documents: the KioskDocuments when the configuration names a collection, else None.
 
     Signals:
         loadRequested(str, int, int), generateRequested(Generate), forgetRequested(): queued to the worker.
@@ -109,6 +114,7 @@ class KioskWindow(QWidget):
         self.projector: ProjectorWindow | None = None
         self.settings_dialog: KioskSettingsDialog | None = None
         self._visited = False  # a question was asked since the last wipe
+        self._n_ctx = DEFAULT_CONTEXT
         self.locality_guard = LocalityGuard(lambda: worker.pid, policy=policy)
         ThemedStyleSheet(self, KIOSK_STYLE)
 
@@ -139,6 +145,8 @@ class KioskWindow(QWidget):
         self.admin.exitRequested.connect(self.exit_kiosk)
         self.admin.restartRequested.connect(self.restart_engine)
         self.admin.settingsRequested.connect(self.show_settings)
+        self.documents = None if config.documents is None else KioskDocuments(
+            config.documents, self.conversation, self.generateRequested.emit, lambda: self._n_ctx, self.admin, self)
         self._build()
 
         self.countdown = CountdownOverlay(self)
@@ -255,6 +263,8 @@ class KioskWindow(QWidget):
         self.lockdown.unlock(app)
         app.removeEventFilter(self.gesture)
         self.locality_guard.stop()
+        if self.documents is not None:
+            self.documents.close()
         if self.projector is not None:
             self.projector.close()
             self.projector.deleteLater()
@@ -281,6 +291,7 @@ class KioskWindow(QWidget):
     def _on_loaded(self, event: protocol.Loaded) -> None:
         info = event.info
         self.model_info = info
+        self._n_ctx = event.n_ctx
         name = model_display_name(info)
         self.conversation.model_name = name
         self.admin.model_name = name
@@ -315,7 +326,10 @@ class KioskWindow(QWidget):
         self._visited = True
         self.experts.begin_answer()
         self._update_idle()
-        self.generateRequested.emit(request)
+        if self.documents is None:
+            self.generateRequested.emit(request)
+        else:
+            self.documents.ask(request)
 
     def _on_prompt_routing(self, event: protocol.PromptRouting) -> None:
         if self.conversation.generating and self.config.show_experts:
@@ -403,6 +417,9 @@ class KioskWindow(QWidget):
         if self.conversation.generating:
             self.worker.stop()
         self._refresh.stop()
+        if self.documents is not None:
+            self.documents.cancel()
+            self.documents.refresh()
         self.conversation.clear()
         self.welcome.clear()
         if self.model_info is not None:
@@ -428,6 +445,8 @@ class KioskWindow(QWidget):
         self.pin_pad.setFocus()
 
     def _show_admin(self) -> None:
+        if self.documents is not None:
+            self.documents.refresh()
         self.pages.setCurrentWidget(self.admin)
 
     def show_visitors(self) -> None:
