@@ -72,97 +72,97 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="219"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="222"/>
         <source>Kiosk administration</source>
         <translation>Kiosk-Verwaltung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="226"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="233"/>
         <source>Running for</source>
         <translation>Läuft seit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="226"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="233"/>
         <source>Visitors</source>
         <translation>Besucher</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="227"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="234"/>
         <source>Answers</source>
         <translation>Antworten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="227"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="234"/>
         <source>Engine restarts</source>
         <translation>Neustarts der Engine</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="228"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="235"/>
         <source>Window memory</source>
         <translation>Speicher des Fensters</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="228"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="235"/>
         <source>Engine memory</source>
         <translation>Speicher der Engine</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="229"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="236"/>
         <source>Network</source>
         <translation>Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="249"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="256"/>
         <source>Back to the visitors</source>
         <translation>Zurück zu den Besuchern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="250"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="257"/>
         <source>Settings…</source>
         <translation>Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="251"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="258"/>
         <source>Restart the engine</source>
         <translation>Engine neu starten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="252"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="259"/>
         <source>Exit kiosk</source>
         <translation>Kiosk beenden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="302"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="310"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="303"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="311"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="310"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="318"/>
         <source>no engine running</source>
         <translation>keine Engine läuft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="312"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="320"/>
         <source>blocked</source>
         <translation>gesperrt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="312"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="320"/>
         <source>allowed</source>
         <translation>erlaubt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="316"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="324"/>
         <source>Offline mode: on</source>
         <translation>Offline-Modus: an</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/admin.py" line="316"/>
+        <location filename="../../app/ui/kiosk/admin.py" line="324"/>
         <source>Offline mode: off</source>
         <translation>Offline-Modus: aus</translation>
     </message>
@@ -348,62 +348,62 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="109"/>
+        <location filename="../../app/ui/chat/pane.py" line="110"/>
         <source>Type your message — Enter sends, Shift+Enter starts a new line</source>
         <translation>Nachricht eingeben — Eingabetaste sendet, Umschalt+Eingabe beginnt eine neue Zeile</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="110"/>
+        <location filename="../../app/ui/chat/pane.py" line="111"/>
         <source>Message</source>
         <translation>Nachricht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="117"/>
+        <location filename="../../app/ui/chat/pane.py" line="118"/>
         <source>Editing an earlier message: sending it replaces that message and everything after it.</source>
         <translation>Sie bearbeiten eine frühere Nachricht: Beim Senden ersetzt sie diese Nachricht und alles danach.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="121"/>
+        <location filename="../../app/ui/chat/pane.py" line="122"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="122"/>
+        <location filename="../../app/ui/chat/pane.py" line="123"/>
         <source>Keep the conversation as it is (Esc)</source>
         <translation>Das Gespräch so lassen, wie es ist (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="131"/>
+        <location filename="../../app/ui/chat/pane.py" line="132"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="134"/>
+        <location filename="../../app/ui/chat/pane.py" line="135"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="135"/>
+        <location filename="../../app/ui/chat/pane.py" line="136"/>
         <source>Stop the answer now</source>
         <translation>Die Antwort jetzt anhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="137"/>
+        <location filename="../../app/ui/chat/pane.py" line="138"/>
         <source>New chat</source>
         <translation>Neuer Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="138"/>
+        <location filename="../../app/ui/chat/pane.py" line="139"/>
         <source>Start a new conversation; this one stays in the list</source>
         <translation>Ein neues Gespräch beginnen; dieses bleibt in der Liste</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="140"/>
+        <location filename="../../app/ui/chat/pane.py" line="141"/>
         <source>Clear</source>
         <translation>Leeren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="141"/>
+        <location filename="../../app/ui/chat/pane.py" line="142"/>
         <source>Remove every message of this conversation</source>
         <translation>Alle Nachrichten dieses Gesprächs entfernen</translation>
     </message>
@@ -413,58 +413,58 @@
         <translation>Willkommen! Schreiben Sie unten Ihre Nachricht und drücken Sie die Eingabetaste. Die Antwort erscheint hier, und der Bereich „Experten“ zeigt, welche Experten an jedem Token arbeiten. Ein anderes Modell wählen Sie in der Modellbibliothek (Laden).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="196"/>
+        <location filename="../../app/ui/chat/pane.py" line="200"/>
         <location filename="../../app/ui/chat/pane.py" line="414"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="250"/>
+        <location filename="../../app/ui/chat/pane.py" line="253"/>
         <source>[… {count} more characters, not shown here]</source>
         <translation>[… {count} weitere Zeichen, hier nicht angezeigt]</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="383"/>
+        <location filename="../../app/ui/chat/pane.py" line="384"/>
         <source>1 token</source>
         <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="383"/>
+        <location filename="../../app/ui/chat/pane.py" line="384"/>
         <source>{count} tokens</source>
         <translation>{count} Tokens</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="385"/>
+        <location filename="../../app/ui/chat/pane.py" line="386"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="386"/>
+        <location filename="../../app/ui/chat/pane.py" line="387"/>
         <source>first token after {seconds} s</source>
         <translation>erstes Token nach {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="387"/>
+        <location filename="../../app/ui/chat/pane.py" line="388"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="387"/>
+        <location filename="../../app/ui/chat/pane.py" line="388"/>
         <source>length limit reached</source>
         <translation>Längengrenze erreicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="388"/>
+        <location filename="../../app/ui/chat/pane.py" line="389"/>
         <source>the conversation is too long for the model — start a new chat</source>
         <translation>das Gespräch ist zu lang für das Modell — beginnen Sie einen neuen Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="393"/>
+        <location filename="../../app/ui/chat/pane.py" line="394"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/pane.py" line="492"/>
+        <location filename="../../app/ui/chat/pane.py" line="491"/>
         <source>Load a model in the Model library first</source>
         <translation>Laden Sie zuerst ein Modell in der Modellbibliothek</translation>
     </message>
@@ -832,27 +832,27 @@
 <context>
     <name>ConversationScreen</name>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="114"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="119"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="117"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="122"/>
         <source>Start over</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="119"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="124"/>
         <source>Clear this conversation for the next visitor</source>
         <translation>Dieses Gespräch für den nächsten Besucher löschen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="156"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="161"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/kiosk/conversation.py" line="194"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="199"/>
         <source>%n token(s)</source>
         <translation>
             <numerusform>%n Token</numerusform>
@@ -860,17 +860,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="196"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="201"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="198"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="203"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="200"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="205"/>
         <source>the conversation is full — please start over</source>
         <translation>das Gespräch ist voll – bitte neu beginnen</translation>
     </message>
@@ -985,12 +985,12 @@
 <context>
     <name>DocumentChat</name>
     <message>
-        <location filename="../../app/ui/documents/document_chat.py" line="68"/>
+        <location filename="../../app/ui/documents/document_chat.py" line="85"/>
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/document_chat.py" line="95"/>
+        <location filename="../../app/ui/documents/document_chat.py" line="100"/>
         <source>no matching passage; the model was not asked</source>
         <translation>kein passender Abschnitt; das Modell wurde nicht gefragt</translation>
     </message>
@@ -998,32 +998,32 @@
 <context>
     <name>DocumentWords</name>
     <message>
-        <location filename="../../app/ui/documents/words.py" line="19"/>
+        <location filename="../../app/ui/documents/words.py" line="20"/>
         <source>protected with a password</source>
         <translation>mit einem Passwort geschützt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/words.py" line="21"/>
+        <location filename="../../app/ui/documents/words.py" line="22"/>
         <source>damaged, or not the kind of file its name says</source>
         <translation>beschädigt oder nicht die Art Datei, die ihr Name sagt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/words.py" line="23"/>
+        <location filename="../../app/ui/documents/words.py" line="24"/>
         <source>holds no text, only images (a scanned document?)</source>
         <translation>enthält keinen Text, nur Bilder (ein eingescanntes Dokument?)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/words.py" line="24"/>
+        <location filename="../../app/ui/documents/words.py" line="25"/>
         <source>cannot be read: {reason}</source>
         <translation>kann nicht gelesen werden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/words.py" line="31"/>
+        <location filename="../../app/ui/documents/words.py" line="32"/>
         <source>page {page}</source>
         <translation>Seite {page}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/words.py" line="39"/>
+        <location filename="../../app/ui/documents/words.py" line="45"/>
         <source>Nothing in the documents “{names}” matches this question, so the model was not asked: it would only guess. Try other words, or switch the documents off for this question.</source>
         <translation>Nichts in den Dokumenten „{names}“ passt zu dieser Frage, deshalb wurde das Modell nicht gefragt: Es würde nur raten. Versuchen Sie andere Wörter, oder schalten Sie die Dokumente für diese Frage aus.</translation>
     </message>
@@ -1031,32 +1031,32 @@
 <context>
     <name>DocumentsChooser</name>
     <message>
-        <location filename="../../app/ui/documents/chooser.py" line="29"/>
+        <location filename="../../app/ui/documents/chooser.py" line="33"/>
         <source>Documents the chat asks</source>
         <translation>Dokumente, die der Chat befragt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/chooser.py" line="30"/>
+        <location filename="../../app/ui/documents/chooser.py" line="34"/>
         <source>Answer from your own documents: the passages that match a question go to the model with it, and the answer names its sources</source>
         <translation>Aus Ihren eigenen Dokumenten antworten: Die Abschnitte, die zu einer Frage passen, gehen mit ihr an das Modell, und die Antwort nennt ihre Quellen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/chooser.py" line="63"/>
+        <location filename="../../app/ui/documents/chooser.py" line="69"/>
         <source>No collections yet</source>
         <translation>Noch keine Sammlungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/chooser.py" line="66"/>
+        <location filename="../../app/ui/documents/chooser.py" line="72"/>
         <source>Manage documents…</source>
         <translation>Dokumente verwalten …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/chooser.py" line="68"/>
+        <location filename="../../app/ui/documents/chooser.py" line="74"/>
         <source>Documents: {names}</source>
         <translation>Dokumente: {names}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/chooser.py" line="69"/>
+        <location filename="../../app/ui/documents/chooser.py" line="75"/>
         <source>Documents: off</source>
         <translation>Dokumente: aus</translation>
     </message>
@@ -1064,17 +1064,22 @@
 <context>
     <name>DocumentsController</name>
     <message>
-        <location filename="../../app/ui/documents/controller.py" line="32"/>
+        <location filename="../../app/ui/documents/controller.py" line="37"/>
         <source>There is not enough free space on the drive for the document index. What was indexed until now is kept.</source>
         <translation>Auf dem Laufwerk ist nicht genug Platz für den Dokumentindex. Was bisher erfasst wurde, bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/controller.py" line="35"/>
+        <location filename="../../app/ui/documents/controller.py" line="40"/>
+        <source>The embedding model cannot be used: {reason}</source>
+        <translation>Das Embedding-Modell lässt sich nicht verwenden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/controller.py" line="43"/>
         <source>The document index was made by a newer version of MoEscope and cannot be used by this one.</source>
         <translation>Der Dokumentindex wurde von einer neueren Version von MoEscope angelegt und kann von dieser nicht verwendet werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/controller.py" line="37"/>
+        <location filename="../../app/ui/documents/controller.py" line="45"/>
         <source>The document index cannot be used: {reason}</source>
         <translation>Der Dokumentindex kann nicht verwendet werden: {reason}</translation>
     </message>
@@ -1082,183 +1087,218 @@
 <context>
     <name>DocumentsDialog</name>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="50"/>
+        <location filename="../../app/ui/documents/dialog.py" line="54"/>
         <source>Documents — MoEscope</source>
         <translation>Dokumente — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="53"/>
+        <location filename="../../app/ui/documents/dialog.py" line="57"/>
         <source>Ask your own documents: MoEscope reads PDF, Word, text, Markdown and HTML files on this computer and finds the passages that answer a question. Nothing is sent anywhere. In the chat, choose Documents to ask them.</source>
         <translation>Befragen Sie Ihre eigenen Dokumente: MoEscope liest PDF-, Word-, Text-, Markdown- und HTML-Dateien auf diesem Computer und findet die Abschnitte, die eine Frage beantworten. Nichts wird irgendwohin gesendet. Wählen Sie im Chat „Dokumente“, um sie zu befragen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="59"/>
+        <location filename="../../app/ui/documents/dialog.py" line="63"/>
         <source>Document collections</source>
         <translation>Dokumentsammlungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="61"/>
+        <location filename="../../app/ui/documents/dialog.py" line="65"/>
         <source>New collection…</source>
         <translation>Neue Sammlung …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="62"/>
+        <location filename="../../app/ui/documents/dialog.py" line="66"/>
         <source>Name a new collection and choose a folder for it</source>
         <translation>Eine neue Sammlung benennen und einen Ordner dafür wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="64"/>
+        <location filename="../../app/ui/documents/dialog.py" line="68"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="65"/>
+        <location filename="../../app/ui/documents/dialog.py" line="69"/>
         <source>Add a folder (with its subfolders) to the chosen collection</source>
         <translation>Einen Ordner (mit Unterordnern) zur gewählten Sammlung hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="67"/>
+        <location filename="../../app/ui/documents/dialog.py" line="71"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="68"/>
+        <location filename="../../app/ui/documents/dialog.py" line="72"/>
         <source>Add single files to the chosen collection</source>
         <translation>Einzelne Dateien zur gewählten Sammlung hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="70"/>
+        <location filename="../../app/ui/documents/dialog.py" line="74"/>
         <source>Update</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="71"/>
+        <location filename="../../app/ui/documents/dialog.py" line="75"/>
         <source>Read new and changed files again; deleted files leave the index</source>
         <translation>Neue und geänderte Dateien neu einlesen; gelöschte Dateien verlassen den Index</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="73"/>
+        <location filename="../../app/ui/documents/dialog.py" line="77"/>
         <source>Remove…</source>
         <translation>Entfernen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="74"/>
+        <location filename="../../app/ui/documents/dialog.py" line="78"/>
         <source>Remove the collection and its index; the files themselves stay</source>
         <translation>Die Sammlung und ihren Index entfernen; die Dateien selbst bleiben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="86"/>
+        <location filename="../../app/ui/documents/dialog.py" line="90"/>
+        <source>Search by meaning with</source>
+        <translation>Nach Bedeutung suchen mit</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="92"/>
+        <source>An embedding model finds passages that say the same in other words, in German and English. Without one, passages are found by the words of the question.</source>
+        <translation>Ein Embedding-Modell findet auch Abschnitte, die dasselbe mit anderen Worten sagen – auf Deutsch und Englisch. Ohne eines werden Abschnitte über die Wörter der Frage gefunden.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="95"/>
+        <source>Search by meaning with:</source>
+        <translation>Nach Bedeutung suchen mit:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="103"/>
         <source>Indexing progress</source>
         <translation>Fortschritt beim Einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="89"/>
-        <location filename="../../app/ui/documents/dialog.py" line="278"/>
+        <location filename="../../app/ui/documents/dialog.py" line="106"/>
+        <location filename="../../app/ui/documents/dialog.py" line="348"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="91"/>
+        <location filename="../../app/ui/documents/dialog.py" line="108"/>
         <source>Stop</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="92"/>
+        <location filename="../../app/ui/documents/dialog.py" line="109"/>
         <source>Stop indexing; what was read until now is kept</source>
         <translation>Das Einlesen abbrechen; was bisher gelesen wurde, bleibt erhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="100"/>
+        <location filename="../../app/ui/documents/dialog.py" line="117"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="100"/>
+        <location filename="../../app/ui/documents/dialog.py" line="117"/>
         <source>Why it was skipped</source>
         <translation>Warum sie übersprungen wurde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="101"/>
+        <location filename="../../app/ui/documents/dialog.py" line="118"/>
         <source>Files that could not be read</source>
         <translation>Dateien, die nicht gelesen werden konnten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="104"/>
+        <location filename="../../app/ui/documents/dialog.py" line="121"/>
         <source>Files that could not be read:</source>
         <translation>Dateien, die nicht gelesen werden konnten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="139"/>
+        <location filename="../../app/ui/documents/dialog.py" line="158"/>
         <source>New collection</source>
         <translation>Neue Sammlung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="139"/>
+        <location filename="../../app/ui/documents/dialog.py" line="158"/>
         <source>Name of the collection:</source>
         <translation>Name der Sammlung:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="141"/>
+        <location filename="../../app/ui/documents/dialog.py" line="160"/>
         <source>Choose the folder of documents</source>
         <translation>Den Ordner mit den Dokumenten wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="149"/>
+        <location filename="../../app/ui/documents/dialog.py" line="168"/>
         <source>Choose a folder of documents</source>
         <translation>Einen Ordner mit Dokumenten wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="157"/>
+        <location filename="../../app/ui/documents/dialog.py" line="176"/>
         <source>Choose documents</source>
         <translation>Dokumente wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="158"/>
+        <location filename="../../app/ui/documents/dialog.py" line="177"/>
         <source>Documents ({patterns})</source>
         <translation>Dokumente ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="166"/>
+        <location filename="../../app/ui/documents/dialog.py" line="185"/>
         <source>Remove the collection?</source>
         <translation>Die Sammlung entfernen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="167"/>
+        <location filename="../../app/ui/documents/dialog.py" line="186"/>
         <source>The collection “{name}” and its index are removed from this computer. The documents themselves stay where they are.</source>
         <translation>Die Sammlung „{name}“ und ihr Index werden von diesem Computer entfernt. Die Dokumente selbst bleiben, wo sie sind.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="170"/>
+        <location filename="../../app/ui/documents/dialog.py" line="189"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="181"/>
+        <location filename="../../app/ui/documents/dialog.py" line="203"/>
         <source>Wait until “{name}” is indexed.</source>
         <translation>Warten Sie, bis „{name}“ eingelesen ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="183"/>
+        <location filename="../../app/ui/documents/dialog.py" line="205"/>
         <source>Reading the documents of “{name}”…</source>
         <translation>Die Dokumente von „{name}“ werden gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="203"/>
+        <location filename="../../app/ui/documents/dialog.py" line="226"/>
+        <source>Giving the passages of “{name}” their vectors…</source>
+        <translation>Die Abschnitte von „{name}“ bekommen ihre Vektoren …</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="227"/>
+        <source>“{name}” is searched by its words only from now on.</source>
+        <translation>„{name}“ wird ab jetzt nur noch nach Wörtern durchsucht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="244"/>
+        <source>Vectors for search by meaning: {done} of {total} passages</source>
+        <translation>Vektoren für die Suche nach Bedeutung: {done} von {total} Abschnitten</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="247"/>
         <source>{done} of {total} files · {name}</source>
         <translation>{done} von {total} Dateien · {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="211"/>
+        <location filename="../../app/ui/documents/dialog.py" line="255"/>
         <source>“{name}” is up to date: {added} added, {updated} changed, {removed} removed, {skipped} not readable.</source>
         <translation>„{name}“ ist aktuell: {added} hinzugefügt, {updated} geändert, {removed} entfernt, {skipped} nicht lesbar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="221"/>
+        <location filename="../../app/ui/documents/dialog.py" line="259"/>
+        <source>Some passages can only be found by their words: {reason}</source>
+        <translation>Manche Abschnitte lassen sich nur über ihre Wörter finden: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="269"/>
         <source>Indexing “{name}” was stopped; what was read until then is kept.</source>
         <translation>Das Einlesen von „{name}“ wurde abgebrochen; was bis dahin gelesen wurde, bleibt erhalten.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <location filename="../../app/ui/documents/dialog.py" line="295"/>
         <source>%n document(s)</source>
         <translation>
             <numerusform>%n Dokument</numerusform>
@@ -1266,7 +1306,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <location filename="../../app/ui/documents/dialog.py" line="295"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n Abschnitt</numerusform>
@@ -1274,7 +1314,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="248"/>
+        <location filename="../../app/ui/documents/dialog.py" line="297"/>
         <source>%n not readable</source>
         <translation>
             <numerusform>%n nicht lesbar</numerusform>
@@ -1282,7 +1322,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="278"/>
+        <location filename="../../app/ui/documents/dialog.py" line="299"/>
+        <source>by meaning</source>
+        <translation>nach Bedeutung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="311"/>
+        <source>{name} (file not found)</source>
+        <translation>{name} (Datei nicht gefunden)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="314"/>
+        <source>Words only</source>
+        <translation>Nur nach Wörtern</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/dialog.py" line="348"/>
         <source>Go on</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -2166,7 +2221,7 @@ Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an je
     </message>
     <message>
         <location filename="../../app/ui/experts/pane.py" line="172"/>
-        <location filename="../../app/ui/experts/pane.py" line="380"/>
+        <location filename="../../app/ui/experts/pane.py" line="382"/>
         <source>Current token</source>
         <translation>Aktuelles Token</translation>
     </message>
@@ -2181,69 +2236,69 @@ Laden Sie ein Modell in der Modellbibliothek, um zu sehen, welche Experten an je
         <translation>Die Antwort, die gerade entsteht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="293"/>
+        <location filename="../../app/ui/experts/pane.py" line="295"/>
         <source>The last answer: select a token, or replay it</source>
         <translation>Die letzte Antwort: Wählen Sie ein Token oder spielen Sie sie ab</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="383"/>
+        <location filename="../../app/ui/experts/pane.py" line="385"/>
         <source>The tokens of the next answer appear here as they are written.</source>
         <translation>Die Tokens der nächsten Antwort erscheinen hier, während sie entstehen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="406"/>
+        <location filename="../../app/ui/experts/pane.py" line="408"/>
         <source>{tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>{tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="422"/>
+        <location filename="../../app/ui/experts/pane.py" line="424"/>
         <source>Over {tokens}: the share of each layer’s routing weight that went to each expert. Grey: never chosen.</source>
         <translation>Über {tokens}: der Anteil am Routing-Gewicht jeder Schicht, der an jeden Experten ging. Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="428"/>
+        <location filename="../../app/ui/experts/pane.py" line="430"/>
         <source>This engine reports which experts were chosen, not their weights.</source>
         <translation>Diese Engine meldet, welche Experten gewählt wurden, aber nicht ihre Gewichte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="431"/>
+        <location filename="../../app/ui/experts/pane.py" line="433"/>
         <source>Chosen</source>
         <translation>Gewählt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="433"/>
+        <location filename="../../app/ui/experts/pane.py" line="435"/>
         <source>Coloured cells: the experts the router chose for this token. {unweighed} Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. {unweighed} Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="440"/>
+        <location filename="../../app/ui/experts/pane.py" line="442"/>
         <source>Share of choices</source>
         <translation>Anteil der Wahlen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="442"/>
+        <location filename="../../app/ui/experts/pane.py" line="444"/>
         <source>{tokens}: how often each expert was chosen, as a share of its layer’s choices. {unweighed} Grey: never chosen.</source>
         <translation>{tokens}: wie oft jeder Experte gewählt wurde, als Anteil an den Wahlen seiner Schicht. {unweighed} Grau: nie gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="389"/>
+        <location filename="../../app/ui/experts/pane.py" line="391"/>
         <source>This token has no visible text of its own, for example part of a character made of several tokens.</source>
         <translation>Dieses Token hat keinen eigenen sichtbaren Text, zum Beispiel weil es Teil eines Zeichens aus mehreren Tokens ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="413"/>
+        <location filename="../../app/ui/experts/pane.py" line="415"/>
         <source>Coloured cells: the experts the router chose for this token. The colour (and the number, where there is room) is the expert’s gate weight — how much its result counts. Grey: not chosen.</source>
         <translation>Farbige Felder: die Experten, die der Router für dieses Token gewählt hat. Die Farbe (und, wo Platz ist, die Zahl) ist das Gewicht des Experten — wie stark sein Ergebnis zählt. Grau: nicht gewählt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="382"/>
-        <location filename="../../app/ui/experts/pane.py" line="411"/>
+        <location filename="../../app/ui/experts/pane.py" line="384"/>
+        <location filename="../../app/ui/experts/pane.py" line="413"/>
         <source>Gate weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/experts/pane.py" line="404"/>
-        <location filename="../../app/ui/experts/pane.py" line="420"/>
+        <location filename="../../app/ui/experts/pane.py" line="406"/>
+        <location filename="../../app/ui/experts/pane.py" line="422"/>
         <source>Share of weight</source>
         <translation>Gewichtsanteil</translation>
     </message>
@@ -2720,7 +2775,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/formatting.py" line="55"/>
-        <location filename="../../app/ui/chat/transcript.py" line="359"/>
+        <location filename="../../app/ui/chat/transcript.py" line="361"/>
         <source>{seconds} s</source>
         <translation>{seconds} Sek.</translation>
     </message>
@@ -2867,6 +2922,39 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <location filename="../../app/ui/library/import_flow.py" line="200"/>
         <source>Nothing was added to the library.</source>
         <translation>Der Bibliothek wurde nichts hinzugefügt.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskDocuments</name>
+    <message>
+        <location filename="../../app/ui/kiosk/documents.py" line="55"/>
+        <source>This kiosk answers from its documents, and they are not there at the moment. Please tell the staff.</source>
+        <translation>Dieser Kiosk antwortet aus seinen Dokumenten, und die sind gerade nicht da. Bitte sagen Sie dem Personal Bescheid.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/kiosk/documents.py" line="56"/>
+        <source>the model was not asked</source>
+        <translation>das Modell wurde nicht gefragt</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/kiosk/documents.py" line="73"/>
+        <source>Nothing in this kiosk&apos;s documents matches this question, so the model was not asked: it would only guess. Please try other words.</source>
+        <translation>Zu dieser Frage passt nichts in den Dokumenten dieses Kiosks, darum wurde das Modell nicht gefragt: Es würde nur raten. Versuchen Sie es bitte mit anderen Worten.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/kiosk/documents.py" line="81"/>
+        <source>Documents: the collection “{name}” does not exist on this computer, so visitors&apos; questions are not answered. Make it in the window (File › Documents…) or with “moescope docs index”, then open this screen again.</source>
+        <translation>Dokumente: Die Sammlung „{name}“ gibt es auf diesem Computer nicht, darum werden Fragen von Besuchern nicht beantwortet. Legen Sie sie im Fenster an (Datei › Dokumente …) oder mit „moescope docs index“ und öffnen Sie diese Ansicht dann erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/kiosk/documents.py" line="87"/>
+        <source>Documents: “{name}”, {holds}</source>
+        <translation>Dokumente: „{name}“, {holds}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/kiosk/documents.py" line="91"/>
+        <source>Documents: {problem}</source>
+        <translation>Dokumente: {problem}</translation>
     </message>
 </context>
 <context>
@@ -3032,7 +3120,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Die beiden PINs stimmen nicht überein.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/settings_dialog.py" line="224"/>
+        <location filename="../../app/ui/kiosk/settings_dialog.py" line="225"/>
         <source>The file could not be written: {reason}</source>
         <translation>Die Datei konnte nicht geschrieben werden: {reason}</translation>
     </message>
@@ -3040,38 +3128,38 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../app/ui/kiosk/window.py" line="273"/>
-        <location filename="../../app/ui/kiosk/window.py" line="385"/>
+        <location filename="../../app/ui/kiosk/window.py" line="283"/>
+        <location filename="../../app/ui/kiosk/window.py" line="399"/>
         <source>One moment, please</source>
         <translation>Einen Moment, bitte</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/window.py" line="273"/>
+        <location filename="../../app/ui/kiosk/window.py" line="283"/>
         <source>The model is being loaded.</source>
         <translation>Das Modell wird geladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/window.py" line="359"/>
+        <location filename="../../app/ui/kiosk/window.py" line="373"/>
         <source>no answer: something went wrong — please ask again</source>
         <translation>keine Antwort: Etwas ist schiefgegangen – bitte fragen Sie noch einmal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/window.py" line="361"/>
+        <location filename="../../app/ui/kiosk/window.py" line="375"/>
         <source>This kiosk is not ready</source>
         <translation>Dieser Kiosk ist nicht bereit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/window.py" line="362"/>
+        <location filename="../../app/ui/kiosk/window.py" line="376"/>
         <source>Please tell the staff: {problem}</source>
         <translation>Bitte sagen Sie dem Personal Bescheid: {problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/window.py" line="370"/>
+        <location filename="../../app/ui/kiosk/window.py" line="384"/>
         <source>interrupted — please ask again</source>
         <translation>unterbrochen – bitte fragen Sie noch einmal</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/window.py" line="385"/>
+        <location filename="../../app/ui/kiosk/window.py" line="399"/>
         <source>The model is starting again.</source>
         <translation>Das Modell startet neu.</translation>
     </message>
@@ -3746,47 +3834,47 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LoadFlow</name>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="63"/>
+        <location filename="../../app/ui/library/load_flow.py" line="65"/>
         <source>This model probably does not fit</source>
         <translation>Dieses Modell passt wahrscheinlich nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="64"/>
+        <location filename="../../app/ui/library/load_flow.py" line="66"/>
         <source>“{name}” needs more memory than this computer can give: {reason}.</source>
         <translation>„{name}“ braucht mehr Arbeitsspeicher, als dieser Computer bieten kann: {reason}.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="72"/>
+        <location filename="../../app/ui/library/load_flow.py" line="74"/>
         <source>Loading it may take very long, make the computer slow for a while, or fail. A smaller model, or a more compressed file of the same model (for example compressed to 3 bits, Q3_K_M), will run better.</source>
         <translation>Das Laden kann sehr lange dauern, den Computer eine Weile verlangsamen oder scheitern. Ein kleineres Modell oder eine stärker komprimierte Datei desselben Modells (zum Beispiel auf 3 Bit komprimiert, Q3_K_M) läuft besser.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="77"/>
+        <location filename="../../app/ui/library/load_flow.py" line="79"/>
         <source>Load anyway</source>
         <translation>Trotzdem laden</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="89"/>
+        <location filename="../../app/ui/library/load_flow.py" line="91"/>
         <source>Loading “{name}” again…</source>
         <translation>„{name}“ wird erneut geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="89"/>
+        <location filename="../../app/ui/library/load_flow.py" line="91"/>
         <source>Loading “{name}”…</source>
         <translation>„{name}“ wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="96"/>
+        <location filename="../../app/ui/library/load_flow.py" line="98"/>
         <source>“{name}” is ready (loaded in {seconds} s).</source>
         <translation>„{name}“ ist bereit (geladen in {seconds} s).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="99"/>
+        <location filename="../../app/ui/library/load_flow.py" line="101"/>
         <source>It runs in compatibility mode on this computer.</source>
         <translation>Es läuft auf diesem Computer im Kompatibilitätsmodus.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/load_flow.py" line="111"/>
+        <location filename="../../app/ui/library/load_flow.py" line="113"/>
         <source>“{name}” could not be loaded: {message}</source>
         <translation>„{name}“ konnte nicht geladen werden: {message}</translation>
     </message>
@@ -3794,107 +3882,107 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>LocalityIndicator</name>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="109"/>
+        <location filename="../../app/ui/locality/indicator.py" line="117"/>
         <source>the model file</source>
         <translation>die Modelldatei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="110"/>
+        <location filename="../../app/ui/locality/indicator.py" line="118"/>
         <source>the search results</source>
         <translation>die Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="118"/>
+        <location filename="../../app/ui/locality/indicator.py" line="126"/>
         <source>Company server {host} — your text goes to this server</source>
         <translation>Firmenserver {host} – Ihr Text geht an diesen Server</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="122"/>
+        <location filename="../../app/ui/locality/indicator.py" line="130"/>
         <source>Download from {host} — only {what} is received</source>
         <translation>Download von {host} — nur {what} wird empfangen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="126"/>
+        <location filename="../../app/ui/locality/indicator.py" line="134"/>
         <source>Offline mode — network blocked</source>
         <translation>Offline-Modus — Netzwerk gesperrt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="128"/>
+        <location filename="../../app/ui/locality/indicator.py" line="136"/>
         <source>Warning: unexpected connection to {host}</source>
         <translation>Warnung: unerwartete Verbindung zu {host}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="131"/>
+        <location filename="../../app/ui/locality/indicator.py" line="139"/>
         <source>Local — nothing leaves this computer</source>
         <translation>Lokal — keine Daten verlassen diesen Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="137"/>
+        <location filename="../../app/ui/locality/indicator.py" line="145"/>
         <source>private network address</source>
         <translation>private Netzwerkadresse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="138"/>
+        <location filename="../../app/ui/locality/indicator.py" line="146"/>
         <source>public address</source>
         <translation>öffentliche Adresse</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="144"/>
+        <location filename="../../app/ui/locality/indicator.py" line="152"/>
         <source>What you type, with the conversation so far, is sent to the company server {host} ({address}), which writes the answers. No other computer can be reached, except for downloads or searches you start.</source>
         <translation>Was Sie eingeben, wird mit dem bisherigen Gespräch an den Firmenserver {host} ({address}) gesendet, der die Antworten schreibt. Kein anderer Computer ist erreichbar, außer für Downloads oder Suchen, die Sie starten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="151"/>
+        <location filename="../../app/ui/locality/indicator.py" line="159"/>
         <source>MoEscope is receiving {what} from {host}, as you asked. Nothing you type is sent; no other computer can be reached meanwhile.</source>
         <translation>MoEscope empfängt {what} von {host}, wie von Ihnen veranlasst. Nichts, was Sie eingeben, wird gesendet; kein anderer Computer ist währenddessen erreichbar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="157"/>
+        <location filename="../../app/ui/locality/indicator.py" line="165"/>
         <source>Offline mode is on: MoEscope opens no connection to another computer, not even for downloads or searches.</source>
         <translation>Der Offline-Modus ist an: MoEscope öffnet keine Verbindung zu einem anderen Computer, auch nicht für Downloads oder Suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="164"/>
+        <location filename="../../app/ui/locality/indicator.py" line="172"/>
         <source>A connection to {host} was seen open although MoEscope did not allow it. It was logged.</source>
         <translation>Eine Verbindung zu {host} war offen, obwohl MoEscope sie nicht erlaubt hat. Sie wurde protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="168"/>
+        <location filename="../../app/ui/locality/indicator.py" line="176"/>
         <source>Something in MoEscope tried to connect to {host}. It was blocked before anything was sent, and logged.</source>
         <translation>Ein Teil von MoEscope hat versucht, sich mit {host} zu verbinden. Das wurde blockiert, bevor etwas gesendet wurde, und protokolliert.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="173"/>
+        <location filename="../../app/ui/locality/indicator.py" line="181"/>
         <source>The model runs in a separate process on this computer. MoEscope sends nothing you type over the network.</source>
         <translation>Das Modell läuft in einem eigenen Prozess auf diesem Computer. MoEscope sendet nichts, was Sie eingeben, über das Netzwerk.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="291"/>
+        <location filename="../../app/ui/locality/indicator.py" line="299"/>
         <source>Model: {model}</source>
         <translation>Modell: {model}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="291"/>
+        <location filename="../../app/ui/locality/indicator.py" line="299"/>
         <source>none loaded yet</source>
         <translation>noch keines geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="293"/>
+        <location filename="../../app/ui/locality/indicator.py" line="301"/>
         <source>Model file: {path}</source>
         <translation>Modelldatei: {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="295"/>
+        <location filename="../../app/ui/locality/indicator.py" line="303"/>
         <source>No model loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="297"/>
+        <location filename="../../app/ui/locality/indicator.py" line="305"/>
         <source>Click to see the details and acknowledge the warning.</source>
         <translation>Klicken Sie hier, um die Einzelheiten zu sehen und die Warnung zu bestätigen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/locality/indicator.py" line="299"/>
+        <location filename="../../app/ui/locality/indicator.py" line="307"/>
         <source>Click to see where your data is stored, the connection log and the offline switch.</source>
         <translation>Klicken Sie hier für die Speicherorte Ihrer Daten, das Verbindungsprotokoll und den Offline-Schalter.</translation>
     </message>
@@ -4184,99 +4272,99 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="117"/>
+        <location filename="../../app/ui/main_window.py" line="120"/>
         <source>Model library</source>
         <translation>Modellbibliothek</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124"/>
+        <location filename="../../app/ui/main_window.py" line="127"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="128"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>How much of the model&apos;s context the conversation fills. When it is full, the oldest messages are left out of the next answer (never the system prompt).</source>
         <translation>Wie viel vom Kontext des Modells das Gespräch füllt. Ist er voll, bleiben die ältesten Nachrichten bei der nächsten Antwort außen vor (nie die Systemanweisung).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>&amp;Reset layout</source>
         <translation>Anordnung &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>&amp;First steps…</source>
         <translation>&amp;Erste Schritte…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="337"/>
+        <location filename="../../app/ui/main_window.py" line="340"/>
         <source>Model: {name}</source>
         <translation>Modell: {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="342"/>
         <source>(compatibility mode)</source>
         <translation>(Kompatibilitätsmodus)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>This model crashed llama.cpp&apos;s fast settings on this processor, so it runs without them: correct answers, somewhat slower.</source>
         <translation>Mit den schnellen Einstellungen von llama.cpp ist dieses Modell auf diesem Prozessor abgestürzt. Es läuft deshalb ohne sie: gleiche Antworten, etwas langsamer.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>{rate} tokens/s</source>
         <translation>{rate} Tokens/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424"/>
+        <location filename="../../app/ui/main_window.py" line="427"/>
         <source>Context: {percent} full</source>
         <translation>Kontext: {percent} belegt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="445"/>
+        <location filename="../../app/ui/main_window.py" line="448"/>
         <source>no answer: an error occurred</source>
         <translation>keine Antwort: ein Fehler ist aufgetreten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
-        <location filename="../../app/ui/main_window.py" line="452"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="455"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source>This answer has no routing kept: it was written by a dense model, or before MoEscope kept routing.</source>
         <translation>Zu dieser Antwort ist kein Routing gespeichert: Ein dichtes Modell hat sie geschrieben, oder sie entstand, bevor MoEscope Routing aufbewahrte.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>This answer was routed by another model than the one loaded: load that model to see and replay its experts.</source>
         <translation>Diese Antwort stammt von einem anderen als dem geladenen Modell: Laden Sie jenes Modell, um ihre Experten zu sehen und abzuspielen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>A fresh engine was started.</source>
         <translation>Eine neue Engine wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>The model is being loaded again; you can go on in a moment.</source>
         <translation>Das Modell wird erneut geladen; gleich können Sie weitermachen.</translation>
     </message>
@@ -4356,51 +4444,61 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/library/card.py" line="170"/>
+        <source>An embedding model: it searches your documents by meaning (File › Documents); it cannot chat.</source>
+        <translation>Ein Embedding-Modell: Es durchsucht Ihre Dokumente nach Bedeutung (Datei › Dokumente); chatten kann es nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/card.py" line="173"/>
         <source>A vision add-on (mmproj), not a model of its own.</source>
         <translation>Eine Bild-Erweiterung (mmproj), kein eigenständiges Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="173"/>
+        <location filename="../../app/ui/library/card.py" line="176"/>
         <source>Parts of this model are missing on Hugging Face: it cannot be downloaded.</source>
         <translation>Auf Hugging Face fehlen Teile dieses Modells: Es kann nicht heruntergeladen werden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="181"/>
+        <location filename="../../app/ui/library/card.py" line="184"/>
         <source>Demo: random weights — shows routing mechanics only</source>
         <translation>Demo: Zufallsgewichte — zeigt nur die Routing-Mechanik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="183"/>
+        <location filename="../../app/ui/library/card.py" line="186"/>
+        <source>Embedding model for document search</source>
+        <translation>Embedding-Modell für die Dokumentensuche</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/card.py" line="188"/>
         <source>Real text model</source>
         <translation>Echtes Textmodell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="194"/>
+        <location filename="../../app/ui/library/card.py" line="199"/>
         <source>about {size}</source>
         <translation>etwa {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="202"/>
+        <location filename="../../app/ui/library/card.py" line="207"/>
         <source>licence: {license}</source>
         <translation>Lizenz: {license}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="219"/>
+        <location filename="../../app/ui/library/card.py" line="224"/>
         <source>Checking whether it fits this computer…</source>
         <translation>Es wird geprüft, ob es zu diesem Computer passt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="234"/>
+        <location filename="../../app/ui/library/card.py" line="239"/>
         <source>Downloading: {percent} %</source>
         <translation>Wird heruntergeladen: {percent} %</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="236"/>
+        <location filename="../../app/ui/library/card.py" line="241"/>
         <source>Download failed (see Downloads below)</source>
         <translation>Download fehlgeschlagen (siehe Downloads unten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="240"/>
+        <location filename="../../app/ui/library/card.py" line="245"/>
         <source>Gated: accept the licence on huggingface.co and add your Hugging Face token first.</source>
         <translation>Zugangsbeschränkt: Akzeptieren Sie zuerst die Lizenz auf huggingface.co und hinterlegen Sie Ihren Hugging-Face-Token.</translation>
     </message>
@@ -4860,17 +4958,17 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
 <context>
     <name>QuestionBox</name>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="36"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="41"/>
         <source>Type your question here…</source>
         <translation>Geben Sie hier Ihre Frage ein …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="37"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="42"/>
         <source>Your question</source>
         <translation>Ihre Frage</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/conversation.py" line="41"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="46"/>
         <source>Ask</source>
         <translation>Fragen</translation>
     </message>
@@ -5455,29 +5553,34 @@ Details: {detail}</translation>
 <context>
     <name>SourceDialog</name>
     <message>
-        <location filename="../../app/ui/documents/source_dialog.py" line="28"/>
+        <location filename="../../app/ui/documents/source_dialog.py" line="31"/>
         <source>Source [{number}] — MoEscope</source>
         <translation>Quelle [{number}] — MoEscope</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/source_dialog.py" line="35"/>
+        <location filename="../../app/ui/documents/source_dialog.py" line="38"/>
         <source>The passage the model was given</source>
         <translation>Der Abschnitt, den das Modell bekam</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/source_dialog.py" line="36"/>
+        <location filename="../../app/ui/documents/source_dialog.py" line="39"/>
         <source>Open the file</source>
         <translation>Datei öffnen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/source_dialog.py" line="37"/>
+        <location filename="../../app/ui/documents/source_dialog.py" line="40"/>
         <source>Opens the document in the program your system uses for it</source>
         <translation>Öffnet das Dokument in dem Programm, das Ihr System dafür verwendet</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/source_dialog.py" line="41"/>
-        <source>{path} (no longer there)</source>
-        <translation>{path} (nicht mehr vorhanden)</translation>
+        <location filename="../../app/ui/documents/source_dialog.py" line="63"/>
+        <source>The file is gone</source>
+        <translation>Die Datei ist nicht mehr da</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/source_dialog.py" line="64"/>
+        <source>{path} is no longer there: it was moved or deleted. The passage below is the one the answer was given.</source>
+        <translation>{path} ist nicht mehr da: Die Datei wurde verschoben oder gelöscht. Der Abschnitt unten ist der, den die Antwort bekommen hat.</translation>
     </message>
 </context>
 <context>
@@ -5732,48 +5835,48 @@ Details: {detail}</translation>
 <context>
     <name>Transcript</name>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="110"/>
+        <location filename="../../app/ui/chat/transcript.py" line="111"/>
         <source>Conversation</source>
         <translation>Unterhaltung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="245"/>
-        <location filename="../../app/ui/chat/transcript.py" line="348"/>
+        <location filename="../../app/ui/chat/transcript.py" line="246"/>
+        <location filename="../../app/ui/chat/transcript.py" line="350"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="245"/>
+        <location filename="../../app/ui/chat/transcript.py" line="246"/>
         <source>Edit</source>
         <translation>Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="245"/>
+        <location filename="../../app/ui/chat/transcript.py" line="246"/>
         <source>Regenerate</source>
         <translation>Neu erzeugen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="246"/>
+        <location filename="../../app/ui/chat/transcript.py" line="247"/>
         <source>Experts</source>
         <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="255"/>
+        <location filename="../../app/ui/chat/transcript.py" line="256"/>
         <source>Sources:</source>
         <translation>Quellen:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="268"/>
+        <location filename="../../app/ui/chat/transcript.py" line="270"/>
         <source>Thinking…</source>
         <translation>Denkt nach …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="270"/>
+        <location filename="../../app/ui/chat/transcript.py" line="272"/>
         <source>Thoughts</source>
         <translation>Gedanken</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="272"/>
+        <location filename="../../app/ui/chat/transcript.py" line="274"/>
         <source>Thought for {duration}</source>
         <translation>Hat {duration} nachgedacht</translation>
     </message>

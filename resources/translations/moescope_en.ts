@@ -4,7 +4,7 @@
 <context>
     <name>ConversationScreen</name>
     <message numerus="yes">
-        <location filename="../../app/ui/kiosk/conversation.py" line="194"/>
+        <location filename="../../app/ui/kiosk/conversation.py" line="199"/>
         <source>%n token(s)</source>
         <translation>
             <numerusform>%n token</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>DocumentsDialog</name>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <location filename="../../app/ui/documents/dialog.py" line="295"/>
         <source>%n document(s)</source>
         <translation>
             <numerusform>%n document</numerusform>
@@ -34,7 +34,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="246"/>
+        <location filename="../../app/ui/documents/dialog.py" line="295"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -42,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="248"/>
+        <location filename="../../app/ui/documents/dialog.py" line="297"/>
         <source>%n not readable</source>
         <translation>
             <numerusform>%n not readable</numerusform>
