@@ -4459,16 +4459,21 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/library/card.py" line="184"/>
+        <source>Demo: random weights — finds words by their letters, not by their meaning</source>
+        <translation>Demo: Zufallsgewichte – findet Wörter an ihren Buchstaben, nicht an ihrer Bedeutung</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/card.py" line="186"/>
         <source>Demo: random weights — shows routing mechanics only</source>
         <translation>Demo: Zufallsgewichte — zeigt nur die Routing-Mechanik</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="186"/>
+        <location filename="../../app/ui/library/card.py" line="188"/>
         <source>Embedding model for document search</source>
         <translation>Embedding-Modell für die Dokumentensuche</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/card.py" line="188"/>
+        <location filename="../../app/ui/library/card.py" line="189"/>
         <source>Real text model</source>
         <translation>Echtes Textmodell</translation>
     </message>

@@ -180,13 +180,13 @@ class ModelCard(QFrame):
         self._fit(item)
         if item.kind == INSTALLED:
             demo = item.demo
-            self.badge = (
-                self.tr("Demo: random weights — shows routing mechanics only")
-                if demo
-                else self.tr("Embedding model for document search")
-                if item.embedding
-                else self.tr("Real text model")
-            )
+            if demo and item.embedding:
+                self.badge = self.tr("Demo: random weights — finds words by their letters, not by their meaning")
+            elif demo:
+                self.badge = self.tr("Demo: random weights — shows routing mechanics only")
+            else:
+                self.badge = self.tr("Embedding model for document search") if item.embedding else self.tr(
+                    "Real text model")
             self._add(self.badge, "demoBadge" if demo else "realBadge")
         if item.download is not None:
             self.status = self._download_text(item)
