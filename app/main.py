@@ -78,20 +78,23 @@ def _parser() -> argparse.ArgumentParser:
                           help="folder to download into (default: the app's models folder)")
     download.add_argument("--revision", default="main", help="branch, tag or commit (default: main)")
 
-    demo = commands.add_parser("make-demo-model", help="write a small synthetic MoE GGUF file with random weights")
+    demo = commands.add_parser("make-demo-model", help="write a small synthetic MoE GGUF file with random weights "
+                                                       "(or, with --arch bert, an embedding model)")
     demo.add_argument("path", type=Path)
-    demo.add_argument("--arch", default="llama")
-    demo.add_argument("--layers", type=int, default=4)
-    demo.add_argument("--experts", type=int, default=8)
-    demo.add_argument("--top-k", type=int, default=2)
-    demo.add_argument("--embd", type=int, default=64)
-    demo.add_argument("--ff", type=int, default=128)
-    demo.add_argument("--dense-leading", type=int, default=0)
+    demo.add_argument("--arch", default="llama",
+                      help="llama (default), qwen3moe, deepseek2, or bert: an embedding model for document search")
+    demo.add_argument("--layers", type=int, help="default 4 (bert: 2)")
+    demo.add_argument("--experts", type=int, help="default 8; 0 writes a dense llama")
+    demo.add_argument("--top-k", type=int, help="default 2")
+    demo.add_argument("--embd", type=int, help="default 64 (bert: 128, the length of its vectors)")
+    demo.add_argument("--ff", type=int, help="default 128 (bert: 256)")
+    demo.add_argument("--dense-leading", type=int, help="dense leading layers (deepseek2 only; default 0)")
     demo.add_argument("--shared-experts", type=int, help="shared experts (deepseek2 only; default 1 there)")
-    demo.add_argument("--dtype", choices=("f32", "f16"), default="f32")
+    demo.add_argument("--dtype", choices=("f32", "f16"), help="default f32 (bert: f32 only)")
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--transparent", action="store_true",
-                      help="zero attention and expert outputs so routing depends only on the token (tests)")
+                      help="zero attention and expert outputs so routing depends only on the token (tests; "
+                           "bert models always are, so that their vectors can be computed)")
     demo.add_argument("--readable", action="store_true",
                       help="make the random text look like words (letters and spaces only)")
 

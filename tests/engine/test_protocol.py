@@ -28,6 +28,7 @@ SCORED = Routing(ROUTING.layers, ROUTING.experts.copy(), ROUTING.weights.copy(),
 MESSAGES = [
     protocol.Load("/models/m.gguf", 512, 2, 4, safe=True, probe=True),
     protocol.Load("/models/m.gguf", scores=True),
+    protocol.Load("/models/e5.gguf", 2048, embedding=True),
     protocol.Generate(prompt="Hallo", max_tokens=3, temperature=0.0, seed=1, stop=("\nUser:",)),
     protocol.Generate(messages=(protocol.ChatMessage(protocol.USER, "Grüße 🚀"),)),
     protocol.Generate(messages=(protocol.ChatMessage(protocol.SYSTEM, "s"), protocol.ChatMessage(protocol.USER, "u")),
@@ -35,6 +36,8 @@ MESSAGES = [
     protocol.Stop(),
     protocol.Unload(),
     protocol.Forget(),
+    protocol.Embed(("Urlaubsantrag einreichen", "Grüße 🚀\n", "")),
+    protocol.Embed(()),
     protocol.Shutdown(),
     protocol.Ready(pid=42, version="1.0", network_policy={"installed": True, "local_networks": ["127.0.0.1/32"]}),
     protocol.Loaded(INFO, 0.25, 512, safe=False),
@@ -55,6 +58,7 @@ MESSAGES = [
     protocol.Forgotten(),
     protocol.Error(protocol.BAD_MODEL, "m.gguf is empty.", "empty", {"size": 0}, still_loaded="/models/a.gguf"),
     protocol.Error(protocol.INTERNAL, "RuntimeError: boom"),
+    protocol.Error(protocol.STOPPED, "The embedding was stopped before every text had its vector."),
     protocol.NetworkBlocked(NetworkAttempt(time=1.5, host="198.51.100.7", port=443, kind="connect", allowed=False,
                                            reason="no_action", action=None, message="refused")),
 ]
@@ -96,6 +100,46 @@ def test_scores_cross_the_wire_exactly_as_base64_of_float32():
     with pytest.raises(ValueError, match="routing of 2 layers with scores"):
         Routing(ROUTING.layers, ROUTING.experts, ROUTING.weights, SCORES[:1])
     assert protocol.decode_command(b'{"cmd": "load", "path": "m.gguf"}').scores is False
+    assert protocol.decode_command(b'{"cmd": "load", "path": "m.gguf"}').embedding is False
+
+
+# Values a JSON float would round (1/3, 1e-9, a subnormal), negative zero, and the largest float32.
+VECTORS = np.array([[1 / 3, -0.0, 1e-9, 3.4028235e38], [np.float32(1e-45), 0.5, -2.0, 0.1]], dtype=np.float32)
+
+
+def test_vectors_cross_the_wire_exactly_as_base64_of_float32():
+    line = protocol.encode(protocol.Embedded(VECTORS, tokens=17, truncated=1))
+    wire = json.loads(line)
+    assert set(wire) == {"event", "count", "dim", "vectors", "tokens", "truncated"}
+    assert (wire["count"], wire["dim"]) == (2, 4) and len(wire["vectors"]) == 4 * -(-VECTORS.nbytes // 3)
+    back = protocol.decode_event(line)
+    assert isinstance(back, protocol.Embedded) and (back.tokens, back.truncated) == (17, 1)
+    assert back.vectors.dtype == np.float32 and back.vectors.shape == (2, 4)
+    assert back.vectors.tobytes() == VECTORS.tobytes()  # bit for bit, -0.0 and the subnormal included
+    assert not back.vectors.flags.writeable
+    # Float64 rows and big-endian rows go out as the same little-endian float32.
+    assert protocol.encode(protocol.Embedded(VECTORS.astype(">f4"), 17, 1)) == line
+    assert protocol.encode(protocol.Embedded(VECTORS.astype(np.float64), 17, 1)) == line
+
+
+def test_no_texts_give_no_vectors_of_the_model_s_length():
+    back = protocol.decode_event(protocol.encode(protocol.Embedded(np.zeros((0, 384), np.float32), 0)))
+    assert back.vectors.shape == (0, 384) and back.tokens == 0 and back.truncated == 0
+    older = protocol.decode_event(b'{"event": "embedded", "count": 1, "dim": 1, "vectors": "AACAPw==", "tokens": 2}')
+    assert older.vectors.tolist() == [[1.0]] and older.truncated == 0
+
+
+@pytest.mark.parametrize("line, words", [
+    (b'{"event": "embedded", "count": 2, "dim": 1, "vectors": "AACAPw==", "tokens": 2}',
+     "4 bytes of vectors for 2 x 1 float32"),
+    (b'{"event": "embedded", "count": 1, "dim": 1, "vectors": "not base64!", "tokens": 2}', "Malformed 'embedded'"),
+    (b'{"event": "embedded", "count": -1, "dim": -4, "vectors": "AACAPw==", "tokens": 2}', "must not be negative"),
+    (b'{"event": "embedded", "count": 1, "dim": 1, "vectors": [1.0], "tokens": 2}', "Malformed 'embedded'"),
+    (b'{"event": "embedded", "count": 1, "dim": 1, "vectors": "AACAPw=="}', "Malformed 'embedded'"),
+])
+def test_vectors_that_do_not_add_up_are_refused(line, words):
+    with pytest.raises(protocol.ProtocolError, match=words):
+        protocol.decode_event(line)
 
 
 def test_a_generate_request_leaves_sampling_to_the_engine_unless_it_sets_it():
@@ -140,6 +184,9 @@ def test_events_of_an_older_engine_still_decode():
     (b'{"cmd": "load"}', "Malformed 'load' command"),
     (b'{"cmd": "generate", "max_tokens": "many"}', "Malformed 'generate' command"),
     (b'{"cmd": "generate", "messages": [{"role": "user"}]}', "Malformed 'generate' command"),
+    (b'{"cmd": "embed"}', "Malformed 'embed' command"),
+    (b'{"cmd": "embed", "texts": "one text"}', "texts must be a list of strings"),
+    (b'{"cmd": "embed", "texts": ["a", 2]}', "texts must be a list of strings"),
 ])
 def test_a_line_that_is_no_command_is_refused_in_words(line, words):
     with pytest.raises(protocol.ProtocolError, match=words):

@@ -86,7 +86,7 @@ def _read_commands(commands: queue.Queue, engine_stop: threading.Event) -> None:
         if isinstance(command, protocol.Stop):
             engine_stop.set()
             continue
-        if isinstance(command, protocol.Generate):
+        if isinstance(command, (protocol.Generate, protocol.Embed)):
             engine_stop.clear()  # here, in arrival order, so a stop sent right after it is not lost
         if isinstance(command, protocol.Shutdown):
             engine_stop.set()
@@ -114,7 +114,8 @@ def _serve() -> int:
     os.dup2(2, 1)
     emit = _EventWriter(protocol_fd)
 
-    from app.core.engine.llama_driver import Engine, EngineError
+    from app.core.engine.llama_driver import Engine
+    from app.core.engine.protocol import EngineError
 
     engine = Engine()
     stall_after = injected_stall()
@@ -133,12 +134,15 @@ def _serve() -> int:
             if isinstance(command, protocol.Load):
                 info, seconds = engine.load(command.path, n_ctx=command.n_ctx, n_threads=command.n_threads,
                                             experts_per_token=command.experts_per_token, safe=command.safe,
-                                            probe=command.probe, scores=command.scores)
+                                            probe=command.probe, scores=command.scores,
+                                            embedding=command.embedding)
                 chat = engine.chat_format
                 emit(protocol.Loaded(info, round(seconds, 3), engine.n_ctx, engine.safe, chat.source,
                                      chat.thinking_switch, chat.problem))
             elif isinstance(command, protocol.Generate):
                 emit(engine.generate(command, emit if stall_after is None else _stalling(emit, stall_after)))
+            elif isinstance(command, protocol.Embed):
+                emit(engine.embed(command.texts))
             elif isinstance(command, protocol.Unload):
                 engine.unload()
                 emit(protocol.Unloaded())

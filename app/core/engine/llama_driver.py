@@ -1,4 +1,4 @@
-"""Load, generate and stop on llama.cpp through llama-cpp-python's low-level API.
+"""Load, generate, embed and stop on llama.cpp through llama-cpp-python's low-level API.
 
 This module runs inside the engine process only (see host.py). It drives llama.cpp directly
 rather than through ``llama_cpp.Llama`` because it needs three things that class does not offer: the
@@ -22,13 +22,14 @@ from app.core.defaults import DEFAULT_CONTEXT, engine_threads
 from app.core.engine import protocol
 from app.core.engine.backends import load_cpu_backends
 from app.core.engine.compat import injected_crash_stages
+from app.core.engine.embedding import Embedder, configure_context, embedding_pooling
 from app.core.engine.history import Turns, turns_to_drop
-from app.core.engine.protocol import EMPTY_ROUTING, ChatMessage, Finished, Generate, Routing, Token
+from app.core.engine.protocol import EMPTY_ROUTING, ChatMessage, EngineError, Finished, Generate, Routing, Token
 from app.core.engine.routing_tap import RoutingTap, rows_to_positions
 from app.core.engine.sampling import make_sampler, resolve
 from app.core.engine.stops import release_before_stop, release_safe
 from app.core.engine.templates import ChatFormat, TemplateError, chat_format
-from app.core.models.gguf import GGUFError, ModelInfo, inspect_gguf
+from app.core.models.gguf import GGUFError, ModelInfo, inspect_gguf, read_metadata
 
 # Prompt tokens evaluated per llama_decode: one micro-batch, so rows map to positions directly, and
 # small enough that the output rows of every position (needed for the last layer's routing) stay cheap.
@@ -44,27 +45,6 @@ PROBE_TEXT = "User: Grüße aus Köln! What is 2 + 2? 🚀\nAssistant:"
 ANSWER_ROOM_SHARE = 4
 """A conversation keeps room for an answer of max_tokens, or of a quarter of the context if that is less;
 older turns are left out until it does, and then until another quarter is free for the turns to come."""
-
-
-class EngineError(Exception):
-    """A request the engine could not carry out; ``kind`` is one of protocol.ERROR_KINDS.
-
-    For a model file that cannot be used, ``reason`` and ``details`` are the GGUFError's (see
-    gguf.REASONS), so that the window can say it in the user's language.
-    """
-
-    def __init__(self, kind: str, message: str, reason: str | None = None,
-                 details: dict | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.reason = reason
-        self.details = {key: value if isinstance(value, (int, float, str, bool)) else str(value)
-                        for key, value in (details or {}).items()}
-
-    def to_event(self, still_loaded: str | None = None) -> protocol.Error:
-        """The protocol's Error event; ``still_loaded`` after a failed load (the model the engine has)."""
-        return protocol.Error(self.kind, self.message, self.reason, self.details, still_loaded)
 
 
 def _silence_llama_log() -> None:
@@ -107,6 +87,7 @@ class Engine:
         self._ctx = None
         self._vocab = None
         self._tap: RoutingTap | None = None
+        self._embedder: Embedder | None = None
         self._kv_overrides = None
         self._load_args: tuple | None = None
         self._inject_first_batch = False
@@ -122,13 +103,15 @@ class Engine:
 
     def load(self, path: str, n_ctx: int = DEFAULT_CONTEXT, n_threads: int | None = None,
              experts_per_token: int | None = None, capture: bool = True, safe: bool = False,
-             probe: bool = False, scores: bool = False) -> tuple[ModelInfo, float]:
+             probe: bool = False, scores: bool = False, embedding: bool = False) -> tuple[ModelInfo, float]:
         """Load a GGUF file; returns its ModelInfo and the seconds it took.
 
         ``safe`` loads in compatibility mode (no extra buffer types, see app.core.engine.compat); ``probe``
         evaluates one full micro-batch and one answer token right after loading, so that a model that
         crashes llama.cpp on this processor does so while loading. ``capture=False`` installs no expert
         tap (the benchmark's baseline); ``scores`` also captures the router's scores (Routing.scores).
+        ``embedding`` makes an embedding context (app.core.engine.embedding): ``embed`` works, ``generate``
+        is refused, and there is no tap.
 
         If llama.cpp cannot load the file, the model loaded before is loaded again with its own
         settings before the error is raised, so it keeps working.
@@ -136,12 +119,13 @@ class Engine:
         started = time.perf_counter()
         try:
             info = inspect_gguf(path, experts_per_token or None)
+            pooling = embedding_pooling(read_metadata(path), info.architecture) if embedding else None
         except GGUFError as exc:
             raise EngineError(protocol.BAD_MODEL, str(exc), exc.reason, exc.details) from exc
         previous = self._load_args
         self.unload()
         try:
-            self._load(path, info, n_ctx, n_threads, experts_per_token, capture, safe, scores)
+            self._load(path, info, n_ctx, n_threads, experts_per_token, capture, safe, scores, pooling)
         except EngineError:
             if previous is not None:
                 with contextlib.suppress(EngineError):  # the file may be gone; then nothing is loaded
@@ -152,7 +136,7 @@ class Engine:
         return info, time.perf_counter() - started
 
     def _load(self, path: str, info: ModelInfo, n_ctx: int, n_threads: int | None,
-              experts_per_token: int | None, capture: bool, safe: bool, scores: bool) -> None:
+              experts_per_token: int | None, capture: bool, safe: bool, scores: bool, pooling: int | None) -> None:
         ll = self._ll
         inject = () if safe else injected_crash_stages()
         model_params = ll.llama_model_default_params()
@@ -169,12 +153,12 @@ class Engine:
         threads = n_threads or engine_threads()
         ctx_params = ll.llama_context_default_params()
         ctx_params.n_ctx = max(64, min(n_ctx, info.context_length or n_ctx))
-        ctx_params.n_batch = BATCH
-        ctx_params.n_ubatch = BATCH
-        ctx_params.n_threads = threads
-        ctx_params.n_threads_batch = threads
+        ctx_params.n_batch = ctx_params.n_ubatch = BATCH
+        ctx_params.n_threads = ctx_params.n_threads_batch = threads
         ctx_params.no_perf = True
-        tap = RoutingTap(scores) if info.is_moe and capture else None
+        tap = RoutingTap(scores) if info.is_moe and capture and pooling is None else None
+        if pooling is not None:
+            configure_context(ctx_params, n_ctx, info.context_length, pooling)
         if tap is not None:
             ctx_params.cb_eval = tap.callback
             ctx_params.cb_eval_user_data = tap.user_data
@@ -189,10 +173,11 @@ class Engine:
 
         self._model, self._ctx, self._tap, self._kv_overrides = model, ctx, tap, kv_overrides
         self._vocab = ll.llama_model_get_vocab(model)
+        self._embedder = Embedder(ll, model, ctx, self.stop_requested) if pooling is not None else None
         self.info = info
         self.chat_format = chat_format(ll, model, self._vocab)
         self.safe = safe
-        self._load_args = (path, info, n_ctx, n_threads, experts_per_token, capture, safe, scores)
+        self._load_args = (path, info, n_ctx, n_threads, experts_per_token, capture, safe, scores, pooling)
         self._cached_tokens = []
         self._left_out = ()
         self._routing_by_pos = {}
@@ -200,8 +185,11 @@ class Engine:
         self._inject_first_batch = "first-batch" in inject
 
     def _probe(self) -> None:
-        """Tokenize a line of text, evaluate one full micro-batch and one single token, then forget them
-        (see app.core.engine.compat): the tokenizer and both kinds of batch run once while loading."""
+        """Tokenize a line of text, evaluate one full micro-batch and one single token (an embedding context
+        embeds the line), then forget them (app.core.engine.compat): tokenizer and batches run while loading."""
+        if self._embedder is not None:
+            self._embedder.probe(PROBE_TEXT)
+            return
         n_vocab = self._ll.llama_vocab_n_tokens(self._vocab)
         count = max(2, min(BATCH, self.n_ctx - 2))
         text = self.tokenize(PROBE_TEXT)
@@ -212,6 +200,9 @@ class Engine:
 
     @property
     def n_ctx(self) -> int:
+        """Tokens the context holds; in an embedding context, tokens of one text (its micro-batch)."""
+        if self._embedder is not None:
+            return self._embedder.limit
         return self._ll.llama_n_ctx(self._ctx) if self._ctx else 0
 
     def unload(self) -> None:
@@ -219,7 +210,7 @@ class Engine:
             self._ll.llama_free(self._ctx)
         if self._model:
             self._ll.llama_model_free(self._model)
-        self._ctx = self._model = self._vocab = self._tap = self._kv_overrides = None
+        self._ctx = self._model = self._vocab = self._tap = self._kv_overrides = self._embedder = None
         self.info = None
         self.chat_format = ChatFormat()
         self._load_args = None
@@ -229,7 +220,7 @@ class Engine:
     def reset(self) -> None:
         """Forget the cached conversation and the turns it left out, as a fresh load does: no prefix reuse."""
         self._left_out = ()
-        if self._ctx is not None:
+        if self._ctx is not None and self._embedder is None:  # an embedding context keeps nothing between texts
             self._forget_from(0)
 
     # prompts ------------------------------------------------------------------------------------
@@ -253,6 +244,13 @@ class Engine:
             return buffer.raw[:size]
         return self._piece_buffer.raw[:size]
 
+    def embed(self, texts: tuple[str, ...] | list[str]) -> protocol.Embedded:
+        """A unit-length vector per text (app.core.engine.embedding); EngineError STOPPED if stopped first."""
+        if self._embedder is None:
+            raise EngineError(protocol.NOT_LOADED, "No model is loaded.") if self._ctx is None else EngineError(
+                protocol.BAD_REQUEST, "This model was loaded for answers; load it as an embedding model to embed.")
+        return protocol.Embedded(*self._embedder.embed(texts))
+
     # generation ---------------------------------------------------------------------------------
 
     def generate(self, request: Generate, emit: Callable[[protocol.Event], None]) -> Finished:
@@ -266,6 +264,8 @@ class Engine:
             raise EngineError(protocol.BAD_REQUEST, "max_tokens must be at least 1")
         if self._ctx is None:
             raise EngineError(protocol.NOT_LOADED, "No model is loaded.")
+        if self._embedder is not None:
+            raise EngineError(protocol.BAD_REQUEST, "This model was loaded for embeddings; it writes no text.")
         ll = self._ll
         started = time.perf_counter()
         n_ctx = self.n_ctx

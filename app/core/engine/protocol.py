@@ -11,7 +11,8 @@ Commands (client -> host):
     Load      path, n_ctx, n_threads, experts_per_token (None: the model's own), safe (compatibility
               mode: no extra buffer types), probe (evaluate one batch and one token while loading;
               see app.core.engine.compat), scores (also capture the router's probabilities over all
-              experts; costs speed, see app.core.engine.routing_tap)
+              experts; costs speed, see app.core.engine.routing_tap), embedding (an embedding context:
+              Embed works and Generate is refused, no expert tap; see app.core.engine.embedding)
     Generate  either ``prompt`` (raw text, no template) or ``messages`` (ChatMessage; the model's chat
               template, a llama.cpp built-in or a plain fallback is applied, see
               app.core.engine.templates; the oldest turns are left out when they no longer fit);
@@ -19,7 +20,8 @@ Commands (client -> host):
               general.sampling.* value, else app.core.defaults), seed, stop (strings), thinking (None:
               the template's default; True/False sets enable_thinking where the template has that
               switch), grammar (GBNF text the answer must follow, or None)
-    Stop      ends prompt processing or generation within one token
+    Embed     texts: one vector each, from a model loaded with ``embedding`` (refused otherwise)
+    Stop      ends prompt processing or generation within one token, an Embed within its batch under way
     Unload
     Forget    drops the KV cache and the remembered prompt tokens (and the turns the last prompt left
               out): the next Generate evaluates its whole prompt, as in a fresh engine
@@ -41,6 +43,10 @@ Events (host -> client):
                     system prompt), context_used (tokens in the context after the answer), reused_tokens
                     (prompt tokens kept from the previous answer's cache, not evaluated again), sampling
                     (the settings used, every one decided, with the seed)
+    Embedded        the answer to Embed: vectors (float32, count x dim: one row of unit length per text, in
+                    order; on the wire ``vectors`` is base64 of the little-endian float32 rows, with ``count``
+                    and ``dim``, so that they arrive exactly), tokens (evaluated in all, [CLS] and [SEP] or the
+                    model's own special tokens included), truncated (how many texts were cut to the context)
     Unloaded
     Forgotten       the answer to Forget: nothing of earlier answers is left in the engine
     Error           kind (ERROR_KINDS), message (English); for a model file that cannot be used also
@@ -50,7 +56,8 @@ Events (host -> client):
                     by its length, not tokenized: tokens is a minimum); for LOAD_FAILED details stage
                     ("model" | "context") and, for a context, n_ctx; for a chat template that failed
                     (kind BAD_REQUEST, reason TEMPLATE_FAILED) details source (the template used) and
-                    problem ("timeout" | "failed" | "too_long"); from a company server's client
+                    problem ("timeout" | "failed" | "too_long"); STOPPED for an Embed that Stop ended
+                    before every text had its vector; from a company server's client
                     (app.core.remote) one of REMOTE_ERROR_KINDS, with details status (the HTTP status,
                     where there was one) and, for RATE_LIMITED, retry_after (seconds, or absent)
     NetworkBlocked  attempt: the NetworkAttempt (app.core.locality) the engine's network policy
@@ -61,14 +68,21 @@ Events (host -> client):
 
 A Routing (app.core.engine.routing) holds one token's routing; a dense model's tokens have
 EMPTY_ROUTING.
+
+Longer than 500 lines because the whole wire is here: every command and event with its name, its fields'
+description above and its wire form, so that the protocol is read and changed in one place and nothing
+else spells its names.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
+
+import numpy as np
 
 from app.core import defaults
 from app.core.engine.exits import EngineExit
@@ -84,6 +98,7 @@ GENERATE = "generate"
 STOP = "stop"
 UNLOAD = "unload"
 FORGET = "forget"
+EMBED = "embed"
 SHUTDOWN = "shutdown"
 
 READY = "ready"
@@ -93,6 +108,7 @@ TOKEN = "token"
 FINISHED = "finished"
 UNLOADED = "unloaded"
 FORGOTTEN = "forgotten"
+EMBEDDED = "embedded"
 ERROR = "error"
 NETWORK_BLOCKED = "network_blocked"
 LOST = "lost"
@@ -103,6 +119,7 @@ NOT_LOADED = "not_loaded"
 CONTEXT_FULL = "context_full"
 BAD_REQUEST = "bad_request"
 INTERNAL = "internal"
+STOPPED = "stopped"  # an Embed ended by Stop: no vectors
 UNREACHABLE = "unreachable"  # no connection to the server (name unknown, refused, timed out)
 TLS = "tls"  # the server's certificate was not accepted
 UNAUTHORIZED = "unauthorized"  # HTTP 401 or 403: the API key is missing or wrong
@@ -113,7 +130,8 @@ MALFORMED = "malformed"  # an answer that is not what the server's kind sends (J
 BLOCKED = "blocked"  # MoEscope's network policy refused the connection (offline mode)
 REMOTE_ERROR_KINDS = (UNREACHABLE, TLS, UNAUTHORIZED, MODEL_NOT_FOUND, RATE_LIMITED, SERVER, MALFORMED, BLOCKED)
 """Error kinds of a company server's client (app.core.remote.errors.RemoteError)."""
-ERROR_KINDS = (BAD_MODEL, LOAD_FAILED, NOT_LOADED, CONTEXT_FULL, BAD_REQUEST, INTERNAL, *REMOTE_ERROR_KINDS)
+ERROR_KINDS = (BAD_MODEL, LOAD_FAILED, NOT_LOADED, CONTEXT_FULL, BAD_REQUEST, INTERNAL, STOPPED,
+               *REMOTE_ERROR_KINDS)
 
 TEMPLATE_FAILED = "template_failed"
 """Error.reason of a BAD_REQUEST whose conversation the chat template could not render."""
@@ -139,6 +157,28 @@ SYSTEM = "system"
 
 class ProtocolError(ValueError):
     """A line that is no known, well-formed message; the text says why, in English."""
+
+
+class EngineError(Exception):
+    """An Error event as an exception: a request the engine process could not carry out, raised where it
+    failed (app.core.engine.llama_driver, app.core.engine.embedding) and sent by the host's main loop.
+
+    ``kind`` is one of ERROR_KINDS. For a model file that cannot be used, ``reason`` and ``details`` are the
+    GGUFError's (see gguf.REASONS), so that the window can say it in the user's language.
+    """
+
+    def __init__(self, kind: str, message: str, reason: str | None = None,
+                 details: dict | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.reason = reason
+        self.details = {key: value if isinstance(value, (int, float, str, bool)) else str(value)
+                        for key, value in (details or {}).items()}
+
+    def to_event(self, still_loaded: str | None = None) -> Error:
+        """The Error event; ``still_loaded`` after a failed load (the model the engine has)."""
+        return Error(self.kind, self.message, self.reason, self.details, still_loaded)
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -179,6 +219,7 @@ class Load(_Command):
     safe: bool = False
     probe: bool = False
     scores: bool = False
+    embedding: bool = False
     name: ClassVar[str] = LOAD
 
     @classmethod
@@ -187,7 +228,7 @@ class Load(_Command):
                    n_threads=_optional_int(message.get("n_threads")),
                    experts_per_token=_optional_int(message.get("experts_per_token")) or None,
                    safe=bool(message.get("safe")), probe=bool(message.get("probe")),
-                   scores=bool(message.get("scores")))
+                   scores=bool(message.get("scores")), embedding=bool(message.get("embedding")))
 
 
 @dataclass(frozen=True)
@@ -257,6 +298,22 @@ class Unload(_Command):
 @dataclass(frozen=True)
 class Forget(_Command):
     name: ClassVar[str] = FORGET
+
+
+@dataclass(frozen=True)
+class Embed(_Command):
+    texts: tuple[str, ...]
+    name: ClassVar[str] = EMBED
+
+    def to_wire(self) -> dict:
+        return {COMMAND_KEY: EMBED, "texts": list(self.texts)}
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> Embed:
+        texts = message["texts"]
+        if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
+            raise ValueError("texts must be a list of strings")
+        return cls(tuple(texts))
 
 
 @dataclass(frozen=True)
@@ -361,6 +418,36 @@ class Forgotten(_Event):
     name: ClassVar[str] = FORGOTTEN
 
 
+@dataclass(frozen=True, eq=False)
+class Embedded(_Event):
+    """The answer to Embed; ``vectors`` is a float32 array of shape (texts, dim), one unit-length row per
+    text, read-only when it came over the wire (the event is compared by identity: an array has no single
+    truth value)."""
+
+    vectors: np.ndarray
+    tokens: int
+    truncated: int = 0
+    name: ClassVar[str] = EMBEDDED
+
+    def to_wire(self) -> dict:
+        rows = np.ascontiguousarray(self.vectors, dtype="<f4")
+        count, dim = rows.shape
+        return {EVENT_KEY: EMBEDDED, "count": count, "dim": dim,
+                "vectors": base64.b64encode(rows.tobytes()).decode("ascii"),
+                "tokens": self.tokens, "truncated": self.truncated}
+
+    @classmethod
+    def from_wire(cls, message: Mapping) -> Embedded:
+        count, dim = int(message["count"]), int(message["dim"])
+        if count < 0 or dim < 0:
+            raise ValueError(f"count and dim must not be negative, not {count} and {dim}")
+        data = base64.b64decode(message["vectors"], validate=True)
+        if len(data) != 4 * count * dim:
+            raise ValueError(f"{len(data)} bytes of vectors for {count} x {dim} float32")
+        vectors = np.frombuffer(data, dtype="<f4").astype(np.float32, copy=False).reshape(count, dim)
+        return cls(vectors, int(message["tokens"]), int(message.get("truncated") or 0))
+
+
 @dataclass(frozen=True)
 class Error(_Event):
     kind: str
@@ -405,12 +492,13 @@ class Lost:
         return f"{text} Its last message: {self.last_words}" if self.last_words else text
 
 
-Command = Load | Generate | Stop | Unload | Forget | Shutdown
-Event = Ready | Loaded | PromptRouting | Token | Finished | Unloaded | Forgotten | Error | NetworkBlocked | Lost
+Command = Load | Generate | Stop | Unload | Forget | Embed | Shutdown
+Event = (Ready | Loaded | PromptRouting | Token | Finished | Unloaded | Forgotten | Embedded | Error | NetworkBlocked
+         | Lost)
 
-COMMANDS = {kind.name: kind for kind in (Load, Generate, Stop, Unload, Forget, Shutdown)}
-EVENTS = {kind.name: kind for kind in (Ready, Loaded, PromptRouting, Token, Finished, Unloaded, Forgotten, Error,
-                                       NetworkBlocked)}
+COMMANDS = {kind.name: kind for kind in (Load, Generate, Stop, Unload, Forget, Embed, Shutdown)}
+EVENTS = {kind.name: kind for kind in (Ready, Loaded, PromptRouting, Token, Finished, Unloaded, Forgotten, Embedded,
+                                       Error, NetworkBlocked)}
 
 
 def encode(message: Command | Event) -> bytes:

@@ -1,16 +1,17 @@
 """EngineSession: the engine process used synchronously, one request at a time.
 
-Used by ``moescope trace`` (app/cli/trace.py), the self-test and the benchmarks. It starts the same
-engine process as the window, so what it reports is what the window shows, and it takes the same
-decisions about crashes (app.core.engine.supervisor.EngineSupervisor): a model whose load or first
-answer crashes llama.cpp's extra buffer types is loaded again in compatibility mode in a fresh engine,
-and the interrupted answer is asked again. Any other death of the engine is raised as EngineLost.
+Used by ``moescope trace`` (app/cli/trace.py), the self-test, the benchmarks and the embedding model of
+document collections (app.core.documents.embedding). It starts the same engine process as the window, so
+what it reports is what the window shows, and it takes the same decisions about crashes
+(app.core.engine.supervisor.EngineSupervisor): a model whose load or first answer crashes llama.cpp's extra
+buffer types is loaded again in compatibility mode in a fresh engine, and the interrupted answer is asked
+again. Any other death of the engine is raised as EngineLost.
 """
 
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from app.core.defaults import DEFAULT_CONTEXT
 from app.core.engine import protocol
@@ -68,12 +69,13 @@ class EngineSession:
         self._expect(protocol.Ready)
 
     def load(self, path: str, n_ctx: int = DEFAULT_CONTEXT, experts_per_token: int | None = None,
-             scores: bool = False) -> protocol.Loaded:
+             scores: bool = False, embedding: bool = False) -> protocol.Loaded:
         """Load a model (``scores``: with the router's probabilities over all experts in every token's
-        routing); raises SessionError (EngineLost) if the engine refuses it (dies of it)."""
+        routing; ``embedding``: for ``embed``, not for answers, with ``n_ctx`` the longest text it takes at
+        most); raises SessionError (EngineLost) if the engine refuses it (dies of it)."""
         self.compat_switched = False
         self._send(self.supervisor.load(LoadRequest(path, n_ctx, experts_per_token, safe=self.force_safe,
-                                                    scores=scores)))
+                                                    scores=scores, embedding=embedding)))
         try:
             loaded = self._expect(protocol.Loaded)
         except EngineLost as lost:
@@ -121,6 +123,13 @@ class EngineSession:
             yield event
             if isinstance(event, protocol.Finished):
                 return
+
+    def embed(self, texts: Sequence[str]) -> protocol.Embedded:
+        """One unit-length vector per text (``Embedded.vectors``, float32, in order) from a model loaded with
+        ``embedding``; raises SessionError if the engine refuses (a model loaded for answers, a stop) and
+        EngineLost if it dies."""
+        self._send(protocol.Embed(tuple(texts)))
+        return self._expect(protocol.Embedded)
 
     def _send(self, command: protocol.Command) -> None:
         """Send a command; an engine that is already gone shows up as its Lost event in _next."""

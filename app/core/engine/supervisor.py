@@ -72,14 +72,16 @@ _RELOAD = "reload"
 @dataclass(frozen=True)
 class LoadRequest:
     """A model to load: its file, the context length, the experts per token (None: the model's own),
-    ``safe``: compatibility mode because it was asked for, and ``scores``: capture the router's
-    probabilities over all experts too (kept when the model is loaded again after a crash)."""
+    ``safe``: compatibility mode because it was asked for, ``scores``: capture the router's
+    probabilities over all experts too, and ``embedding``: an embedding context (all kept when the model
+    is loaded again after a crash)."""
 
     path: str
     n_ctx: int = DEFAULT_CONTEXT
     experts_per_token: int | None = None
     safe: bool = False
     scores: bool = False
+    embedding: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ class EngineSupervisor:
             self._loading = request
             command = self.fallback.load_command(request.path, request.n_ctx, request.experts_per_token,
                                                  safe=request.safe, after_crash=after_crash)
-            return replace(command, scores=request.scores)
+            return replace(command, scores=request.scores, embedding=request.embedding)
 
     def generate(self, request: protocol.Generate) -> protocol.Generate:
         now = self._clock()
