@@ -1,6 +1,7 @@
 """Make docs/documents-<lang>-dialog.png and docs/documents-<lang>-answer.png: a folder of German and English
 documents (PDFs, a Word file, Markdown, HTML, text, and three files that cannot be read) indexed through
-File › Documents…, then a question answered from it by Gemma 3 270M, with its sources under the answer.
+File › Documents…, searched by meaning as well with the synthetic embedding model (``make-demo-model --arch
+bert``), then a question answered from it by Gemma 3 270M, with its sources under the answer.
 
 The documents are made by tests/support/documents_corpus.py; settings, data and models go to temporary
 folders, and nothing leaves the computer.
@@ -18,7 +19,9 @@ from screenshot_setup import arguments, demo_window, start_app, wait  # noqa: I0
 
 from documents_corpus import write_corpus  # noqa: E402
 
+from app.core.models.demo_embedding import write_embedding_model  # noqa: E402
 from app.core.models.demo_setup import DEMO_MOE_FILE  # noqa: E402
+from app.core.paths import models_dir  # noqa: E402
 
 QUESTIONS = {"de": ("Firmenhandbuch", "Wann verfällt der Resturlaub?"),
              "en": ("Company handbook", "Where is the key to the server room kept?")}
@@ -30,9 +33,11 @@ def main() -> int:
     app = start_app(args.lang, "MoEscope")
     folder = Path(tempfile.mkdtemp(prefix="moescope-screenshot-documents-")) / "Handbuch"
     write_corpus(folder)
+    write_embedding_model(models_dir() / "moescope-demo-embedding.gguf")
     with demo_window(app, 1600, 900) as (window, demos):
         chat = window.document_chat
         dialog = chat.show_dialog()
+        dialog.meaning_combo.setCurrentIndex(1)  # the demo embedding model, for the new collection
         indexed = []
         chat.controller.indexed.connect(lambda *done: indexed.append(done))
         dialog.add(name, [str(folder)])

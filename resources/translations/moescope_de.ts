@@ -1102,203 +1102,203 @@
         <translation>Dokumentsammlungen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="65"/>
+        <location filename="../../app/ui/documents/dialog.py" line="67"/>
         <source>New collection…</source>
         <translation>Neue Sammlung …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="66"/>
+        <location filename="../../app/ui/documents/dialog.py" line="68"/>
         <source>Name a new collection and choose a folder for it</source>
         <translation>Eine neue Sammlung benennen und einen Ordner dafür wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="68"/>
+        <location filename="../../app/ui/documents/dialog.py" line="70"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="69"/>
+        <location filename="../../app/ui/documents/dialog.py" line="71"/>
         <source>Add a folder (with its subfolders) to the chosen collection</source>
         <translation>Einen Ordner (mit Unterordnern) zur gewählten Sammlung hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="71"/>
+        <location filename="../../app/ui/documents/dialog.py" line="73"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="72"/>
+        <location filename="../../app/ui/documents/dialog.py" line="74"/>
         <source>Add single files to the chosen collection</source>
         <translation>Einzelne Dateien zur gewählten Sammlung hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="74"/>
+        <location filename="../../app/ui/documents/dialog.py" line="76"/>
         <source>Update</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="75"/>
+        <location filename="../../app/ui/documents/dialog.py" line="77"/>
         <source>Read new and changed files again; deleted files leave the index</source>
         <translation>Neue und geänderte Dateien neu einlesen; gelöschte Dateien verlassen den Index</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="77"/>
+        <location filename="../../app/ui/documents/dialog.py" line="79"/>
         <source>Remove…</source>
         <translation>Entfernen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="78"/>
+        <location filename="../../app/ui/documents/dialog.py" line="80"/>
         <source>Remove the collection and its index; the files themselves stay</source>
         <translation>Die Sammlung und ihren Index entfernen; die Dateien selbst bleiben</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="90"/>
+        <location filename="../../app/ui/documents/dialog.py" line="92"/>
         <source>Search by meaning with</source>
         <translation>Nach Bedeutung suchen mit</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="92"/>
+        <location filename="../../app/ui/documents/dialog.py" line="94"/>
         <source>An embedding model finds passages that say the same in other words, in German and English. Without one, passages are found by the words of the question.</source>
         <translation>Ein Embedding-Modell findet auch Abschnitte, die dasselbe mit anderen Worten sagen – auf Deutsch und Englisch. Ohne eines werden Abschnitte über die Wörter der Frage gefunden.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="95"/>
+        <location filename="../../app/ui/documents/dialog.py" line="97"/>
         <source>Search by meaning with:</source>
         <translation>Nach Bedeutung suchen mit:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="103"/>
+        <location filename="../../app/ui/documents/dialog.py" line="105"/>
         <source>Indexing progress</source>
         <translation>Fortschritt beim Einlesen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="106"/>
-        <location filename="../../app/ui/documents/dialog.py" line="348"/>
+        <location filename="../../app/ui/documents/dialog.py" line="108"/>
+        <location filename="../../app/ui/documents/dialog.py" line="350"/>
         <source>Pause</source>
         <translation>Pausieren</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="108"/>
+        <location filename="../../app/ui/documents/dialog.py" line="110"/>
         <source>Stop</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="109"/>
+        <location filename="../../app/ui/documents/dialog.py" line="111"/>
         <source>Stop indexing; what was read until now is kept</source>
         <translation>Das Einlesen abbrechen; was bisher gelesen wurde, bleibt erhalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="117"/>
+        <location filename="../../app/ui/documents/dialog.py" line="119"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="117"/>
+        <location filename="../../app/ui/documents/dialog.py" line="119"/>
         <source>Why it was skipped</source>
         <translation>Warum sie übersprungen wurde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="118"/>
+        <location filename="../../app/ui/documents/dialog.py" line="120"/>
         <source>Files that could not be read</source>
         <translation>Dateien, die nicht gelesen werden konnten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="121"/>
+        <location filename="../../app/ui/documents/dialog.py" line="123"/>
         <source>Files that could not be read:</source>
         <translation>Dateien, die nicht gelesen werden konnten:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="158"/>
+        <location filename="../../app/ui/documents/dialog.py" line="160"/>
         <source>New collection</source>
         <translation>Neue Sammlung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="158"/>
+        <location filename="../../app/ui/documents/dialog.py" line="160"/>
         <source>Name of the collection:</source>
         <translation>Name der Sammlung:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="160"/>
+        <location filename="../../app/ui/documents/dialog.py" line="162"/>
         <source>Choose the folder of documents</source>
         <translation>Den Ordner mit den Dokumenten wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="168"/>
+        <location filename="../../app/ui/documents/dialog.py" line="170"/>
         <source>Choose a folder of documents</source>
         <translation>Einen Ordner mit Dokumenten wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="176"/>
+        <location filename="../../app/ui/documents/dialog.py" line="178"/>
         <source>Choose documents</source>
         <translation>Dokumente wählen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="177"/>
+        <location filename="../../app/ui/documents/dialog.py" line="179"/>
         <source>Documents ({patterns})</source>
         <translation>Dokumente ({patterns})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="185"/>
+        <location filename="../../app/ui/documents/dialog.py" line="187"/>
         <source>Remove the collection?</source>
         <translation>Die Sammlung entfernen?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="186"/>
+        <location filename="../../app/ui/documents/dialog.py" line="188"/>
         <source>The collection “{name}” and its index are removed from this computer. The documents themselves stay where they are.</source>
         <translation>Die Sammlung „{name}“ und ihr Index werden von diesem Computer entfernt. Die Dokumente selbst bleiben, wo sie sind.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="189"/>
+        <location filename="../../app/ui/documents/dialog.py" line="191"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="203"/>
+        <location filename="../../app/ui/documents/dialog.py" line="205"/>
         <source>Wait until “{name}” is indexed.</source>
         <translation>Warten Sie, bis „{name}“ eingelesen ist.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="205"/>
+        <location filename="../../app/ui/documents/dialog.py" line="207"/>
         <source>Reading the documents of “{name}”…</source>
         <translation>Die Dokumente von „{name}“ werden gelesen …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="226"/>
+        <location filename="../../app/ui/documents/dialog.py" line="228"/>
         <source>Giving the passages of “{name}” their vectors…</source>
         <translation>Die Abschnitte von „{name}“ bekommen ihre Vektoren …</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="227"/>
+        <location filename="../../app/ui/documents/dialog.py" line="229"/>
         <source>“{name}” is searched by its words only from now on.</source>
         <translation>„{name}“ wird ab jetzt nur noch nach Wörtern durchsucht.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="244"/>
+        <location filename="../../app/ui/documents/dialog.py" line="246"/>
         <source>Vectors for search by meaning: {done} of {total} passages</source>
         <translation>Vektoren für die Suche nach Bedeutung: {done} von {total} Abschnitten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="247"/>
+        <location filename="../../app/ui/documents/dialog.py" line="249"/>
         <source>{done} of {total} files · {name}</source>
         <translation>{done} von {total} Dateien · {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="255"/>
+        <location filename="../../app/ui/documents/dialog.py" line="257"/>
         <source>“{name}” is up to date: {added} added, {updated} changed, {removed} removed, {skipped} not readable.</source>
         <translation>„{name}“ ist aktuell: {added} hinzugefügt, {updated} geändert, {removed} entfernt, {skipped} nicht lesbar.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="259"/>
+        <location filename="../../app/ui/documents/dialog.py" line="261"/>
         <source>Some passages can only be found by their words: {reason}</source>
         <translation>Manche Abschnitte lassen sich nur über ihre Wörter finden: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="269"/>
+        <location filename="../../app/ui/documents/dialog.py" line="271"/>
         <source>Indexing “{name}” was stopped; what was read until then is kept.</source>
         <translation>Das Einlesen von „{name}“ wurde abgebrochen; was bis dahin gelesen wurde, bleibt erhalten.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="295"/>
+        <location filename="../../app/ui/documents/dialog.py" line="297"/>
         <source>%n document(s)</source>
         <translation>
             <numerusform>%n Dokument</numerusform>
@@ -1306,7 +1306,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="295"/>
+        <location filename="../../app/ui/documents/dialog.py" line="297"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n Abschnitt</numerusform>
@@ -1314,7 +1314,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="297"/>
+        <location filename="../../app/ui/documents/dialog.py" line="299"/>
         <source>%n not readable</source>
         <translation>
             <numerusform>%n nicht lesbar</numerusform>
@@ -1322,22 +1322,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="299"/>
+        <location filename="../../app/ui/documents/dialog.py" line="301"/>
         <source>by meaning</source>
         <translation>nach Bedeutung</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="311"/>
+        <location filename="../../app/ui/documents/dialog.py" line="313"/>
         <source>{name} (file not found)</source>
         <translation>{name} (Datei nicht gefunden)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="314"/>
+        <location filename="../../app/ui/documents/dialog.py" line="316"/>
         <source>Words only</source>
         <translation>Nur nach Wörtern</translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/dialog.py" line="348"/>
+        <location filename="../../app/ui/documents/dialog.py" line="350"/>
         <source>Go on</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -3512,321 +3512,326 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
     </message>
     <message>
         <location filename="../../app/ui/library/words.py" line="56"/>
+        <source>MoEscope demo embedding model (random weights, {dimensions} dimensions)</source>
+        <translation>MoEscope-Demo-Embedding-Modell (Zufallsgewichte, {dimensions} Dimensionen)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/library/words.py" line="59"/>
         <source>MoEscope demo MoE (random weights, {experts} experts, {top_k} per token, {layers} layers)</source>
         <translation>MoEscope-Demo-MoE (Zufallsgewichte, {experts} Experten, {top_k} pro Token, {layers} Schichten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="59"/>
+        <location filename="../../app/ui/library/words.py" line="62"/>
         <source>MoEscope demo dense model (random weights, {layers} layers)</source>
         <translation>MoEscope-Demo-Modell, dicht (Zufallsgewichte, {layers} Schichten)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="70"/>
+        <location filename="../../app/ui/library/words.py" line="73"/>
         <source>Fits</source>
         <translation>Passt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="72"/>
+        <location filename="../../app/ui/library/words.py" line="75"/>
         <source>Tight</source>
         <translation>Knapp</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="74"/>
+        <location filename="../../app/ui/library/words.py" line="77"/>
         <source>Does not fit</source>
         <translation>Passt nicht</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="75"/>
+        <location filename="../../app/ui/library/words.py" line="78"/>
         <source>Fit unknown</source>
         <translation>Eignung unbekannt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="88"/>
+        <location filename="../../app/ui/library/words.py" line="91"/>
         <source>needs about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="91"/>
+        <location filename="../../app/ui/library/words.py" line="94"/>
         <source>needs up to about {need}; of this computer&apos;s {total} only about {usable} are left for a model beside the operating system</source>
         <translation>braucht bis zu etwa {need}; von den {total} dieses Computers bleiben neben dem Betriebssystem nur etwa {usable} für ein Modell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="96"/>
+        <location filename="../../app/ui/library/words.py" line="99"/>
         <source>needs about {need}, this computer has {total}</source>
         <translation>braucht etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="98"/>
+        <location filename="../../app/ui/library/words.py" line="101"/>
         <source>needs up to about {need}, this computer has {total}</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="102"/>
+        <location filename="../../app/ui/library/words.py" line="105"/>
         <source>needs about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
         <translation>braucht etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="107"/>
+        <location filename="../../app/ui/library/words.py" line="110"/>
         <source>needs up to about {need} of this computer&apos;s {total} ({free} free now); close other programs first</source>
         <translation>braucht bis zu etwa {need} der {total} dieses Computers (gerade {free} frei); schließen Sie vorher andere Programme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="115"/>
+        <location filename="../../app/ui/library/words.py" line="118"/>
         <source>needs about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="117"/>
+        <location filename="../../app/ui/library/words.py" line="120"/>
         <source>needs up to about {need}, this computer has {total} ({free} free now)</source>
         <translation>braucht bis zu etwa {need}, dieser Computer hat {total} (gerade {free} frei)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="126"/>
+        <location filename="../../app/ui/library/words.py" line="129"/>
         <source>{verdict}: {reason}</source>
         <translation>{verdict}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="133"/>
+        <location filename="../../app/ui/library/words.py" line="136"/>
         <source>Model {weights} + conversation memory {kv} (for {tokens} tokens) + program {overhead}</source>
         <translation>Modell {weights} + Gesprächsspeicher {kv} (für {tokens} Token) + Programm {overhead}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="158"/>
+        <location filename="../../app/ui/library/words.py" line="161"/>
         <source>Answers slowly on this computer: less than one word per second</source>
         <translation>Antwortet auf diesem Computer langsam: weniger als ein Wort pro Sekunde</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="160"/>
+        <location filename="../../app/ui/library/words.py" line="163"/>
         <source>About one word per second on this computer</source>
         <translation>Etwa ein Wort pro Sekunde auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="162"/>
+        <location filename="../../app/ui/library/words.py" line="165"/>
         <source>More than {count} words per second on this computer</source>
         <translation>Mehr als {count} Wörter pro Sekunde auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="165"/>
+        <location filename="../../app/ui/library/words.py" line="168"/>
         <source>About {count} words per second on this computer</source>
         <translation>Etwa {count} Wörter pro Sekunde auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="172"/>
+        <location filename="../../app/ui/library/words.py" line="175"/>
         <source>Estimated from this computer&apos;s memory speed ({bandwidth}/s, measured) and the {read} of the model read for every word piece it writes.</source>
         <translation>Geschätzt aus der gemessenen Speichergeschwindigkeit dieses Computers ({bandwidth}/s) und den {read} des Modells, die es für jedes geschriebene Wortstück liest.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="178"/>
+        <location filename="../../app/ui/library/words.py" line="181"/>
         <source>Only the experts chosen for a token are read, so this Mixture-of-Experts model answers as fast as a much smaller model.</source>
         <translation>Gelesen werden nur die für ein Token gewählten Experten, darum antwortet dieses Mixture-of-Experts-Modell so schnell wie ein viel kleineres Modell.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="209"/>
+        <location filename="../../app/ui/library/words.py" line="212"/>
         <source>not compressed, {bits} bits ({name})</source>
         <translation>nicht komprimiert, {bits} Bit ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="213"/>
+        <location filename="../../app/ui/library/words.py" line="216"/>
         <source>compressed to less than 2 bits ({name})</source>
         <translation>auf weniger als 2 Bit komprimiert ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="214"/>
+        <location filename="../../app/ui/library/words.py" line="217"/>
         <source>compressed to {bits} bits ({name})</source>
         <translation>auf {bits} Bit komprimiert ({name})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="219"/>
+        <location filename="../../app/ui/library/words.py" line="222"/>
         <source>Model files are compressed: each number of the model is stored with fewer bits. Fewer bits make the file smaller and the answers faster, and the answers a little worse; 4 bits is a good balance.</source>
         <translation>Modelldateien sind komprimiert: Jede Zahl des Modells wird mit weniger Bits gespeichert. Weniger Bits machen die Datei kleiner und die Antworten schneller, aber auch etwas schlechter; 4 Bit sind ein guter Kompromiss.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="234"/>
+        <location filename="../../app/ui/library/words.py" line="237"/>
         <source>{count} languages</source>
         <translation>{count} Sprachen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="237"/>
+        <location filename="../../app/ui/library/words.py" line="240"/>
         <source>{languages} and {count} more</source>
         <translation>{languages} und {count} weitere</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="249"/>
+        <location filename="../../app/ui/library/words.py" line="252"/>
         <source>{done} of {total}</source>
         <translation>{done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="251"/>
+        <location filename="../../app/ui/library/words.py" line="254"/>
         <source>part {index} of {count}</source>
         <translation>Teil {index} von {count}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="255"/>
+        <location filename="../../app/ui/library/words.py" line="258"/>
         <source>checking the part downloaded earlier…</source>
         <translation>der früher heruntergeladene Teil wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="257"/>
+        <location filename="../../app/ui/library/words.py" line="260"/>
         <source>verifying the checksum…</source>
         <translation>die Prüfsumme wird kontrolliert…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="259"/>
+        <location filename="../../app/ui/library/words.py" line="262"/>
         <source>{speed}/s</source>
         <translation>{speed}/s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="263"/>
+        <location filename="../../app/ui/library/words.py" line="266"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="273"/>
+        <location filename="../../app/ui/library/words.py" line="276"/>
         <source>Waiting: starts when the download before it is finished</source>
         <translation>Wartet: beginnt, sobald der vorherige Download fertig ist</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="276"/>
+        <location filename="../../app/ui/library/words.py" line="279"/>
         <source>Connecting to Hugging Face…</source>
         <translation>Verbindung zu Hugging Face wird hergestellt…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="280"/>
+        <location filename="../../app/ui/library/words.py" line="283"/>
         <source>Paused at {done} of {total}</source>
         <translation>Angehalten bei {done} von {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="283"/>
+        <location filename="../../app/ui/library/words.py" line="286"/>
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="285"/>
+        <location filename="../../app/ui/library/words.py" line="288"/>
         <source>Downloaded and checked</source>
         <translation>Heruntergeladen und geprüft</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="287"/>
+        <location filename="../../app/ui/library/words.py" line="290"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="288"/>
+        <location filename="../../app/ui/library/words.py" line="291"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="306"/>
+        <location filename="../../app/ui/library/words.py" line="309"/>
         <source>No internet connection: Hugging Face could not be reached. Connect this computer to the internet and search again.</source>
         <translation>Keine Internetverbindung: Hugging Face ist nicht erreichbar. Verbinden Sie diesen Computer mit dem Internet und suchen Sie erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="311"/>
+        <location filename="../../app/ui/library/words.py" line="314"/>
         <source>No internet connection: Hugging Face could not be reached. Connect this computer to the internet, then press Try again.</source>
         <translation>Keine Internetverbindung: Hugging Face ist nicht erreichbar. Verbinden Sie diesen Computer mit dem Internet und klicken Sie dann auf „Erneut versuchen“.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="318"/>
+        <location filename="../../app/ui/library/words.py" line="321"/>
         <source>Nothing by that name was found on Hugging Face (it does not exist, or it is private).</source>
         <translation>Unter diesem Namen wurde auf Hugging Face nichts gefunden (es existiert nicht oder ist privat).</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="323"/>
+        <location filename="../../app/ui/library/words.py" line="326"/>
         <source>This model was not found on Hugging Face: the repository or the file does not exist (any more), or it is private.</source>
         <translation>Dieses Modell wurde auf Hugging Face nicht gefunden: Das Repository oder die Datei existiert nicht (mehr) oder ist privat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="330"/>
+        <location filename="../../app/ui/library/words.py" line="333"/>
         <source>This model is gated: accept its licence on its page at huggingface.co, then add your Hugging Face token under Settings › Hugging Face token….</source>
         <translation>Dieses Modell ist zugangsbeschränkt: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und hinterlegen Sie dann Ihren Hugging-Face-Token unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="336"/>
+        <location filename="../../app/ui/library/words.py" line="339"/>
         <source>Your Hugging Face token has no access to this model yet: accept its licence on its page at huggingface.co, then try again.</source>
         <translation>Ihr Hugging-Face-Token hat noch keinen Zugriff auf dieses Modell: Akzeptieren Sie seine Lizenz auf seiner Seite bei huggingface.co und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="342"/>
+        <location filename="../../app/ui/library/words.py" line="345"/>
         <source>Hugging Face did not accept your token. Check or replace it under Settings › Hugging Face token….</source>
         <translation>Hugging Face hat Ihren Token nicht akzeptiert. Prüfen oder ersetzen Sie ihn unter Einstellungen › Hugging-Face-Token….</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="349"/>
+        <location filename="../../app/ui/library/words.py" line="352"/>
         <source>No connection to Hugging Face, or it is not answering. Check the internet connection and try again.</source>
         <translation>Keine Verbindung zu Hugging Face, oder der Dienst antwortet nicht. Prüfen Sie die Internetverbindung und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="354"/>
+        <location filename="../../app/ui/library/words.py" line="357"/>
         <source>Hugging Face is not answering, or the connection to it was lost. Try again later.</source>
         <translation>Hugging Face antwortet nicht, oder die Verbindung wurde unterbrochen. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="425"/>
+        <location filename="../../app/ui/library/words.py" line="428"/>
         <source>The {size} downloaded so far are kept; the download continues where it stopped.</source>
         <translation>Die bisher geladenen {size} bleiben erhalten; der Download setzt dort fort, wo er aufgehört hat.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="428"/>
+        <location filename="../../app/ui/library/words.py" line="431"/>
         <source>Nothing was downloaded yet.</source>
         <translation>Es wurde noch nichts heruntergeladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="358"/>
+        <location filename="../../app/ui/library/words.py" line="361"/>
         <source>Hugging Face&apos;s answer was incomplete, so the file could not be checked. Try again later.</source>
         <translation>Die Antwort von Hugging Face war unvollständig, daher konnte die Datei nicht geprüft werden. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="364"/>
+        <location filename="../../app/ui/library/words.py" line="367"/>
         <source>Not enough free space: the download needs about {need} (and some room to spare), the drive of the models folder has {free} free. Free some space or choose another models folder.</source>
         <translation>Nicht genug freier Speicherplatz: Der Download braucht etwa {need} (mit etwas Reserve), auf dem Laufwerk des Modellordners sind {free} frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="372"/>
+        <location filename="../../app/ui/library/words.py" line="375"/>
         <source>Not enough free space on the drive of the models folder. Free some space or choose another models folder.</source>
         <translation>Auf dem Laufwerk des Modellordners ist nicht genug Platz frei. Geben Sie Platz frei oder wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="378"/>
+        <location filename="../../app/ui/library/words.py" line="381"/>
         <source>The models folder is not there any more (is it on a drive that is not connected?). Connect it or choose another models folder, then try again.</source>
         <translation>Der Modellordner ist nicht mehr da (liegt er auf einem Laufwerk, das nicht angeschlossen ist?). Schließen Sie es an oder wählen Sie einen anderen Modellordner und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="384"/>
+        <location filename="../../app/ui/library/words.py" line="387"/>
         <source>The models folder cannot be written to. Choose another models folder.</source>
         <translation>In den Modellordner kann nicht geschrieben werden. Wählen Sie einen anderen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="388"/>
+        <location filename="../../app/ui/library/words.py" line="391"/>
         <source>The downloaded file did not match Hugging Face&apos;s checksum, so it was deleted and is not in the library. Try again; if it happens again, the connection is changing the data.</source>
         <translation>Die heruntergeladene Datei stimmte nicht mit der Prüfsumme von Hugging Face überein; sie wurde deshalb gelöscht und ist nicht in der Bibliothek. Versuchen Sie es erneut; passiert es wieder, verändert die Verbindung die Daten.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="394"/>
+        <location filename="../../app/ui/library/words.py" line="397"/>
         <source>The download was cancelled and its partial file removed.</source>
         <translation>Der Download wurde abgebrochen und die unvollständige Datei entfernt.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="397"/>
+        <location filename="../../app/ui/library/words.py" line="400"/>
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to search.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um zu suchen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="403"/>
+        <location filename="../../app/ui/library/words.py" line="406"/>
         <source>Offline mode is on, so MoEscope did not connect to Hugging Face. Turn offline mode off to download.</source>
         <translation>Der Offline-Modus ist eingeschaltet, deshalb hat MoEscope keine Verbindung zu Hugging Face aufgebaut. Schalten Sie den Offline-Modus aus, um herunterzuladen.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="410"/>
+        <location filename="../../app/ui/library/words.py" line="413"/>
         <source>A different file with this name is already in the models folder. Delete or rename it first.</source>
         <translation>Im Modellordner liegt bereits eine andere Datei mit diesem Namen. Löschen oder benennen Sie sie zuerst um.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="415"/>
+        <location filename="../../app/ui/library/words.py" line="418"/>
         <source>This is not a GGUF model file MoEscope can download.</source>
         <translation>Dies ist keine GGUF-Modelldatei, die MoEscope herunterladen kann.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/library/words.py" line="416"/>
+        <location filename="../../app/ui/library/words.py" line="419"/>
         <source>Something MoEscope did not foresee went wrong. Try again later.</source>
         <translation>Etwas Unvorhergesehenes ist schiefgegangen. Versuchen Sie es später erneut.</translation>
     </message>

@@ -26,7 +26,7 @@
 <context>
     <name>DocumentsDialog</name>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="295"/>
+        <location filename="../../app/ui/documents/dialog.py" line="297"/>
         <source>%n document(s)</source>
         <translation>
             <numerusform>%n document</numerusform>
@@ -34,7 +34,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="295"/>
+        <location filename="../../app/ui/documents/dialog.py" line="297"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n passage</numerusform>
@@ -42,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/documents/dialog.py" line="297"/>
+        <location filename="../../app/ui/documents/dialog.py" line="299"/>
         <source>%n not readable</source>
         <translation>
             <numerusform>%n not readable</numerusform>

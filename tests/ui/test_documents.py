@@ -18,6 +18,7 @@ from app.core.chat.model import ASSISTANT, COMPLETE, INTERRUPTED, USER
 from app.core.chat.store import ConversationStore
 from app.core.engine import protocol
 from app.core.models.demo import write_demo_model
+from app.core.models.demo_embedding import write_embedding_model
 from app.ui.chat.transcript import SOURCE
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow
@@ -40,6 +41,7 @@ def open_window(qtbot, tmp_path):
     models = tmp_path / "models"
     models.mkdir()
     moe = write_demo_model(models / "demo-moe.gguf", arch="llama", layers=4, experts=8, top_k=2, seed=3)
+    write_embedding_model(models / "demo-embedding.gguf")
     previous_locale = QLocale()
     translators = install_translators(QCoreApplication.instance(), "en")  # as the app: English plural forms
     opened = []
@@ -282,3 +284,14 @@ def test_stop_while_the_passages_are_looked_for_sends_nothing_and_gives_the_inpu
     # the stopped answer stays kept, interrupted and without sources; the next one is kept with its sources
     qtbot.waitUntil(lambda: statuses() == [(USER, COMPLETE, False), (ASSISTANT, INTERRUPTED, False),
                                            (USER, COMPLETE, False), (ASSISTANT, COMPLETE, True)], timeout=10_000)
+
+
+def test_the_dialog_offers_the_embedding_models_of_the_library_and_the_library_does_not_load_them(qtbot, window):
+    from app.ui.library.table_model import INSTALLED
+
+    embedding = next(item for item in window.library.model.items((INSTALLED,)) if item.embedding)
+    assert not window.library.load_flow.can_load(embedding)
+    dialog = window.document_chat.show_dialog()
+    offered = {dialog.meaning_combo.itemText(row): dialog.meaning_combo.itemData(row)
+               for row in range(dialog.meaning_combo.count())}
+    assert offered == {"Words only": "", embedding.name: embedding.path}

@@ -61,6 +61,8 @@ class DocumentsDialog(QDialog):
 
         self.collection_list = QListWidget()
         self.collection_list.setAccessibleName(self.tr("Document collections"))
+        self.collection_list.setWordWrap(True)  # a long summary wraps instead of hiding behind a scroll bar
+        self.collection_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.collection_list.currentRowChanged.connect(self._show_skipped)
         self.new_button = QPushButton(self.tr("New collection…"))
         self.new_button.setToolTip(self.tr("Name a new collection and choose a folder for it"))
@@ -136,7 +138,7 @@ class DocumentsDialog(QDialog):
         layout.addWidget(self.skipped_tree, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(close)
-        self.resize(720, 560)
+        self.resize(760, 560)
 
         controller.collectionsChanged.connect(self._show_collections)
         controller.progressed.connect(self._on_progress)

@@ -115,6 +115,8 @@ class DocumentChat(QObject):
             conversation's (kept by ``keeper``).
         dialog: the DocumentsDialog once opened, else None.
         source_dialog: the last SourceDialog opened, else None.
+        embedding_models: returns the embedding models the dialog offers, as (name, file); the window
+            sets it to the library's.
     """
 
     def __init__(self, chat: ChatPane, keeper: ConversationKeeper, send: Callable[[protocol.Generate], None],
@@ -126,6 +128,7 @@ class DocumentChat(QObject):
         self.chooser = DocumentsChooser()
         self.dialog: DocumentsDialog | None = None
         self.source_dialog: SourceDialog | None = None
+        self.embedding_models: Callable[[], list[tuple[str, str]]] = list
         chat.set_documents_bar(self.chooser)
         chat.sourceRequested.connect(self.show_source)
         self.chooser.manageRequested.connect(self.show_dialog)
@@ -149,6 +152,7 @@ class DocumentChat(QObject):
     def show_dialog(self) -> DocumentsDialog:
         if self.dialog is None:
             self.dialog = DocumentsDialog(self.controller, self.window)
+        self.dialog.set_embedding_models(self.embedding_models())
         self.dialog.show()
         self.dialog.raise_()
         return self.dialog

@@ -52,6 +52,9 @@ def model_display_name(info: ModelInfo) -> str:
     (random weights, …)") in the user's language, any other model's as its file names it."""
     if not is_demo_model(info):
         return info.name
+    if info.is_embedding:
+        return translate("LibraryWords", "MoEscope demo embedding model (random weights, {dimensions} dimensions)").format(
+            dimensions=info.n_embd)
     if info.n_experts:
         return translate(
             "LibraryWords", "MoEscope demo MoE (random weights, {experts} experts, {top_k} per token, {layers} layers)"
