@@ -99,6 +99,12 @@ def model_error_text(error: GGUFError, file_name: str) -> str:
         text = translate(
             "ModelErrors", "For “{file}”, the experts per token must be between 1 and {n}, not {k}."
         )
+    elif reason == "embedding_model":
+        text = translate(
+            "ModelErrors",
+            "“{file}” is an embedding model: it searches documents by meaning (File › Documents) and cannot "
+            "answer. Choose a text model to chat with.",
+        )
     else:
         return str(error)
     return text.format(file=file_name, **details)

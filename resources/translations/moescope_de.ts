@@ -4595,6 +4595,11 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <source>For “{file}”, the experts per token must be between 1 and {n}, not {k}.</source>
         <translation>Für „{file}“ muss die Zahl der Experten pro Token zwischen 1 und {n} liegen, nicht bei {k}.</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/model_errors.py" line="103"/>
+        <source>“{file}” is an embedding model: it searches documents by meaning (File › Documents) and cannot answer. Choose a text model to chat with.</source>
+        <translation>„{file}“ ist ein Embedding-Modell: Es durchsucht Dokumente nach Bedeutung (Datei › Dokumente) und kann nicht antworten. Wählen Sie zum Chatten ein Textmodell.</translation>
+    </message>
 </context>
 <context>
     <name>ModelPage</name>

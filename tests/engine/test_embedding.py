@@ -228,6 +228,20 @@ def test_each_context_refuses_the_other_request_in_words_and_keeps_working(tmp_p
         assert vectors.shape == (3, 64) and np.allclose(vectors[0], vectors[1], atol=1e-5)
 
 
+def test_an_embedding_model_loaded_to_answer_is_refused_by_its_reason_and_the_model_before_stays(
+        tmp_path, model_path):
+    chat = write_demo_model(tmp_path / "chat.gguf", arch="llama", layers=1)
+    with EngineSession(safe=True) as session:
+        session.load(str(chat), n_ctx=256)
+        session.client.send(protocol.Load(str(model_path), n_ctx=256))
+        refusal = session._events.get(timeout=60)
+        assert isinstance(refusal, protocol.Error) and refusal.kind == protocol.BAD_MODEL
+        assert (refusal.reason, refusal.still_loaded) == ("embedding_model", str(chat))
+        assert "is an embedding model (bert): it turns text into vectors" in refusal.message
+        answer = list(session.generate(protocol.Generate(prompt="Hallo", max_tokens=2, temperature=0.0)))
+        assert answer[-1].answer_tokens == 2
+
+
 @pytest.mark.slow
 def test_stop_ends_an_embedding_with_an_error_and_the_engine_goes_on(model_path):
     events: queue.Queue = queue.Queue()

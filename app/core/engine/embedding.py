@@ -31,24 +31,36 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from app.core.engine import protocol
 from app.core.engine.protocol import EngineError
+from app.core.models.gguf import GGUFError, ModelInfo
 
 EMBEDDING_MAX_CONTEXT = 8192
 PACK_TOKENS = 512
 """Tokens of the texts packed into one batch at most (a longer text has a batch of its own). The mask keeps
 packed texts apart, but attention is still computed over the whole batch, so its cost grows with the square of
-the batch: on the synthetic model, short texts packed 2048 tokens to a batch took nearly three times the CPU
-time of 512 tokens to a batch, and more than one by one; 512 was as fast as one by one or faster."""
+the batch. Measured on the synthetic model (CPU time of one thread): texts of 30 tokens cost half as much
+packed 256 to 2048 tokens to a batch as one by one; texts of 140 tokens cost the same one by one and packed
+up to 512, but 1.5 times as much packed 2048 to a batch, and texts of 560 tokens 1.2 times as much."""
 EMBEDDING_SEQUENCES = 64
 """Texts in one batch at most (llama.cpp allows 256 sequences; 64 short passages already fill a batch), or
 fewer: the largest number that divides the micro-batch (see the module docstring)."""
 
 MEAN, RANK = 1, 4  # llama_pooling_type
 VECTOR_POOLINGS = (MEAN, 2, 3)  # MEAN, CLS, LAST: one vector per sequence
+
+
+def refuse_for_answers(info: ModelInfo) -> None:
+    """Nothing for a model that writes text; GGUFError ``embedding_model`` for an embedding model loaded to
+    answer (an encoder has no output head, so it would only ever give empty answers)."""
+    if info.is_embedding:
+        raise GGUFError(f"{Path(info.path).name} is an embedding model ({info.architecture}): it turns text into "
+                        "vectors for document search and cannot answer.", "embedding_model",
+                        {"architecture": info.architecture})
 
 
 def embedding_pooling(metadata: dict, architecture: str) -> int:

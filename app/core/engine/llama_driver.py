@@ -22,7 +22,7 @@ from app.core.defaults import DEFAULT_CONTEXT, engine_threads
 from app.core.engine import protocol
 from app.core.engine.backends import load_cpu_backends
 from app.core.engine.compat import injected_crash_stages
-from app.core.engine.embedding import Embedder, configure_context, embedding_pooling
+from app.core.engine.embedding import Embedder, configure_context, embedding_pooling, refuse_for_answers
 from app.core.engine.history import Turns, turns_to_drop
 from app.core.engine.protocol import EMPTY_ROUTING, ChatMessage, EngineError, Finished, Generate, Routing, Token
 from app.core.engine.routing_tap import RoutingTap, rows_to_positions
@@ -119,7 +119,7 @@ class Engine:
         started = time.perf_counter()
         try:
             info = inspect_gguf(path, experts_per_token or None)
-            pooling = embedding_pooling(read_metadata(path), info.architecture) if embedding else None
+            pooling = embedding_pooling(read_metadata(path), info.architecture) if embedding else refuse_for_answers(info)
         except GGUFError as exc:
             raise EngineError(protocol.BAD_MODEL, str(exc), exc.reason, exc.details) from exc
         previous = self._load_args

@@ -41,7 +41,7 @@ class GGUFError(ValueError):
 REASONS = (
     "empty", "not_gguf", "is_folder", "missing_file", "permission", "unreadable", "truncated",
     "bad_version", "big_endian", "unknown_data_type", "corrupt", "missing_setting", "bad_setting",
-    "too_many_experts_per_token", "bad_expert_override",
+    "too_many_experts_per_token", "bad_expert_override", "embedding_model",
 )
 """Every GGUFError.reason, grouped by what a user can do about it (``details`` keys in brackets):
 
@@ -60,6 +60,7 @@ REASONS = (
 - ``too_many_experts_per_token`` (``k``, ``n``): the file asks for more experts per token than it has.
 - ``bad_expert_override`` (``k``, ``n``; ``n`` is 0 for a dense model): a chosen experts-per-token value
   the model cannot take.
+- ``embedding_model`` (``architecture``): an embedding model, loaded to answer (the engine refuses it).
 """
 
 
