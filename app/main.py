@@ -135,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("kiosk-pin", help="ask for a kiosk administrator PIN and print its hash for the configuration")
     check = commands.add_parser(
-        "kiosk-check", help="check a kiosk configuration: prints OK, or the mistake with its line (exit status 2)")
+        "kiosk-check", help="check a kiosk configuration: prints OK, or the mistake with its line (exit status 2; 1 "
+                       "when the document collection it names is missing)")
     check.add_argument("config", nargs="?", metavar="CONFIG",
                        help="the kiosk.toml (default: the one moescope --kiosk would start with)")
     check.add_argument("--models-dir", dest="check_models_dir", type=Path, metavar="DIR",
