@@ -379,14 +379,18 @@ def _choice(document: _Document, section: str, key: str, choices: Sequence[str],
     return value
 
 
-def _welcome(document: _Document, value: object) -> str | None:
+def _optional_text(document: _Document, key: str, value: object, max_chars: int, what: str) -> str | None:
+    """``[kiosk] key``: absent (None), or a text of 1 to ``max_chars`` characters; ``what`` names it."""
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > WELCOME_MAX_CHARS:
+    if not isinstance(value, str) or not value.strip() or len(value) > max_chars:
         shown = f"{len(value)} characters" if isinstance(value, str) and value.strip() else _shown(value)
-        document.fail(("kiosk", "welcome"), f'"welcome" must be a text of 1 to {WELCOME_MAX_CHARS} characters, '
-                                            f"not {shown}.")
+        document.fail(("kiosk", key), f'"{key}" must be {what} 1 to {max_chars} characters, not {shown}.')
     return value
+
+
+def _welcome(document: _Document, value: object) -> str | None:
+    return _optional_text(document, "welcome", value, WELCOME_MAX_CHARS, "a text of")
 
 
 def _examples(document: _Document, value: object) -> tuple[str, ...]:
@@ -409,13 +413,7 @@ def _examples(document: _Document, value: object) -> tuple[str, ...]:
 
 
 def _documents(document: _Document, value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > COLLECTION_MAX_CHARS:
-        shown = f"{len(value)} characters" if isinstance(value, str) and value.strip() else _shown(value)
-        document.fail(("kiosk", "documents"), f'"documents" must be the name of a document collection, 1 to '
-                                              f"{COLLECTION_MAX_CHARS} characters, not {shown}.")
-    return value
+    return _optional_text(document, "documents", value, COLLECTION_MAX_CHARS, "the name of a document collection,")
 
 
 def _pin_hash(document: _Document, value: object) -> str:
