@@ -61,7 +61,7 @@ from app.core.documents.formats import read_sections  # noqa: E402
 from app.core.documents.indexer import EMBED_BATCH, index_collection  # noqa: E402
 from app.core.documents.store import DocumentIndex  # noqa: E402
 from app.core.documents.terms import terms_of, word_query  # noqa: E402
-from app.core.documents.vectors import CANDIDATES, QueryVector, normalised, to_blob  # noqa: E402
+from app.core.documents.vectors import CANDIDATES, QueryVector, nearest, normalised, to_blob  # noqa: E402
 
 SYLLABLES = ("ka", "ro", "mi", "te", "lu", "sa", "ven", "dor", "ex", "pert", "rou", "ter", "gat", "ing", "mo", "be",
              "sch", "ung", "keit", "an", "ver", "ge")
@@ -293,13 +293,13 @@ def hybrid(path: Path, questions: list[str], queries: list[QueryVector]) -> tupl
                 words.append(keyword())
                 both.append(fused())
             candidates.append(_timed(lambda question=question: index._keyword_ranking(
-                collection, question, CANDIDATES)) * 1000)
+                collection, question, CANDIDATES, fill_to=5)) * 1000)
         matrix = next(iter(index._vectors._matrices.values())).vectors
     rows = [f"| keyword only | {cold_words:.1f} | {summary(words)} | 1.00 |",
             f"| hybrid (keyword + exact vector search + RRF) | {cold_s * 1000:.1f} | {summary(both)} | "
             f"**{statistics.median(both) / statistics.median(words):.2f}** |",
             f"| of it: the keyword ranking of {CANDIDATES} candidates alone (what hybrid asks FTS5 for; the "
-            f"trigram fallback runs when fewer than {CANDIDATES} passages have the words) | | {summary(candidates)} | "
+            f"trigram fallback fills up to the 5 asked for) | | {summary(candidates)} | "
             f"{statistics.median(candidates) / statistics.median(words):.2f} |"]
     notes = [f"vector matrix {matrix.shape[0]:,} × {matrix.shape[1]} float32 = {matrix.nbytes / MB:.0f} MiB; "
              f"resident memory {rss_before / MB:.0f} → {rss_after / MB:.0f} MiB after the first hybrid query "
@@ -325,11 +325,12 @@ def vector_store(folder: Path, path: Path, ids: list[int], dim: int, insert_s: f
     with DocumentIndex(path) as index:
         collection_id = index.collection_id("big")
         embedded = index.db.execute("SELECT id, generation FROM collections WHERE id = ?", (collection_id,)).fetchall()
-        first_numpy = _timed(lambda: index._vectors.nearest(embedded, index._vector_rows, queries[0].vector)) * 1000
+        first_numpy = _timed(lambda: nearest(index._vectors.matrices(embedded, index._vector_rows, index._vector_count),
+                                             queries[0].vector)) * 1000
         ours, numpy_top = [], []
         for query in queries:
             started = time.perf_counter()
-            found = index._vectors.nearest(embedded, index._vector_rows, query.vector)
+            found = nearest(index._vectors.matrices(embedded, index._vector_rows, index._vector_count), query.vector)
             ours.append((time.perf_counter() - started) * 1000)
             numpy_top.append({chunk_id for chunk_id, _cosine in found})
     rows = [f"| float32 BLOBs + exact search in numpy (the app) | {insert_s:.1f} | {grown / 1e6:.0f} (growth of the "

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from pathlib import Path
 
 from app.core.documents.chunks import Chunk
 from app.core.documents.terms import fold, terms_of, trigram_query, word_query
-from app.core.documents.vectors import CANDIDATES, QueryVector, VectorCache, fuse, to_blob
+from app.core.documents.vectors import CANDIDATES, QueryVector, VectorCache, fuse, nearest, to_blob
 from app.core.sqlite_tx import write_transaction
 
 SCHEMA_VERSION = 2
@@ -391,6 +392,9 @@ class DocumentIndex:
                             for chunk_id, vector in zip(chunk_ids, vectors, strict=True)])
             db.execute("UPDATE collections SET generation = generation + 1 WHERE id = ?", (collection_id,))
 
+    def _vector_count(self, collection_id: int) -> int:
+        return self.db.execute("SELECT count(*) FROM chunk_vectors WHERE collection_id = ?", (collection_id,)).fetchone()[0]
+
     def _vector_rows(self, collection_id: int):
         return self.db.execute("SELECT chunk_id, vector FROM chunk_vectors WHERE collection_id = ?", (collection_id,))
 
@@ -410,17 +414,21 @@ class DocumentIndex:
             return []
         if not queries:
             return [self.chunk(chunk_id, score) for chunk_id, score in self._keyword_ranking(ids, question, top)]
-        rankings = [[chunk_id for chunk_id, _score in self._keyword_ranking(ids, question, CANDIDATES)]]
         marks = ",".join("?" * len(ids))
-        for query in queries:
-            embedded = self.db.execute(f"SELECT id, generation FROM collections WHERE id IN ({marks}) "
-                                       "AND embedding_model = ?", (*ids, query.model)).fetchall()
-            rankings.append([chunk_id for chunk_id, _cosine in
-                             self._vectors.nearest(embedded, self._vector_rows, query.vector)])
+        matrices = [self._vectors.matrices(self.db.execute(
+            f"SELECT id, generation FROM collections WHERE id IN ({marks}) AND embedding_model = ?",
+            (*ids, query.model)).fetchall(), self._vector_rows, self._vector_count) for query in queries]
+        with ThreadPoolExecutor(max_workers=1) as beside:  # the vectors are searched while FTS5 is asked
+            meaning = [beside.submit(nearest, each, query.vector) for each, query in zip(matrices, queries, strict=True)]
+            keyword = self._keyword_ranking(ids, question, CANDIDATES, fill_to=top)
+            rankings = [[chunk_id for chunk_id, _score in ranking]
+                        for ranking in (keyword, *(future.result() for future in meaning))]
         return [self.chunk(chunk_id, score) for chunk_id, score in fuse(rankings, top)]
 
-    def _keyword_ranking(self, ids: list[int], question: str, top: int) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score) of the best ``top`` word matches in the collections ``ids``."""
+    def _keyword_ranking(self, ids: list[int], question: str, top: int,
+                         fill_to: int | None = None) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score) of the best ``top`` word matches in the collections ``ids``; the trigram
+        search fills up to ``fill_to`` (default ``top``) where the words found fewer."""
         terms = terms_of(question)
         if not terms:
             return []
@@ -429,9 +437,9 @@ class DocumentIndex:
         everything = ids == [row[0] for row in self.db.execute("SELECT id FROM collections ORDER BY id")]
         scope = "" if everything else "scope:(" + " OR ".join(f'"col{each}."' for each in ids) + ") AND "
         ranking = self._matches("chunk_words", f"{scope}({word_query(terms)})", top, set())
-        wanted = trigram_query(terms)
-        if len(ranking) < top and wanted:
-            ranking += self._matches("chunk_trigrams", f"{scope}({wanted})", top - len(ranking),
+        wanted, fill_to = trigram_query(terms), top if fill_to is None else fill_to
+        if len(ranking) < fill_to and wanted:
+            ranking += self._matches("chunk_trigrams", f"{scope}({wanted})", fill_to - len(ranking),
                                      {chunk_id for chunk_id, _score in ranking})
         return ranking
 
