@@ -264,3 +264,16 @@ def test_a_collection_indexed_by_words_gets_its_vectors_later_with_progress_by_p
     assert steps[0] == (0, passages_in_all) and steps[-1] == (passages_in_all, passages_in_all)
     assert report.vectors == index.collection("firma").vectors == passages_in_all
     assert (report.unchanged, report.added, report.updated) == (8, 0, 0)  # no file was read again
+
+
+def test_warming_reads_the_vectors_so_that_the_first_search_does_not(index):
+    collection, ids = passages(index, "firma", ["Apfel", "Birne"])
+    index.set_embedding(collection, MODEL)
+    index.put_vectors(collection, ids, [unit(1, 0), unit(0, 1)])
+    reads = []
+    rows = index._vector_rows
+    index._vector_rows = lambda collection_id: reads.append(collection_id) or rows(collection_id)
+    index.warm(["firma"])
+    assert reads == [collection]
+    assert index.search(["firma"], "Obst", 1, [QueryVector(MODEL, unit(0, 1))])[0].chunk_id == ids[1]
+    assert reads == [collection]  # read once, while warming

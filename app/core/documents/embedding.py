@@ -88,10 +88,6 @@ class PassageEmbedder:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    @property
-    def pid(self) -> int | None:
-        return self._session.client.pid if self._session is not None else None
-
     def start(self) -> None:
         session = EngineSession()
         try:
@@ -142,19 +138,28 @@ class QueryEmbedders:
     def queries(self, models: Iterable[str], question: str) -> list[QueryVector]:
         """The question's vector from each of ``models`` (embedding model files) that can be used."""
         vectors = []
+        for embedder in self._ready(models):
+            try:
+                vectors.append(embedder.embed_query(question))
+            except EmbeddingError as exc:
+                self.problems[embedder.model] = str(exc)
+        return vectors
+
+    def start(self, models: Iterable[str]) -> None:
+        """Starts the engines of ``models`` now, before the first question needs them."""
+        self._ready(models)
+
+    def _ready(self, models: Iterable[str]) -> list[PassageEmbedder]:
+        ready = []
         for model in dict.fromkeys(model for model in models if model):
             try:
                 if model not in self._embedders:
                     self._embedders[model] = PassageEmbedder(model).__enter__()
-                vectors.append(self._embedders[model].embed_query(question))
+                ready.append(self._embedders[model])
                 self.problems.pop(model, None)
             except EmbeddingError as exc:
                 self.problems[model] = str(exc)
-        return vectors
-
-    @property
-    def pids(self) -> list[int]:
-        return [pid for embedder in self._embedders.values() if (pid := embedder.pid) is not None]
+        return ready
 
     def close(self) -> None:
         for embedder in self._embedders.values():

@@ -425,6 +425,15 @@ class DocumentIndex:
                         for ranking in (keyword, *(future.result() for future in meaning))]
         return [self.chunk(chunk_id, score) for chunk_id, score in fuse(rankings, top)]
 
+    def warm(self, names: Iterable[str]) -> None:
+        """Reads the vectors of the collections ``names`` into memory now, so that the first question asked
+        of them does not wait for it (half a second at 100,000 passages)."""
+        ids = sorted({self.collection_id(name) for name in names})
+        marks = ",".join("?" * len(ids))
+        self._vectors.matrices(self.db.execute(
+            f"SELECT id, generation FROM collections WHERE id IN ({marks}) AND embedding_model != ''", ids).fetchall(),
+            self._vector_rows, self._vector_count)
+
     def _keyword_ranking(self, ids: list[int], question: str, top: int,
                          fill_to: int | None = None) -> list[tuple[int, float]]:
         """(chunk id, BM25 score) of the best ``top`` word matches in the collections ``ids``; the trigram

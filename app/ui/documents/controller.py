@@ -121,6 +121,18 @@ class _Worker(QObject):
             hits = []
         self.retrieved.emit(request_id, hits)
 
+    @Slot(list)
+    def warm(self, names: list) -> None:
+        """Starts the embedding models of the collections ``names`` and reads their vectors, so that the
+        first question asked of them does not wait for either."""
+        try:
+            index = self._open()
+            chosen = [collection for collection in index.collections() if collection.name in names]
+            self._embedders.start(collection.embedding_model for collection in chosen)
+            index.warm(collection.name for collection in chosen)
+        except (DocumentIndexError, sqlite3.Error, OSError) as exc:
+            self.failed.emit(problem_text(exc))
+
     @Slot()
     def close(self) -> None:
         self._embedders.close()
@@ -160,6 +172,7 @@ class DocumentsController(QObject):
     _index = Signal(str, list, object, object)
     _remove = Signal(str)
     _retrieve = Signal(int, list, str)
+    _warm = Signal(list)
 
     def __init__(self, path: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -177,6 +190,7 @@ class DocumentsController(QObject):
         self._index.connect(self._indexer.index, queued)
         self._remove.connect(self._indexer.remove, queued)
         self._retrieve.connect(self._searcher.retrieve, queued)
+        self._warm.connect(self._searcher.warm, queued)
         self._indexer.listed.connect(self._on_listed)
         self._indexer.progressed.connect(self.progressed)
         self._indexer.indexed.connect(self._on_indexed)
@@ -233,6 +247,12 @@ class DocumentsController(QObject):
         request_id = next(self._ids)
         self._retrieve.emit(request_id, list(names), question)
         return request_id
+
+    def warm(self, names: list[str]) -> None:
+        """Get the collections ``names`` ready to be asked (their embedding models started, their vectors read),
+        on the search thread."""
+        if names:
+            self._warm.emit(list(names))
 
     def close(self) -> None:
         """Stop indexing (what was read is kept), close both connections on their threads and end the

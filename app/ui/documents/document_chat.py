@@ -133,6 +133,7 @@ class DocumentChat(QObject):
         chat.sourceRequested.connect(self.show_source)
         self.chooser.manageRequested.connect(self.show_dialog)
         self.chooser.chosenChanged.connect(keeper.set_collections)
+        self.chooser.chosenChanged.connect(self.controller.warm)
         keeper.collectionsShown.connect(self.chooser.set_chosen)
         self.controller.collectionsChanged.connect(self.chooser.set_collections)
         self.controller.refresh()

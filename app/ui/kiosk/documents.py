@@ -86,6 +86,7 @@ class KioskDocuments(QObject):
                                translate("DocumentsDialog", "%n passage(s)", "", found.chunks)))
             self.admin.set_documents(self.tr("Documents: “{name}”, {holds}").format(name=self.name, holds=holds),
                                      missing=False)
+            self.controller.warm([self.name])  # a visitor's first question need not wait for the vectors
 
     def _on_failed(self, problem: str) -> None:
         self.admin.set_documents(self.tr("Documents: {problem}").format(problem=problem), missing=True)
