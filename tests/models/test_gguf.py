@@ -592,7 +592,8 @@ def test_file_system_refusals_have_their_reasons(tmp_path, monkeypatch):
 
 
 def test_reasons_lists_every_reason_the_checks_give(tmp_path):
-    """REASONS lists what the checks give: the malformed files, the file system and the override."""
+    """REASONS lists what the checks give: the malformed files, the file system, the override and an embedding
+    model loaded to answer."""
     moe = inspect_gguf(qwen3moe(tmp_path / "tiny-moe.gguf"))
     with pytest.raises(GGUFError) as caught:
         check_expert_override(moe, 5)
@@ -602,8 +603,16 @@ def test_reasons_lists_every_reason_the_checks_give(tmp_path):
         check_expert_override(dense, 1)
     assert (caught.value.reason, caught.value.details) == ("bad_expert_override", {"k": 1, "n": 0})
 
+    from app.core.engine.embedding import refuse_for_answers
+    from app.core.models.demo_embedding import write_embedding_model
+
+    refuse_for_answers(dense)  # a model that writes text may answer
+    with pytest.raises(GGUFError) as caught:
+        refuse_for_answers(inspect_gguf(write_embedding_model(tmp_path / "embedding.gguf")))
+    assert (caught.value.reason, caught.value.details) == ("embedding_model", {"architecture": "bert"})
+
     found = {reason for reason, _ in BROKEN_REASONS.values()}
-    assert found | {"permission", "unreadable", "bad_expert_override"} == set(REASONS)
+    assert found | {"permission", "unreadable", "bad_expert_override", "embedding_model"} == set(REASONS)
 
 
 
