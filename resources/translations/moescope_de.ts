@@ -994,6 +994,11 @@
         <source>no matching passage; the model was not asked</source>
         <translation>kein passender Abschnitt; das Modell wurde nicht gefragt</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/documents/document_chat.py" line="158"/>
+        <source>Search by meaning is not available, so the passages were found by their words: {reason}</source>
+        <translation>Die Suche nach Bedeutung ist nicht verfügbar, darum wurden die Abschnitte über ihre Wörter gefunden: {reason}</translation>
+    </message>
 </context>
 <context>
     <name>DocumentWords</name>
@@ -2952,7 +2957,7 @@ Laden Sie ein Mixture-of-Experts-Modell (MoE), um zuzusehen, wie sein Router Tok
         <translation>Dokumente: „{name}“, {holds}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/kiosk/documents.py" line="91"/>
+        <location filename="../../app/ui/kiosk/documents.py" line="92"/>
         <source>Documents: {problem}</source>
         <translation>Dokumente: {problem}</translation>
     </message>

@@ -295,3 +295,10 @@ def test_the_dialog_offers_the_embedding_models_of_the_library_and_the_library_d
     offered = {dialog.meaning_combo.itemText(row): dialog.meaning_combo.itemData(row)
                for row in range(dialog.meaning_combo.count())}
     assert offered == {"Words only": "", embedding.name: embedding.path}
+
+
+def test_the_status_bar_says_when_search_by_meaning_was_not_available(qtbot, window):
+    window.document_chat.controller.meaningUnavailable.emit("embedding.gguf cannot be used: it is gone")
+    assert window.statusBar().currentMessage() == (
+        "Search by meaning is not available, so the passages were found by their words: embedding.gguf cannot be "
+        "used: it is gone")

@@ -56,3 +56,16 @@ def test_a_collection_searched_by_meaning_finds_a_misspelt_word_and_words_only_d
     with qtbot.waitSignal(controller.retrieved, timeout=60_000) as found:
         controller.retrieve(["Firma"], "Urlaubsantrg")
     assert found.args[1] == []
+
+
+def test_a_gone_embedding_model_leaves_the_search_to_the_words_and_says_why(qtbot, controller, tmp_path):
+    corpus = write_corpus(tmp_path / "docs")
+    model = write_embedding_model(tmp_path / "models" / "embedding.gguf")
+    with qtbot.waitSignal(controller.indexed, timeout=120_000):
+        controller.index("Firma", [str(tmp_path / "docs")], str(model))
+    model.unlink()
+    with qtbot.waitSignal(controller.meaningUnavailable, timeout=60_000) as unavailable, \
+            qtbot.waitSignal(controller.retrieved, timeout=60_000) as found:
+        controller.retrieve(["Firma"], "Urlaubsantrag")
+    assert "embedding.gguf cannot be used" in unavailable.args[0]
+    assert found.args[1][0].path == str(corpus["urlaub_pdf"])  # by its words

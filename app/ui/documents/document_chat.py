@@ -117,6 +117,7 @@ class DocumentChat(QObject):
         source_dialog: the last SourceDialog opened, else None.
         embedding_models: returns the embedding models the dialog offers, as (name, file); the window
             sets it to the library's.
+        meaning_problem: what the status bar last said about search by meaning being unavailable, or "".
     """
 
     def __init__(self, chat: ChatPane, keeper: ConversationKeeper, send: Callable[[protocol.Generate], None],
@@ -129,11 +130,13 @@ class DocumentChat(QObject):
         self.dialog: DocumentsDialog | None = None
         self.source_dialog: SourceDialog | None = None
         self.embedding_models: Callable[[], list[tuple[str, str]]] = list
+        self.meaning_problem = ""
         chat.set_documents_bar(self.chooser)
         chat.sourceRequested.connect(self.show_source)
         self.chooser.manageRequested.connect(self.show_dialog)
         self.chooser.chosenChanged.connect(keeper.set_collections)
         self.chooser.chosenChanged.connect(self.controller.warm)
+        self.controller.meaningUnavailable.connect(self.say_meaning_unavailable)
         keeper.collectionsShown.connect(self.chooser.set_chosen)
         self.controller.collectionsChanged.connect(self.chooser.set_collections)
         self.controller.refresh()
@@ -149,6 +152,12 @@ class DocumentChat(QObject):
             return False
         self.keeper.answer_interrupted()
         return True
+
+    def say_meaning_unavailable(self, reason: str) -> None:
+        """An embedding model could not embed the question: the window's status bar says so, and why."""
+        self.meaning_problem = self.tr("Search by meaning is not available, so the passages were found by their "
+                                       "words: {reason}").format(reason=reason)
+        self.window.statusBar().showMessage(self.meaning_problem, 15_000)
 
     def show_dialog(self) -> DocumentsDialog:
         if self.dialog is None:
